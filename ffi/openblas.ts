@@ -1,0 +1,184 @@
+/**
+ * The OpenBLAS binding: the symbol table and the library loader.
+ *
+ * Every symbol takes only "buffer" and number arguments, so that the binding works under
+ * `--allow-ffi=<absolute library path>` (pointer helpers need the unscoped flag).
+ *
+ * @module
+ */
+
+/** CBLAS enum `CBLAS_ORDER`: row-major storage. */
+export const CBLAS_ROW_MAJOR = 101;
+/** CBLAS enum `CBLAS_TRANSPOSE`: use the matrix as stored. */
+export const CBLAS_NO_TRANS = 111;
+/** CBLAS enum `CBLAS_TRANSPOSE`: use the transpose of the stored matrix. */
+export const CBLAS_TRANS = 112;
+
+/** The OpenBLAS functions dfa calls, with their C prototypes. */
+export const SYMBOLS = {
+  // void cblas_sgemm(
+  cblas_sgemm: {
+    parameters: [
+      "i32", // const enum CBLAS_ORDER Order
+      "i32", // const enum CBLAS_TRANSPOSE TransA
+      "i32", // const enum CBLAS_TRANSPOSE TransB
+      "i32", // const blasint M
+      "i32", // const blasint N
+      "i32", // const blasint K
+      "f32", // const float alpha
+      "buffer", // const float *A
+      "i32", // const blasint lda
+      "buffer", // const float *B
+      "i32", // const blasint ldb
+      "f32", // const float beta
+      "buffer", // float *C
+      "i32", // const blasint ldc
+    ],
+    result: "void",
+  },
+  // void cblas_sgemv(
+  cblas_sgemv: {
+    parameters: [
+      "i32", // const enum CBLAS_ORDER order
+      "i32", // const enum CBLAS_TRANSPOSE trans
+      "i32", // const blasint m
+      "i32", // const blasint n
+      "f32", // const float alpha
+      "buffer", // const float *a
+      "i32", // const blasint lda
+      "buffer", // const float *x
+      "i32", // const blasint incx
+      "f32", // const float beta
+      "buffer", // float *y
+      "i32", // const blasint incy
+    ],
+    result: "void",
+  },
+  // void cblas_saxpy(
+  cblas_saxpy: {
+    parameters: [
+      "i32", // const blasint n
+      "f32", // const float alpha
+      "buffer", // const float *x
+      "i32", // const blasint incx
+      "buffer", // float *y
+      "i32", // const blasint incy
+    ],
+    result: "void",
+  },
+  // void cblas_sscal(
+  cblas_sscal: {
+    parameters: [
+      "i32", // const blasint N
+      "f32", // const float alpha
+      "buffer", // float *X
+      "i32", // const blasint incX
+    ],
+    result: "void",
+  },
+  // void openblas_set_num_threads(
+  openblas_set_num_threads: {
+    parameters: [
+      "i32", // int num_threads
+    ],
+    result: "void",
+  },
+  // int openblas_get_num_threads(void);
+  openblas_get_num_threads: { parameters: [], result: "i32" },
+} as const;
+
+/** The loaded OpenBLAS library. */
+export type OpenBlasLibrary = Deno.DynamicLibrary<typeof SYMBOLS>;
+
+/** The environment variable that names the OpenBLAS library to load before any known path. */
+export const OPENBLAS_PATH_ENV = "DFA_OPENBLAS_PATH";
+
+/** Where OpenBLAS lives on common systems, tried in this order after the environment override. */
+export const KNOWN_OPENBLAS_PATHS: readonly string[] = [
+  // Debian, Ubuntu (libopenblas0-pthread, libopenblas0-openmp, libopenblas0-serial)
+  "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+  "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
+  "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  // Fedora, RHEL (openblas, openblas-threads)
+  "/usr/lib64/libopenblasp.so.0",
+  "/usr/lib64/libopenblas.so.0",
+  // Arch (openblas), Alpine (openblas)
+  "/usr/lib/libopenblas.so.0",
+  "/usr/lib/libopenblas.so",
+  // Homebrew on Apple silicon and on Intel
+  "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+  "/usr/local/opt/openblas/lib/libopenblas.dylib",
+];
+
+/** Options for {@linkcode openOpenBlas}. */
+export interface OpenBlasOptions {
+  /**
+   * Paths to try, in order, instead of the environment override followed by
+   * {@linkcode KNOWN_OPENBLAS_PATHS}.
+   */
+  paths?: readonly string[];
+}
+
+function permitted(descriptor: Deno.PermissionDescriptor): boolean {
+  return Deno.permissions.querySync(descriptor).state === "granted";
+}
+
+/** The paths {@linkcode openOpenBlas} tries when it is given none: the environment override first. */
+export function candidateOpenBlasPaths(): string[] {
+  const override = permitted({ name: "env", variable: OPENBLAS_PATH_ENV })
+    ? Deno.env.get(OPENBLAS_PATH_ENV)
+    : undefined;
+  return override ? [override, ...KNOWN_OPENBLAS_PATHS] : [...KNOWN_OPENBLAS_PATHS];
+}
+
+/**
+ * Opens OpenBLAS: the path in `DFA_OPENBLAS_PATH` first, then {@linkcode KNOWN_OPENBLAS_PATHS}.
+ * A path the FFI permission does not cover is skipped without a prompt.
+ *
+ * @example Open the library and ask for its thread count
+ * ```ts
+ * import { openOpenBlas } from "./openblas.ts";
+ * const lib = openOpenBlas();
+ * console.log(lib.symbols.openblas_get_num_threads() >= 1);
+ * lib.close();
+ * ```
+ *
+ * @param options Paths to try instead of the default ones.
+ * @returns The loaded library.
+ * @throws {Deno.errors.NotCapable} When FFI permission covers none of the paths.
+ * @throws {Deno.errors.NotFound} When no path loads: the message lists each path tried and why.
+ */
+export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlasLibrary {
+  const paths = options.paths ?? candidateOpenBlasPaths();
+  const tried: string[] = [];
+  let anyPermitted = false;
+  for (const path of paths) {
+    if (!permitted({ name: "ffi", path })) {
+      tried.push(`  ${path}: not covered by --allow-ffi`);
+      continue;
+    }
+    anyPermitted = true;
+    try {
+      return Deno.dlopen(path, SYMBOLS);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      tried.push(`  ${path}: ${reason}`);
+    }
+  }
+  const fix = `To fix: install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread; ` +
+    `Fedora: dnf install openblas-threads; Arch: pacman -S openblas; Alpine: apk add openblas; ` +
+    `macOS: brew install openblas), or set ${OPENBLAS_PATH_ENV} to the library's absolute path ` +
+    `and grant it with --allow-ffi=<that path> (and --allow-env=${OPENBLAS_PATH_ENV}).`;
+  if (!anyPermitted) {
+    throw new Deno.errors.NotCapable(
+      `Cannot load OpenBLAS: FFI permission covers none of the paths tried; run with ` +
+        `--allow-ffi=<absolute path of libopenblas>, e.g. --allow-ffi=${
+          paths[0] ?? KNOWN_OPENBLAS_PATHS[0]
+        }\nPaths tried:\n${tried.join("\n")}\n${fix}`,
+    );
+  }
+  throw new Deno.errors.NotFound(
+    `Cannot load OpenBLAS: no path loaded\nPaths tried:\n${tried.join("\n")}\n${fix}`,
+  );
+}

@@ -1,0 +1,20 @@
+/**
+ * dfa: neural networks trained with Direct Feedback Alignment (Nøkland 2016), feedback alignment
+ * and backpropagation on the CPU, with OpenBLAS doing the matrix products through Deno's FFI.
+ *
+ * @example Multiply two matrices through OpenBLAS
+ * ```ts
+ * import { Matrix, matmul } from "./mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * const c = matmul(Matrix.from([[1, 2], [3, 4]]), Matrix.from([[1, 0], [0, 1]]));
+ * assertEquals(c.toArray(), [[1, 2], [3, 4]]);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./ffi/openblas.ts";
+export * from "./src/blas.ts";
+export * from "./src/matrix.ts";
+export * from "./src/gemm.ts";
+export * from "./src/random.ts";

