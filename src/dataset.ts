@@ -1,0 +1,168 @@
+/**
+ * Datasets for training: samples as rows (batch-major), targets one-hot, labels as integers; and
+ * the conversion from the features-by-samples layout that the original numpy project stored.
+ *
+ * @module
+ */
+
+import { Matrix } from "./matrix.ts";
+import { DataFormatError, type NdArray } from "./npy.ts";
+import { loadNpz, type NpzArrays } from "./npz.ts";
+
+/** Samples with their targets. */
+export interface Dataset {
+  /** Inputs: (samples, features). */
+  x: Matrix;
+  /** Targets: (samples, classes), one-hot for classification. */
+  y: Matrix;
+  /** The class of each sample (argmax of its target row). */
+  labels: Uint8Array;
+}
+
+/** A training and a test set. */
+export interface DatasetSplits {
+  /** The training set. */
+  train: Dataset;
+  /** The test set. */
+  test: Dataset;
+}
+
+/**
+ * Transposes a row-major `rows`×`cols` array into `dst` (`cols`×`rows`), in cache-sized blocks.
+ *
+ * @example
+ * ```ts
+ * import { transposeInto } from "./dataset.ts";
+ * const dst = new Float32Array(6);
+ * transposeInto(new Float32Array([1, 2, 3, 4, 5, 6]), 2, 3, dst);
+ * console.log(Array.from(dst)); // [1, 4, 2, 5, 3, 6]
+ * ```
+ *
+ * @param src The source, row-major.
+ * @param rows Its rows.
+ * @param cols Its columns.
+ * @param dst The destination, row-major `cols`×`rows`.
+ */
+export function transposeInto(
+  src: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  dst: { [i: number]: number },
+): void {
+  const B = 64;
+  for (let i0 = 0; i0 < rows; i0 += B) {
+    const i1 = Math.min(rows, i0 + B);
+    for (let j0 = 0; j0 < cols; j0 += B) {
+      const j1 = Math.min(cols, j0 + B);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) dst[j * rows + i] = src[i * cols + j];
+      }
+    }
+  }
+}
+
+/** The argmax of each row. */
+export function rowArgmax(m: Matrix): Uint8Array {
+  const out = new Uint8Array(m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    let best = 0;
+    for (let j = 1; j < m.cols; j++) {
+      if (m.data[i * m.cols + j] > m.data[i * m.cols + best]) best = j;
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/** A float32 copy of a numeric array, as a Float32Array (no copy when it already is one). */
+export function toFloat32(a: NdArray): Float32Array {
+  if (a.data instanceof Float32Array) return a.data;
+  if (a.data instanceof BigInt64Array || a.data instanceof BigUint64Array) {
+    return Float32Array.from(a.data, Number);
+  }
+  return Float32Array.from(a.data);
+}
+
+/**
+ * The batch-major dataset from features-by-samples arrays: `x` (features, samples) and `y`
+ * (classes, samples), the layout of the original `mnist.npz` and of the linear-output files.
+ *
+ * @example
+ * ```ts
+ * import { datasetFromColumns, ndarray } from "../mod.ts";
+ * const x = ndarray("float32", [2, 3], new Float32Array([1, 2, 3, 4, 5, 6]));
+ * const y = ndarray("float32", [2, 3], new Float32Array([1, 0, 1, 0, 1, 0]));
+ * const d = datasetFromColumns(x, y);
+ * console.log(d.x.toArray(), Array.from(d.labels)); // [[1, 4], [2, 5], [3, 6]] [0, 1, 0]
+ * ```
+ *
+ * @param x Inputs, (features, samples).
+ * @param y Targets, (classes, samples).
+ * @returns The dataset, (samples, features) and (samples, classes).
+ * @throws {DataFormatError} When the arrays are not 2-D or their sample counts differ.
+ */
+export function datasetFromColumns(x: NdArray, y: NdArray): Dataset {
+  if (x.shape.length !== 2 || y.shape.length !== 2) {
+    throw new DataFormatError(
+      `Cannot build a dataset: x and y must be 2-D: (${x.shape.join(", ")}) and (${
+        y.shape.join(", ")
+      })`,
+    );
+  }
+  const [f, n] = x.shape, [c, ny] = y.shape;
+  if (n !== ny) {
+    throw new DataFormatError(`Cannot build a dataset: x has ${n} samples and y ${ny}`);
+  }
+  const xm = new Matrix(n, f), ym = new Matrix(n, c);
+  transposeInto(toFloat32(x), f, n, xm.data);
+  transposeInto(toFloat32(y), c, n, ym.data);
+  return { x: xm, y: ym, labels: rowArgmax(ym) };
+}
+
+/**
+ * Takes `keys` from loaded arrays, or throws naming the file and the first missing key.
+ *
+ * @param arrays The loaded arrays.
+ * @param path The file they came from, for the message.
+ * @param keys The keys needed.
+ * @returns The arrays in the order of `keys`.
+ * @throws {DataFormatError} When a key is missing.
+ */
+export function requireKeys(arrays: NpzArrays, path: string, keys: readonly string[]): NdArray[] {
+  return keys.map((k) => {
+    if (!(k in arrays)) {
+      throw new DataFormatError(
+        `Cannot use ${path}: it has no '${k}' (it has ${
+          Object.keys(arrays).join(", ") || "nothing"
+        })`,
+      );
+    }
+    return arrays[k];
+  });
+}
+
+/**
+ * Loads an `mnist.npz` in the original layout (`X_train` (784, 60000), `y_train` (10, 60000),
+ * `X_test`, `y_test`) as batch-major training and test sets.
+ *
+ * @param path The file.
+ * @returns The two sets.
+ * @throws {DataFormatError} When the file is corrupt, lacks a key or has mismatched shapes.
+ */
+export function loadMnistNpz(path: string): DatasetSplits {
+  const arrays = loadNpz(path);
+  const [xTrain, yTrain, xTest, yTest] = requireKeys(arrays, path, [
+    "X_train",
+    "y_train",
+    "X_test",
+    "y_test",
+  ]);
+  try {
+    return { train: datasetFromColumns(xTrain, yTrain), test: datasetFromColumns(xTest, yTest) };
+  } catch (error) {
+    if (error instanceof DataFormatError) {
+      throw new DataFormatError(`Cannot use ${path}: ${error.message.replace(/^Cannot /, "")}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Writing files so that a reader never sees half of one: write to a temporary name in the same
+ * directory, then rename.
+ *
+ * @module
+ */
+
+/**
+ * Writes `path` through `write`, atomically: the data go to a temporary file beside it, which is
+ * renamed over `path` only when `write` returns; on an error it is removed and `path` is untouched.
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "./files.ts";
+ * const dir = await Deno.makeTempDir();
+ * writeFileAtomic(`${dir}/a.txt`, (f) => writeAll(f, new TextEncoder().encode("hi")));
+ * console.log(Deno.readTextFileSync(`${dir}/a.txt`));
+ * ```
+ *
+ * @param path The file to write.
+ * @param write Writes the contents to the open temporary file.
+ * @throws Whatever `write` or the file system throws.
+ */
+export function writeFileAtomic(path: string, write: (file: Deno.FsFile) => void): void {
+  const tmp = `${path}.partial-${Deno.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const file = Deno.openSync(tmp, { write: true, createNew: true });
+  try {
+    try {
+      write(file);
+    } finally {
+      file.close();
+    }
+    Deno.renameSync(tmp, path);
+  } catch (error) {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* already gone */ }
+    throw error;
+  }
+}
+
+/**
+ * Writes all of `bytes` to `file`, looping over partial writes.
+ *
+ * @param file An open file.
+ * @param bytes The bytes to write.
+ */
+export function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += file.writeSync(bytes.subarray(done));
+}

@@ -1,0 +1,105 @@
+/**
+ * The IDX format of MNIST and Fashion-MNIST (`train-images-idx3-ubyte` and kin), raw or gzipped.
+ *
+ * @module
+ */
+
+import { gunzipSync } from "npm:fflate@0.8.3";
+import { DataFormatError, type DType, type NdArray, ndarray } from "./npy.ts";
+
+// IDX type code: [dtype, bytes per element]; multi-byte values are big-endian.
+const TYPES: Record<number, [DType, number]> = {
+  0x08: ["uint8", 1],
+  0x09: ["int8", 1],
+  0x0b: ["int16", 2],
+  0x0c: ["int32", 4],
+  0x0d: ["float32", 4],
+  0x0e: ["float64", 8],
+};
+
+/** Whether bytes start with the gzip magic number. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * Reads IDX bytes, gunzipping them first when they are gzip-compressed.
+ *
+ * @example A 2×2 unsigned-byte matrix
+ * ```ts
+ * import { decodeIdx } from "./idx.ts";
+ * import { assertEquals } from "@std/assert";
+ * const bytes = new Uint8Array([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4]);
+ * assertEquals(decodeIdx(bytes).shape, [2, 2]);
+ * ```
+ *
+ * @param bytes The file's contents.
+ * @returns The array, in C order.
+ * @throws {DataFormatError} When the data are corrupt, truncated or of an unknown type.
+ */
+export function decodeIdx(bytes: Uint8Array): NdArray {
+  if (isGzip(bytes)) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (error) {
+      throw new DataFormatError(`Cannot gunzip IDX data: ${(error as Error).message}`);
+    }
+  }
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !(bytes[2] in TYPES)) {
+    const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
+    throw new DataFormatError(`Cannot read IDX data: wrong magic number: 0x${magic}`);
+  }
+  const [dtype, width] = TYPES[bytes[2]];
+  const ndim = bytes[3];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const start = 4 + 4 * ndim;
+  if (ndim === 0 || bytes.length < start) {
+    throw new DataFormatError(
+      `Cannot read IDX data: the header of ${ndim} dimensions is truncated`,
+    );
+  }
+  const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i, false));
+  const n = shape.reduce((p, d) => p * d, 1);
+  if (bytes.length - start !== n * width) {
+    throw new DataFormatError(
+      `Cannot read IDX data: shape (${shape.join(", ")}) needs ${n * width} bytes: ` +
+        `${bytes.length - start}`,
+    );
+  }
+  const body = bytes.slice(start); // aligned copy
+  if (width > 1) {
+    for (let i = 0; i < body.length; i += width) body.subarray(i, i + width).reverse();
+  }
+  switch (dtype) {
+    case "uint8":
+      return ndarray(dtype, shape, body);
+    case "int8":
+      return ndarray(dtype, shape, new Int8Array(body.buffer));
+    case "int16":
+      return ndarray(dtype, shape, new Int16Array(body.buffer));
+    case "int32":
+      return ndarray(dtype, shape, new Int32Array(body.buffer));
+    case "float32":
+      return ndarray(dtype, shape, new Float32Array(body.buffer));
+    default:
+      return ndarray("float64", shape, new Float64Array(body.buffer));
+  }
+}
+
+/**
+ * Reads an IDX file, raw or gzipped.
+ *
+ * @param path The file.
+ * @returns The array.
+ * @throws {DataFormatError} When the file is corrupt; the message names it.
+ */
+export function loadIdx(path: string): NdArray {
+  try {
+    return decodeIdx(Deno.readFileSync(path));
+  } catch (error) {
+    if (error instanceof DataFormatError) {
+      throw new DataFormatError(`Cannot read ${path}: ${error.message.replace(/^Cannot /, "")}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * MNIST (and Fashion-MNIST) from its IDX files or a Keras-style `mnist.npz`, and the original
+ * numpy project's `mnist.npz` layout.
+ *
+ * @module
+ */
+
+import { loadIdx } from "./idx.ts";
+import { DataFormatError, type NdArray, ndarray } from "./npy.ts";
+import { loadNpz, type NpzArrays } from "./npz.ts";
+import { requireKeys } from "./dataset.ts";
+
+/** MNIST as stored: images (n, rows, cols) and labels (n,), unsigned bytes. */
+export interface MnistRaw {
+  /** Training images, (60000, 28, 28) for MNIST. */
+  trainImages: NdArray;
+  /** Training labels, (60000,). */
+  trainLabels: NdArray;
+  /** Test images, (10000, 28, 28). */
+  testImages: NdArray;
+  /** Test labels, (10000,). */
+  testLabels: NdArray;
+}
+
+const IDX_FILES = {
+  trainImages: "train-images-idx3-ubyte",
+  trainLabels: "train-labels-idx1-ubyte",
+  testImages: "t10k-images-idx3-ubyte",
+  testLabels: "t10k-labels-idx1-ubyte",
+} as const;
+
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+function checkRaw(raw: MnistRaw, where: string): MnistRaw {
+  for (const split of ["train", "test"] as const) {
+    const images = raw[`${split}Images`], labels = raw[`${split}Labels`];
+    if (images.dtype !== "uint8" || images.shape.length !== 3) {
+      throw new DataFormatError(
+        `Cannot use ${where}: ${split} images must be (n, rows, cols) uint8: ` +
+          `(${images.shape.join(", ")}) ${images.dtype}`,
+      );
+    }
+    if (labels.dtype !== "uint8" || labels.shape.length !== 1) {
+      throw new DataFormatError(
+        `Cannot use ${where}: ${split} labels must be (n,) uint8: (${
+          labels.shape.join(", ")
+        }) ${labels.dtype}`,
+      );
+    }
+    if (images.shape[0] !== labels.shape[0]) {
+      throw new DataFormatError(
+        `Cannot use ${where}: ${images.shape[0]} ${split} images but ${labels.shape[0]} labels`,
+      );
+    }
+    const bad = (labels.data as Uint8Array).findIndex((l) => l > 9);
+    if (bad >= 0) {
+      throw new DataFormatError(
+        `Cannot use ${where}: ${split} label ${bad} is not a digit: ${labels.data[bad]}`,
+      );
+    }
+  }
+  return raw;
+}
+
+/**
+ * Reads MNIST's four IDX files from a directory, raw (`train-images-idx3-ubyte`) or gzipped
+ * (`train-images-idx3-ubyte.gz`). Fashion-MNIST's files have the same names and format.
+ *
+ * @param dir The directory.
+ * @returns The images and labels.
+ * @throws {Deno.errors.NotFound} When a file is missing.
+ * @throws {DataFormatError} When a file is corrupt or the counts differ.
+ */
+export function loadMnistIdx(dir: string): MnistRaw {
+  const read = (name: string) => {
+    for (
+      const candidate of [
+        `${dir}/${name}`,
+        `${dir}/${name}.gz`,
+        `${dir}/${name.replace("-idx", ".idx")}`,
+      ]
+    ) {
+      if (exists(candidate)) return loadIdx(candidate);
+    }
+    throw new Deno.errors.NotFound(`Cannot find ${name} (or ${name}.gz) in ${dir}`);
+  };
+  return checkRaw({
+    trainImages: read(IDX_FILES.trainImages),
+    trainLabels: read(IDX_FILES.trainLabels),
+    testImages: read(IDX_FILES.testImages),
+    testLabels: read(IDX_FILES.testLabels),
+  }, dir);
+}
+
+/**
+ * Reads a Keras-style `mnist.npz` (`x_train` (60000, 28, 28), `y_train` (60000,), `x_test`,
+ * `y_test`, all uint8).
+ *
+ * @param path The file.
+ * @returns The images and labels.
+ * @throws {DataFormatError} When the file is corrupt, lacks a key or has mismatched shapes.
+ */
+export function loadMnistKeras(path: string): MnistRaw {
+  const [trainImages, trainLabels, testImages, testLabels] = requireKeys(
+    loadNpz(path),
+    path,
+    ["x_train", "y_train", "x_test", "y_test"],
+  );
+  return checkRaw({ trainImages, trainLabels, testImages, testLabels }, path);
+}
+
+function columns(images: NdArray, labels: NdArray): [NdArray, NdArray] {
+  const [n, r, c] = images.shape, f = r * c;
+  const px = images.data as Uint8Array, lab = labels.data as Uint8Array;
+  const x = new Float32Array(f * n), y = new Float32Array(10 * n);
+  for (let s = 0; s < n; s++) {
+    const row = px.subarray(s * f, (s + 1) * f);
+    for (let j = 0; j < f; j++) x[j * n + s] = row[j] / 255;
+    y[lab[s] * n + s] = 1;
+  }
+  return [ndarray("float32", [f, n], x), ndarray("float32", [10, n], y)];
+}
+
+/**
+ * MNIST in the original numpy project's `mnist.npz` layout: `X_train` float32 (784, 60000) in
+ * [0, 1], `y_train` one-hot float32 (10, 60000), `X_test` (784, 10000), `y_test` (10, 10000):
+ * features by samples.
+ *
+ * @example
+ * ```ts
+ * import { mnistArrays, ndarray } from "../mod.ts";
+ * const img = ndarray("uint8", [1, 2, 2], new Uint8Array([0, 255, 51, 0]));
+ * const lab = ndarray("uint8", [1], new Uint8Array([3]));
+ * const a = mnistArrays({ trainImages: img, trainLabels: lab, testImages: img, testLabels: lab });
+ * console.log(a.X_train.shape, a.y_train.shape); // [4, 1] [10, 1]
+ * ```
+ *
+ * @param raw The images and labels.
+ * @returns The four arrays by name.
+ */
+export function mnistArrays(raw: MnistRaw): NpzArrays {
+  const [X_train, y_train] = columns(raw.trainImages, raw.trainLabels);
+  const [X_test, y_test] = columns(raw.testImages, raw.testLabels);
+  return { X_train, y_train, X_test, y_test };
+}

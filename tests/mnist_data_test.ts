@@ -1,0 +1,187 @@
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { gzipSync } from "npm:fflate@0.8.3";
+import {
+  DataFormatError,
+  decodeIdx,
+  loadMnistIdx,
+  loadMnistNpz,
+  loadNpz,
+  ndarray,
+  saveNpz,
+} from "../mod.ts";
+import { evalPython } from "./numpy_helpers.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+function idx(typeCode: number, shape: number[], body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * shape.length + body.length);
+  out.set([0, 0, typeCode, shape.length]);
+  const v = new DataView(out.buffer);
+  shape.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
+  out.set(body, 4 + 4 * shape.length);
+  return out;
+}
+
+/** A tiny MNIST-shaped IDX directory: n train and m test images of 28×28, label = index % 10. */
+function writeTinyIdx(dir: string, n: number, m: number, gzip = false): void {
+  const put = (name: string, bytes: Uint8Array) =>
+    Deno.writeFileSync(`${dir}/${name}${gzip ? ".gz" : ""}`, gzip ? gzipSync(bytes) : bytes);
+  const images = (k: number) => Uint8Array.from({ length: k * 784 }, (_, i) => (i * 13) % 256);
+  const labels = (k: number) => Uint8Array.from({ length: k }, (_, i) => i % 10);
+  put("train-images-idx3-ubyte", idx(8, [n, 28, 28], images(n)));
+  put("train-labels-idx1-ubyte", idx(8, [n], labels(n)));
+  put("t10k-images-idx3-ubyte", idx(8, [m, 28, 28], images(m)));
+  put("t10k-labels-idx1-ubyte", idx(8, [m], labels(m)));
+}
+
+async function createDataset(args: string[], read = ".", write = "data") {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      `--allow-read=${read}`,
+      `--allow-write=${write}`,
+      "scripts/create_dataset.ts",
+      ...args,
+    ],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test("IDX files read the same raw and gzipped, big-endian types included", () => {
+  const raw = idx(8, [2, 3], new Uint8Array([1, 2, 3, 4, 5, 6]));
+  for (const bytes of [raw, gzipSync(raw)]) {
+    const a = decodeIdx(bytes);
+    assertEquals(a.shape, [2, 3]);
+    assertEquals(Array.from(a.data as Uint8Array), [1, 2, 3, 4, 5, 6]);
+  }
+  const ints = decodeIdx(idx(0x0c, [2], new Uint8Array([0, 0, 1, 2, 255, 255, 255, 254])));
+  assertEquals(Array.from(ints.data as Int32Array), [258, -2]);
+});
+
+Deno.test("bad IDX data is an error that says what is wrong", async (t) => {
+  const raw = idx(8, [2, 3], new Uint8Array(6));
+  const cases: [string, Uint8Array, string][] = [
+    [
+      "wrong magic",
+      Uint8Array.from([1, 2, 3, 4, ...raw.subarray(4)]),
+      "wrong magic number: 0x01020304",
+    ],
+    ["truncated", raw.subarray(0, raw.length - 1), "needs 6 bytes: 5"],
+    ["truncated header", raw.subarray(0, 9), "truncated"],
+    ["corrupt gzip", gzipSync(raw).subarray(0, 15), "Cannot gunzip"],
+  ];
+  for (const [name, bytes, message] of cases) {
+    await t.step(name, () => {
+      assertThrows(() => decodeIdx(bytes), DataFormatError, message);
+    });
+  }
+  await t.step("image and label counts that differ", () => {
+    const dir = Deno.makeTempDirSync();
+    writeTinyIdx(dir, 5, 3);
+    Deno.writeFileSync(`${dir}/train-labels-idx1-ubyte`, idx(8, [4], new Uint8Array(4)));
+    assertThrows(() => loadMnistIdx(dir), DataFormatError, "5 train images but 4 labels");
+    Deno.removeSync(dir, { recursive: true });
+  });
+});
+
+Deno.test("create-dataset turns the shipped MNIST into the original mnist.npz that NumPy opens", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/mnist.npz`;
+  const r = await createDataset(["--out", out], `.,${dir}`, dir);
+  assertEquals(r.code, 0, r.stderr);
+  assertStringIncludes(r.stdout, "X_train  float32 (784, 60000)");
+  const report = await evalPython(
+    `import sys, json, numpy as np
+z = np.load(sys.argv[1])
+print(json.dumps({k: [str(z[k].dtype), list(z[k].shape), float(z[k].min()), float(z[k].max()), float(z[k].sum())] for k in sorted(z.files)} | {"first": int(z["y_train"][:, 0].argmax())}))`,
+    out,
+  );
+  const got = JSON.parse(report);
+  assertEquals(got.X_train.slice(0, 4), ["float32", [784, 60000], 0, 1]);
+  assertEquals(got.y_train.slice(0, 4), ["float32", [10, 60000], 0, 1]);
+  assertEquals(got.X_test.slice(0, 4), ["float32", [784, 10000], 0, 1]);
+  assertEquals(got.y_test.slice(0, 4), ["float32", [10, 10000], 0, 1]);
+  assertEquals(got.y_train[4], 60000, "one-hot: one 1 a column");
+  assertEquals(got.first, 5);
+  // Our own loader agrees, in batch-major layout.
+  const { train, test } = loadMnistNpz(out);
+  assertEquals([train.x.rows, train.x.cols, test.x.rows, train.y.cols], [60000, 784, 10000, 10]);
+  assertEquals(train.labels[0], 5);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("create-dataset reads gzipped IDX directories and Keras-style npz files", async () => {
+  const dir = await Deno.makeTempDir();
+  writeTinyIdx(dir, 20, 10, true);
+  let r = await createDataset(["--idx-dir", dir, "--out", `${dir}/a.npz`, "--compress"], dir, dir);
+  assertEquals(r.code, 0, r.stderr);
+  const a = loadNpz(`${dir}/a.npz`);
+  assertEquals(a.X_train.shape, [784, 20]);
+  assertEquals(Array.from(a.y_train.data as Float32Array).slice(20 * 3, 20 * 3 + 4), [0, 0, 0, 1]);
+  assertEquals((a.X_train.data as Float32Array)[1 * 20 + 0], Math.fround(13 / 255));
+  const px = Uint8Array.from({ length: 3 * 784 }, (_, i) => i % 256);
+  saveNpz(`${dir}/keras.npz`, {
+    x_train: ndarray("uint8", [3, 28, 28], px),
+    y_train: ndarray("uint8", [3], new Uint8Array([7, 1, 0])),
+    x_test: ndarray("uint8", [3, 28, 28], px),
+    y_test: ndarray("uint8", [3], new Uint8Array([2, 2, 9])),
+  });
+  r = await createDataset(["--keras-npz", `${dir}/keras.npz`, "--out", `${dir}/b.npz`], dir, dir);
+  assertEquals(r.code, 0, r.stderr);
+  assertEquals(loadMnistNpz(`${dir}/b.npz`).test.labels, new Uint8Array([2, 2, 9]));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("create-dataset fails on bad input with one line, a non-zero exit and no output file", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/out.npz`;
+  const cases: [string, () => string[], number, string][] = [
+    [
+      "missing directory",
+      () => ["--idx-dir", `${dir}/nope`],
+      2,
+      "Cannot find train-images-idx3-ubyte",
+    ],
+    [
+      "corrupt gzip",
+      () => {
+        writeTinyIdx(dir, 4, 2, true);
+        const f = `${dir}/t10k-images-idx3-ubyte.gz`;
+        Deno.writeFileSync(f, Deno.readFileSync(f).subarray(0, 30));
+        return ["--idx-dir", dir];
+      },
+      1,
+      "t10k-images-idx3-ubyte.gz",
+    ],
+    [
+      "missing key",
+      () => {
+        saveNpz(`${dir}/k.npz`, { x_train: ndarray("uint8", [1, 28, 28], new Uint8Array(784)) });
+        return ["--keras-npz", `${dir}/k.npz`];
+      },
+      1,
+      "has no 'y_train'",
+    ],
+    ["bad option", () => ["--frobnicate"], 2, "unknown option: --frobnicate"],
+    ["both sources", () => ["--idx-dir", dir, "--keras-npz", "x"], 2, "not both"],
+  ];
+  for (const [name, setup, code, message] of cases) {
+    await t.step(name, async () => {
+      const r = await createDataset([...setup(), "--out", out], dir, dir);
+      assertEquals(r.code, code, r.stderr);
+      assertStringIncludes(r.stderr, message);
+      assertEquals(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
+      assert(!r.stderr.includes("    at "), "no stack trace");
+      assertEquals([...Deno.readDirSync(dir)].filter((e) => e.name.startsWith("out")), []);
+    });
+  }
+  await Deno.remove(dir, { recursive: true });
+});
