@@ -173,6 +173,78 @@ export class Blas {
   }
 
   /**
+   * Row-major `y ← α·op(A)·x + β·y` with contiguous vectors, A stored m×n.
+   *
+   * @param transA Use Aᵀ (then x has m elements and y n) instead of A.
+   * @param m Rows of the stored A.
+   * @param n Columns of the stored A.
+   * @param alpha Scale of the product.
+   * @param a A's storage.
+   * @param lda A's leading dimension: at least n.
+   * @param x The vector multiplied.
+   * @param beta Scale of y's old value.
+   * @param y The result, written in place; must not overlap A or x.
+   * @throws {RangeError} When a size, leading dimension or buffer length does not fit.
+   */
+  sgemv(
+    transA: boolean,
+    m: number,
+    n: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    x: Float32Array,
+    beta: number,
+    y: Float32Array,
+  ): void {
+    const what = "Cannot run sgemv";
+    checkDim(what, "m", m);
+    checkDim(what, "n", n);
+    checkFloat32(what, "A", a);
+    checkFloat32(what, "x", x);
+    checkFloat32(what, "y", y);
+    if (!Number.isInteger(lda) || lda < Math.max(1, n) || lda > INT_MAX) {
+      throw new RangeError(`${what}: lda must be at least ${Math.max(1, n)}: ${lda}`);
+    }
+    const aLen = span(m, n, lda), xLen = transA ? m : n, yLen = transA ? n : m;
+    if (a.length < aLen) {
+      throw new RangeError(
+        `${what}: A (${m}×${n}, lda ${lda}) needs ${aLen} elements: ${a.length}`,
+      );
+    }
+    if (x.length < xLen || y.length < yLen) {
+      throw new RangeError(
+        `${what}: x and y need ${xLen} and ${yLen} elements: ${x.length} and ${y.length}`,
+      );
+    }
+    if (overlaps(a, aLen, y, yLen) || overlaps(x, xLen, y, yLen)) {
+      throw new RangeError(`${what}: y overlaps an input: ${m}×${n}`);
+    }
+    if (m === 0 || n === 0) {
+      if (yLen > 0 && beta !== 1) {
+        for (let i = 0; i < yLen; i++) {
+          y[i] = beta === 0 ? 0 : beta * y[i];
+        }
+      }
+      return;
+    }
+    this.#lib.symbols.cblas_sgemv(
+      CBLAS_ROW_MAJOR,
+      transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
+      m,
+      n,
+      alpha,
+      a,
+      lda,
+      x,
+      1,
+      beta,
+      y,
+      1,
+    );
+  }
+
+  /**
    * `y ← α·x + y` over `n` contiguous elements.
    *
    * @param n Elements to update.

@@ -1,0 +1,93 @@
+/**
+ * Initialisation of forward weights, biases and feedback matrices.
+ *
+ * @module
+ */
+
+import type { Rng } from "./random.ts";
+
+/**
+ * How forward weights (or biases) start:
+ * - `"normal"`: N(0, 1), the original numpy project's choice;
+ * - `"zeros"`: all zero (what Nøkland used for DFA and FA; backprop cannot leave it);
+ * - `"uniform"`: U(±1/√fan_in), Torch's default for linear layers;
+ * - `"xavier"`: U(±√(6/(fan_in + fan_out)));
+ * - `"he"`: U(±√(6/fan_in)).
+ */
+export type Init = "normal" | "zeros" | "uniform" | "xavier" | "he";
+
+/** The initialisations dfa knows, for validating user input. */
+export const INITS: readonly Init[] = ["normal", "zeros", "uniform", "xavier", "he"];
+
+/**
+ * How feedback matrices start: `"normal"`, N(0, 1) (the original's); `"uniform"`, U(±1/√n) where
+ * n is the width of the layer that receives the feedback (Nøkland's).
+ */
+export type FeedbackInit = "normal" | "uniform";
+
+/** The feedback initialisations dfa knows. */
+export const FEEDBACK_INITS: readonly FeedbackInit[] = ["normal", "uniform"];
+
+/**
+ * Fills `out` with an initialisation for a layer of the given fans.
+ *
+ * @example
+ * ```ts
+ * import { initialize, Rng } from "../mod.ts";
+ * const w = initialize("xavier", new Float32Array(6), 3, 2, new Rng(1));
+ * console.log(w.every((v) => Math.abs(v) <= Math.sqrt(6 / 5))); // true
+ * ```
+ *
+ * @param init The initialisation.
+ * @param out The array to fill.
+ * @param fanIn Inputs of the layer.
+ * @param fanOut Outputs of the layer.
+ * @param rng The random source.
+ * @returns `out`.
+ */
+export function initialize(
+  init: Init,
+  out: Float32Array,
+  fanIn: number,
+  fanOut: number,
+  rng: Rng,
+): Float32Array {
+  switch (init) {
+    case "normal":
+      return rng.fillNormal(out);
+    case "zeros":
+      return out.fill(0);
+    case "uniform": {
+      const r = 1 / Math.sqrt(fanIn);
+      return rng.fillUniform(out, -r, r);
+    }
+    case "xavier": {
+      const r = Math.sqrt(6 / (fanIn + fanOut));
+      return rng.fillUniform(out, -r, r);
+    }
+    case "he": {
+      const r = Math.sqrt(6 / fanIn);
+      return rng.fillUniform(out, -r, r);
+    }
+  }
+}
+
+/**
+ * Fills a feedback matrix.
+ *
+ * @param init The initialisation.
+ * @param out The array to fill.
+ * @param receiver Width of the layer that receives the feedback.
+ * @param rng The random source.
+ * @returns `out`.
+ */
+export function initializeFeedback(
+  init: FeedbackInit,
+  out: Float32Array,
+  receiver: number,
+  rng: Rng,
+): Float32Array {
+  if (init === "normal") return rng.fillNormal(out);
+  const r = 1 / Math.sqrt(receiver);
+  return rng.fillUniform(out, -r, r);
+}

@@ -1,0 +1,609 @@
+/**
+ * Fully connected networks trained by backpropagation (BP), feedback alignment (FA) or direct
+ * feedback alignment (DFA). Activations are batch-major: a layer's output is (batch, width).
+ *
+ * For layer k (0-based) with input h₋ (batch, n_k) and weights W_k (n_{k+1}, n_k):
+ *
+ *   forward   a_k = h₋·W_kᵀ + 1·b_kᵀ,  h_k = f(a_k)          (the output layer uses the loss's f)
+ *   error     e = ŷ − y                                       (batch, classes)
+ *   BP        δ_k = (δ_{k+1}·W_{k+1}) ⊙ f′(a_k)
+ *   FA        δ_k = (δ_{k+1}·F_{k+1}) ⊙ f′(a_k)              F_{k+1} fixed, shaped like W_{k+1}
+ *   DFA       δ_k = (e·B_k) ⊙ f′(a_k)                         B_k fixed, (classes, n_{k+1})
+ *   gradient  ∂W_k = δ_kᵀ·h₋,  ∂b_k = δ_kᵀ·1                  summed over the batch
+ *
+ * @module
+ */
+
+import type { Activation } from "./activations.ts";
+import { Kernels } from "./kernels.ts";
+import { getBlas } from "./blas.ts";
+import { type FeedbackInit, type Init, initialize, initializeFeedback } from "./init.ts";
+import { countErrors, type Loss, lossAndError, outputActivate } from "./loss.ts";
+import { Matrix } from "./matrix.ts";
+import { DataFormatError, type NdArray, ndarray } from "./npy.ts";
+import { loadNpz, type NpzArrays, saveNpz } from "./npz.ts";
+import type { Optimizer } from "./optimizers.ts";
+import { Rng } from "./random.ts";
+import type { Dataset } from "./dataset.ts";
+
+/** How the output error reaches the hidden layers. */
+export type Rule = "bp" | "fa" | "dfa";
+
+/** The rules dfa knows, for validating user input. */
+export const RULES: readonly Rule[] = ["bp", "fa", "dfa"];
+
+/** How to build a {@linkcode Network}. */
+export interface NetworkOptions {
+  /** Layer widths, input first and output last: `[784, 800, 10]`. */
+  sizes: readonly number[];
+  /** Hidden activation, one for all or one per hidden layer. Default `"tanh"`. */
+  hidden?: Activation | readonly Activation[];
+  /** Output layer and loss. Default `"bce"` (sigmoid, binary cross-entropy). */
+  loss?: Loss;
+  /** Training rule. Default `"dfa"`. */
+  rule?: Rule;
+  /** Forward weight initialisation. Default `"normal"` (N(0, 1), the original's). */
+  init?: Init;
+  /** Bias initialisation. Default `"zeros"`. */
+  biasInit?: Init;
+  /** Layers have biases. Default true. */
+  bias?: boolean;
+  /** Feedback matrix initialisation (FA, DFA). Default `"normal"`. */
+  feedbackInit?: FeedbackInit;
+  /** Seed of the initialisation. Default 0. */
+  seed?: number;
+}
+
+/** What a network is, apart from its numbers: saved with it. */
+export interface NetworkConfig {
+  /** Layer widths. */
+  sizes: number[];
+  /** One activation per hidden layer. */
+  hidden: Activation[];
+  /** Output layer and loss. */
+  loss: Loss;
+  /** Training rule. */
+  rule: Rule;
+  /** Whether layers have biases. */
+  bias: boolean;
+}
+
+/** Buffers for batches of up to `maxBatch` samples, reused across batches. */
+export class Workspace {
+  /** The largest batch the buffers hold. */
+  readonly maxBatch: number;
+  /** Input batch, (maxBatch, n₀). */
+  readonly x: Float32Array;
+  /** Target batch, (maxBatch, classes). */
+  readonly y: Float32Array;
+  /** Labels of the batch. */
+  readonly labels: Uint8Array;
+  /** Output of each layer, (maxBatch, n_{k+1}); the last holds ŷ. */
+  readonly h: Float32Array[];
+  /** δ of each layer; the last holds the output error e. */
+  readonly delta: Float32Array[];
+  /** maxBatch ones, for bias sums. */
+  readonly ones: Float32Array;
+  /** The SIMD kernels that own the buffers above. */
+  readonly kernels: Kernels;
+  /** The last batch's outcome, reused so that a training step allocates nothing. */
+  readonly result: BatchResult = { loss: 0, errors: 0 };
+  #grads?: { w: Float32Array[]; b: Float32Array[] };
+  #sizes: number[];
+
+  /**
+   * Allocates the buffers.
+   *
+   * @param sizes The network's layer widths.
+   * @param maxBatch The largest batch.
+   */
+  constructor(sizes: readonly number[], maxBatch: number) {
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) {
+      throw new RangeError(
+        `Cannot allocate a workspace: the batch size must be a positive integer: ${maxBatch}`,
+      );
+    }
+    this.#sizes = [...sizes];
+    this.maxBatch = maxBatch;
+    const last = sizes[sizes.length - 1];
+    const lengths = [sizes[0], last, ...sizes.slice(1), ...sizes.slice(1), 1].map((n) =>
+      n * maxBatch
+    );
+    const k = this.kernels = new Kernels(lengths.reduce((t, n) => t + Kernels.padded(n), 0));
+    this.x = k.alloc(maxBatch * sizes[0]);
+    this.y = k.alloc(maxBatch * last);
+    this.labels = new Uint8Array(maxBatch);
+    this.h = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
+    this.delta = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
+    this.ones = k.alloc(maxBatch).fill(1);
+  }
+
+  /** Gradient buffers, shaped like the weights and biases; allocated on first use. */
+  get grads(): { w: Float32Array[]; b: Float32Array[] } {
+    const s = this.#sizes;
+    this.#grads ??= {
+      w: s.slice(1).map((n, k) => new Float32Array(n * s[k])),
+      b: s.slice(1).map((n) => new Float32Array(n)),
+    };
+    return this.#grads;
+  }
+}
+
+/** The outcome of one training batch. */
+export interface BatchResult {
+  /** Loss summed over the batch. */
+  loss: number;
+  /** Misclassified samples in the batch. */
+  errors: number;
+}
+
+/** Thrown when training produces a non-finite loss; callers catch it to report the divergence. */
+export class TrainingDivergedError extends Error {
+  /** The epoch (1-based) in which the loss stopped being finite. */
+  readonly epoch: number;
+  /** The batch (1-based) within that epoch. */
+  readonly batch: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param epoch The epoch.
+   * @param batch The batch.
+   * @param loss The loss seen.
+   */
+  constructor(epoch: number, batch: number, loss: number) {
+    super(
+      `Cannot continue training: the loss diverged at epoch ${epoch}, batch ${batch}: ${loss} ` +
+        `(try a smaller learning rate)`,
+    );
+    this.name = "TrainingDivergedError";
+    this.epoch = epoch;
+    this.batch = batch;
+  }
+}
+
+function checkOptions(o: NetworkOptions): NetworkConfig {
+  const sizes = [...o.sizes];
+  if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new RangeError(
+      `Cannot build a network: sizes must be two or more positive integers: [${sizes}]`,
+    );
+  }
+  const hiddenCount = sizes.length - 2;
+  const hidden = typeof o.hidden === "string" || o.hidden === undefined
+    ? new Array<Activation>(hiddenCount).fill(o.hidden ?? "tanh")
+    : [...o.hidden];
+  if (hidden.length !== hiddenCount) {
+    throw new RangeError(
+      `Cannot build a network: ${hiddenCount} hidden layers need ${hiddenCount} activations: ${hidden.length}`,
+    );
+  }
+  return { sizes, hidden, loss: o.loss ?? "bce", rule: o.rule ?? "dfa", bias: o.bias ?? true };
+}
+
+/**
+ * A fully connected network with its feedback matrices.
+ *
+ * @example Build, train a step, predict
+ * ```ts
+ * import { Matrix, Network, Optimizer, Workspace } from "../mod.ts";
+ * const net = Network.create({ sizes: [4, 8, 3], rule: "dfa", seed: 1 });
+ * const ws = new Workspace(net.sizes, 2);
+ * ws.x.set([1, 0, 0, 1, 0, 1, 1, 0]);
+ * ws.y.set([1, 0, 0, 0, 0, 1]);
+ * ws.labels.set([0, 2]);
+ * net.trainBatch(ws, 2, new Optimizer({ name: "sgd", lr: 0.1 }));
+ * console.log(net.predict(new Matrix(1, 4)).cols); // 3
+ * ```
+ */
+export class Network {
+  /** Layer widths. */
+  readonly sizes: number[];
+  /** One activation per hidden layer. */
+  readonly hidden: Activation[];
+  /** Output layer and loss. */
+  readonly loss: Loss;
+  /** Training rule. */
+  readonly rule: Rule;
+  /** Whether layers have biases. */
+  readonly bias: boolean;
+  /** W_k: (n_{k+1}, n_k). */
+  readonly weights: Matrix[];
+  /** b_k: n_{k+1} (zeros, never updated, without biases). */
+  readonly biases: Float32Array[];
+  /** Per hidden layer: DFA B_k (classes, n_{k+1}); FA F_{k+1} (n_{k+2}, n_{k+1}); BP none. */
+  readonly feedback: Matrix[];
+  #evalWs?: Workspace;
+
+  /**
+   * Wraps existing parameters; see {@linkcode Network.create} to build a new network.
+   *
+   * @param config The architecture.
+   * @param weights W_k for each layer.
+   * @param biases b_k for each layer.
+   * @param feedback The feedback matrices (none for BP).
+   * @throws {RangeError} When a shape disagrees with the architecture.
+   */
+  constructor(
+    config: NetworkConfig,
+    weights: Matrix[],
+    biases: Float32Array[],
+    feedback: Matrix[],
+  ) {
+    const c = checkOptions(config);
+    const { sizes } = c;
+    const L = sizes.length - 1, C = sizes[L];
+    weights.forEach((w, k) => {
+      if (w.rows !== sizes[k + 1] || w.cols !== sizes[k]) {
+        throw new RangeError(
+          `Cannot build a network: W${k + 1} must be ${sizes[k + 1]}×${
+            sizes[k]
+          }: ${w.rows}×${w.cols}`,
+        );
+      }
+    });
+    if (
+      weights.length !== L || biases.length !== L ||
+      biases.some((b, k) => b.length !== sizes[k + 1])
+    ) {
+      throw new RangeError(
+        `Cannot build a network: ${L} layers need ${L} weight matrices and bias vectors`,
+      );
+    }
+    const expected = c.rule === "bp"
+      ? []
+      : sizes.slice(1, L).map((n, k) => c.rule === "dfa" ? [C, n] : [sizes[k + 2], n]);
+    if (
+      feedback.length !== expected.length ||
+      feedback.some((f, k) => f.rows !== expected[k][0] || f.cols !== expected[k][1])
+    ) {
+      throw new RangeError(
+        `Cannot build a ${c.rule} network: feedback matrices must be ${
+          expected.map(([r, q]) => `${r}×${q}`).join(", ") || "none"
+        }: ` +
+          `${feedback.map((f) => `${f.rows}×${f.cols}`).join(", ") || "none"}`,
+      );
+    }
+    this.sizes = c.sizes;
+    this.hidden = c.hidden;
+    this.loss = c.loss;
+    this.rule = c.rule;
+    this.bias = c.bias;
+    this.weights = weights;
+    this.biases = biases;
+    this.feedback = feedback;
+  }
+
+  /**
+   * A new network, initialised from a seed.
+   *
+   * @param options Architecture, rule and initialisation.
+   * @returns The network.
+   */
+  static create(options: NetworkOptions): Network {
+    const c = checkOptions(options);
+    const rng = new Rng(options.seed ?? 0);
+    const { sizes } = c, L = sizes.length - 1;
+    const weights = sizes.slice(1).map((n, k) => {
+      const w = new Matrix(n, sizes[k]);
+      initialize(options.init ?? "normal", w.data, sizes[k], n, rng);
+      return w;
+    });
+    const biases = sizes.slice(1).map((n, k) =>
+      c.bias
+        ? initialize(options.biasInit ?? "zeros", new Float32Array(n), sizes[k], n, rng)
+        : new Float32Array(n)
+    );
+    const feedback = c.rule === "bp" ? [] : sizes.slice(1, L).map((n, k) => {
+      const f = c.rule === "dfa" ? new Matrix(sizes[L], n) : new Matrix(sizes[k + 2], n);
+      initializeFeedback(options.feedbackInit ?? "normal", f.data, n, rng);
+      return f;
+    });
+    return new Network(c, weights, biases, feedback);
+  }
+
+  /** The architecture, for saving. */
+  get config(): NetworkConfig {
+    return {
+      sizes: [...this.sizes],
+      hidden: [...this.hidden],
+      loss: this.loss,
+      rule: this.rule,
+      bias: this.bias,
+    };
+  }
+
+  /** Number of layers with weights. */
+  get depth(): number {
+    return this.weights.length;
+  }
+
+  /**
+   * The forward pass of `B` samples in `ws.x` (or `x`): every layer's output into `ws.h`.
+   *
+   * @param ws The buffers.
+   * @param B Samples in the batch.
+   * @param x Inputs (B, n₀); default `ws.x`.
+   * @param raw Leave the output layer's pre-activations (the "linear outputs") instead of ŷ.
+   * @returns The output buffer `ws.h[last]` (its first B rows).
+   */
+  forwardBatch(ws: Workspace, B: number, x: Float32Array = ws.x, raw = false): Float32Array {
+    const blas = getBlas(), { sizes } = this, L = this.depth;
+    let input = x;
+    for (let k = 0; k < L; k++) {
+      const nIn = sizes[k], nOut = sizes[k + 1], a = ws.h[k];
+      // a: (B, nOut) = 1 (B, 1) · b_kᵀ (1, nOut) + input (B, nIn) · W_kᵀ (nIn, nOut)
+      if (this.bias) {
+        blas.sgemm(false, false, B, nOut, 1, 1, ws.ones, 1, this.biases[k], nOut, 0, a, nOut);
+      }
+      blas.sgemm(
+        false,
+        true,
+        B,
+        nOut,
+        nIn,
+        1,
+        input,
+        nIn,
+        this.weights[k].data,
+        nIn,
+        this.bias ? 1 : 0,
+        a,
+        nOut,
+      );
+      if (k < L - 1) ws.kernels.activate(this.hidden[k], a, B * nOut);
+      else if (!raw && this.loss === "bce") ws.kernels.activate("sigmoid", a, B * nOut);
+      else if (!raw) outputActivate(this.loss, a, B, nOut);
+      input = a;
+    }
+    return ws.h[L - 1];
+  }
+
+  /**
+   * The hidden δs for the output error in `ws.delta[last]`, by this network's rule (or `rule`).
+   *
+   * @param ws The buffers, after {@linkcode Network.forwardBatch} and the output error.
+   * @param B Samples in the batch.
+   * @param rule Override of the rule; `"bp"` is always possible.
+   */
+  backwardBatch(ws: Workspace, B: number, rule: Rule = this.rule): void {
+    const blas = getBlas(), { sizes } = this, L = this.depth, C = sizes[L];
+    if (rule !== "bp" && rule !== this.rule) {
+      throw new RangeError(
+        `Cannot run ${rule} on a ${this.rule} network: its feedback matrices are for ${this.rule}`,
+      );
+    }
+    const e = ws.delta[L - 1];
+    for (let k = L - 2; k >= 0; k--) {
+      const n = sizes[k + 1], next = sizes[k + 2], d = ws.delta[k];
+      if (rule === "dfa") {
+        // δ_k: (B, n) = e (B, C) · B_k (C, n)
+        blas.sgemm(false, false, B, n, C, 1, e, C, this.feedback[k].data, n, 0, d, n);
+      } else {
+        // δ_k: (B, n) = δ_{k+1} (B, next) · M (next, n), M = W_{k+1} (BP) or F_{k+1} (FA)
+        const m = rule === "bp" ? this.weights[k + 1] : this.feedback[k];
+        blas.sgemm(false, false, B, n, next, 1, ws.delta[k + 1], next, m.data, n, 0, d, n);
+      }
+      ws.kernels.multiplyDerivative(this.hidden[k], ws.h[k], d, B * n);
+    }
+  }
+
+  /**
+   * Gradients of the summed loss from the δs in `ws.delta` into `ws.grads`.
+   *
+   * @param ws The buffers, after {@linkcode Network.backwardBatch}.
+   * @param B Samples in the batch.
+   * @param x Inputs; default `ws.x`.
+   */
+  gradients(ws: Workspace, B: number, x: Float32Array = ws.x): void {
+    const blas = getBlas(), { sizes } = this, g = ws.grads;
+    for (let k = 0; k < this.depth; k++) {
+      const nIn = sizes[k], nOut = sizes[k + 1], input = k === 0 ? x : ws.h[k - 1];
+      // ∂W_k: (nOut, nIn) = δ_kᵀ (nOut, B) · input (B, nIn)
+      blas.sgemm(true, false, nOut, nIn, B, 1, ws.delta[k], nOut, input, nIn, 0, g.w[k], nIn);
+      // ∂b_k: (nOut) = δ_kᵀ (nOut, B) · 1 (B)
+      blas.sgemv(true, B, nOut, 1, ws.delta[k], nOut, ws.ones, 0, g.b[k]);
+    }
+  }
+
+  /**
+   * Updates the parameters from the δs in `ws.delta`. Plain SGD is fused into the gradient GEMMs
+   * (W ← W − lr·δᵀ·h₋, no gradient buffer); other optimisers get the gradients first.
+   *
+   * @param ws The buffers, after {@linkcode Network.backwardBatch}.
+   * @param B Samples in the batch.
+   * @param optimizer The optimiser.
+   * @param x Inputs; default `ws.x`.
+   */
+  applyUpdate(ws: Workspace, B: number, optimizer: Optimizer, x: Float32Array = ws.x): void {
+    const blas = getBlas(), { sizes } = this;
+    if (optimizer.isPlainSgd) {
+      const lr = optimizer.options.lr;
+      for (let k = 0; k < this.depth; k++) {
+        const nIn = sizes[k], nOut = sizes[k + 1], input = k === 0 ? x : ws.h[k - 1];
+        blas.sgemm(
+          true,
+          false,
+          nOut,
+          nIn,
+          B,
+          -lr,
+          ws.delta[k],
+          nOut,
+          input,
+          nIn,
+          1,
+          this.weights[k].data,
+          nIn,
+        );
+        if (this.bias) {
+          blas.sgemv(true, B, nOut, -lr, ws.delta[k], nOut, ws.ones, 1, this.biases[k]);
+        }
+      }
+      return;
+    }
+    this.gradients(ws, B, x);
+    const g = ws.grads;
+    for (let k = 0; k < this.depth; k++) {
+      optimizer.update(2 * k, this.weights[k].data, g.w[k]);
+      if (this.bias) optimizer.update(2 * k + 1, this.biases[k], g.b[k]);
+    }
+  }
+
+  /**
+   * One training step on the batch in `ws.x`, `ws.y`, `ws.labels`: forward, output error, the
+   * rule's δs, update.
+   *
+   * @param ws The buffers holding the batch.
+   * @param B Samples in the batch.
+   * @param optimizer The optimiser.
+   * @returns The batch's summed loss and misclassification count (`ws.result`, reused).
+   */
+  trainBatch(ws: Workspace, B: number, optimizer: Optimizer): BatchResult {
+    const C = this.sizes[this.depth], result = ws.result;
+    const yHat = this.forwardBatch(ws, B);
+    result.loss = lossAndError(this.loss, yHat, ws.y, ws.delta[this.depth - 1], B * C);
+    result.errors = countErrors(yHat, ws.labels, B, C);
+    if (Number.isFinite(result.loss)) {
+      this.backwardBatch(ws, B);
+      this.applyUpdate(ws, B, optimizer);
+    }
+    return result;
+  }
+
+  #evalWorkspace(): Workspace {
+    return this.#evalWs ??= new Workspace(this.sizes, 1000);
+  }
+
+  /**
+   * Runs `x` through the network in chunks.
+   *
+   * @param x Inputs (samples, n₀).
+   * @param raw Return the output layer's pre-activations instead of ŷ.
+   * @returns Outputs (samples, classes).
+   */
+  predict(x: Matrix, raw = false): Matrix {
+    if (x.cols !== this.sizes[0]) {
+      throw new RangeError(
+        `Cannot run the network on ${x.cols} features: it takes ${this.sizes[0]}`,
+      );
+    }
+    const C = this.sizes[this.depth], out = new Matrix(x.rows, C), ws = this.#evalWorkspace();
+    for (let s = 0; s < x.rows; s += ws.maxBatch) {
+      const B = Math.min(ws.maxBatch, x.rows - s);
+      const y = this.forwardBatch(ws, B, x.data.subarray(s * x.cols, (s + B) * x.cols), raw);
+      out.data.set(y.subarray(0, B * C), s * C);
+    }
+    return out;
+  }
+
+  /**
+   * Mean loss per sample and error rate on a dataset.
+   *
+   * @param data The samples, targets and labels.
+   * @returns The mean loss and the fraction misclassified.
+   */
+  evaluate(data: Dataset): { loss: number; error: number } {
+    const C = this.sizes[this.depth], n = data.x.rows, ws = this.#evalWorkspace();
+    if (data.x.cols !== this.sizes[0] || data.y.cols !== C) {
+      throw new RangeError(
+        `Cannot evaluate on ${data.x.cols} features and ${data.y.cols} classes: the network takes ${
+          this.sizes[0]
+        } and ${C}`,
+      );
+    }
+    let loss = 0, errors = 0;
+    for (let s = 0; s < n; s += ws.maxBatch) {
+      const B = Math.min(ws.maxBatch, n - s);
+      const yHat = this.forwardBatch(
+        ws,
+        B,
+        data.x.data.subarray(s * data.x.cols, (s + B) * data.x.cols),
+      );
+      loss += lossAndError(
+        this.loss,
+        yHat,
+        data.y.data.subarray(s * C),
+        ws.delta[this.depth - 1],
+        B * C,
+      );
+      errors += countErrors(yHat, data.labels.subarray(s, s + B), B, C);
+    }
+    return { loss: loss / n, error: errors / n };
+  }
+
+  /**
+   * The parameters and configuration as arrays: `W1…`, `b1…`, feedback `B1…`, and `config`
+   * (the JSON configuration as uint8 bytes; in NumPy, `bytes(z["config"]).decode()`).
+   *
+   * @returns The arrays by name.
+   */
+  toArrays(): NpzArrays {
+    const json = new TextEncoder().encode(JSON.stringify(this.config));
+    const out: NpzArrays = { config: ndarray("uint8", [json.length], json) };
+    this.weights.forEach((w, k) => out[`W${k + 1}`] = ndarray("float32", [w.rows, w.cols], w.data));
+    this.biases.forEach((b, k) => out[`b${k + 1}`] = ndarray("float32", [b.length], b));
+    this.feedback.forEach((f, k) =>
+      out[`B${k + 1}`] = ndarray("float32", [f.rows, f.cols], f.data)
+    );
+    return out;
+  }
+
+  /**
+   * A network from {@linkcode Network.toArrays}'s arrays.
+   *
+   * @param arrays The arrays.
+   * @param where Where they came from, for error messages.
+   * @returns The network.
+   * @throws {DataFormatError} When an array is missing or misshapen.
+   */
+  static fromArrays(arrays: NpzArrays, where = "the arrays"): Network {
+    const get = (k: string): NdArray => {
+      const a = arrays[k];
+      if (!a) throw new DataFormatError(`Cannot load a network from ${where}: '${k}' is missing`);
+      return a;
+    };
+    const config = JSON.parse(
+      new TextDecoder().decode(get("config").data as Uint8Array),
+    ) as NetworkConfig;
+    const L = config.sizes.length - 1;
+    const mat = (k: string) => {
+      const a = get(k);
+      if (a.dtype !== "float32" || a.shape.length !== 2) {
+        throw new DataFormatError(
+          `Cannot load a network from ${where}: '${k}' must be a 2-D float32 array`,
+        );
+      }
+      return new Matrix(a.shape[0], a.shape[1], a.data as Float32Array);
+    };
+    const weights = Array.from({ length: L }, (_, k) => mat(`W${k + 1}`));
+    const biases = Array.from({ length: L }, (_, k) => get(`b${k + 1}`).data as Float32Array);
+    const feedback = config.rule === "bp"
+      ? []
+      : Array.from({ length: L - 1 }, (_, k) => mat(`B${k + 1}`));
+    try {
+      return new Network(config, weights, biases, feedback);
+    } catch (error) {
+      throw new DataFormatError(`Cannot load a network from ${where}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Saves the network as an `.npz` file that NumPy opens.
+   *
+   * @param path The file.
+   */
+  save(path: string): void {
+    saveNpz(path, this.toArrays());
+  }
+
+  /**
+   * Loads a network saved by {@linkcode Network.save}.
+   *
+   * @param path The file.
+   * @returns The network.
+   */
+  static load(path: string): Network {
+    return Network.fromArrays(loadNpz(path), path);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The naive reference of the training engine: the forward pass, the loss and the BP, FA and DFA
+ * updates written as plain loops over nested arrays in double precision, straight from the
+ * formulas. Slow and obvious; the tests hold the fast path to it.
+ *
+ * @module
+ */
+
+import { activationNaive } from "./activations.ts";
+import type { Network, Rule } from "./network.ts";
+
+/** A matrix as rows of numbers. */
+export type Mat = number[][];
+
+function toRows(data: Float32Array, rows: number, cols: number): Mat {
+  return Array.from(
+    { length: rows },
+    (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)),
+  );
+}
+
+/** The parameters of a network as nested double-precision arrays. */
+export interface ReferenceParams {
+  /** W_k as rows. */
+  w: Mat[];
+  /** b_k. */
+  b: number[][];
+}
+
+/**
+ * Copies a network's parameters into nested arrays.
+ *
+ * @param net The network.
+ * @returns Its parameters.
+ */
+export function referenceParams(net: Network): ReferenceParams {
+  return {
+    w: net.weights.map((m) => toRows(m.data, m.rows, m.cols)),
+    b: net.biases.map((b) => Array.from(b)),
+  };
+}
+
+/**
+ * The forward pass of one sample: every layer's output, input first.
+ *
+ * @param net The network (for its architecture).
+ * @param p Its parameters.
+ * @param x One input.
+ * @returns The outputs h₀ = x, h₁, …, ŷ.
+ */
+export function referenceForward(net: Network, p: ReferenceParams, x: number[]): number[][] {
+  const hs = [x];
+  for (let k = 0; k < net.depth; k++) {
+    const a = p.w[k].map((row, i) =>
+      row.reduce((s, w, j) => s + w * hs[k][j], net.bias ? p.b[k][i] : 0)
+    );
+    if (k < net.depth - 1) hs.push(a.map((v) => activationNaive(net.hidden[k], v)));
+    else if (net.loss === "bce") hs.push(a.map((v) => 1 / (1 + Math.exp(-v))));
+    else if (net.loss === "ce") {
+      const m = Math.max(...a), e = a.map((v) => Math.exp(v - m)), s = e.reduce((t, v) => t + v, 0);
+      hs.push(e.map((v) => v / s));
+    } else hs.push(a);
+  }
+  return hs;
+}
+
+/**
+ * The loss of one sample, by its definition.
+ *
+ * @param net The network.
+ * @param yHat The output.
+ * @param y The target.
+ * @returns The loss.
+ */
+export function referenceLoss(net: Network, yHat: number[], y: number[]): number {
+  return yHat.reduce((s, p, i) => {
+    if (net.loss === "mse") return s + 0.5 * (p - y[i]) ** 2;
+    if (net.loss === "ce") return s - y[i] * Math.log(p);
+    return s - (y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p));
+  }, 0);
+}
+
+function derivative(kind: Network["hidden"][number], h: number): number {
+  switch (kind) {
+    case "tanh":
+      return 1 - h * h;
+    case "sigmoid":
+      return h * (1 - h);
+    case "relu":
+      return h > 0 ? 1 : 0;
+    case "linear":
+      return 1;
+  }
+}
+
+/**
+ * The summed gradients (BP) or update directions (FA, DFA) of a batch, by the formulas:
+ * BP δ_k = (W_{k+1}ᵀ δ_{k+1}) ⊙ f′, FA δ_k = (F_{k+1}ᵀ δ_{k+1}) ⊙ f′, DFA δ_k = (B_kᵀ e) ⊙ f′
+ * (column-vector form), with ∂W_k = Σ δ_k h_{k−1}ᵀ and ∂b_k = Σ δ_k.
+ *
+ * @param net The network.
+ * @param x Inputs, one array per sample.
+ * @param y Targets, one array per sample.
+ * @param rule The rule; default the network's.
+ * @returns ∂W_k and ∂b_k per layer.
+ */
+export function referenceUpdates(
+  net: Network,
+  x: number[][],
+  y: number[][],
+  rule: Rule = net.rule,
+): { w: Mat[]; b: number[][] } {
+  const p = referenceParams(net), L = net.depth;
+  const fb = net.feedback.map((m) => toRows(m.data, m.rows, m.cols));
+  const gw = p.w.map((m) => m.map((r) => r.map(() => 0)));
+  const gb = p.b.map((v) => v.map(() => 0));
+  x.forEach((xs, s) => {
+    const hs = referenceForward(net, p, xs);
+    const e = hs[L].map((v, i) => v - y[s][i]);
+    const deltas: number[][] = new Array(L);
+    deltas[L - 1] = e;
+    for (let k = L - 2; k >= 0; k--) {
+      const n = net.sizes[k + 1];
+      const signal = Array.from({ length: n }, (_, j) => {
+        if (rule === "dfa") return e.reduce((t, ev, c) => t + fb[k][c][j] * ev, 0);
+        const m = rule === "bp" ? p.w[k + 1] : fb[k];
+        return deltas[k + 1].reduce((t, dv, i) => t + m[i][j] * dv, 0);
+      });
+      deltas[k] = signal.map((v, j) => v * derivative(net.hidden[k], hs[k + 1][j]));
+    }
+    for (let k = 0; k < L; k++) {
+      deltas[k].forEach((d, i) => {
+        gb[k][i] += d;
+        hs[k].forEach((h, j) => gw[k][i][j] += d * h);
+      });
+    }
+  });
+  return { w: gw, b: gb };
+}

@@ -1,0 +1,182 @@
+/**
+ * The training loop: epochs of shuffled mini-batches, evaluation after each epoch, the original's
+ * stopping tolerance, alignment diagnostics, and a clear error when the loss diverges.
+ *
+ * @module
+ */
+
+import type { Dataset } from "./dataset.ts";
+import { alignment, type LayerAlignment } from "./alignment.ts";
+import { type Network, TrainingDivergedError, Workspace } from "./network.ts";
+import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
+import { Rng } from "./random.ts";
+
+/** What happened in one epoch. */
+export interface EpochStats {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training loss per sample over the epoch's batches. */
+  loss: number;
+  /** Fraction of training samples misclassified during the epoch (before each batch's update). */
+  train_error: number;
+  /** Fraction of test samples misclassified after the epoch (when a test set is given). */
+  test_error?: number;
+  /** Mean test loss per sample (when a test set is given). */
+  test_loss?: number;
+  /** Seconds the epoch took, evaluation included. */
+  seconds: number;
+  /** Per hidden layer, at the start of the epoch (when asked for). */
+  alignment?: LayerAlignment[];
+}
+
+/** How to train. */
+export interface TrainOptions {
+  /** The most epochs to run. */
+  epochs: number;
+  /** Samples per batch. */
+  batchSize: number;
+  /** The optimiser, or its settings. */
+  optimizer: Optimizer | OptimizerOptions;
+  /** Seed of the shuffling. Default 0. */
+  seed?: number;
+  /** Evaluated after every epoch. */
+  test?: Dataset;
+  /**
+   * Stop when the training error changes by no more than this between epochs (the original's
+   * rule). Default: never stop early.
+   */
+  tolerance?: number;
+  /** Drop the last partial batch of each epoch, as the original did. Default false. */
+  dropLast?: boolean;
+  /** Measure alignment every this many epochs (0: never). Default 0. */
+  alignmentEvery?: number;
+  /** Called after each epoch. */
+  onEpoch?: (stats: EpochStats) => void;
+  /** Called after each batch with the batches done and the total in the epoch. */
+  onBatch?: (done: number, total: number, epoch: number) => void;
+}
+
+/** The outcome of {@linkcode train}. */
+export interface TrainResult {
+  /** One entry per epoch run. */
+  epochs: EpochStats[];
+  /** Whether training stopped on the tolerance before the last epoch. */
+  converged: boolean;
+}
+
+/** Each sample's input and target rows as views, made once so that batches copy without allocating. */
+interface Rows {
+  x: Float32Array[];
+  y: Float32Array[];
+  labels: Uint8Array;
+}
+
+function rowsOf(data: Dataset): Rows {
+  const f = data.x.cols, c = data.y.cols;
+  return {
+    x: Array.from({ length: data.x.rows }, (_, i) => data.x.data.subarray(i * f, (i + 1) * f)),
+    y: Array.from({ length: data.y.rows }, (_, i) => data.y.data.subarray(i * c, (i + 1) * c)),
+    labels: data.labels,
+  };
+}
+
+/** Copies samples order[start … start + B) into the workspace's batch buffers. */
+function gather(rows: Rows, order: Uint32Array, start: number, B: number, ws: Workspace): void {
+  const f = ws.x.length / ws.maxBatch, c = ws.y.length / ws.maxBatch;
+  for (let r = 0; r < B; r++) {
+    const s = order[start + r];
+    ws.x.set(rows.x[s], r * f);
+    ws.y.set(rows.y[s], r * c);
+    ws.labels[r] = rows.labels[s];
+  }
+}
+
+/**
+ * Trains a network on a dataset.
+ *
+ * @example Learn XOR-like labels with DFA
+ * ```ts
+ * import { Matrix, Network, train } from "../mod.ts";
+ * const x = Matrix.from([[0, 0], [0, 1], [1, 0], [1, 1]]);
+ * const y = Matrix.from([[1, 0], [0, 1], [0, 1], [1, 0]]);
+ * const data = { x, y, labels: new Uint8Array([0, 1, 1, 0]) };
+ * const net = Network.create({ sizes: [2, 16, 2], init: "xavier", seed: 2 });
+ * const result = train(net, data, { epochs: 5, batchSize: 4, optimizer: { name: "adam", lr: 0.01 } });
+ * console.log(result.epochs.length); // 5
+ * ```
+ *
+ * @param net The network, updated in place.
+ * @param data The training set.
+ * @param options Epochs, batch size, optimiser and the rest.
+ * @returns Per-epoch statistics.
+ * @throws {TrainingDivergedError} When the loss stops being finite.
+ */
+export function train(net: Network, data: Dataset, options: TrainOptions): TrainResult {
+  const { epochs, batchSize } = options;
+  if (!Number.isInteger(epochs) || epochs < 0) {
+    throw new RangeError(`Cannot train: epochs must be a non-negative integer: ${epochs}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`Cannot train: the batch size must be a positive integer: ${batchSize}`);
+  }
+  const n = data.x.rows, C = net.sizes[net.depth];
+  if (
+    data.x.cols !== net.sizes[0] || data.y.cols !== C || data.y.rows !== n ||
+    data.labels.length !== n
+  ) {
+    throw new RangeError(
+      `Cannot train a ${
+        net.sizes.join("–")
+      } network on ${n}×${data.x.cols} inputs and ${data.y.rows}×${data.y.cols} targets`,
+    );
+  }
+  const optimizer = options.optimizer instanceof Optimizer
+    ? options.optimizer
+    : new Optimizer(options.optimizer);
+  const rng = new Rng(options.seed ?? 0);
+  const ws = new Workspace(net.sizes, Math.min(batchSize, Math.max(1, n)));
+  const order = new Uint32Array(n), rows = rowsOf(data);
+  const batches = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
+  const result: TrainResult = { epochs: [], converged: false };
+  let previousError = NaN;
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) order[i] = i;
+    rng.shuffle(order);
+    const stats: EpochStats = { epoch, loss: 0, train_error: 0, seconds: 0 };
+    if (options.alignmentEvery && (epoch - 1) % options.alignmentEvery === 0 && net.depth > 1) {
+      gather(rows, order, 0, ws.maxBatch, ws);
+      stats.alignment = alignment(net, ws, ws.maxBatch);
+    }
+    let loss = 0, errors = 0, seen = 0;
+    for (let b = 0; b < batches; b++) {
+      const start = b * batchSize, B = Math.min(batchSize, n - start);
+      gather(rows, order, start, B, ws);
+      const r = net.trainBatch(ws, B, optimizer);
+      if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(epoch, b + 1, r.loss);
+      loss += r.loss;
+      errors += r.errors;
+      seen += B;
+      options.onBatch?.(b + 1, batches, epoch);
+    }
+    stats.loss = loss / seen;
+    stats.train_error = errors / seen;
+    if (options.test) {
+      const t = net.evaluate(options.test);
+      stats.test_error = t.error;
+      stats.test_loss = t.loss;
+    }
+    stats.seconds = (performance.now() - t0) / 1000;
+    result.epochs.push(stats);
+    options.onEpoch?.(stats);
+    if (
+      options.tolerance !== undefined &&
+      Math.abs(stats.train_error - previousError) <= options.tolerance
+    ) {
+      result.converged = true;
+      break;
+    }
+    previousError = stats.train_error;
+  }
+  return result;
+}

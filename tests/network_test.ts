@@ -1,0 +1,307 @@
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertGreater,
+  assertInstanceOf,
+  assertThrows,
+} from "@std/assert";
+import {
+  type Activation,
+  ACTIVATIONS,
+  type Loss,
+  LOSSES,
+  Matrix,
+  Network,
+  Optimizer,
+  referenceForward,
+  referenceLoss,
+  referenceParams,
+  referenceUpdates,
+  Rng,
+  rowArgmax,
+  type Rule,
+  train,
+  TrainingDivergedError,
+  Workspace,
+} from "../mod.ts";
+
+/** A small batch: inputs in [-1, 1], one-hot targets (or real ones for MSE). */
+function batch(net: Network, B: number, seed: number) {
+  const rng = new Rng(seed), [n0] = net.sizes, C = net.sizes[net.depth];
+  const x = Array.from(
+    { length: B },
+    () => Array.from({ length: n0 }, () => rng.uniform() * 2 - 1),
+  );
+  const y = Array.from({ length: B }, () => {
+    if (net.loss === "mse") return Array.from({ length: C }, () => rng.normal());
+    const t = new Array(C).fill(0);
+    t[rng.int(C)] = 1;
+    return t;
+  });
+  const ws = new Workspace(net.sizes, B);
+  ws.x.set(x.flat());
+  ws.y.set(y.flat());
+  return { x, y, ws };
+}
+
+/** The fast path's summed updates for the batch in ws, by the given rule. */
+function fastUpdates(net: Network, ws: Workspace, B: number, rule: Rule) {
+  const C = net.sizes[net.depth];
+  const yHat = net.forwardBatch(ws, B);
+  for (let i = 0; i < B * C; i++) ws.delta[net.depth - 1][i] = yHat[i] - ws.y[i];
+  net.backwardBatch(ws, B, rule);
+  net.gradients(ws, B);
+  return { w: ws.grads.w.map((g) => Array.from(g)), b: ws.grads.b.map((g) => Array.from(g)) };
+}
+
+function maxRelErr(got: number[], want: number[]): number {
+  const scale = Math.max(1e-6, ...want.map(Math.abs));
+  return Math.max(...got.map((g, i) => Math.abs(g - want[i]))) / scale;
+}
+
+Deno.test("backprop gradients match finite differences for every activation and loss", async (t) => {
+  for (const hidden of ACTIVATIONS) {
+    for (const loss of LOSSES) {
+      await t.step(`${hidden} hidden, ${loss} output`, () => {
+        const net = Network.create({
+          sizes: [5, 7, 6, 4],
+          hidden,
+          loss,
+          rule: "bp",
+          init: "xavier",
+          biasInit: "uniform",
+          seed: 11,
+        });
+        const B = 3, { x, y, ws } = batch(net, B, 5);
+        const fast = fastUpdates(net, ws, B, "bp");
+        const p = referenceParams(net);
+        const total = () =>
+          x.reduce(
+            (s, xs, i) => s + referenceLoss(net, referenceForward(net, p, xs)[net.depth], y[i]),
+            0,
+          );
+        const h = 1e-5;
+        for (let k = 0; k < net.depth; k++) {
+          const fd: number[] = [];
+          for (const row of p.w[k]) {
+            for (let j = 0; j < row.length; j++) {
+              const v = row[j];
+              row[j] = v + h;
+              const up = total();
+              row[j] = v - h;
+              const down = total();
+              row[j] = v;
+              fd.push((up - down) / (2 * h));
+            }
+          }
+          const fdb = p.b[k].map((v, i) => {
+            p.b[k][i] = v + h;
+            const up = total();
+            p.b[k][i] = v - h;
+            const down = total();
+            p.b[k][i] = v;
+            return (up - down) / (2 * h);
+          });
+          // ReLU's kink makes a few differences one-sided; elsewhere agreement is to float precision.
+          const tol = hidden === "relu" ? 2e-2 : 2e-3;
+          assert(maxRelErr(fast.w[k], fd) < tol, `W${k + 1}: ${maxRelErr(fast.w[k], fd)}`);
+          assert(maxRelErr(fast.b[k], fdb) < tol, `b${k + 1}: ${maxRelErr(fast.b[k], fdb)}`);
+        }
+      });
+    }
+  }
+});
+
+Deno.test("BP, FA and DFA updates match a direct computation of their formulas", async (t) => {
+  for (const rule of ["bp", "fa", "dfa"] as Rule[]) {
+    for (const hidden of ["tanh", "relu", "sigmoid"] as Activation[]) {
+      await t.step(`${rule}, ${hidden}`, () => {
+        const net = Network.create({
+          sizes: [6, 9, 8, 3],
+          hidden,
+          rule,
+          init: "xavier",
+          biasInit: "uniform",
+          seed: 3,
+        });
+        const B = 4, { x, y, ws } = batch(net, B, 9);
+        const fast = fastUpdates(net, ws, B, rule);
+        const ref = referenceUpdates(net, x, y, rule);
+        for (let k = 0; k < net.depth; k++) {
+          const e = maxRelErr(fast.w[k], ref.w[k].flat());
+          assert(e < 1e-5, `${rule} W${k + 1}: ${e}`);
+          assert(maxRelErr(fast.b[k], ref.b[k]) < 1e-5, `${rule} b${k + 1}`);
+        }
+      });
+    }
+  }
+});
+
+Deno.test("dfa and fa updates differ from the backprop gradient", () => {
+  for (const rule of ["dfa", "fa"] as Rule[]) {
+    const net = Network.create({ sizes: [6, 9, 8, 3], rule, init: "xavier", seed: 4 });
+    const B = 8, { ws } = batch(net, B, 2);
+    const mine = fastUpdates(net, ws, B, rule), bp = fastUpdates(net, ws, B, "bp");
+    // The output layer's update is the same for every rule; the hidden ones are not.
+    assertEquals(mine.w[net.depth - 1], bp.w[net.depth - 1]);
+    for (let k = 0; k < net.depth - 1; k++) {
+      const a = mine.w[k], b = bp.w[k];
+      const cos = a.reduce((s, v, i) => s + v * b[i], 0) /
+        Math.sqrt(a.reduce((s, v) => s + v * v, 0) * b.reduce((s, v) => s + v * v, 0));
+      assert(Math.abs(cos) < 0.99, `${rule} W${k + 1} is the backprop gradient (cos ${cos})`);
+    }
+  }
+  // And a network keeps the rule it was built with.
+  assertEquals(Network.create({ sizes: [2, 3, 2], rule: "dfa" }).rule, "dfa");
+  assertThrows(() =>
+    Network.create({ sizes: [2, 3, 2], rule: "bp" }).backwardBatch(
+      new Workspace([2, 3, 2], 1),
+      1,
+      "dfa",
+    )
+  );
+});
+
+function xorData(n: number, seed: number) {
+  const rng = new Rng(seed);
+  const x = new Matrix(n, 2), y = new Matrix(n, 2);
+  for (let i = 0; i < n; i++) {
+    const a = rng.int(2), b = rng.int(2);
+    x.set(i, 0, a + 0.1 * rng.normal());
+    x.set(i, 1, b + 0.1 * rng.normal());
+    y.set(i, a ^ b, 1);
+  }
+  return { x, y, labels: rowArgmax(y) };
+}
+
+Deno.test("the same seed gives bit-identical weights", () => {
+  const data = xorData(300, 1);
+  const run = (opt: "sgd" | "adam") => {
+    const net = Network.create({ sizes: [2, 16, 2], rule: "dfa", init: "xavier", seed: 42 });
+    train(net, data, { epochs: 3, batchSize: 32, optimizer: { name: opt, lr: 0.01 }, seed: 7 });
+    return net.weights.map((w) => w.data.slice());
+  };
+  for (const opt of ["sgd", "adam"] as const) assertEquals(run(opt), run(opt));
+  const other = Network.create({ sizes: [2, 16, 2], rule: "dfa", init: "xavier", seed: 43 });
+  assert(
+    other.weights[0].data.some((v, i) =>
+      v !== Network.create({ sizes: [2, 16, 2], init: "xavier", seed: 42 }).weights[0].data[i]
+    ),
+  );
+});
+
+Deno.test("DFA, FA and BP all learn a nonlinear problem", () => {
+  const data = xorData(400, 2), test = xorData(200, 3);
+  for (const rule of ["bp", "fa", "dfa"] as Rule[]) {
+    const net = Network.create({ sizes: [2, 32, 32, 2], rule, init: "xavier", seed: 5 });
+    const r = train(net, data, {
+      epochs: 60,
+      batchSize: 20,
+      optimizer: { name: "adam", lr: 0.01 },
+      test,
+    });
+    assert(
+      r.epochs.at(-1)!.test_error! < 0.05,
+      `${rule}: test error ${r.epochs.at(-1)!.test_error}`,
+    );
+  }
+});
+
+Deno.test("a learning rate that diverges stops with an error naming the epoch", () => {
+  const data = xorData(200, 4);
+  const net = Network.create({
+    sizes: [2, 8, 2],
+    loss: "mse",
+    hidden: "linear",
+    init: "normal",
+    seed: 1,
+  });
+  const e = assertThrows(
+    () => train(net, data, { epochs: 50, batchSize: 200, optimizer: { name: "sgd", lr: 10 } }),
+    TrainingDivergedError,
+  );
+  assertInstanceOf(e, TrainingDivergedError);
+  assertGreater(e.epoch, 0);
+  assert(e.message.includes(`epoch ${e.epoch}`), e.message);
+});
+
+Deno.test("optimisers follow their update formulas", async (t) => {
+  const g1 = [0.5, -1, 2], g2 = [-0.25, 0.5, 1];
+  const cases: [string, (w: number[], g: number[], s: number[][], step: number) => void][] = [
+    [
+      "momentum",
+      (w, g, s) => g.forEach((gi, i) => (s[0][i] = 0.9 * s[0][i] - 0.1 * gi, w[i] += s[0][i])),
+    ],
+    [
+      "rmsprop",
+      (w, g, s) =>
+        g.forEach((
+          gi,
+          i,
+        ) => (s[0][i] = 0.9 * s[0][i] + 0.1 * gi * gi,
+          w[i] -= 0.1 * gi / (Math.sqrt(s[0][i]) + 1e-8))
+        ),
+    ],
+    ["adam", (w, g, s, step) =>
+      g.forEach((gi, i) => {
+        s[0][i] = 0.9 * s[0][i] + 0.1 * gi;
+        s[1][i] = 0.999 * s[1][i] + 0.001 * gi * gi;
+        const mh = s[0][i] / (1 - 0.9 ** step), vh = s[1][i] / (1 - 0.999 ** step);
+        w[i] -= 0.1 * mh / (Math.sqrt(vh) + 1e-8);
+      })],
+    ["sgd", (w, g) => g.forEach((gi, i) => w[i] -= 0.1 * gi)],
+  ];
+  for (const [name, rule] of cases) {
+    await t.step(name, () => {
+      const opt = new Optimizer({ name: name as "adam", lr: 0.1 });
+      const w = new Float32Array([1, 2, 3]), ref = [1, 2, 3], s = [[0, 0, 0], [0, 0, 0]];
+      [g1, g2].forEach((g, step) => {
+        opt.update(0, w, new Float32Array(g));
+        rule(ref, g, s, step + 1);
+      });
+      // Adam's bias correction is folded into the step size, which rounds differently.
+      Array.from(w).forEach((v, i) => assertAlmostEquals(v, ref[i], 1e-4));
+    });
+  }
+  assertThrows(() => new Optimizer({ name: "sgd", lr: -1 }), RangeError);
+});
+
+Deno.test("a saved network loads back equal and opens in NumPy", async () => {
+  const net = Network.create({ sizes: [4, 6, 3], rule: "fa", init: "normal", seed: 2 });
+  const dir = await Deno.makeTempDir(), path = `${dir}/net.npz`;
+  net.save(path);
+  const back = Network.load(path);
+  assertEquals(back.config, net.config);
+  assertEquals(back.weights.map((w) => w.data), net.weights.map((w) => w.data));
+  assertEquals(back.feedback.map((w) => w.data), net.feedback.map((w) => w.data));
+  const x = Matrix.from([[1, 2, 3, 4]]);
+  assertEquals(back.predict(x).data, net.predict(x).data);
+  const { evalPython } = await import("./numpy_helpers.ts");
+  const out = await evalPython(
+    `import sys, json, numpy as np
+z = np.load(sys.argv[1])
+print(json.dumps({k: list(z[k].shape) for k in sorted(z.files)} | {"rule": json.loads(bytes(z["config"]).decode())["rule"]}))`,
+    path,
+  );
+  const shapes = JSON.parse(out);
+  assertEquals([shapes.W1, shapes.W2, shapes.B1, shapes.b1, shapes.rule], [[6, 4], [3, 6], [3, 6], [
+    6,
+  ], "fa"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("bad architectures are RangeErrors", () => {
+  assertThrows(() => Network.create({ sizes: [3] }), RangeError, "two or more");
+  assertThrows(() => Network.create({ sizes: [3, 0, 2] }), RangeError);
+  assertThrows(
+    () => Network.create({ sizes: [3, 4, 2], hidden: ["tanh", "relu"] }),
+    RangeError,
+    "1 hidden layers need 1",
+  );
+  assertThrows(() => new Workspace([3, 2], 0), RangeError);
+  const net = Network.create({ sizes: [3, 4, 2] });
+  assertThrows(() => net.predict(new Matrix(1, 5)), RangeError, "takes 3");
+  const l: Loss = "bce";
+  assertEquals(net.loss, l);
+});
