@@ -32,7 +32,7 @@ const data: Dataset = { x, y, labels: rowArgmax(y) };
 function gemmOnly(B: number, sgd: boolean) {
   const ws = new Workspace(sizes, B), net = Network.create({ sizes, rule, seed: 1 });
   const [W1, W2] = net.weights.map((w) => w.data), F = net.feedback[0]?.data ?? W2;
-  const [b1, b2] = net.biases, g = ws.grads;
+  const [b1, b2] = net.biases, g = net.grads;
   const batches = Math.ceil(n / B);
   const t0 = performance.now();
   for (let b = 0; b < batches; b++) {

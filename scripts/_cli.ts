@@ -64,6 +64,14 @@ export function parse(spec: CommandSpec, args: string[]): Parsed | undefined {
   const defaults = Object.fromEntries(
     spec.options.filter((o) => o.default !== undefined).map((o) => [o.name, o.default]),
   );
+  // "--epochs -3" means the value -3, not a flag named 3.
+  args = args.flatMap((a, i) =>
+    /^-\d/.test(a) && i > 0 && strings.includes(args[i - 1].replace(/^--/, "")) ? [] : [
+      strings.includes(a.replace(/^--/, "")) && /^-\d/.test(args[i + 1] ?? "")
+        ? `${a}=${args[i + 1]}`
+        : a,
+    ]
+  );
   const parsed = parseArgs(args, {
     string: strings,
     boolean: booleans,

@@ -34,7 +34,7 @@ function angle(dot: number, a2: number, b2: number): number {
 /**
  * Alignment of each hidden layer on the batch in `ws` (`ws.x`, `ws.y`; B samples). Runs a forward
  * pass, the network's rule and backprop on the same output error, and compares. The network is
- * not changed; `ws.delta` and `ws.grads` are overwritten. A diagnostic: it allocates.
+ * not changed; `ws.delta` and `net.grads` are overwritten. A diagnostic: it allocates.
  *
  * @example
  * ```ts
@@ -59,7 +59,7 @@ export function alignment(net: Network, ws: Workspace, B: number): LayerAlignmen
   net.backwardBatch(ws, B, "bp");
   const bpDelta = ws.delta.map((d) => d.slice(0, B * d.length / ws.maxBatch));
   net.gradients(ws, B);
-  const bpGrad = ws.grads.w.map((g) => g.slice());
+  const bpGrad = net.grads.w.map((g) => g.slice());
   net.backwardBatch(ws, B, net.rule);
   net.gradients(ws, B);
   const ruleDelta = ws.delta;
@@ -67,7 +67,7 @@ export function alignment(net: Network, ws: Workspace, B: number): LayerAlignmen
   const out: LayerAlignment[] = [];
   for (let k = 0; k < L - 1; k++) {
     const n = net.sizes[k + 1], next = net.sizes[k + 2];
-    const g = ws.grads.w[k], gb = bpGrad[k];
+    const g = net.grads.w[k], gb = bpGrad[k];
     let dot = 0, a2 = 0, b2 = 0;
     for (let i = 0; i < g.length; i++) dot += g[i] * gb[i], a2 += g[i] * g[i], b2 += gb[i] * gb[i];
     // c: (B, n) = δ^bp_{k+1} · W_{k+1}, the backprop gradient at the layer's output.

@@ -1,5 +1,5 @@
 /**
- * The elementwise kernels (activations and their derivatives) in WebAssembly SIMD, working in
+ * The elementwise kernels (activations, their derivatives, optimiser steps) in WebAssembly SIMD, working in
  * place on buffers allocated from the kernels' own linear memory. V8 runs a rational tanh at
  * several nanoseconds an element in scalar JavaScript; four lanes at a time it is a fraction of
  * that, which keeps an epoch close to the time of its GEMMs.
@@ -20,7 +20,22 @@ interface KernelExports {
   tanh_grad(h: number, g: number, n: number): void;
   sigmoid_grad(h: number, g: number, n: number): void;
   relu_grad(h: number, g: number, n: number): void;
+  momentum(w: number, g: number, v: number, n: number, lr: number, mu: number): void;
+  rmsprop(w: number, g: number, s: number, n: number, lr: number, rho: number, eps: number): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    a: number,
+    b1: number,
+    b2: number,
+    eps: number,
+  ): void;
 }
+
+const owners = new WeakMap<ArrayBuffer, Kernels>();
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -79,6 +94,119 @@ export class Kernels {
       this.#x = null;
       this.#memory = new ArrayBuffer(pages * PAGE);
     }
+    owners.set(this.#memory, this);
+  }
+
+  /**
+   * The arena a buffer was allocated from, if any.
+   *
+   * @param a A buffer.
+   * @returns Its arena, or undefined.
+   */
+  static owner(a: Float32Array): Kernels | undefined {
+    return owners.get(a.buffer as ArrayBuffer);
+  }
+
+  /** Whether the SIMD kernels can work on all of these buffers. */
+  #ownsAll(a: Float32Array, b: Float32Array, c: Float32Array, d: Float32Array = a): boolean {
+    return this.#owns(a) && this.#owns(b) && this.#owns(c) && this.#owns(d);
+  }
+
+  /**
+   * One momentum step over `n` elements: v ← μ·v − lr·g; w ← w + v.
+   *
+   * @param w Parameters.
+   * @param g Gradient.
+   * @param v Velocity.
+   * @param n How many elements.
+   * @param lr Learning rate.
+   * @param mu Momentum coefficient.
+   */
+  momentum(
+    w: Float32Array,
+    g: Float32Array,
+    v: Float32Array,
+    n: number,
+    lr: number,
+    mu: number,
+  ): void {
+    let i = 0;
+    if (this.#ownsAll(w, g, v)) {
+      i = n & ~3;
+      this.#x!.momentum(w.byteOffset, g.byteOffset, v.byteOffset, i, lr, mu);
+    }
+    for (; i < n; i++) {
+      v[i] = mu * v[i] - lr * g[i];
+      w[i] += v[i];
+    }
+  }
+
+  /**
+   * One RMSprop step over `n` elements: s ← ρ·s + (1 − ρ)·g²; w ← w − lr·g / (√s + ε).
+   *
+   * @param w Parameters.
+   * @param g Gradient.
+   * @param s Running mean of squared gradients.
+   * @param n How many elements.
+   * @param lr Learning rate.
+   * @param rho Decay.
+   * @param eps Added to the denominator.
+   */
+  rmsprop(
+    w: Float32Array,
+    g: Float32Array,
+    s: Float32Array,
+    n: number,
+    lr: number,
+    rho: number,
+    eps: number,
+  ): void {
+    let i = 0;
+    if (this.#ownsAll(w, g, s)) {
+      i = n & ~3;
+      this.#x!.rmsprop(w.byteOffset, g.byteOffset, s.byteOffset, i, lr, rho, eps);
+    }
+    for (; i < n; i++) {
+      const si = s[i] = rho * s[i] + (1 - rho) * g[i] * g[i];
+      w[i] -= lr * g[i] / (Math.sqrt(si) + eps);
+    }
+  }
+
+  /**
+   * One Adam step over `n` elements: m ← β₁·m + (1 − β₁)·g; v ← β₂·v + (1 − β₂)·g²;
+   * w ← w − a·m / (√v + ε), with the bias corrections folded into the step size a.
+   *
+   * @param w Parameters.
+   * @param g Gradient.
+   * @param m First moment.
+   * @param v Second moment.
+   * @param n How many elements.
+   * @param a Step size.
+   * @param b1 First-moment decay.
+   * @param b2 Second-moment decay.
+   * @param eps Added to the denominator.
+   */
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    n: number,
+    a: number,
+    b1: number,
+    b2: number,
+    eps: number,
+  ): void {
+    let i = 0;
+    if (this.#ownsAll(w, g, m, v)) {
+      i = n & ~3;
+      this.#x!.adam(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, i, a, b1, b2, eps);
+    }
+    for (; i < n; i++) {
+      const mi = m[i] = b1 * m[i] + (1 - b1) * g[i];
+      const vi = v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+      w[i] -= a * mi / (Math.sqrt(vi) + eps);
+    }
   }
 
   /** Whether the SIMD kernels run (false: the scalar JavaScript fallback). */
@@ -108,9 +236,18 @@ export class Kernels {
     return a;
   }
 
-  #owns(...arrays: Float32Array[]): boolean {
-    return this.#x !== null &&
-      arrays.every((a) => a.buffer === this.#memory && a.byteOffset % 32 === 0);
+  /**
+   * Like {@linkcode Kernels.alloc}, but undefined instead of an error when the arena is full.
+   *
+   * @param n Its length.
+   * @returns The buffer, or undefined.
+   */
+  tryAlloc(n: number): Float32Array | undefined {
+    return this.#next + Kernels.padded(n) * 4 > this.#memory.byteLength ? undefined : this.alloc(n);
+  }
+
+  #owns(a: Float32Array): boolean {
+    return this.#x !== null && a.buffer === this.#memory && a.byteOffset % 32 === 0;
   }
 
   /**

@@ -88,8 +88,6 @@ export class Workspace {
   readonly kernels: Kernels;
   /** The last batch's outcome, reused so that a training step allocates nothing. */
   readonly result: BatchResult = { loss: 0, errors: 0 };
-  #grads?: { w: Float32Array[]; b: Float32Array[] };
-  #sizes: number[];
 
   /**
    * Allocates the buffers.
@@ -103,7 +101,6 @@ export class Workspace {
         `Cannot allocate a workspace: the batch size must be a positive integer: ${maxBatch}`,
       );
     }
-    this.#sizes = [...sizes];
     this.maxBatch = maxBatch;
     const last = sizes[sizes.length - 1];
     const lengths = [sizes[0], last, ...sizes.slice(1), ...sizes.slice(1), 1].map((n) =>
@@ -116,16 +113,6 @@ export class Workspace {
     this.h = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
     this.delta = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
     this.ones = k.alloc(maxBatch).fill(1);
-  }
-
-  /** Gradient buffers, shaped like the weights and biases; allocated on first use. */
-  get grads(): { w: Float32Array[]; b: Float32Array[] } {
-    const s = this.#sizes;
-    this.#grads ??= {
-      w: s.slice(1).map((n, k) => new Float32Array(n * s[k])),
-      b: s.slice(1).map((n) => new Float32Array(n)),
-    };
-    return this.#grads;
   }
 }
 
@@ -213,10 +200,14 @@ export class Network {
   readonly biases: Float32Array[];
   /** Per hidden layer: DFA B_k (classes, n_{k+1}); FA F_{k+1} (n_{k+2}, n_{k+1}); BP none. */
   readonly feedback: Matrix[];
+  /** Holds the parameters, their gradients and the optimisers' state, for the SIMD kernels. */
+  readonly arena: Kernels;
+  #grads?: { w: Float32Array[]; b: Float32Array[] };
   #evalWs?: Workspace;
 
   /**
-   * Wraps existing parameters; see {@linkcode Network.create} to build a new network.
+   * A network from existing parameters (copied into its arena); see {@linkcode Network.create} to
+   * build a new one.
    *
    * @param config The architecture.
    * @param weights W_k for each layer.
@@ -269,9 +260,27 @@ export class Network {
     this.loss = c.loss;
     this.rule = c.rule;
     this.bias = c.bias;
-    this.weights = weights;
-    this.biases = biases;
+    // Parameters, gradients and up to two optimiser slots each share one arena.
+    const params = weights.reduce((t, w) => t + Kernels.padded(w.size), 0) +
+      biases.reduce((t, b) => t + Kernels.padded(b.length), 0);
+    const arena = this.arena = new Kernels(4 * params);
+    const copy = (a: Float32Array) => {
+      const b = arena.alloc(a.length);
+      b.set(a);
+      return b;
+    };
+    this.weights = weights.map((w) => new Matrix(w.rows, w.cols, copy(w.data)));
+    this.biases = biases.map(copy);
     this.feedback = feedback;
+  }
+
+  /** Gradient buffers, shaped like the weights and biases; allocated on first use. */
+  get grads(): { w: Float32Array[]; b: Float32Array[] } {
+    this.#grads ??= {
+      w: this.weights.map((w) => this.arena.alloc(w.size)),
+      b: this.biases.map((b) => this.arena.alloc(b.length)),
+    };
+    return this.#grads;
   }
 
   /**
@@ -389,14 +398,14 @@ export class Network {
   }
 
   /**
-   * Gradients of the summed loss from the δs in `ws.delta` into `ws.grads`.
+   * Gradients of the summed loss from the δs in `ws.delta` into {@linkcode Network.grads}.
    *
    * @param ws The buffers, after {@linkcode Network.backwardBatch}.
    * @param B Samples in the batch.
    * @param x Inputs; default `ws.x`.
    */
   gradients(ws: Workspace, B: number, x: Float32Array = ws.x): void {
-    const blas = getBlas(), { sizes } = this, g = ws.grads;
+    const blas = getBlas(), { sizes } = this, g = this.grads;
     for (let k = 0; k < this.depth; k++) {
       const nIn = sizes[k], nOut = sizes[k + 1], input = k === 0 ? x : ws.h[k - 1];
       // ∂W_k: (nOut, nIn) = δ_kᵀ (nOut, B) · input (B, nIn)
@@ -443,7 +452,7 @@ export class Network {
       return;
     }
     this.gradients(ws, B, x);
-    const g = ws.grads;
+    const g = this.grads;
     for (let k = 0; k < this.depth; k++) {
       optimizer.update(2 * k, this.weights[k].data, g.w[k]);
       if (this.bias) optimizer.update(2 * k + 1, this.biases[k], g.b[k]);

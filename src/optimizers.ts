@@ -7,6 +7,13 @@
  */
 
 import { getBlas } from "./blas.ts";
+import { Kernels } from "./kernels.ts";
+
+let scalarKernels: Kernels | undefined;
+/** An empty arena, whose kernels fall back to scalar loops for buffers it does not own. */
+function scalar(): Kernels {
+  return scalarKernels ??= new Kernels(0);
+}
 
 /** The optimisers dfa knows. */
 export type OptimizerName = "sgd" | "momentum" | "rmsprop" | "adam";
@@ -69,60 +76,50 @@ export class Optimizer {
     return this.options.name === "sgd";
   }
 
-  #slots(id: number, n: number, count: number): Float32Array[] {
+  #slots(id: number, w: Float32Array, count: number): Float32Array[] {
     let s = this.#state.get(id);
     if (!s) {
-      s = Array.from({ length: count }, () => new Float32Array(n));
+      // State lives beside the parameter when it has an arena, so the SIMD kernels can reach it.
+      const arena = Kernels.owner(w);
+      s = Array.from(
+        { length: count },
+        () => arena?.tryAlloc(w.length) ?? new Float32Array(w.length),
+      );
       this.#state.set(id, s);
     }
     return s;
   }
 
   /**
-   * Applies one update to `w` from its gradient `g` (which may be overwritten).
+   * Applies one update to `w` from its gradient `g`.
    *
    * @param id Which parameter: the same id for the same parameter at every step.
    * @param w The parameter, updated in place.
-   * @param g Its gradient.
+   * @param g Its gradient, the same length.
    */
   update(id: number, w: Float32Array, g: Float32Array): void {
     const { name, lr, momentum, rho, beta1, beta2, eps } = this.options;
     const n = w.length;
+    if (g.length !== n) {
+      throw new RangeError(
+        `Cannot update ${n} parameters from ${g.length} gradients: lengths differ`,
+      );
+    }
+    const k = Kernels.owner(w) ?? scalar();
     switch (name) {
       case "sgd":
         getBlas().saxpy(n, -lr, g, w);
         return;
-      case "momentum": {
-        const [v] = this.#slots(id, n, 1);
-        for (let i = 0; i < n; i++) {
-          v[i] = momentum * v[i] - lr * g[i];
-          w[i] += v[i];
-        }
-        return;
-      }
-      case "rmsprop": {
-        const [s] = this.#slots(id, n, 1);
-        const c = 1 - rho;
-        for (let i = 0; i < n; i++) {
-          const gi = g[i];
-          const si = s[i] = rho * s[i] + c * gi * gi;
-          w[i] -= lr * gi / (Math.sqrt(si) + eps);
-        }
-        return;
-      }
+      case "momentum":
+        return k.momentum(w, g, this.#slots(id, w, 1)[0], n, lr, momentum);
+      case "rmsprop":
+        return k.rmsprop(w, g, this.#slots(id, w, 1)[0], n, lr, rho, eps);
       case "adam": {
-        const [m, v] = this.#slots(id, n, 2);
+        const [m, v] = this.#slots(id, w, 2);
         const t = (this.#steps.get(id) ?? 0) + 1;
         this.#steps.set(id, t);
         const a = lr * Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
-        const c1 = 1 - beta1, c2 = 1 - beta2;
-        for (let i = 0; i < n; i++) {
-          const gi = g[i];
-          const mi = m[i] = beta1 * m[i] + c1 * gi;
-          const vi = v[i] = beta2 * v[i] + c2 * gi * gi;
-          w[i] -= a * mi / (Math.sqrt(vi) + eps);
-        }
-        return;
+        return k.adam(w, g, m, v, n, a, beta1, beta2, eps);
       }
     }
   }

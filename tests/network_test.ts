@@ -9,6 +9,7 @@ import {
 import {
   type Activation,
   ACTIVATIONS,
+  Kernels,
   type Loss,
   LOSSES,
   Matrix,
@@ -52,7 +53,7 @@ function fastUpdates(net: Network, ws: Workspace, B: number, rule: Rule) {
   for (let i = 0; i < B * C; i++) ws.delta[net.depth - 1][i] = yHat[i] - ws.y[i];
   net.backwardBatch(ws, B, rule);
   net.gradients(ws, B);
-  return { w: ws.grads.w.map((g) => Array.from(g)), b: ws.grads.b.map((g) => Array.from(g)) };
+  return { w: net.grads.w.map((g) => Array.from(g)), b: net.grads.b.map((g) => Array.from(g)) };
 }
 
 function maxRelErr(got: number[], want: number[]): number {
@@ -304,4 +305,22 @@ Deno.test("bad architectures are RangeErrors", () => {
   assertThrows(() => net.predict(new Matrix(1, 5)), RangeError, "takes 3");
   const l: Loss = "bce";
   assertEquals(net.loss, l);
+});
+
+Deno.test("optimiser steps on SIMD arenas match the scalar loops", () => {
+  const rng = new Rng(12);
+  for (const name of ["momentum", "rmsprop", "adam"] as const) {
+    const net = Network.create({ sizes: [13, 7], seed: 1 }); // parameters in an arena
+    const w = net.weights[0].data, g = net.grads.w[0];
+    assert(Kernels.owner(w) && Kernels.owner(g), "the network's parameters live in its arena");
+    const plainW = w.slice(), plainG = new Float32Array(g.length);
+    const a = new Optimizer({ name, lr: 0.01 }), b = new Optimizer({ name, lr: 0.01 });
+    for (let step = 0; step < 3; step++) {
+      rng.fillNormal(g);
+      plainG.set(g);
+      a.update(0, w, g);
+      b.update(0, plainW, plainG);
+    }
+    w.forEach((v, i) => assertAlmostEquals(v, plainW[i], 1e-6, `${name} ${i}`));
+  }
 });

@@ -177,4 +177,88 @@
         (local.set $h (i32.add (local.get $h) (i32.const 16)))
         (local.set $g (i32.add (local.get $g) (i32.const 16)))
         (br $next))))
+
+  ;; Optimiser steps over n floats (a multiple of four), all buffers in this memory.
+
+  ;; v ← μ·v − lr·g;  w ← w + v
+  (func (export "momentum") (param $w i32) (param $g i32) (param $v i32) (param $n i32)
+    (param $lr f32) (param $mu f32)
+    (local $end i32) (local $lrv v128) (local $muv v128) (local $vv v128)
+    (local.set $lrv (f32x4.splat (local.get $lr)))
+    (local.set $muv (f32x4.splat (local.get $mu)))
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $vv
+          (f32x4.sub (f32x4.mul (local.get $muv) (v128.load (local.get $v)))
+            (f32x4.mul (local.get $lrv) (v128.load (local.get $g)))))
+        (v128.store (local.get $v) (local.get $vv))
+        (v128.store (local.get $w) (f32x4.add (v128.load (local.get $w)) (local.get $vv)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (br $next))))
+
+  ;; s ← ρ·s + (1 − ρ)·g²;  w ← w − lr·g / (√s + ε)
+  (func (export "rmsprop") (param $w i32) (param $g i32) (param $s i32) (param $n i32)
+    (param $lr f32) (param $rho f32) (param $eps f32)
+    (local $end i32) (local $lrv v128) (local $rhov v128) (local $crho v128) (local $epsv v128)
+    (local $gv v128) (local $sv v128)
+    (local.set $lrv (f32x4.splat (local.get $lr)))
+    (local.set $rhov (f32x4.splat (local.get $rho)))
+    (local.set $crho (f32x4.splat (f32.sub (f32.const 1) (local.get $rho))))
+    (local.set $epsv (f32x4.splat (local.get $eps)))
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $gv (v128.load (local.get $g)))
+        (local.set $sv
+          (f32x4.add (f32x4.mul (local.get $rhov) (v128.load (local.get $s)))
+            (f32x4.mul (local.get $crho) (f32x4.mul (local.get $gv) (local.get $gv)))))
+        (v128.store (local.get $s) (local.get $sv))
+        (v128.store (local.get $w)
+          (f32x4.sub (v128.load (local.get $w))
+            (f32x4.div (f32x4.mul (local.get $lrv) (local.get $gv))
+              (f32x4.add (f32x4.sqrt (local.get $sv)) (local.get $epsv)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (br $next))))
+
+  ;; m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²;  w ← w − a·m / (√v + ε)
+  ;; (a is the step size with the bias corrections folded in)
+  (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $a f32) (param $b1 f32) (param $b2 f32) (param $eps f32)
+    (local $end i32) (local $av v128) (local $b1v v128) (local $c1 v128) (local $b2v v128)
+    (local $c2 v128) (local $epsv v128) (local $gv v128) (local $mv v128) (local $vv v128)
+    (local.set $av (f32x4.splat (local.get $a)))
+    (local.set $b1v (f32x4.splat (local.get $b1)))
+    (local.set $c1 (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
+    (local.set $b2v (f32x4.splat (local.get $b2)))
+    (local.set $c2 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $epsv (f32x4.splat (local.get $eps)))
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $gv (v128.load (local.get $g)))
+        (local.set $mv
+          (f32x4.add (f32x4.mul (local.get $b1v) (v128.load (local.get $m)))
+            (f32x4.mul (local.get $c1) (local.get $gv))))
+        (local.set $vv
+          (f32x4.add (f32x4.mul (local.get $b2v) (v128.load (local.get $v)))
+            (f32x4.mul (local.get $c2) (f32x4.mul (local.get $gv) (local.get $gv)))))
+        (v128.store (local.get $m) (local.get $mv))
+        (v128.store (local.get $v) (local.get $vv))
+        (v128.store (local.get $w)
+          (f32x4.sub (v128.load (local.get $w))
+            (f32x4.div (f32x4.mul (local.get $av) (local.get $mv))
+              (f32x4.add (f32x4.sqrt (local.get $vv)) (local.get $epsv)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (br $next))))
 )

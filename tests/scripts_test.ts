@@ -1,0 +1,86 @@
+import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
+
+const root = new URL("..", import.meta.url).pathname;
+const LIB = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0";
+
+/** Runs a script as its deno task does (the same permission flags). */
+export async function runTask(task: string, args: string[]) {
+  const tasks = JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).tasks as Record<
+    string,
+    string
+  >;
+  const words = tasks[task].split(" ").slice(1); // drop "deno"
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", async () => {
+  const r = await runTask("mnist", [
+    "--preset",
+    "seed",
+    "--epochs",
+    "2",
+    "--train-samples",
+    "6000",
+    "--test-samples",
+    "2000",
+    "--batch",
+    "100",
+    "--lr",
+    "1e-3",
+    "--json",
+  ]);
+  assertEquals(r.code, 0, r.stderr);
+  const last = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+  assertEquals(last.rule, "dfa");
+  assertEquals(last.runs.map((x: { rule: string }) => x.rule), ["dfa", "bp"]);
+  assertEquals(last.epochs.length, 2);
+  for (const e of last.epochs) {
+    for (const k of ["epoch", "loss", "train_error", "test_error", "seconds"]) assert(k in e, k);
+  }
+  // Two epochs on a tenth of MNIST already beat chance by far.
+  assertLess(last.test_error, 0.5);
+  assertLess(last.runs[1].test_error, 0.5);
+});
+
+Deno.test("deno task linear-net learns M = W2·W1 with DFA", async () => {
+  const r = await runTask("linear-net", ["--json", "--quiet"]);
+  assertEquals(r.code, 0, r.stderr);
+  const last = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+  assertLess(last.D, 0.05);
+  assertLess(last.cost, 1e-4 + 1e-12);
+  assert(last.history.every((h: { criterion: number }) => h.criterion > 0), "aligned throughout");
+});
+
+Deno.test("bad arguments print one line and exit 2", async (t) => {
+  const cases: [string, string[], string][] = [
+    ["mnist", ["--rule", "magic"], "--rule must be one of bp, fa, dfa: magic"],
+    ["mnist", ["--epochs", "-3"], "--epochs must be an integer ≥ 0: -3"],
+    ["mnist", ["--bogus"], "unknown option: --bogus"],
+    ["linear-net", ["--lr", "fast"], "--lr must be a number"],
+  ];
+  for (const [task, args, message] of cases) {
+    await t.step(`${task} ${args.join(" ")}`, async () => {
+      const r = await runTask(task, args);
+      assertEquals(r.code, 2);
+      assertStringIncludes(r.stderr, message);
+      assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+    });
+  }
+  await t.step("--help lists the options with their defaults", async () => {
+    const r = await runTask("mnist", ["--help"]);
+    assertEquals(r.code, 0);
+    assertStringIncludes(r.stdout, "--preset <preset>");
+    assertStringIncludes(r.stdout, "(default: nokland)");
+  });
+  void LIB;
+});
