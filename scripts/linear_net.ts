@@ -1,5 +1,5 @@
 // dfa-linear-net.ipynb: a net with no activation learns M = W2·W1 by DFA, tracking the alignment.
-import { alignment, matmul, Matrix, Network, Optimizer, Rng, Workspace } from "../mod.ts";
+import { alignment, matmul, Matrix, Network, Optimizer, Rng } from "../mod.ts";
 import { parse, run, UsageError } from "./_cli.ts";
 
 const spec = {
@@ -65,7 +65,7 @@ await run(spec.name, () => {
     feedbackInit: "normal",
     seed: seed + 1,
   });
-  const ws = new Workspace(net.sizes, n);
+  const ws = net.workspace(n);
   const optimizer = new Optimizer({ name: "sgd", lr });
   const history: { epoch: number; cost: number; criterion: number; angle: number }[] = [];
   let cost = NaN, epoch = 0;

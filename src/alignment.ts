@@ -49,7 +49,7 @@ function angle(dot: number, a2: number, b2: number): number {
  * @param net The network.
  * @param ws Buffers holding the batch.
  * @param B Samples in the batch.
- * @returns One entry per hidden layer.
+ * @returns One entry per hidden dense layer whose next layer is dense too.
  */
 export function alignment(net: Network, ws: Workspace, B: number): LayerAlignment[] {
   const L = net.depth, C = net.sizes[L];
@@ -58,7 +58,7 @@ export function alignment(net: Network, ws: Workspace, B: number): LayerAlignmen
   // Pre-derivative signals: what the rule and backprop send to each hidden output.
   net.backwardBatch(ws, B, "bp");
   const bpDelta = ws.delta.map((d) => d.slice(0, B * d.length / ws.maxBatch));
-  net.gradients(ws, B);
+  net.gradients(ws, B, ws.x, "bp");
   const bpGrad = net.grads.w.map((g) => g.slice());
   net.backwardBatch(ws, B, net.rule);
   net.gradients(ws, B);
@@ -66,6 +66,7 @@ export function alignment(net: Network, ws: Workspace, B: number): LayerAlignmen
   const blas = getBlas();
   const out: LayerAlignment[] = [];
   for (let k = 0; k < L - 1; k++) {
+    if (net.layers[k] !== "dense" || net.layers[k + 1] !== "dense") continue; // dense layers only
     const n = net.sizes[k + 1], next = net.sizes[k + 2];
     const g = net.grads.w[k], gb = bpGrad[k];
     let dot = 0, a2 = 0, b2 = 0;

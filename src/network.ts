@@ -32,6 +32,22 @@ export type Rule = "bp" | "fa" | "dfa";
 /** The rules dfa knows, for validating user input. */
 export const RULES: readonly Rule[] = ["bp", "fa", "dfa"];
 
+/**
+ * A layer's kind: `"dense"`, a full weight matrix; `"rd"`, y = D2·R·D1·x with D1 and D2
+ * trainable diagonals and R a fixed random matrix (parameters n_in + n_out instead of n_in·n_out).
+ */
+export type LayerKind = "dense" | "rd";
+
+/** The trainable diagonals of an RD layer (its fixed R is the layer's entry in `weights`). */
+export interface RdParams {
+  /** D1's diagonal: n_in. */
+  d1: Float32Array;
+  /** D2's diagonal: n_out. */
+  d2: Float32Array;
+  /** Under DFA, the random matrix (classes, n_in) that carries e to D1 in place of Rᵀ·D2. */
+  feedback?: Matrix;
+}
+
 /** How to build a {@linkcode Network}. */
 export interface NetworkOptions {
   /** Layer widths, input first and output last: `[784, 800, 10]`. */
@@ -52,6 +68,10 @@ export interface NetworkOptions {
   feedbackInit?: FeedbackInit;
   /** Seed of the initialisation. Default 0. */
   seed?: number;
+  /** Seed of the feedback matrices, when they should not follow from `seed`. */
+  feedbackSeed?: number;
+  /** One kind per weight layer. Default all `"dense"`. */
+  layers?: readonly LayerKind[];
 }
 
 /** What a network is, apart from its numbers: saved with it. */
@@ -66,6 +86,8 @@ export interface NetworkConfig {
   rule: Rule;
   /** Whether layers have biases. */
   bias: boolean;
+  /** One kind per weight layer. */
+  layers: LayerKind[];
 }
 
 /** Buffers for batches of up to `maxBatch` samples, reused across batches. */
@@ -88,14 +110,21 @@ export class Workspace {
   readonly kernels: Kernels;
   /** The last batch's outcome, reused so that a training step allocates nothing. */
   readonly result: BatchResult = { loss: 0, errors: 0 };
+  /** Per RD layer: D1·x, (maxBatch, n_in), also scratch for the signal to D1. */
+  readonly rdU: (Float32Array | undefined)[];
+  /** Per RD layer: R·D1·x, (maxBatch, n_out). */
+  readonly rdV: (Float32Array | undefined)[];
+  /** Per RD layer: scratch δ ⊙ d2, (maxBatch, n_out). */
+  readonly rdT: (Float32Array | undefined)[];
 
   /**
    * Allocates the buffers.
    *
    * @param sizes The network's layer widths.
    * @param maxBatch The largest batch.
+   * @param layers The layers' kinds; default all dense.
    */
-  constructor(sizes: readonly number[], maxBatch: number) {
+  constructor(sizes: readonly number[], maxBatch: number, layers: readonly LayerKind[] = []) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) {
       throw new RangeError(
         `Cannot allocate a workspace: the batch size must be a positive integer: ${maxBatch}`,
@@ -103,9 +132,12 @@ export class Workspace {
     }
     this.maxBatch = maxBatch;
     const last = sizes[sizes.length - 1];
-    const lengths = [sizes[0], last, ...sizes.slice(1), ...sizes.slice(1), 1].map((n) =>
-      n * maxBatch
+    const rdWidths = layers.flatMap((kind, k) =>
+      kind === "rd" ? [sizes[k], sizes[k + 1], sizes[k + 1]] : []
     );
+    const lengths = [sizes[0], last, ...sizes.slice(1), ...sizes.slice(1), 1, ...rdWidths].map((
+      n,
+    ) => n * maxBatch);
     const k = this.kernels = new Kernels(lengths.reduce((t, n) => t + Kernels.padded(n), 0));
     this.x = k.alloc(maxBatch * sizes[0]);
     this.y = k.alloc(maxBatch * last);
@@ -113,6 +145,11 @@ export class Workspace {
     this.h = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
     this.delta = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
     this.ones = k.alloc(maxBatch).fill(1);
+    const rd = (width: (i: number) => number) =>
+      sizes.slice(1).map((_, i) => layers[i] === "rd" ? k.alloc(maxBatch * width(i)) : undefined);
+    this.rdU = rd((i) => sizes[i]);
+    this.rdV = rd((i) => sizes[i + 1]);
+    this.rdT = rd((i) => sizes[i + 1]);
   }
 }
 
@@ -165,7 +202,19 @@ function checkOptions(o: NetworkOptions): NetworkConfig {
       `Cannot build a network: ${hiddenCount} hidden layers need ${hiddenCount} activations: ${hidden.length}`,
     );
   }
-  return { sizes, hidden, loss: o.loss ?? "bce", rule: o.rule ?? "dfa", bias: o.bias ?? true };
+  const layers = o.layers ? [...o.layers] : new Array<LayerKind>(sizes.length - 1).fill("dense");
+  if (layers.length !== sizes.length - 1 || layers.some((l) => l !== "dense" && l !== "rd")) {
+    throw new RangeError(
+      `Cannot build a network: ${
+        sizes.length - 1
+      } layers need as many kinds, dense or rd: [${layers}]`,
+    );
+  }
+  const rule = o.rule ?? "dfa";
+  if (rule === "fa" && layers.includes("rd")) {
+    throw new RangeError("Cannot build an FA network with RD layers: train them with bp or dfa");
+  }
+  return { sizes, hidden, loss: o.loss ?? "bce", rule, bias: o.bias ?? true, layers };
 }
 
 /**
@@ -194,15 +243,19 @@ export class Network {
   readonly rule: Rule;
   /** Whether layers have biases. */
   readonly bias: boolean;
-  /** W_k: (n_{k+1}, n_k). */
+  /** Each layer's kind. */
+  readonly layers: LayerKind[];
+  /** W_k: (n_{k+1}, n_k); for an RD layer, its fixed random R. */
   readonly weights: Matrix[];
+  /** Per layer: an RD layer's trainable diagonals, undefined for a dense layer. */
+  readonly rd: (RdParams | undefined)[];
   /** b_k: n_{k+1} (zeros, never updated, without biases). */
   readonly biases: Float32Array[];
   /** Per hidden layer: DFA B_k (classes, n_{k+1}); FA F_{k+1} (n_{k+2}, n_{k+1}); BP none. */
   readonly feedback: Matrix[];
   /** Holds the parameters, their gradients and the optimisers' state, for the SIMD kernels. */
   readonly arena: Kernels;
-  #grads?: { w: Float32Array[]; b: Float32Array[] };
+  #grads?: Gradients;
   #evalWs?: Workspace;
 
   /**
@@ -213,6 +266,7 @@ export class Network {
    * @param weights W_k for each layer.
    * @param biases b_k for each layer.
    * @param feedback The feedback matrices (none for BP).
+   * @param rd Each RD layer's diagonals (and DFA feedback); undefined for dense layers.
    * @throws {RangeError} When a shape disagrees with the architecture.
    */
   constructor(
@@ -220,6 +274,7 @@ export class Network {
     weights: Matrix[],
     biases: Float32Array[],
     feedback: Matrix[],
+    rd: (RdParams | undefined)[] = [],
   ) {
     const c = checkOptions(config);
     const { sizes } = c;
@@ -255,14 +310,34 @@ export class Network {
           `${feedback.map((f) => `${f.rows}×${f.cols}`).join(", ") || "none"}`,
       );
     }
+    c.layers.forEach((kind, k) => {
+      const r = rd[k];
+      if (kind === "dense") return;
+      if (
+        !r || r.d1.length !== sizes[k] || r.d2.length !== sizes[k + 1] ||
+        (c.rule === "dfa") !== (r.feedback !== undefined) ||
+        (r.feedback && (r.feedback.rows !== C || r.feedback.cols !== sizes[k]))
+      ) {
+        throw new RangeError(
+          `Cannot build a network: RD layer ${k + 1} needs d1 of ${sizes[k]}, d2 of ${
+            sizes[k + 1]
+          }${c.rule === "dfa" ? ` and a ${C}×${sizes[k]} feedback matrix` : ""}`,
+        );
+      }
+    });
     this.sizes = c.sizes;
     this.hidden = c.hidden;
     this.loss = c.loss;
     this.rule = c.rule;
     this.bias = c.bias;
+    this.layers = c.layers;
     // Parameters, gradients and up to two optimiser slots each share one arena.
     const params = weights.reduce((t, w) => t + Kernels.padded(w.size), 0) +
-      biases.reduce((t, b) => t + Kernels.padded(b.length), 0);
+      biases.reduce((t, b) => t + Kernels.padded(b.length), 0) +
+      rd.reduce(
+        (t, r) => t + (r ? Kernels.padded(r.d1.length) + Kernels.padded(r.d2.length) : 0),
+        0,
+      );
     const arena = this.arena = new Kernels(4 * params);
     const copy = (a: Float32Array) => {
       const b = arena.alloc(a.length);
@@ -272,15 +347,32 @@ export class Network {
     this.weights = weights.map((w) => new Matrix(w.rows, w.cols, copy(w.data)));
     this.biases = biases.map(copy);
     this.feedback = feedback;
+    this.rd = c.layers.map((kind, k) =>
+      kind === "rd"
+        ? { d1: copy(rd[k]!.d1), d2: copy(rd[k]!.d2), feedback: rd[k]!.feedback }
+        : undefined
+    );
   }
 
-  /** Gradient buffers, shaped like the weights and biases; allocated on first use. */
-  get grads(): { w: Float32Array[]; b: Float32Array[] } {
+  /** Gradient buffers, shaped like the parameters; allocated on first use. */
+  get grads(): Gradients {
     this.#grads ??= {
-      w: this.weights.map((w) => this.arena.alloc(w.size)),
+      w: this.weights.map((w, k) => this.arena.alloc(this.layers[k] === "rd" ? 0 : w.size)),
       b: this.biases.map((b) => this.arena.alloc(b.length)),
+      d1: this.rd.map((r) => this.arena.alloc(r ? r.d1.length : 0)),
+      d2: this.rd.map((r) => this.arena.alloc(r ? r.d2.length : 0)),
     };
     return this.#grads;
+  }
+
+  /**
+   * Buffers for batches of up to `maxBatch` samples, with this network's RD scratch.
+   *
+   * @param maxBatch The largest batch.
+   * @returns The workspace.
+   */
+  workspace(maxBatch: number): Workspace {
+    return new Workspace(this.sizes, maxBatch, this.layers);
   }
 
   /**
@@ -292,6 +384,7 @@ export class Network {
   static create(options: NetworkOptions): Network {
     const c = checkOptions(options);
     const rng = new Rng(options.seed ?? 0);
+    const fbRng = options.feedbackSeed === undefined ? rng : new Rng(options.feedbackSeed);
     const { sizes } = c, L = sizes.length - 1;
     const weights = sizes.slice(1).map((n, k) => {
       const w = new Matrix(n, sizes[k]);
@@ -303,12 +396,29 @@ export class Network {
         ? initialize(options.biasInit ?? "zeros", new Float32Array(n), sizes[k], n, rng)
         : new Float32Array(n)
     );
+    // RD layers: R ~ N(0, 1) (its entry in weights), diagonals by `init` (normal by default).
+    const rd = c.layers.map((kind, k): RdParams | undefined => {
+      if (kind !== "rd") return undefined;
+      const init = options.init ?? "normal";
+      return {
+        d1: initialize(init, new Float32Array(sizes[k]), 1, 1, rng),
+        d2: initialize(init, new Float32Array(sizes[k + 1]), 1, 1, rng),
+      };
+    });
+    c.layers.forEach((kind, k) => kind === "rd" && rng.fillNormal(weights[k].data));
     const feedback = c.rule === "bp" ? [] : sizes.slice(1, L).map((n, k) => {
       const f = c.rule === "dfa" ? new Matrix(sizes[L], n) : new Matrix(sizes[k + 2], n);
-      initializeFeedback(options.feedbackInit ?? "normal", f.data, n, rng);
+      initializeFeedback(options.feedbackInit ?? "normal", f.data, n, fbRng);
       return f;
     });
-    return new Network(c, weights, biases, feedback);
+    if (c.rule === "dfa") {
+      rd.forEach((r, k) => {
+        if (!r) return;
+        r.feedback = new Matrix(sizes[L], sizes[k]);
+        initializeFeedback(options.feedbackInit ?? "normal", r.feedback.data, sizes[k], fbRng);
+      });
+    }
+    return new Network(c, weights, biases, feedback, rd);
   }
 
   /** The architecture, for saving. */
@@ -319,6 +429,7 @@ export class Network {
       loss: this.loss,
       rule: this.rule,
       bias: this.bias,
+      layers: [...this.layers],
     };
   }
 
@@ -340,26 +451,27 @@ export class Network {
     const blas = getBlas(), { sizes } = this, L = this.depth;
     let input = x;
     for (let k = 0; k < L; k++) {
-      const nIn = sizes[k], nOut = sizes[k + 1], a = ws.h[k];
-      // a: (B, nOut) = 1 (B, 1) · b_kᵀ (1, nOut) + input (B, nIn) · W_kᵀ (nIn, nOut)
-      if (this.bias) {
-        blas.sgemm(false, false, B, nOut, 1, 1, ws.ones, 1, this.biases[k], nOut, 0, a, nOut);
+      const nIn = sizes[k], nOut = sizes[k + 1], a = ws.h[k], r = this.rd[k];
+      if (r) {
+        // RD: U = input ⊙ d1 (B, nIn); V = U · Rᵀ (B, nOut); a = V ⊙ d2 + b
+        const U = ws.rdU[k]!, V = ws.rdV[k]!;
+        scaleColumns(input, r.d1, B, nIn, U);
+        blas.sgemm(false, true, B, nOut, nIn, 1, U, nIn, this.weights[k].data, nIn, 0, V, nOut);
+        scaleColumns(V, r.d2, B, nOut, a);
+        if (this.bias) addRows(a, this.biases[k], B, nOut);
+      } else {
+        denseForward(
+          blas,
+          input,
+          this.weights[k].data,
+          this.bias ? this.biases[k] : null,
+          ws.ones,
+          B,
+          nIn,
+          nOut,
+          a,
+        );
       }
-      blas.sgemm(
-        false,
-        true,
-        B,
-        nOut,
-        nIn,
-        1,
-        input,
-        nIn,
-        this.weights[k].data,
-        nIn,
-        this.bias ? 1 : 0,
-        a,
-        nOut,
-      );
       if (k < L - 1) ws.kernels.activate(this.hidden[k], a, B * nOut);
       else if (!raw && this.loss === "bce") ws.kernels.activate("sigmoid", a, B * nOut);
       else if (!raw) outputActivate(this.loss, a, B, nOut);
@@ -388,6 +500,12 @@ export class Network {
       if (rule === "dfa") {
         // δ_k: (B, n) = e (B, C) · B_k (C, n)
         blas.sgemm(false, false, B, n, C, 1, e, C, this.feedback[k].data, n, 0, d, n);
+      } else if (this.rd[k + 1]) {
+        // Through an RD layer (BP): δ_k = ((δ_{k+1} ⊙ d2) · R) ⊙ d1
+        const r = this.rd[k + 1]!, T = ws.rdT[k + 1]!;
+        scaleColumns(ws.delta[k + 1], r.d2, B, next, T);
+        blas.sgemm(false, false, B, n, next, 1, T, next, this.weights[k + 1].data, n, 0, d, n);
+        scaleColumns(d, r.d1, B, n, d);
       } else {
         // δ_k: (B, n) = δ_{k+1} (B, next) · M (next, n), M = W_{k+1} (BP) or F_{k+1} (FA)
         const m = rule === "bp" ? this.weights[k + 1] : this.feedback[k];
@@ -403,16 +521,37 @@ export class Network {
    * @param ws The buffers, after {@linkcode Network.backwardBatch}.
    * @param B Samples in the batch.
    * @param x Inputs; default `ws.x`.
+   * @param rule The rule the δs came from (an RD layer's D1 signal depends on it); default the
+   *   network's.
    */
-  gradients(ws: Workspace, B: number, x: Float32Array = ws.x): void {
-    const blas = getBlas(), { sizes } = this, g = this.grads;
-    for (let k = 0; k < this.depth; k++) {
-      const nIn = sizes[k], nOut = sizes[k + 1], input = k === 0 ? x : ws.h[k - 1];
+  gradients(ws: Workspace, B: number, x: Float32Array = ws.x, rule: Rule = this.rule): void {
+    for (let k = 0; k < this.depth; k++) this.#layerGradients(ws, B, x, k, rule);
+  }
+
+  #layerGradients(ws: Workspace, B: number, x: Float32Array, k: number, rule: Rule): void {
+    const blas = getBlas(), g = this.grads, C = this.sizes[this.depth];
+    const nIn = this.sizes[k], nOut = this.sizes[k + 1], input = k === 0 ? x : ws.h[k - 1];
+    const delta = ws.delta[k], r = this.rd[k];
+    // ∂b_k: (nOut) = δ_kᵀ (nOut, B) · 1 (B)
+    blas.sgemv(true, B, nOut, 1, delta, nOut, ws.ones, 0, g.b[k]);
+    if (!r) {
       // ∂W_k: (nOut, nIn) = δ_kᵀ (nOut, B) · input (B, nIn)
-      blas.sgemm(true, false, nOut, nIn, B, 1, ws.delta[k], nOut, input, nIn, 0, g.w[k], nIn);
-      // ∂b_k: (nOut) = δ_kᵀ (nOut, B) · 1 (B)
-      blas.sgemv(true, B, nOut, 1, ws.delta[k], nOut, ws.ones, 0, g.b[k]);
+      blas.sgemm(true, false, nOut, nIn, B, 1, delta, nOut, input, nIn, 0, g.w[k], nIn);
+      return;
     }
+    // RD: ∂d2 = Σ_b δ ⊙ V; the signal to D1 is G = (δ ⊙ d2) · R (BP) or e · B_RD (DFA);
+    // ∂d1 = Σ_b G ⊙ input.
+    columnDot(delta, ws.rdV[k]!, B, nOut, g.d2[k]);
+    const G = ws.rdU[k]!;
+    if (rule === "dfa") {
+      const e = ws.delta[this.depth - 1];
+      blas.sgemm(false, false, B, nIn, C, 1, e, C, r.feedback!.data, nIn, 0, G, nIn);
+    } else {
+      const T = ws.rdT[k]!;
+      scaleColumns(delta, r.d2, B, nOut, T);
+      blas.sgemm(false, false, B, nIn, nOut, 1, T, nOut, this.weights[k].data, nIn, 0, G, nIn);
+    }
+    columnDot(G, input, B, nIn, g.d1[k]);
   }
 
   /**
@@ -430,6 +569,11 @@ export class Network {
       const lr = optimizer.options.lr;
       for (let k = 0; k < this.depth; k++) {
         const nIn = sizes[k], nOut = sizes[k + 1], input = k === 0 ? x : ws.h[k - 1];
+        if (this.rd[k]) {
+          this.#layerGradients(ws, B, x, k, this.rule);
+          this.#updateLayer(k, optimizer);
+          continue;
+        }
         blas.sgemm(
           true,
           false,
@@ -452,11 +596,17 @@ export class Network {
       return;
     }
     this.gradients(ws, B, x);
-    const g = this.grads;
-    for (let k = 0; k < this.depth; k++) {
-      optimizer.update(2 * k, this.weights[k].data, g.w[k]);
-      if (this.bias) optimizer.update(2 * k + 1, this.biases[k], g.b[k]);
-    }
+    for (let k = 0; k < this.depth; k++) this.#updateLayer(k, optimizer);
+  }
+
+  /** Applies the optimiser to layer k's parameters from {@linkcode Network.grads}. */
+  #updateLayer(k: number, optimizer: Optimizer): void {
+    const g = this.grads, r = this.rd[k];
+    if (r) {
+      optimizer.update(3 * k, r.d1, g.d1[k]);
+      optimizer.update(3 * k + 2, r.d2, g.d2[k]);
+    } else optimizer.update(3 * k, this.weights[k].data, g.w[k]);
+    if (this.bias) optimizer.update(3 * k + 1, this.biases[k], g.b[k]);
   }
 
   /**
@@ -481,7 +631,7 @@ export class Network {
   }
 
   #evalWorkspace(): Workspace {
-    return this.#evalWs ??= new Workspace(this.sizes, 1000);
+    return this.#evalWs ??= this.workspace(1000);
   }
 
   /**
@@ -542,7 +692,8 @@ export class Network {
   }
 
   /**
-   * The parameters and configuration as arrays: `W1…`, `b1…`, feedback `B1…`, and `config`
+   * The parameters and configuration as arrays: `W1…`, `b1…`, feedback `B1…`, RD layers'
+   * diagonals `D1_k`, `D2_k` (and DFA feedback `BRk`; their R is `Wk`), and `config`
    * (the JSON configuration as uint8 bytes; in NumPy, `bytes(z["config"]).decode()`).
    *
    * @returns The arrays by name.
@@ -555,6 +706,14 @@ export class Network {
     this.feedback.forEach((f, k) =>
       out[`B${k + 1}`] = ndarray("float32", [f.rows, f.cols], f.data)
     );
+    this.rd.forEach((r, k) => {
+      if (!r) return;
+      out[`D1_${k + 1}`] = ndarray("float32", [r.d1.length], r.d1);
+      out[`D2_${k + 1}`] = ndarray("float32", [r.d2.length], r.d2);
+      if (r.feedback) {
+        out[`BR${k + 1}`] = ndarray("float32", [r.feedback.rows, r.feedback.cols], r.feedback.data);
+      }
+    });
     return out;
   }
 
@@ -590,8 +749,18 @@ export class Network {
     const feedback = config.rule === "bp"
       ? []
       : Array.from({ length: L - 1 }, (_, k) => mat(`B${k + 1}`));
+    config.layers ??= new Array(L).fill("dense");
+    const rd = config.layers.map((kind, k): RdParams | undefined =>
+      kind === "rd"
+        ? {
+          d1: get(`D1_${k + 1}`).data as Float32Array,
+          d2: get(`D2_${k + 1}`).data as Float32Array,
+          feedback: config.rule === "dfa" ? mat(`BR${k + 1}`) : undefined,
+        }
+        : undefined
+    );
     try {
-      return new Network(config, weights, biases, feedback);
+      return new Network(config, weights, biases, feedback, rd);
     } catch (error) {
       throw new DataFormatError(`Cannot load a network from ${where}: ${(error as Error).message}`);
     }
@@ -614,5 +783,67 @@ export class Network {
    */
   static load(path: string): Network {
     return Network.fromArrays(loadNpz(path), path);
+  }
+}
+
+/** The gradients of a network's parameters, layer by layer (empty where a layer lacks one). */
+export interface Gradients {
+  /** ∂W_k (dense layers). */
+  w: Float32Array[];
+  /** ∂b_k. */
+  b: Float32Array[];
+  /** ∂d1 (RD layers). */
+  d1: Float32Array[];
+  /** ∂d2 (RD layers). */
+  d2: Float32Array[];
+}
+
+/** a: (B, nOut) = 1·bᵀ + input · Wᵀ, the bias broadcast by a rank-one GEMM. */
+function denseForward(
+  blas: ReturnType<typeof getBlas>,
+  input: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  ones: Float32Array,
+  B: number,
+  nIn: number,
+  nOut: number,
+  a: Float32Array,
+): void {
+  if (bias) blas.sgemm(false, false, B, nOut, 1, 1, ones, 1, bias, nOut, 0, a, nOut);
+  blas.sgemm(false, true, B, nOut, nIn, 1, input, nIn, w, nIn, bias ? 1 : 0, a, nOut);
+}
+
+/** out[b, j] = src[b, j] · s[j] over `rows` rows (out may be src). */
+function scaleColumns(
+  src: Float32Array,
+  s: Float32Array,
+  rows: number,
+  cols: number,
+  out: Float32Array,
+): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    for (let j = 0; j < cols; j++) out[o + j] = src[o + j] * s[j];
+  }
+}
+
+/** a[b, j] += v[j] over `rows` rows. */
+function addRows(a: Float32Array, v: Float32Array, rows: number, cols: number): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    for (let j = 0; j < cols; j++) a[o + j] += v[j];
+  }
+}
+
+/** out[j] = Σ_b p[b, j] · q[b, j]. */
+function columnDot(
+  p: Float32Array,
+  q: Float32Array,
+  rows: number,
+  cols: number,
+  out: Float32Array,
+): void {
+  out.fill(0, 0, cols);
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    for (let j = 0; j < cols; j++) out[j] += p[o + j] * q[o + j];
   }
 }

@@ -21,10 +21,14 @@ function toRows(data: Float32Array, rows: number, cols: number): Mat {
 
 /** The parameters of a network as nested double-precision arrays. */
 export interface ReferenceParams {
-  /** W_k as rows. */
+  /** W_k as rows (an RD layer's fixed R). */
   w: Mat[];
   /** b_k. */
   b: number[][];
+  /** An RD layer's D1 diagonal (empty for dense layers). */
+  d1: number[][];
+  /** An RD layer's D2 diagonal (empty for dense layers). */
+  d2: number[][];
 }
 
 /**
@@ -37,6 +41,8 @@ export function referenceParams(net: Network): ReferenceParams {
   return {
     w: net.weights.map((m) => toRows(m.data, m.rows, m.cols)),
     b: net.biases.map((b) => Array.from(b)),
+    d1: net.rd.map((r) => r ? Array.from(r.d1) : []),
+    d2: net.rd.map((r) => r ? Array.from(r.d2) : []),
   };
 }
 
@@ -51,8 +57,11 @@ export function referenceParams(net: Network): ReferenceParams {
 export function referenceForward(net: Network, p: ReferenceParams, x: number[]): number[][] {
   const hs = [x];
   for (let k = 0; k < net.depth; k++) {
+    // Dense: a_i = Σ_j W_ij x_j + b_i; RD: a_i = d2_i Σ_j R_ij d1_j x_j + b_i.
+    const rd = net.layers[k] === "rd";
     const a = p.w[k].map((row, i) =>
-      row.reduce((s, w, j) => s + w * hs[k][j], net.bias ? p.b[k][i] : 0)
+      (rd ? p.d2[k][i] : 1) * row.reduce((s, w, j) => s + w * (rd ? p.d1[k][j] : 1) * hs[k][j], 0) +
+      (net.bias ? p.b[k][i] : 0)
     );
     if (k < net.depth - 1) hs.push(a.map((v) => activationNaive(net.hidden[k], v)));
     else if (net.loss === "bce") hs.push(a.map((v) => 1 / (1 + Math.exp(-v))));
@@ -102,16 +111,20 @@ function derivative(kind: Network["hidden"][number], h: number): number {
  * @param x Inputs, one array per sample.
  * @param y Targets, one array per sample.
  * @param rule The rule; default the network's.
- * @returns ∂W_k and ∂b_k per layer.
+ * @returns ∂W_k, ∂b_k, and an RD layer's ∂d1, ∂d2, per layer.
  */
 export function referenceUpdates(
   net: Network,
   x: number[][],
   y: number[][],
   rule: Rule = net.rule,
-): { w: Mat[]; b: number[][] } {
+): { w: Mat[]; b: number[][]; d1: number[][]; d2: number[][] } {
   const p = referenceParams(net), L = net.depth;
   const fb = net.feedback.map((m) => toRows(m.data, m.rows, m.cols));
+  const fbRd = net.rd.map((r) =>
+    r?.feedback ? toRows(r.feedback.data, r.feedback.rows, r.feedback.cols) : []
+  );
+  const gd1 = p.d1.map((v) => v.map(() => 0)), gd2 = p.d2.map((v) => v.map(() => 0));
   const gw = p.w.map((m) => m.map((r) => r.map(() => 0)));
   const gb = p.b.map((v) => v.map(() => 0));
   x.forEach((xs, s) => {
@@ -123,17 +136,35 @@ export function referenceUpdates(
       const n = net.sizes[k + 1];
       const signal = Array.from({ length: n }, (_, j) => {
         if (rule === "dfa") return e.reduce((t, ev, c) => t + fb[k][c][j] * ev, 0);
+        if (net.layers[k + 1] === "rd") {
+          // through D2, Rᵀ and D1
+          return p.d1[k + 1][j] *
+            deltas[k + 1].reduce((t, dv, i) => t + p.w[k + 1][i][j] * p.d2[k + 1][i] * dv, 0);
+        }
         const m = rule === "bp" ? p.w[k + 1] : fb[k];
         return deltas[k + 1].reduce((t, dv, i) => t + m[i][j] * dv, 0);
       });
       deltas[k] = signal.map((v, j) => v * derivative(net.hidden[k], hs[k + 1][j]));
     }
     for (let k = 0; k < L; k++) {
-      deltas[k].forEach((d, i) => {
-        gb[k][i] += d;
-        hs[k].forEach((h, j) => gw[k][i][j] += d * h);
-      });
+      deltas[k].forEach((d, i) => gb[k][i] += d);
+      if (net.layers[k] === "rd") {
+        // ∂d2_i = δ_i v_i with v = R·D1·x; the signal to D1 is Rᵀ(d2 ⊙ δ) (BP) or B_RDᵀ e (DFA).
+        const x = hs[k];
+        p.w[k].forEach((row, i) => {
+          const v = row.reduce((t, r, j) => t + r * p.d1[k][j] * x[j], 0);
+          gd2[k][i] += deltas[k][i] * v;
+        });
+        x.forEach((xj, j) => {
+          const g = rule === "dfa"
+            ? e.reduce((t, ev, c) => t + fbRd[k][c][j] * ev, 0)
+            : p.w[k].reduce((t, row, i) => t + row[j] * p.d2[k][i] * deltas[k][i], 0);
+          gd1[k][j] += g * xj;
+        });
+      } else {
+        deltas[k].forEach((d, i) => hs[k].forEach((h, j) => gw[k][i][j] += d * h));
+      }
     }
   });
-  return { w: gw, b: gb };
+  return { w: gw, b: gb, d1: gd1, d2: gd2 };
 }

@@ -7,7 +7,7 @@
 
 import type { Dataset } from "./dataset.ts";
 import { alignment, type LayerAlignment } from "./alignment.ts";
-import { type Network, TrainingDivergedError, Workspace } from "./network.ts";
+import { type Network, TrainingDivergedError, type Workspace } from "./network.ts";
 import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
 import { Rng } from "./random.ts";
 
@@ -134,7 +134,7 @@ export function train(net: Network, data: Dataset, options: TrainOptions): Train
     ? options.optimizer
     : new Optimizer(options.optimizer);
   const rng = new Rng(options.seed ?? 0);
-  const ws = new Workspace(net.sizes, Math.min(batchSize, Math.max(1, n)));
+  const ws = net.workspace(Math.min(batchSize, Math.max(1, n)));
   const order = new Uint32Array(n), rows = rowsOf(data);
   const batches = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   const result: TrainResult = { epochs: [], converged: false };

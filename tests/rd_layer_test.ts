@@ -1,0 +1,157 @@
+import { assert, assertEquals, assertLess, assertThrows } from "@std/assert";
+import {
+  type LayerKind,
+  type Loss,
+  Matrix,
+  Network,
+  referenceForward,
+  referenceLoss,
+  referenceParams,
+  referenceUpdates,
+  Rng,
+  rowArgmax,
+  type Rule,
+  train,
+} from "../mod.ts";
+
+function setup(net: Network, B: number, seed: number) {
+  const rng = new Rng(seed), C = net.sizes[net.depth];
+  const x = Array.from(
+    { length: B },
+    () => Array.from({ length: net.sizes[0] }, () => rng.normal()),
+  );
+  const y = Array.from({ length: B }, () => {
+    if (net.loss === "mse") return Array.from({ length: C }, () => rng.normal());
+    const t = new Array(C).fill(0);
+    t[rng.int(C)] = 1;
+    return t;
+  });
+  const ws = net.workspace(B);
+  ws.x.set(x.flat());
+  ws.y.set(y.flat());
+  return { x, y, ws };
+}
+
+function fastGradients(net: Network, ws: ReturnType<Network["workspace"]>, B: number, rule: Rule) {
+  const C = net.sizes[net.depth], yHat = net.forwardBatch(ws, B);
+  for (let i = 0; i < B * C; i++) ws.delta[net.depth - 1][i] = yHat[i] - ws.y[i];
+  net.backwardBatch(ws, B, rule);
+  net.gradients(ws, B, ws.x, rule);
+  const g = net.grads;
+  return {
+    w: g.w.map((a) => Array.from(a)),
+    b: g.b.map((a) => Array.from(a)),
+    d1: g.d1.map((a) => Array.from(a)),
+    d2: g.d2.map((a) => Array.from(a)),
+  };
+}
+
+function relErr(got: number[], want: number[]) {
+  const scale = Math.max(1e-6, ...want.map(Math.abs));
+  return Math.max(0, ...got.map((v, i) => Math.abs(v - want[i]))) / scale;
+}
+
+const architectures: [string, number[], LayerKind[]][] = [
+  ["one RD layer", [12, 4], ["rd"]],
+  ["dense then RD", [6, 8, 3], ["dense", "rd"]],
+  ["RD then dense", [6, 8, 3], ["rd", "dense"]],
+];
+
+Deno.test("RD-layer gradients match finite differences", async (t) => {
+  for (const [name, sizes, layers] of architectures) {
+    for (const loss of ["bce", "mse", "ce"] as Loss[]) {
+      await t.step(`${name}, ${loss}`, () => {
+        const net = Network.create({
+          sizes,
+          layers,
+          loss,
+          rule: "bp",
+          init: "normal",
+          biasInit: "uniform",
+          seed: 21,
+        });
+        const B = 3, { x, y, ws } = setup(net, B, 4);
+        const fast = fastGradients(net, ws, B, "bp");
+        const p = referenceParams(net);
+        const total = () =>
+          x.reduce(
+            (s, xs, i) => s + referenceLoss(net, referenceForward(net, p, xs)[net.depth], y[i]),
+            0,
+          );
+        const fd = (arr: number[]) =>
+          arr.map((v, i) => {
+            const h = 1e-5;
+            arr[i] = v + h;
+            const up = total();
+            arr[i] = v - h;
+            const down = total();
+            arr[i] = v;
+            return (up - down) / (2 * h);
+          });
+        for (let k = 0; k < net.depth; k++) {
+          if (layers[k] === "rd") {
+            assertLess(relErr(fast.d1[k], fd(p.d1[k])), 2e-3, `d1 of layer ${k + 1}`);
+            assertLess(relErr(fast.d2[k], fd(p.d2[k])), 2e-3, `d2 of layer ${k + 1}`);
+          } else {
+            assertLess(relErr(fast.w[k], p.w[k].flatMap((row) => fd(row))), 2e-3, `W${k + 1}`);
+          }
+          assertLess(relErr(fast.b[k], fd(p.b[k])), 2e-3, `b${k + 1}`);
+        }
+      });
+    }
+  }
+});
+
+Deno.test("RD-layer updates under BP and DFA match their formulas", async (t) => {
+  for (const [name, sizes, layers] of architectures) {
+    for (const rule of ["bp", "dfa"] as Rule[]) {
+      await t.step(`${name}, ${rule}`, () => {
+        const net = Network.create({ sizes, layers, rule, init: "normal", seed: 8 });
+        const B = 5, { x, y, ws } = setup(net, B, 6);
+        const fast = fastGradients(net, ws, B, rule), ref = referenceUpdates(net, x, y, rule);
+        for (let k = 0; k < net.depth; k++) {
+          if (layers[k] === "rd") {
+            assertLess(relErr(fast.d1[k], ref.d1[k]), 1e-5);
+            assertLess(relErr(fast.d2[k], ref.d2[k]), 1e-5);
+          } else assertLess(relErr(fast.w[k], ref.w[k].flat()), 1e-5);
+          assertLess(relErr(fast.b[k], ref.b[k]), 1e-5);
+        }
+      });
+    }
+  }
+});
+
+Deno.test("an RD layer has n_in + n_out trainable parameters and learns", () => {
+  const net = Network.create({ sizes: [500, 10], layers: ["rd"], rule: "bp", seed: 1 });
+  assertEquals(net.rd[0]!.d1.length + net.rd[0]!.d2.length, 510);
+  assertEquals(net.grads.w[0].length, 0, "no gradient for the fixed R");
+  // A separable problem: the class is the sign of the first feature.
+  const small = Network.create({ sizes: [50, 10], layers: ["rd"], rule: "bp", seed: 1 });
+  const rng = new Rng(2), n = 600;
+  const x = new Matrix(n, 50, rng.fillNormal(new Float32Array(n * 50))), y = new Matrix(n, 10);
+  for (let i = 0; i < n; i++) y.set(i, x.get(i, 0) > 0 ? 1 : 0, 1);
+  const data = { x, y, labels: rowArgmax(y) };
+  const before = small.evaluate(data).error;
+  const r = train(small, data, { epochs: 60, batchSize: 50, optimizer: { name: "adam", lr: 0.02 } });
+  assertLess(r.epochs.at(-1)!.train_error, before);
+  assertLess(r.epochs.at(-1)!.train_error, 0.2);
+});
+
+Deno.test("RD networks save and load, and FA with RD layers is refused", async () => {
+  const net = Network.create({ sizes: [6, 4, 3], layers: ["rd", "dense"], rule: "dfa", seed: 3 });
+  const path = `${await Deno.makeTempDir()}/rd.npz`;
+  net.save(path);
+  const back = Network.load(path);
+  assertEquals(back.layers, ["rd", "dense"]);
+  assertEquals(back.rd[0]!.d1, net.rd[0]!.d1);
+  assertEquals(back.rd[0]!.feedback!.data, net.rd[0]!.feedback!.data);
+  const x = Matrix.from([[1, 2, 3, 4, 5, 6]]);
+  assertEquals(back.predict(x).data, net.predict(x).data);
+  assertThrows(
+    () => Network.create({ sizes: [6, 3], layers: ["rd"], rule: "fa" }),
+    RangeError,
+    "FA",
+  );
+  assertThrows(() => Network.create({ sizes: [6, 3], layers: ["rd", "rd"] }), RangeError);
+  assert(true);
+});
