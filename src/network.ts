@@ -523,25 +523,39 @@ export class Network {
    * @param x Inputs; default `ws.x`.
    * @param rule The rule the δs came from (an RD layer's D1 signal depends on it); default the
    *   network's.
+   * @param scale Multiplies the gradients: 1 for the summed loss, 1/B for the batch mean.
    */
-  gradients(ws: Workspace, B: number, x: Float32Array = ws.x, rule: Rule = this.rule): void {
-    for (let k = 0; k < this.depth; k++) this.#layerGradients(ws, B, x, k, rule);
+  gradients(
+    ws: Workspace,
+    B: number,
+    x: Float32Array = ws.x,
+    rule: Rule = this.rule,
+    scale = 1,
+  ): void {
+    for (let k = 0; k < this.depth; k++) this.#layerGradients(ws, B, x, k, rule, scale);
   }
 
-  #layerGradients(ws: Workspace, B: number, x: Float32Array, k: number, rule: Rule): void {
+  #layerGradients(
+    ws: Workspace,
+    B: number,
+    x: Float32Array,
+    k: number,
+    rule: Rule,
+    scale: number,
+  ): void {
     const blas = getBlas(), g = this.grads, C = this.sizes[this.depth];
     const nIn = this.sizes[k], nOut = this.sizes[k + 1], input = k === 0 ? x : ws.h[k - 1];
     const delta = ws.delta[k], r = this.rd[k];
     // ∂b_k: (nOut) = δ_kᵀ (nOut, B) · 1 (B)
-    blas.sgemv(true, B, nOut, 1, delta, nOut, ws.ones, 0, g.b[k]);
+    blas.sgemv(true, B, nOut, scale, delta, nOut, ws.ones, 0, g.b[k]);
     if (!r) {
       // ∂W_k: (nOut, nIn) = δ_kᵀ (nOut, B) · input (B, nIn)
-      blas.sgemm(true, false, nOut, nIn, B, 1, delta, nOut, input, nIn, 0, g.w[k], nIn);
+      blas.sgemm(true, false, nOut, nIn, B, scale, delta, nOut, input, nIn, 0, g.w[k], nIn);
       return;
     }
     // RD: ∂d2 = Σ_b δ ⊙ V; the signal to D1 is G = (δ ⊙ d2) · R (BP) or e · B_RD (DFA);
     // ∂d1 = Σ_b G ⊙ input.
-    columnDot(delta, ws.rdV[k]!, B, nOut, g.d2[k]);
+    columnDot(delta, ws.rdV[k]!, B, nOut, g.d2[k], scale);
     const G = ws.rdU[k]!;
     if (rule === "dfa") {
       const e = ws.delta[this.depth - 1];
@@ -551,7 +565,7 @@ export class Network {
       scaleColumns(delta, r.d2, B, nOut, T);
       blas.sgemm(false, false, B, nIn, nOut, 1, T, nOut, this.weights[k].data, nIn, 0, G, nIn);
     }
-    columnDot(G, input, B, nIn, g.d1[k]);
+    columnDot(G, input, B, nIn, g.d1[k], scale);
   }
 
   /**
@@ -562,15 +576,22 @@ export class Network {
    * @param B Samples in the batch.
    * @param optimizer The optimiser.
    * @param x Inputs; default `ws.x`.
+   * @param scale Multiplies the gradients: 1 for the summed loss (the original's), 1/B for the mean.
    */
-  applyUpdate(ws: Workspace, B: number, optimizer: Optimizer, x: Float32Array = ws.x): void {
+  applyUpdate(
+    ws: Workspace,
+    B: number,
+    optimizer: Optimizer,
+    x: Float32Array = ws.x,
+    scale = 1,
+  ): void {
     const blas = getBlas(), { sizes } = this;
     if (optimizer.isPlainSgd) {
-      const lr = optimizer.options.lr;
+      const lr = optimizer.options.lr * scale;
       for (let k = 0; k < this.depth; k++) {
         const nIn = sizes[k], nOut = sizes[k + 1], input = k === 0 ? x : ws.h[k - 1];
         if (this.rd[k]) {
-          this.#layerGradients(ws, B, x, k, this.rule);
+          this.#layerGradients(ws, B, x, k, this.rule, scale);
           this.#updateLayer(k, optimizer);
           continue;
         }
@@ -595,7 +616,7 @@ export class Network {
       }
       return;
     }
-    this.gradients(ws, B, x);
+    this.gradients(ws, B, x, this.rule, scale);
     for (let k = 0; k < this.depth; k++) this.#updateLayer(k, optimizer);
   }
 
@@ -616,16 +637,17 @@ export class Network {
    * @param ws The buffers holding the batch.
    * @param B Samples in the batch.
    * @param optimizer The optimiser.
+   * @param scale Multiplies the gradients: 1 for the summed loss, 1/B for the batch mean.
    * @returns The batch's summed loss and misclassification count (`ws.result`, reused).
    */
-  trainBatch(ws: Workspace, B: number, optimizer: Optimizer): BatchResult {
+  trainBatch(ws: Workspace, B: number, optimizer: Optimizer, scale = 1): BatchResult {
     const C = this.sizes[this.depth], result = ws.result;
     const yHat = this.forwardBatch(ws, B);
     result.loss = lossAndError(this.loss, yHat, ws.y, ws.delta[this.depth - 1], B * C);
     result.errors = countErrors(yHat, ws.labels, B, C);
     if (Number.isFinite(result.loss)) {
       this.backwardBatch(ws, B);
-      this.applyUpdate(ws, B, optimizer);
+      this.applyUpdate(ws, B, optimizer, ws.x, scale);
     }
     return result;
   }
@@ -834,16 +856,18 @@ function addRows(a: Float32Array, v: Float32Array, rows: number, cols: number): 
   }
 }
 
-/** out[j] = Σ_b p[b, j] · q[b, j]. */
+/** out[j] = scale · Σ_b p[b, j] · q[b, j]. */
 function columnDot(
   p: Float32Array,
   q: Float32Array,
   rows: number,
   cols: number,
   out: Float32Array,
+  scale: number,
 ): void {
   out.fill(0, 0, cols);
   for (let r = 0, o = 0; r < rows; r++, o += cols) {
     for (let j = 0; j < cols; j++) out[j] += p[o + j] * q[o + j];
   }
+  if (scale !== 1) { for (let j = 0; j < cols; j++) out[j] *= scale; }
 }

@@ -46,6 +46,11 @@ export interface TrainOptions {
    * rule). Default: never stop early.
    */
   tolerance?: number;
+  /**
+   * Gradients of the batch's summed loss (`"sum"`, the original's, so the learning rate scales with
+   * the batch size) or of its mean (`"mean"`). Default `"sum"`.
+   */
+  reduction?: "sum" | "mean";
   /** Drop the last partial batch of each epoch, as the original did. Default false. */
   dropLast?: boolean;
   /** Measure alignment every this many epochs (0: never). Default 0. */
@@ -152,7 +157,7 @@ export function train(net: Network, data: Dataset, options: TrainOptions): Train
     for (let b = 0; b < batches; b++) {
       const start = b * batchSize, B = Math.min(batchSize, n - start);
       gather(rows, order, start, B, ws);
-      const r = net.trainBatch(ws, B, optimizer);
+      const r = net.trainBatch(ws, B, optimizer, options.reduction === "mean" ? 1 / B : 1);
       if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(epoch, b + 1, r.loss);
       loss += r.loss;
       errors += r.errors;

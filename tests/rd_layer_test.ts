@@ -132,7 +132,11 @@ Deno.test("an RD layer has n_in + n_out trainable parameters and learns", () => 
   for (let i = 0; i < n; i++) y.set(i, x.get(i, 0) > 0 ? 1 : 0, 1);
   const data = { x, y, labels: rowArgmax(y) };
   const before = small.evaluate(data).error;
-  const r = train(small, data, { epochs: 60, batchSize: 50, optimizer: { name: "adam", lr: 0.02 } });
+  const r = train(small, data, {
+    epochs: 60,
+    batchSize: 50,
+    optimizer: { name: "adam", lr: 0.02 },
+  });
   assertLess(r.epochs.at(-1)!.train_error, before);
   assertLess(r.epochs.at(-1)!.train_error, 0.2);
 });

@@ -1,0 +1,167 @@
+/**
+ * Stacking DFA nets: weak learners that share an initialisation (or not) but each draw their own
+ * random feedback matrix, their linear (pre-sigmoid) outputs stacked learner after learner, and
+ * the split of N learners into shards for many machines.
+ *
+ * @module
+ */
+
+import type { DatasetSplits } from "./dataset.ts";
+import { type NdArray, ndarray } from "./npy.ts";
+import { Network } from "./network.ts";
+import { train } from "./train.ts";
+import { transposeInto } from "./dataset.ts";
+
+/** How every weak learner of a run is trained (the original's defaults in brackets). */
+export interface WeakLearnerConfig {
+  /** Seed of the run: every learner's seeds derive from it. */
+  seed: number;
+  /** Each learner has its own initialisation (`diff-weak-learners`) [false]. */
+  diff: boolean;
+  /** Hidden tanh units [800]. */
+  hidden: number;
+  /** Most epochs per learner [1]. */
+  epochs: number;
+  /** SGD learning rate on batch sums [1e-3]. */
+  lr: number;
+  /** Batch size [200]. */
+  batch: number;
+  /** Stop a learner when its training error changes by no more than this [1e-3]. */
+  tolerance: number;
+}
+
+/** The original's defaults. */
+export const WEAK_LEARNER_DEFAULTS: Omit<WeakLearnerConfig, "diff"> = {
+  seed: 1234,
+  hidden: 800,
+  epochs: 1,
+  lr: 1e-3,
+  batch: 200,
+  tolerance: 1e-3,
+};
+
+/** What one weak learner produced. */
+export interface WeakLearnerResult {
+  /** Which learner (0-based). */
+  index: number;
+  /** Its linear outputs on the training set, (classes, samples), samples in their original order. */
+  train: Float32Array;
+  /** Its linear outputs on the test set, (classes, samples). */
+  test: Float32Array;
+  /** Its training error in its last epoch. */
+  trainError: number;
+  /** Its test error. */
+  testError: number;
+  /** Epochs it trained. */
+  epochs: number;
+}
+
+/**
+ * A seed for learner `index`'s stream `stream` (0 init, 1 feedback, 2 shuffling), decorrelated
+ * from its neighbours' by a multiplicative hash.
+ *
+ * @param seed The run's seed.
+ * @param index The learner.
+ * @param stream Which random stream.
+ * @returns A safe integer.
+ */
+export function learnerSeed(seed: number, index: number, stream: number): number {
+  let h = Math.imul((seed >>> 0) ^ 0x85ebca6b, 0x9e3779b1) ^ Math.imul(index + 1, 0xc2b2ae35) ^
+    Math.imul(stream + 1, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return ((h ^ (h >>> 15)) >>> 0) + Math.floor(seed / 4294967296) * 4294967296;
+}
+
+/**
+ * Trains weak learner `index`: a 784–800–10 tanh/sigmoid net with DFA and plain SGD. With
+ * `diff` false every learner starts from the run's one N(0, 1) initialisation; each has its own
+ * feedback matrix and shuffling.
+ *
+ * @param index The learner (0-based).
+ * @param config The run's settings.
+ * @param data MNIST (or any classification data).
+ * @returns Its linear outputs and errors.
+ */
+export function trainWeakLearner(
+  index: number,
+  config: WeakLearnerConfig,
+  data: DatasetSplits,
+): WeakLearnerResult {
+  const { train: tr, test } = data, C = tr.y.cols;
+  const net = Network.create({
+    sizes: [tr.x.cols, config.hidden, C],
+    hidden: "tanh",
+    loss: "bce",
+    rule: "dfa",
+    init: "normal",
+    biasInit: "normal",
+    feedbackInit: "normal",
+    seed: config.diff ? learnerSeed(config.seed, index, 0) : config.seed,
+    feedbackSeed: learnerSeed(config.seed, index, 1),
+  });
+  const result = train(net, tr, {
+    epochs: config.epochs,
+    batchSize: config.batch,
+    optimizer: { name: "sgd", lr: config.lr },
+    seed: learnerSeed(config.seed, index, 2),
+    tolerance: config.tolerance,
+    dropLast: true,
+  });
+  const columns = (x: typeof tr.x) => {
+    const out = net.predict(x, true); // (samples, classes), pre-sigmoid
+    const t = new Float32Array(out.size);
+    transposeInto(out.data, out.rows, out.cols, t);
+    return t;
+  };
+  return {
+    index,
+    train: columns(tr.x),
+    test: columns(test.x),
+    trainError: result.epochs.at(-1)?.train_error ?? NaN,
+    testError: net.evaluate(test).error,
+    epochs: result.epochs.length,
+  };
+}
+
+/**
+ * The learners `[start, end)` that shard `k` of `m` trains out of `n`: contiguous, nearly equal.
+ *
+ * @example
+ * ```ts
+ * import { shardRange } from "./stacking.ts";
+ * console.log(shardRange(50, 2, 3)); // [16, 33]
+ * ```
+ *
+ * @param n Learners in all.
+ * @param k The shard, 1-based.
+ * @param m Shards in all.
+ * @returns Its first learner and one past its last.
+ * @throws {RangeError} Unless 1 ≤ k ≤ m.
+ */
+export function shardRange(n: number, k: number, m: number): [number, number] {
+  if (!Number.isInteger(k) || !Number.isInteger(m) || m < 1 || k < 1 || k > m) {
+    throw new RangeError(`Cannot take shard ${k} of ${m}: need 1 ≤ K ≤ M`);
+  }
+  return [Math.floor(((k - 1) * n) / m), Math.floor((k * n) / m)];
+}
+
+/**
+ * Stacks the learners' outputs learner after learner: rows 10·i … 10·i + 9 are learner i's, as
+ * the original's `np.vstack`.
+ *
+ * @param parts Each learner's outputs, (classes, samples), in learner order.
+ * @param classes Rows per learner.
+ * @returns The (classes · learners, samples) array.
+ */
+export function stackOutputs(parts: Float32Array[], classes: number): NdArray<"float32"> {
+  const per = parts[0]?.length ?? 0;
+  const out = new Float32Array(per * parts.length);
+  parts.forEach((p, i) => {
+    if (p.length !== per) {
+      throw new RangeError(`Cannot stack learner ${i}: ${p.length} values, not ${per}`);
+    }
+    out.set(p, i * per);
+  });
+  return ndarray("float32", [classes * parts.length, per / classes], out);
+}
