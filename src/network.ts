@@ -110,21 +110,14 @@ export class Workspace {
   readonly kernels: Kernels;
   /** The last batch's outcome, reused so that a training step allocates nothing. */
   readonly result: BatchResult = { loss: 0, errors: 0 };
-  /** Per RD layer: D1·x, (maxBatch, n_in), also scratch for the signal to D1. */
-  readonly rdU: (Float32Array | undefined)[];
-  /** Per RD layer: R·D1·x, (maxBatch, n_out). */
-  readonly rdV: (Float32Array | undefined)[];
-  /** Per RD layer: scratch δ ⊙ d2, (maxBatch, n_out). */
-  readonly rdT: (Float32Array | undefined)[];
 
   /**
    * Allocates the buffers.
    *
    * @param sizes The network's layer widths.
    * @param maxBatch The largest batch.
-   * @param layers The layers' kinds; default all dense.
    */
-  constructor(sizes: readonly number[], maxBatch: number, layers: readonly LayerKind[] = []) {
+  constructor(sizes: readonly number[], maxBatch: number) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) {
       throw new RangeError(
         `Cannot allocate a workspace: the batch size must be a positive integer: ${maxBatch}`,
@@ -132,12 +125,9 @@ export class Workspace {
     }
     this.maxBatch = maxBatch;
     const last = sizes[sizes.length - 1];
-    const rdWidths = layers.flatMap((kind, k) =>
-      kind === "rd" ? [sizes[k], sizes[k + 1], sizes[k + 1]] : []
+    const lengths = [sizes[0], last, ...sizes.slice(1), ...sizes.slice(1), 1].map((n) =>
+      n * maxBatch
     );
-    const lengths = [sizes[0], last, ...sizes.slice(1), ...sizes.slice(1), 1, ...rdWidths].map((
-      n,
-    ) => n * maxBatch);
     const k = this.kernels = new Kernels(lengths.reduce((t, n) => t + Kernels.padded(n), 0));
     this.x = k.alloc(maxBatch * sizes[0]);
     this.y = k.alloc(maxBatch * last);
@@ -145,11 +135,6 @@ export class Workspace {
     this.h = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
     this.delta = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
     this.ones = k.alloc(maxBatch).fill(1);
-    const rd = (width: (i: number) => number) =>
-      sizes.slice(1).map((_, i) => layers[i] === "rd" ? k.alloc(maxBatch * width(i)) : undefined);
-    this.rdU = rd((i) => sizes[i]);
-    this.rdV = rd((i) => sizes[i + 1]);
-    this.rdT = rd((i) => sizes[i + 1]);
   }
 }
 
@@ -256,6 +241,8 @@ export class Network {
   /** Holds the parameters, their gradients and the optimisers' state, for the SIMD kernels. */
   readonly arena: Kernels;
   #grads?: Gradients;
+  /** Per RD layer: its effective matrix D2·R·D1 and gradient scratch (nOut, nIn); DFA (C, nIn). */
+  #rdScratch: ({ w: Float32Array; m: Float32Array; m2?: Float32Array } | undefined)[];
   #evalWs?: Workspace;
 
   /**
@@ -347,6 +334,15 @@ export class Network {
     this.weights = weights.map((w) => new Matrix(w.rows, w.cols, copy(w.data)));
     this.biases = biases.map(copy);
     this.feedback = feedback;
+    this.#rdScratch = c.layers.map((kind, k) =>
+      kind === "rd"
+        ? {
+          w: new Float32Array(sizes[k] * sizes[k + 1]),
+          m: new Float32Array(sizes[k] * sizes[k + 1]),
+          m2: c.rule === "dfa" ? new Float32Array(C * sizes[k]) : undefined,
+        }
+        : undefined
+    );
     this.rd = c.layers.map((kind, k) =>
       kind === "rd"
         ? { d1: copy(rd[k]!.d1), d2: copy(rd[k]!.d2), feedback: rd[k]!.feedback }
@@ -372,7 +368,7 @@ export class Network {
    * @returns The workspace.
    */
   workspace(maxBatch: number): Workspace {
-    return new Workspace(this.sizes, maxBatch, this.layers);
+    return new Workspace(this.sizes, maxBatch);
   }
 
   /**
@@ -452,26 +448,9 @@ export class Network {
     let input = x;
     for (let k = 0; k < L; k++) {
       const nIn = sizes[k], nOut = sizes[k + 1], a = ws.h[k], r = this.rd[k];
-      if (r) {
-        // RD: U = input ⊙ d1 (B, nIn); V = U · Rᵀ (B, nOut); a = V ⊙ d2 + b
-        const U = ws.rdU[k]!, V = ws.rdV[k]!;
-        scaleColumns(input, r.d1, B, nIn, U);
-        blas.sgemm(false, true, B, nOut, nIn, 1, U, nIn, this.weights[k].data, nIn, 0, V, nOut);
-        scaleColumns(V, r.d2, B, nOut, a);
-        if (this.bias) addRows(a, this.biases[k], B, nOut);
-      } else {
-        denseForward(
-          blas,
-          input,
-          this.weights[k].data,
-          this.bias ? this.biases[k] : null,
-          ws.ones,
-          B,
-          nIn,
-          nOut,
-          a,
-        );
-      }
+      // a: (B, nOut) = 1·b_kᵀ + input · Wᵀ, where W is W_k, or an RD layer's effective D2·R·D1.
+      const w = r ? this.#effective(k) : this.weights[k].data;
+      denseForward(blas, input, w, this.bias ? this.biases[k] : null, ws.ones, B, nIn, nOut, a);
       if (k < L - 1) ws.kernels.activate(this.hidden[k], a, B * nOut);
       else if (!raw && this.loss === "bce") ws.kernels.activate("sigmoid", a, B * nOut);
       else if (!raw) outputActivate(this.loss, a, B, nOut);
@@ -501,11 +480,9 @@ export class Network {
         // δ_k: (B, n) = e (B, C) · B_k (C, n)
         blas.sgemm(false, false, B, n, C, 1, e, C, this.feedback[k].data, n, 0, d, n);
       } else if (this.rd[k + 1]) {
-        // Through an RD layer (BP): δ_k = ((δ_{k+1} ⊙ d2) · R) ⊙ d1
-        const r = this.rd[k + 1]!, T = ws.rdT[k + 1]!;
-        scaleColumns(ws.delta[k + 1], r.d2, B, next, T);
-        blas.sgemm(false, false, B, n, next, 1, T, next, this.weights[k + 1].data, n, 0, d, n);
-        scaleColumns(d, r.d1, B, n, d);
+        // Through an RD layer (BP): δ_k = δ_{k+1} · D2·R·D1, its matrix from this forward pass
+        const w = this.#rdScratch[k + 1]!.w;
+        blas.sgemm(false, false, B, n, next, 1, ws.delta[k + 1], next, w, n, 0, d, n);
       } else {
         // δ_k: (B, n) = δ_{k+1} (B, next) · M (next, n), M = W_{k+1} (BP) or F_{k+1} (FA)
         const m = rule === "bp" ? this.weights[k + 1] : this.feedback[k];
@@ -553,19 +530,42 @@ export class Network {
       blas.sgemm(true, false, nOut, nIn, B, scale, delta, nOut, input, nIn, 0, g.w[k], nIn);
       return;
     }
-    // RD: ∂d2 = Σ_b δ ⊙ V; the signal to D1 is G = (δ ⊙ d2) · R (BP) or e · B_RD (DFA);
-    // ∂d1 = Σ_b G ⊙ input.
-    columnDot(delta, ws.rdV[k]!, B, nOut, g.d2[k], scale);
-    const G = ws.rdU[k]!;
-    if (rule === "dfa") {
-      const e = ws.delta[this.depth - 1];
-      blas.sgemm(false, false, B, nIn, C, 1, e, C, r.feedback!.data, nIn, 0, G, nIn);
-    } else {
-      const T = ws.rdT[k]!;
-      scaleColumns(delta, r.d2, B, nOut, T);
-      blas.sgemm(false, false, B, nIn, nOut, 1, T, nOut, this.weights[k].data, nIn, 0, G, nIn);
+    // RD: with M = δᵀ·input (nOut, nIn), the gradient of the effective matrix,
+    //   ∂d2_j = Σ_i M_ji R_ji d1_i,   ∂d1_i = Σ_j M_ji R_ji d2_j (BP);
+    // under DFA, D1 gets e through B_RD instead: ∂d1_i = Σ_c B_ci (eᵀ·input)_ci.
+    const { m, m2 } = this.#rdScratch[k]!, R = this.weights[k].data;
+    blas.sgemm(true, false, nOut, nIn, B, scale, delta, nOut, input, nIn, 0, m, nIn);
+    const gd1 = g.d1[k], gd2 = g.d2[k];
+    for (let j = 0; j < nOut; j++) {
+      let s = 0;
+      for (let i = 0, o = j * nIn; i < nIn; i++) s += m[o + i] * R[o + i] * r.d1[i];
+      gd2[j] = s;
     }
-    columnDot(G, input, B, nIn, g.d1[k], scale);
+    if (rule === "dfa") {
+      const e = ws.delta[this.depth - 1], F = r.feedback!.data;
+      blas.sgemm(true, false, C, nIn, B, scale, e, C, input, nIn, 0, m2!, nIn);
+      gd1.fill(0);
+      for (let c = 0; c < C; c++) {
+        for (let i = 0, o = c * nIn; i < nIn; i++) gd1[i] += F[o + i] * m2![o + i];
+      }
+    } else {
+      gd1.fill(0);
+      for (let j = 0; j < nOut; j++) {
+        const d2 = r.d2[j];
+        for (let i = 0, o = j * nIn; i < nIn; i++) gd1[i] += m[o + i] * R[o + i] * d2;
+      }
+    }
+  }
+
+  /** Layer k's effective matrix D2·R·D1 (nOut, nIn), computed into its scratch. */
+  #effective(k: number): Float32Array {
+    const r = this.rd[k]!, w = this.#rdScratch[k]!.w, R = this.weights[k].data;
+    const nIn = this.sizes[k], nOut = this.sizes[k + 1];
+    for (let j = 0; j < nOut; j++) {
+      const d2 = r.d2[j];
+      for (let i = 0, o = j * nIn; i < nIn; i++) w[o + i] = d2 * R[o + i] * r.d1[i];
+    }
+    return w;
   }
 
   /**
@@ -834,40 +834,4 @@ function denseForward(
 ): void {
   if (bias) blas.sgemm(false, false, B, nOut, 1, 1, ones, 1, bias, nOut, 0, a, nOut);
   blas.sgemm(false, true, B, nOut, nIn, 1, input, nIn, w, nIn, bias ? 1 : 0, a, nOut);
-}
-
-/** out[b, j] = src[b, j] · s[j] over `rows` rows (out may be src). */
-function scaleColumns(
-  src: Float32Array,
-  s: Float32Array,
-  rows: number,
-  cols: number,
-  out: Float32Array,
-): void {
-  for (let r = 0, o = 0; r < rows; r++, o += cols) {
-    for (let j = 0; j < cols; j++) out[o + j] = src[o + j] * s[j];
-  }
-}
-
-/** a[b, j] += v[j] over `rows` rows. */
-function addRows(a: Float32Array, v: Float32Array, rows: number, cols: number): void {
-  for (let r = 0, o = 0; r < rows; r++, o += cols) {
-    for (let j = 0; j < cols; j++) a[o + j] += v[j];
-  }
-}
-
-/** out[j] = scale · Σ_b p[b, j] · q[b, j]. */
-function columnDot(
-  p: Float32Array,
-  q: Float32Array,
-  rows: number,
-  cols: number,
-  out: Float32Array,
-  scale: number,
-): void {
-  out.fill(0, 0, cols);
-  for (let r = 0, o = 0; r < rows; r++, o += cols) {
-    for (let j = 0; j < cols; j++) out[j] += p[o + j] * q[o + j];
-  }
-  if (scale !== 1) { for (let j = 0; j < cols; j++) out[j] *= scale; }
 }
