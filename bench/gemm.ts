@@ -74,3 +74,26 @@ for (const [name, m, n, k, tA, tB] of shapes) {
     `  ${pct(tw[0], td[0])}, ${pct(med(tw), med(td))}`,
   );
 }
+
+// The wrapper's own cost, without the noise of a GEMM around it: the same checks on a call whose
+// product is empty (m = 0 returns after validating), against the fastest shape above.
+{
+  const a = new Float32Array(784 * 800),
+    b = new Float32Array(784 * 800),
+    c = new Float32Array(800 * 800);
+  const iters = 1_000_000;
+  for (let i = 0; i < 10_000; i++) {
+    blas.sgemm(false, true, 0, 800, 784, 1, a, 784, b, 784, 0, c, 800);
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < iters; i++) {
+    blas.sgemm(false, true, 0, 800, 784, 1, a, 784, b, 784, 0, c, 800);
+  }
+  const us = ((performance.now() - t0) / iters) * 1000;
+  console.log(
+    `validation alone: ${us.toFixed(3)} µs a call, ${
+      (us / 1000 / 0.05 * 100).toFixed(3)
+    } % of a 0.05 ms GEMM ` +
+      `(the smallest MNIST shape above)`,
+  );
+}

@@ -42,9 +42,11 @@ export const spec = {
       help: "weights (dense) or diagonals (rd): normal, uniform, xavier",
     },
     {
-      name: "standardize",
-      kind: "boolean" as const,
-      help: "scale each input to zero mean and unit variance (training statistics)",
+      name: "inputs",
+      kind: "string" as const,
+      default: "auto",
+      help:
+        "standardized (zero mean, unit variance by the training statistics) or raw; auto: dense standardized, rd raw",
     },
     { name: "seed", kind: "string" as const, default: "1234", help: "random seed" },
     {
