@@ -33,7 +33,7 @@ export const spec = {
     {
       name: "tolerance",
       kind: "string" as const,
-      help: "stop when the training error changes less (rd 1e-7)",
+      help: "stop when the training error changes less (rd 1e-7; negative: never)",
     },
     {
       name: "init",
@@ -208,7 +208,7 @@ if (import.meta.main) {
       epochs: args.optional("epochs") === undefined ? undefined : args.int("epochs", 0),
       lr: num("lr"),
       batch: args.int("batch", 1),
-      tolerance: num("tolerance"),
+      tolerance: args.optional("tolerance") === undefined ? undefined : args.number("tolerance"),
       seed: args.int("seed", 0),
       mnist: args.get("mnist"),
       quiet: args.flag("quiet"),
