@@ -11,6 +11,7 @@ import {
   ACTIVATIONS,
   Kernels,
   type Loss,
+  lossAndError,
   LOSSES,
   Matrix,
   Network,
@@ -322,5 +323,33 @@ Deno.test("optimiser steps on SIMD arenas match the scalar loops", () => {
       b.update(0, plainW, plainG);
     }
     w.forEach((v, i) => assertAlmostEquals(v, plainW[i], 1e-6, `${name} ${i}`));
+  }
+});
+
+Deno.test("lossAndError sums the losses of the reference, soft targets included", () => {
+  const rng = new Rng(31);
+  for (const loss of ["bce", "ce", "mse"] as Loss[]) {
+    const net = Network.create({ sizes: [3, 4], loss, seed: 1 });
+    const rows = 37, C = 4;
+    const yHat = Float32Array.from(
+      { length: rows * C },
+      () => Math.min(0.999, Math.max(0.001, rng.uniform())),
+    );
+    const y = Float32Array.from(
+      { length: rows * C },
+      (_, i) => (i % 7 === 0 ? 0.3 : i % C === 1 ? 1 : 0),
+    );
+    const e = new Float32Array(rows * C);
+    let want = 0;
+    for (let r = 0; r < rows; r++) {
+      want += referenceLoss(
+        net,
+        Array.from(yHat.subarray(r * C, (r + 1) * C)),
+        Array.from(y.subarray(r * C, (r + 1) * C)),
+      );
+    }
+    const got = lossAndError(loss, yHat, y, e, rows * C);
+    assertAlmostEquals(got, want, Math.abs(want) * 1e-9, loss);
+    assertEquals(e[5], yHat[5] - y[5]);
   }
 });

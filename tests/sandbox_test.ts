@@ -1,0 +1,55 @@
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { runTask } from "./scripts_test.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const tasks: Record<string, string> =
+  JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).tasks;
+
+Deno.test("no task runs with -A or network access, and none writes outside data/", () => {
+  for (const [name, command] of Object.entries(tasks)) {
+    const words = command.split(/\s+/);
+    assert(!words.includes("-A") && !words.includes("--allow-all"), `${name} uses -A`);
+    if (name === "test") continue; // the test runner serves the repository on 127.0.0.1
+    assert(!words.some((w) => w.startsWith("--allow-net")), `${name} has network access`);
+    for (const w of words.filter((w) => w.startsWith("--allow-write"))) {
+      assert(
+        w === "--allow-write=data" || w === "--allow-write=src/kernels_wasm.ts",
+        `${name}: ${w}`,
+      );
+    }
+  }
+});
+
+Deno.test("a training task's permissions deny writes outside data/ and network connections", async () => {
+  // A probe run under exactly the flags of `deno task weak-learners`.
+  const flags = tasks["weak-learners"].split(/\s+/).filter((w) => w.startsWith("--allow"));
+  const probe = `${root}/data/sandbox-probe-${crypto.randomUUID().slice(0, 8)}.ts`;
+  await Deno.mkdir(`${root}/data`, { recursive: true });
+  await Deno.writeTextFile(
+    probe,
+    `const out = [];
+try { Deno.writeTextFileSync("/tmp/dfa-escape.txt", "x"); out.push("wrote"); } catch (e) { out.push(e.name); }
+try { await fetch("http://127.0.0.1:8911/"); out.push("fetched"); } catch (e) { out.push(/net access/.test(e.message) ? "no net" : e.message); }
+try { Deno.writeTextFileSync("${root}/data/sandbox-ok.txt", "x"); Deno.removeSync("${root}/data/sandbox-ok.txt"); out.push("data ok"); } catch (e) { out.push(e.name); }
+console.log(out.join(","));`,
+  );
+  try {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", ...flags, probe],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(new TextDecoder().decode(r.stdout).trim(), "NotCapable,no net,data ok");
+  } finally {
+    await Deno.remove(probe);
+  }
+});
+
+Deno.test("a task pointed outside data/ fails with one line that names the permission", async () => {
+  const r = await runTask("weak-learners", ["1", "--out-dir", "/tmp/dfa-escape", "--quiet"]);
+  assertEquals(r.code, 1);
+  assertStringIncludes(r.stderr, "/tmp/dfa-escape");
+  assertStringIncludes(r.stderr, "--allow-");
+  assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+});
