@@ -1,3 +1,4 @@
+import { fastGradients, finiteDifferences, maxRelErr, randomBatch } from "./_gradient_check.ts";
 import {
   assert,
   assertAlmostEquals,
@@ -16,7 +17,6 @@ import {
   Matrix,
   Network,
   Optimizer,
-  referenceForward,
   referenceLoss,
   referenceParams,
   referenceUpdates,
@@ -27,40 +27,6 @@ import {
   TrainingDivergedError,
   Workspace,
 } from "../mod.ts";
-
-/** A small batch: inputs in [-1, 1], one-hot targets (or real ones for MSE). */
-function batch(net: Network, B: number, seed: number) {
-  const rng = new Rng(seed), [n0] = net.sizes, C = net.sizes[net.depth];
-  const x = Array.from(
-    { length: B },
-    () => Array.from({ length: n0 }, () => rng.uniform() * 2 - 1),
-  );
-  const y = Array.from({ length: B }, () => {
-    if (net.loss === "mse") return Array.from({ length: C }, () => rng.normal());
-    const t = new Array(C).fill(0);
-    t[rng.int(C)] = 1;
-    return t;
-  });
-  const ws = new Workspace(net.sizes, B);
-  ws.x.set(x.flat());
-  ws.y.set(y.flat());
-  return { x, y, ws };
-}
-
-/** The fast path's summed updates for the batch in ws, by the given rule. */
-function fastUpdates(net: Network, ws: Workspace, B: number, rule: Rule) {
-  const C = net.sizes[net.depth];
-  const yHat = net.forwardBatch(ws, B);
-  for (let i = 0; i < B * C; i++) ws.delta[net.depth - 1][i] = yHat[i] - ws.y[i];
-  net.backwardBatch(ws, B, rule);
-  net.gradients(ws, B);
-  return { w: net.grads.w.map((g) => Array.from(g)), b: net.grads.b.map((g) => Array.from(g)) };
-}
-
-function maxRelErr(got: number[], want: number[]): number {
-  const scale = Math.max(1e-6, ...want.map(Math.abs));
-  return Math.max(...got.map((g, i) => Math.abs(g - want[i]))) / scale;
-}
 
 Deno.test("backprop gradients match finite differences for every activation and loss", async (t) => {
   for (const hidden of ACTIVATIONS) {
@@ -75,39 +41,14 @@ Deno.test("backprop gradients match finite differences for every activation and 
           biasInit: "uniform",
           seed: 11,
         });
-        const B = 3, { x, y, ws } = batch(net, B, 5);
-        const fast = fastUpdates(net, ws, B, "bp");
-        const p = referenceParams(net);
-        const total = () =>
-          x.reduce(
-            (s, xs, i) => s + referenceLoss(net, referenceForward(net, p, xs)[net.depth], y[i]),
-            0,
-          );
-        const h = 1e-5;
+        const B = 3, { x, y, ws } = randomBatch(net, B, 5, "uniform");
+        const fast = fastGradients(net, ws, B, "bp");
+        const p = referenceParams(net), fd = finiteDifferences(net, p, x, y);
         for (let k = 0; k < net.depth; k++) {
-          const fd: number[] = [];
-          for (const row of p.w[k]) {
-            for (let j = 0; j < row.length; j++) {
-              const v = row[j];
-              row[j] = v + h;
-              const up = total();
-              row[j] = v - h;
-              const down = total();
-              row[j] = v;
-              fd.push((up - down) / (2 * h));
-            }
-          }
-          const fdb = p.b[k].map((v, i) => {
-            p.b[k][i] = v + h;
-            const up = total();
-            p.b[k][i] = v - h;
-            const down = total();
-            p.b[k][i] = v;
-            return (up - down) / (2 * h);
-          });
+          const fdw = p.w[k].flatMap((row) => fd(row)), fdb = fd(p.b[k]);
           // ReLU's kink makes a few differences one-sided; elsewhere agreement is to float precision.
           const tol = hidden === "relu" ? 2e-2 : 2e-3;
-          assert(maxRelErr(fast.w[k], fd) < tol, `W${k + 1}: ${maxRelErr(fast.w[k], fd)}`);
+          assert(maxRelErr(fast.w[k], fdw) < tol, `W${k + 1}: ${maxRelErr(fast.w[k], fdw)}`);
           assert(maxRelErr(fast.b[k], fdb) < tol, `b${k + 1}: ${maxRelErr(fast.b[k], fdb)}`);
         }
       });
@@ -127,8 +68,8 @@ Deno.test("BP, FA and DFA updates match a direct computation of their formulas",
           biasInit: "uniform",
           seed: 3,
         });
-        const B = 4, { x, y, ws } = batch(net, B, 9);
-        const fast = fastUpdates(net, ws, B, rule);
+        const B = 4, { x, y, ws } = randomBatch(net, B, 9, "uniform");
+        const fast = fastGradients(net, ws, B, rule);
         const ref = referenceUpdates(net, x, y, rule);
         for (let k = 0; k < net.depth; k++) {
           const e = maxRelErr(fast.w[k], ref.w[k].flat());
@@ -143,8 +84,8 @@ Deno.test("BP, FA and DFA updates match a direct computation of their formulas",
 Deno.test("dfa and fa updates differ from the backprop gradient", () => {
   for (const rule of ["dfa", "fa"] as Rule[]) {
     const net = Network.create({ sizes: [6, 9, 8, 3], rule, init: "xavier", seed: 4 });
-    const B = 8, { ws } = batch(net, B, 2);
-    const mine = fastUpdates(net, ws, B, rule), bp = fastUpdates(net, ws, B, "bp");
+    const B = 8, { ws } = randomBatch(net, B, 2, "uniform");
+    const mine = fastGradients(net, ws, B, rule), bp = fastGradients(net, ws, B, "bp");
     // The output layer's update is the same for every rule; the hidden ones are not.
     assertEquals(mine.w[net.depth - 1], bp.w[net.depth - 1]);
     for (let k = 0; k < net.depth - 1; k++) {

@@ -1,11 +1,10 @@
+import { fastGradients, finiteDifferences, maxRelErr, randomBatch } from "./_gradient_check.ts";
 import { assert, assertEquals, assertLess, assertThrows } from "@std/assert";
 import {
   type LayerKind,
   type Loss,
   Matrix,
   Network,
-  referenceForward,
-  referenceLoss,
   referenceParams,
   referenceUpdates,
   Rng,
@@ -13,43 +12,6 @@ import {
   type Rule,
   train,
 } from "../mod.ts";
-
-function setup(net: Network, B: number, seed: number) {
-  const rng = new Rng(seed), C = net.sizes[net.depth];
-  const x = Array.from(
-    { length: B },
-    () => Array.from({ length: net.sizes[0] }, () => rng.normal()),
-  );
-  const y = Array.from({ length: B }, () => {
-    if (net.loss === "mse") return Array.from({ length: C }, () => rng.normal());
-    const t = new Array(C).fill(0);
-    t[rng.int(C)] = 1;
-    return t;
-  });
-  const ws = net.workspace(B);
-  ws.x.set(x.flat());
-  ws.y.set(y.flat());
-  return { x, y, ws };
-}
-
-function fastGradients(net: Network, ws: ReturnType<Network["workspace"]>, B: number, rule: Rule) {
-  const C = net.sizes[net.depth], yHat = net.forwardBatch(ws, B);
-  for (let i = 0; i < B * C; i++) ws.delta[net.depth - 1][i] = yHat[i] - ws.y[i];
-  net.backwardBatch(ws, B, rule);
-  net.gradients(ws, B, ws.x, rule);
-  const g = net.grads;
-  return {
-    w: g.w.map((a) => Array.from(a)),
-    b: g.b.map((a) => Array.from(a)),
-    d1: g.d1.map((a) => Array.from(a)),
-    d2: g.d2.map((a) => Array.from(a)),
-  };
-}
-
-function relErr(got: number[], want: number[]) {
-  const scale = Math.max(1e-6, ...want.map(Math.abs));
-  return Math.max(0, ...got.map((v, i) => Math.abs(v - want[i]))) / scale;
-}
 
 const architectures: [string, number[], LayerKind[]][] = [
   ["one RD layer", [12, 4], ["rd"]],
@@ -70,32 +32,17 @@ Deno.test("RD-layer gradients match finite differences", async (t) => {
           biasInit: "uniform",
           seed: 21,
         });
-        const B = 3, { x, y, ws } = setup(net, B, 4);
+        const B = 3, { x, y, ws } = randomBatch(net, B, 4);
         const fast = fastGradients(net, ws, B, "bp");
-        const p = referenceParams(net);
-        const total = () =>
-          x.reduce(
-            (s, xs, i) => s + referenceLoss(net, referenceForward(net, p, xs)[net.depth], y[i]),
-            0,
-          );
-        const fd = (arr: number[]) =>
-          arr.map((v, i) => {
-            const h = 1e-5;
-            arr[i] = v + h;
-            const up = total();
-            arr[i] = v - h;
-            const down = total();
-            arr[i] = v;
-            return (up - down) / (2 * h);
-          });
+        const p = referenceParams(net), fd = finiteDifferences(net, p, x, y);
         for (let k = 0; k < net.depth; k++) {
           if (layers[k] === "rd") {
-            assertLess(relErr(fast.d1[k], fd(p.d1[k])), 2e-3, `d1 of layer ${k + 1}`);
-            assertLess(relErr(fast.d2[k], fd(p.d2[k])), 2e-3, `d2 of layer ${k + 1}`);
+            assertLess(maxRelErr(fast.d1[k], fd(p.d1[k])), 2e-3, `d1 of layer ${k + 1}`);
+            assertLess(maxRelErr(fast.d2[k], fd(p.d2[k])), 2e-3, `d2 of layer ${k + 1}`);
           } else {
-            assertLess(relErr(fast.w[k], p.w[k].flatMap((row) => fd(row))), 2e-3, `W${k + 1}`);
+            assertLess(maxRelErr(fast.w[k], p.w[k].flatMap((row) => fd(row))), 2e-3, `W${k + 1}`);
           }
-          assertLess(relErr(fast.b[k], fd(p.b[k])), 2e-3, `b${k + 1}`);
+          assertLess(maxRelErr(fast.b[k], fd(p.b[k])), 2e-3, `b${k + 1}`);
         }
       });
     }
@@ -107,14 +54,14 @@ Deno.test("RD-layer updates under BP and DFA match their formulas", async (t) =>
     for (const rule of ["bp", "dfa"] as Rule[]) {
       await t.step(`${name}, ${rule}`, () => {
         const net = Network.create({ sizes, layers, rule, init: "normal", seed: 8 });
-        const B = 5, { x, y, ws } = setup(net, B, 6);
+        const B = 5, { x, y, ws } = randomBatch(net, B, 6);
         const fast = fastGradients(net, ws, B, rule), ref = referenceUpdates(net, x, y, rule);
         for (let k = 0; k < net.depth; k++) {
           if (layers[k] === "rd") {
-            assertLess(relErr(fast.d1[k], ref.d1[k]), 1e-5);
-            assertLess(relErr(fast.d2[k], ref.d2[k]), 1e-5);
-          } else assertLess(relErr(fast.w[k], ref.w[k].flat()), 1e-5);
-          assertLess(relErr(fast.b[k], ref.b[k]), 1e-5);
+            assertLess(maxRelErr(fast.d1[k], ref.d1[k]), 1e-5);
+            assertLess(maxRelErr(fast.d2[k], ref.d2[k]), 1e-5);
+          } else assertLess(maxRelErr(fast.w[k], ref.w[k].flat()), 1e-5);
+          assertLess(maxRelErr(fast.b[k], ref.b[k]), 1e-5);
         }
       });
     }
