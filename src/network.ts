@@ -11,6 +11,10 @@
  *   DFA       δ_k = (e·B_k) ⊙ f′(a_k)                         B_k fixed, (classes, n_{k+1})
  *   gradient  ∂W_k = δ_kᵀ·h₋,  ∂b_k = δ_kᵀ·1                  summed over the batch
  *
+ * An RD layer has W_k = D2·R·D1 with R fixed and only the diagonals d1, d2 trained: with
+ * M = δ_kᵀ·h₋, ∂d2_j = Σ_i M_ji R_ji d1_i and ∂d1_i = Σ_j M_ji R_ji d2_j (under DFA, D1 gets e
+ * through its own random matrix instead).
+ *
  * @module
  */
 
