@@ -28,6 +28,7 @@ export * from "./src/activations.ts";
 export * from "./src/loss.ts";
 export * from "./src/init.ts";
 export * from "./src/optimizers.ts";
+export * from "./src/workspace.ts";
 export * from "./src/network.ts";
 export * from "./src/alignment.ts";
 export * from "./src/train.ts";

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Network, Workspace } from "./network.ts";
+import type { Network } from "./network.ts";
+import type { Workspace } from "./workspace.ts";
 import { lossAndError } from "./loss.ts";
 import { getBlas } from "./blas.ts";
 

@@ -28,6 +28,7 @@ import { DataFormatError, type NdArray, ndarray } from "./npy.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "./npz.ts";
 import type { Optimizer } from "./optimizers.ts";
 import { Rng } from "./random.ts";
+import { type BatchResult, Workspace } from "./workspace.ts";
 import type { Dataset } from "./dataset.ts";
 
 /** How the output error reaches the hidden layers. */
@@ -92,87 +93,6 @@ export interface NetworkConfig {
   bias: boolean;
   /** One kind per weight layer. */
   layers: LayerKind[];
-}
-
-/** Buffers for batches of up to `maxBatch` samples, reused across batches. */
-export class Workspace {
-  /** The largest batch the buffers hold. */
-  readonly maxBatch: number;
-  /** Input batch, (maxBatch, n₀). */
-  readonly x: Float32Array;
-  /** Target batch, (maxBatch, classes). */
-  readonly y: Float32Array;
-  /** Labels of the batch. */
-  readonly labels: Uint8Array;
-  /** Output of each layer, (maxBatch, n_{k+1}); the last holds ŷ. */
-  readonly h: Float32Array[];
-  /** δ of each layer; the last holds the output error e. */
-  readonly delta: Float32Array[];
-  /** maxBatch ones, for bias sums. */
-  readonly ones: Float32Array;
-  /** The SIMD kernels that own the buffers above. */
-  readonly kernels: Kernels;
-  /** The last batch's outcome, reused so that a training step allocates nothing. */
-  readonly result: BatchResult = { loss: 0, errors: 0 };
-
-  /**
-   * Allocates the buffers.
-   *
-   * @param sizes The network's layer widths.
-   * @param maxBatch The largest batch.
-   */
-  constructor(sizes: readonly number[], maxBatch: number) {
-    if (!Number.isInteger(maxBatch) || maxBatch < 1) {
-      throw new RangeError(
-        `Cannot allocate a workspace: the batch size must be a positive integer: ${maxBatch}`,
-      );
-    }
-    this.maxBatch = maxBatch;
-    const last = sizes[sizes.length - 1];
-    const lengths = [sizes[0], last, ...sizes.slice(1), ...sizes.slice(1), 1].map((n) =>
-      n * maxBatch
-    );
-    const k = this.kernels = new Kernels(lengths.reduce((t, n) => t + Kernels.padded(n), 0));
-    this.x = k.alloc(maxBatch * sizes[0]);
-    this.y = k.alloc(maxBatch * last);
-    this.labels = new Uint8Array(maxBatch);
-    this.h = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
-    this.delta = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
-    this.ones = k.alloc(maxBatch).fill(1);
-  }
-}
-
-/** The outcome of one training batch. */
-export interface BatchResult {
-  /** Loss summed over the batch. */
-  loss: number;
-  /** Misclassified samples in the batch. */
-  errors: number;
-}
-
-/** Thrown when training produces a non-finite loss; callers catch it to report the divergence. */
-export class TrainingDivergedError extends Error {
-  /** The epoch (1-based) in which the loss stopped being finite. */
-  readonly epoch: number;
-  /** The batch (1-based) within that epoch. */
-  readonly batch: number;
-
-  /**
-   * Creates the error.
-   *
-   * @param epoch The epoch.
-   * @param batch The batch.
-   * @param loss The loss seen.
-   */
-  constructor(epoch: number, batch: number, loss: number) {
-    super(
-      `Cannot continue training: the loss diverged at epoch ${epoch}, batch ${batch}: ${loss} ` +
-        `(try a smaller learning rate)`,
-    );
-    this.name = "TrainingDivergedError";
-    this.epoch = epoch;
-    this.batch = batch;
-  }
 }
 
 function checkOptions(o: NetworkOptions): NetworkConfig {

@@ -7,9 +7,35 @@
 
 import type { Dataset } from "./dataset.ts";
 import { alignment, type LayerAlignment } from "./alignment.ts";
-import { type Network, TrainingDivergedError, type Workspace } from "./network.ts";
+import type { Network } from "./network.ts";
+import type { Workspace } from "./workspace.ts";
 import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
 import { Rng } from "./random.ts";
+
+/** Thrown when training produces a non-finite loss; callers catch it to report the divergence. */
+export class TrainingDivergedError extends Error {
+  /** The epoch (1-based) in which the loss stopped being finite. */
+  readonly epoch: number;
+  /** The batch (1-based) within that epoch. */
+  readonly batch: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param epoch The epoch.
+   * @param batch The batch.
+   * @param loss The loss seen.
+   */
+  constructor(epoch: number, batch: number, loss: number) {
+    super(
+      `Cannot continue training: the loss diverged at epoch ${epoch}, batch ${batch}: ${loss} ` +
+        `(try a smaller learning rate)`,
+    );
+    this.name = "TrainingDivergedError";
+    this.epoch = epoch;
+    this.batch = batch;
+  }
+}
 
 /** What happened in one epoch. */
 export interface EpochStats {
