@@ -32,7 +32,11 @@ export interface Parsed {
 function helpText(spec: CommandSpec): string {
   const rows = spec.options.map((o) => {
     const arg = o.kind === "string" ? ` <${o.name.replace(/-/g, "_")}>` : "";
-    const def = o.default === undefined || o.default === false ? "" : ` (default: ${o.default})`;
+    const def = o.default === undefined || o.default === false
+      ? ""
+      : o.default === true
+      ? ` (default: on; --no-${o.name} turns it off)`
+      : ` (default: ${o.default})`;
     return `  --${o.name}${arg}`.padEnd(30) + ` ${o.help}${def}`;
   });
   return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${rows.join("\n")}\n  --help`.padEnd(
@@ -75,6 +79,9 @@ export function parse(spec: CommandSpec, args: string[]): Parsed | undefined {
   const parsed = parseArgs(args, {
     string: strings,
     boolean: booleans,
+    negatable: spec.options.filter((o) => o.kind === "boolean" && o.default === true).map((o) =>
+      o.name
+    ),
     default: defaults,
     unknown: (arg: string) => {
       if (arg.startsWith("-") && !/^-\d/.test(arg)) throw new UsageError(`unknown option: ${arg}`);

@@ -1,6 +1,7 @@
 // dfa-linear-net.ipynb: a net with no activation learns M = W2·W1 by DFA, tracking the alignment.
 import { alignment, matmul, Matrix, Network, Optimizer, Rng } from "../mod.ts";
 import { parse, run, UsageError } from "./_cli.ts";
+import { lineChart, writeReport } from "./_report.ts";
 
 const spec = {
   name: "linear-net",
@@ -30,12 +31,24 @@ const spec = {
     { name: "rule", kind: "string" as const, default: "dfa", help: "dfa, fa or bp" },
     { name: "every", kind: "string" as const, default: "10", help: "report every N epochs" },
     { name: "seed", kind: "string" as const, default: "1234", help: "random seed" },
+    {
+      name: "report",
+      kind: "boolean" as const,
+      default: true,
+      help: "write plots (SVG) and an HTML report",
+    },
+    {
+      name: "report-dir",
+      kind: "string" as const,
+      default: "data/reports/linear-net",
+      help: "where the report goes",
+    },
     { name: "json", kind: "boolean" as const, help: "print one JSON object as the last line" },
     { name: "quiet", kind: "boolean" as const, help: "only the result" },
   ],
 };
 
-await run(spec.name, () => {
+await run(spec.name, async () => {
   const args = parse(spec, Deno.args);
   if (!args) return;
   if (args.positional.length) throw new UsageError(`unexpected argument: ${args.positional[0]}`);
@@ -106,6 +119,38 @@ await run(spec.name, () => {
     }, ` +
       `D = Σ|M − W2·W1| = ${D.toPrecision(4)}`,
   );
+  if (args.flag("report")) {
+    const series = (key: "cost" | "criterion" | "angle", label: string) =>
+      history.filter((h) => Number.isFinite(h[key])).map((h) => ({
+        epoch: h.epoch,
+        [label]: h[key],
+        run: rule,
+      }));
+    const path = await writeReport(args.get("report-dir"), "The linear net: M = W2·W1", [
+      `${rule}: cost ${cost.toPrecision(6)} after ${Math.min(epoch, epochs)} epochs, D = ${
+        D.toPrecision(4)
+      }`,
+    ], [
+      lineChart("cost", "Cost", series("cost", "cost"), "epoch", "cost", "run", "cost", true),
+      lineChart(
+        "criterion",
+        "Alignment criterion",
+        series("criterion", "criterion"),
+        "epoch",
+        "criterion",
+        "run",
+      ),
+      lineChart(
+        "angle",
+        "Angle to the backprop update",
+        series("angle", "angle (°)"),
+        "epoch",
+        "angle (°)",
+        "run",
+      ),
+    ]);
+    if (!quiet) console.log(`Report: ${path}`);
+  }
   if (json) {
     console.log(
       JSON.stringify({ rule, epochs: Math.min(epoch, epochs), cost, D, seconds, history }),

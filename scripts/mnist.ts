@@ -17,6 +17,7 @@ import {
 import { checkedInt, parse, run, UsageError } from "./_cli.ts";
 import { Progress } from "./_progress.ts";
 import { firstSamples, loadMnist } from "./_data.ts";
+import { lineChart, writeReport } from "./_report.ts";
 
 interface Preset {
   init: Record<Rule, Init>;
@@ -128,6 +129,18 @@ const spec = {
       help: "measure DFA/FA alignment every N epochs (0: never)",
     },
     { name: "save", kind: "string" as const, help: "save each trained net as PREFIX-RULE.npz" },
+    {
+      name: "report",
+      kind: "boolean" as const,
+      default: true,
+      help: "write plots (SVG) and an HTML report",
+    },
+    {
+      name: "report-dir",
+      kind: "string" as const,
+      default: "data/reports/mnist",
+      help: "where the report goes",
+    },
     { name: "json", kind: "boolean" as const, help: "print one JSON object as the last line" },
     { name: "quiet", kind: "boolean" as const, help: "no progress and no per-epoch lines" },
   ],
@@ -142,7 +155,7 @@ function pick<T extends string>(what: string, value: string, allowed: readonly T
 
 const pct = (f: number | undefined) => f === undefined ? "–" : `${(100 * f).toFixed(2)} %`;
 
-await run(spec.name, () => {
+await run(spec.name, async () => {
   const args = parse(spec, Deno.args);
   if (!args) return;
   if (args.positional.length) throw new UsageError(`unexpected argument: ${args.positional[0]}`);
@@ -255,6 +268,52 @@ await run(spec.name, () => {
           } s`,
       );
     }
+  }
+  if (args.flag("report")) {
+    const errors = runs.flatMap((r) =>
+      r.epochs.flatMap((e) => [
+        { epoch: e.epoch, "error (%)": 100 * e.train_error, curve: `${r.rule} train` },
+        { epoch: e.epoch, "error (%)": 100 * (e.test_error ?? NaN), curve: `${r.rule} test` },
+      ])
+    );
+    const angles = runs.flatMap((r) =>
+      r.epochs.flatMap((e) =>
+        (e.alignment ?? []).filter((a) => Number.isFinite(a.angle)).map((a) => ({
+          epoch: e.epoch,
+          "angle (°)": a.angle,
+          layer: `${r.rule} hidden ${a.layer}`,
+        }))
+      )
+    );
+    const charts = [
+      lineChart(
+        "errors",
+        "Training and test error per epoch",
+        errors,
+        "epoch",
+        "error (%)",
+        "curve",
+      ),
+    ];
+    if (angles.length) {
+      charts.push(
+        lineChart(
+          "alignment",
+          "Angle between the update and the backprop gradient",
+          angles,
+          "epoch",
+          "angle (°)",
+          "layer",
+        ),
+      );
+    }
+    const path = await writeReport(
+      args.get("report-dir"),
+      `MNIST, preset ${presetName}`,
+      runs.map((r) => `${r.rule}: test error ${pct(r.test_error)} after ${r.epochs.length} epochs`),
+      charts,
+    );
+    if (!quiet) console.log(`Report: ${path}`);
   }
   if (json) {
     const [first] = runs;

@@ -2,6 +2,7 @@
 // missing), N weak learners, the dense and the RD stacked models, and a summary table.
 import { parse, run, UsageError } from "./_cli.ts";
 import { createDataset } from "./create_dataset.ts";
+import { barChart, lineChart, writeReport } from "./_report.ts";
 import { stackedModel } from "./stacked_model.ts";
 import { weakLearners } from "./weak_learners.ts";
 import { WEAK_LEARNER_DEFAULTS } from "../mod.ts";
@@ -26,6 +27,18 @@ const spec = {
       kind: "string" as const,
       default: "auto",
       help: "parallel workers for the learners",
+    },
+    {
+      name: "report",
+      kind: "boolean" as const,
+      default: true,
+      help: "write plots (SVG) and an HTML report",
+    },
+    {
+      name: "report-dir",
+      kind: "string" as const,
+      default: "data/reports/pipeline",
+      help: "where the report goes",
     },
     { name: "json", kind: "boolean" as const, help: "print one JSON object as the last line" },
     { name: "quiet", kind: "boolean" as const, help: "only the summary" },
@@ -103,6 +116,40 @@ await run(spec.name, async () => {
     console.log(`  ${s.step.padEnd(w)}  ${s.seconds.toFixed(1).padStart(7)} s  ${s.result}`);
   }
   console.log(`  ${"total".padEnd(w)}  ${total.toFixed(1).padStart(7)} s`);
+  if (args.flag("report")) {
+    const path = await writeReport(
+      args.get("report-dir"),
+      `Stacking ${n} DFA nets (seed ${seed})`,
+      steps.map((s) => `${s.step}: ${s.result} (${s.seconds.toFixed(1)} s)`),
+      [
+        barChart(
+          "models",
+          "Test error: weak learners and the stacked models",
+          [
+            { model: "mean weak learner", "test error (%)": 100 * wl.mean_test_error },
+            { model: "best weak learner", "test error (%)": 100 * wl.best_test_error },
+            { model: "dense stacked", "test error (%)": 100 * models[0].test_error },
+            { model: "RD stacked", "test error (%)": 100 * models[1].test_error },
+          ],
+          "model",
+          "test error (%)",
+        ),
+        lineChart(
+          "learners",
+          "Each weak learner's test error",
+          wl.learners.map((l) => ({
+            learner: l.index + 1,
+            "test error (%)": 100 * l.testError,
+            run: "weak learners",
+          })),
+          "learner",
+          "test error (%)",
+          "run",
+        ),
+      ],
+    );
+    if (!quiet) console.log(`Report: ${path}`);
+  }
   if (args.flag("json")) {
     console.log(JSON.stringify({
       seed,

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { runTask } from "./scripts_test.ts";
+import { runTask } from "./_tasks.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const tasks: Record<string, string> =

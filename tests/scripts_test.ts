@@ -1,27 +1,6 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 
-const root = new URL("..", import.meta.url).pathname;
-const LIB = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0";
-
-/** Runs a script as its deno task does (the same permission flags). */
-export async function runTask(task: string, args: string[]) {
-  const tasks = JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).tasks as Record<
-    string,
-    string
-  >;
-  const words = tasks[task].split(" ").slice(1); // drop "deno"
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+import { runTask } from "./_tasks.ts";
 
 Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", async () => {
   const r = await runTask("mnist", [
@@ -82,5 +61,4 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
     assertStringIncludes(r.stdout, "--preset <preset>");
     assertStringIncludes(r.stdout, "(default: nokland)");
   });
-  void LIB;
 });

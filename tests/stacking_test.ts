@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 import { learnerSeed, shardRange, stackOutputs } from "../mod.ts";
-import { runTask } from "./scripts_test.ts";
+import { runTask } from "./_tasks.ts";
 import { evalPython } from "./numpy_helpers.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -135,7 +135,7 @@ Deno.test("a killed weak-learner run resumes to the same files as an uninterrupt
       try {
         return [...Deno.readDirSync(`${root}/${b}/parts`)].flatMap((d) =>
           [...Deno.readDirSync(`${root}/${b}/parts/${d.name}`)].filter((f) =>
-            f.name.startsWith("learner-")
+            /^learner-\d+\.npz$/.test(f.name)
           )
         ).length;
       } catch {

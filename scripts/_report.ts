@@ -1,0 +1,123 @@
+// Plots of a run as SVG files (Vega-Lite, rendered headless) and one HTML report that holds them,
+// written next to the run's outputs.
+import * as vega from "vega";
+import * as vl from "vega-lite";
+
+export interface Chart {
+  /** File name without extension, and the chart's id in the report. */
+  name: string;
+  title: string;
+  /** A Vega-Lite spec without data. */
+  spec: Record<string, unknown>;
+  /** The plotted rows. */
+  values: Record<string, unknown>[];
+}
+
+/** A line chart of `y` against `x`, one line per value of `series`. */
+export function lineChart(
+  name: string,
+  title: string,
+  values: Record<string, unknown>[],
+  x: string,
+  y: string,
+  series: string,
+  yTitle = y,
+  log = false,
+): Chart {
+  return {
+    name,
+    title,
+    values,
+    spec: {
+      width: 560,
+      height: 300,
+      mark: { type: "line", point: true },
+      encoding: {
+        x: { field: x, type: "quantitative", title: x },
+        y: {
+          field: y,
+          type: "quantitative",
+          title: yTitle,
+          scale: log ? { type: "log" } : { zero: false },
+        },
+        color: { field: series, type: "nominal", title: series },
+      },
+    },
+  };
+}
+
+async function svgOf(chart: Chart): Promise<string> {
+  const spec = vl.compile({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: chart.title,
+    data: { values: chart.values },
+    ...chart.spec,
+    // deno-lint-ignore no-explicit-any
+  } as any).spec;
+  const view = new vega.View(vega.parse(spec), { renderer: "none" });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!,
+  );
+}
+
+/**
+ * Writes each chart as DIR/NAME.svg and DIR/report.html holding them all; returns the report's path.
+ */
+export async function writeReport(
+  dir: string,
+  title: string,
+  summary: string[],
+  charts: Chart[],
+): Promise<string> {
+  Deno.mkdirSync(dir, { recursive: true });
+  const sections: string[] = [];
+  for (const chart of charts) {
+    const svg = await svgOf(chart);
+    Deno.writeTextFileSync(`${dir}/${chart.name}.svg`, svg);
+    sections.push(
+      `<section id="${chart.name}"><h2>${escapeHtml(chart.title)}</h2>\n${svg}\n</section>`,
+    );
+  }
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}section{margin:2em 0}</style></head>
+<body><h1>${escapeHtml(title)}</h1>
+<ul>${summary.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>
+${sections.join("\n")}
+</body></html>
+`;
+  const path = `${dir}/report.html`;
+  Deno.writeTextFileSync(path, html);
+  return path;
+}
+
+/** A bar chart of `y` for each `x` category. */
+export function barChart(
+  name: string,
+  title: string,
+  values: Record<string, unknown>[],
+  x: string,
+  y: string,
+): Chart {
+  return {
+    name,
+    title,
+    values,
+    spec: {
+      width: 460,
+      height: 260,
+      mark: "bar",
+      encoding: {
+        x: { field: x, type: "nominal", sort: null, title: null, axis: { labelAngle: 0 } },
+        y: { field: y, type: "quantitative", title: y },
+      },
+    },
+  };
+}

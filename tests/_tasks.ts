@@ -1,0 +1,23 @@
+// Runs the project's scripts the way `deno task` does, with each task's own permission flags.
+
+const root = new URL("..", import.meta.url).pathname;
+
+/** Runs a script as its deno task does (the same permission flags). */
+export async function runTask(task: string, args: string[]) {
+  const tasks = JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).tasks as Record<
+    string,
+    string
+  >;
+  const words = tasks[task].split(" ").slice(1); // drop "deno"
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}

@@ -1,0 +1,56 @@
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { runTask } from "./_tasks.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+Deno.test("training scripts write their plots as SVG and one HTML report holding them", async () => {
+  const dir = `data/test-report-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    let r = await runTask("linear-net", ["--quiet", "--report-dir", `${dir}/linear`]);
+    assertEquals(r.code, 0, r.stderr);
+    const files = [...Deno.readDirSync(`${root}/${dir}/linear`)].map((e) => e.name).sort();
+    assertEquals(files, ["angle.svg", "cost.svg", "criterion.svg", "report.html"]);
+    const cost = Deno.readTextFileSync(`${root}/${dir}/linear/cost.svg`);
+    assert(cost.startsWith("<svg"), "an SVG document");
+    // The plotted series: one line through the reported epochs, with its legend and axis titles.
+    assertStringIncludes(cost, "Cost");
+    assertStringIncludes(cost, ">dfa<");
+    assertStringIncludes(cost, ">epoch<");
+    const line = /<path[^>]*d="M([^"]+)"/.exec(cost.slice(cost.indexOf("mark-line")))?.[1] ?? "";
+    assert(line.split("L").length >= 20, `a line of ${line.split("L").length} points`);
+    const html = Deno.readTextFileSync(`${root}/${dir}/linear/report.html`);
+    for (const id of ["cost", "criterion", "angle"]) {
+      assertStringIncludes(html, `<section id="${id}">`);
+    }
+    assertEquals(html.match(/<svg/g)?.length, 3);
+
+    r = await runTask("mnist", [
+      ...["--preset", "seed", "--epochs", "2", "--train-samples", "3000", "--test-samples", "1000"],
+      ...["--quiet", "--report-dir", `${dir}/mnist`],
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const errors = Deno.readTextFileSync(`${root}/${dir}/mnist/errors.svg`);
+    for (const curve of ["dfa train", "dfa test", "bp train", "bp test"]) {
+      assertStringIncludes(errors, `>${curve}<`);
+    }
+    assertStringIncludes(
+      Deno.readTextFileSync(`${root}/${dir}/mnist/alignment.svg`),
+      ">dfa hidden 1<",
+    );
+
+    r = await runTask("linear-net", ["--quiet", "--no-report", "--report-dir", `${dir}/none`]);
+    assertEquals(r.code, 0, r.stderr);
+    assert(
+      !(() => {
+        try {
+          return Deno.statSync(`${root}/${dir}/none`).isDirectory;
+        } catch {
+          return false;
+        }
+      })(),
+      "--no-report writes nothing",
+    );
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true }).catch(() => {});
+  }
+});
