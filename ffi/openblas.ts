@@ -124,7 +124,15 @@ function permitted(descriptor: Deno.PermissionDescriptor): boolean {
   return Deno.permissions.querySync(descriptor).state === "granted";
 }
 
-/** The paths {@linkcode openOpenBlas} tries when it is given none: the environment override first. */
+/**
+ * The paths {@linkcode openOpenBlas} tries when it is given none: the environment override first.
+ *
+ * @example
+ * ```ts
+ * import { candidateOpenBlasPaths, KNOWN_OPENBLAS_PATHS } from "../mod.ts";
+ * console.log(candidateOpenBlasPaths().at(-1) === KNOWN_OPENBLAS_PATHS.at(-1)); // true
+ * ```
+ */
 export function candidateOpenBlasPaths(): string[] {
   const override = permitted({ name: "env", variable: OPENBLAS_PATH_ENV })
     ? Deno.env.get(OPENBLAS_PATH_ENV)

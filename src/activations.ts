@@ -42,6 +42,12 @@ export function fastTanh(x: number): number {
 /**
  * The logistic sigmoid through {@linkcode fastTanh}: σ(x) = (1 + tanh(x/2)) / 2.
  *
+ * @example
+ * ```ts
+ * import { fastSigmoid } from "../mod.ts";
+ * console.log(fastSigmoid(0), Math.abs(fastSigmoid(2) - 1 / (1 + Math.exp(-2))) < 1e-6); // 0.5 true
+ * ```
+ *
  * @param x The argument.
  * @returns σ(x).
  */
@@ -84,6 +90,14 @@ export function activate(kind: Activation, a: Float32Array, n = a.length): void 
  * Multiplies `g` in place by the activation's derivative, given the activation's outputs `h`:
  * g ← g ⊙ f′(a).
  *
+ * @example
+ * ```ts
+ * import { multiplyDerivative } from "../mod.ts";
+ * const h = new Float32Array([0, 0.5]), g = new Float32Array([2, 2]);
+ * multiplyDerivative("tanh", h, g); // g ⊙ (1 − h²)
+ * console.log(Array.from(g)); // [2, 1.5]
+ * ```
+ *
  * @param kind The activation.
  * @param h The activation's outputs.
  * @param g The gradient with respect to the outputs in, with respect to the pre-activations out.
@@ -112,6 +126,12 @@ export function multiplyDerivative(
 
 /**
  * The activation by the textbook formula, in double precision: the reference for the tests.
+ *
+ * @example
+ * ```ts
+ * import { activationNaive } from "../mod.ts";
+ * console.log(activationNaive("relu", -1), activationNaive("sigmoid", 0)); // 0 0.5
+ * ```
  *
  * @param kind The activation.
  * @param x The argument.

@@ -61,7 +61,15 @@ export function transposeInto(
   }
 }
 
-/** The argmax of each row. */
+/**
+ * The argmax of each row.
+ *
+ * @example
+ * ```ts
+ * import { Matrix, rowArgmax } from "../mod.ts";
+ * console.log(rowArgmax(Matrix.from([[0.1, 0.9], [0.7, 0.3]]))); // Uint8Array [1, 0]
+ * ```
+ */
 export function rowArgmax(m: Matrix): Uint8Array {
   const out = new Uint8Array(m.rows);
   for (let i = 0; i < m.rows; i++) {
@@ -74,7 +82,15 @@ export function rowArgmax(m: Matrix): Uint8Array {
   return out;
 }
 
-/** A float32 copy of a numeric array, as a Float32Array (no copy when it already is one). */
+/**
+ * A float32 copy of a numeric array, as a Float32Array (no copy when it already is one).
+ *
+ * @example
+ * ```ts
+ * import { ndarray, toFloat32 } from "../mod.ts";
+ * console.log(toFloat32(ndarray("uint8", [2], new Uint8Array([3, 255])))); // Float32Array [3, 255]
+ * ```
+ */
 export function toFloat32(a: NdArray): Float32Array {
   if (a.data instanceof Float32Array) return a.data;
   if (a.data instanceof BigInt64Array || a.data instanceof BigUint64Array) {
@@ -122,6 +138,14 @@ export function datasetFromColumns(x: NdArray, y: NdArray): Dataset {
 /**
  * Takes `keys` from loaded arrays, or throws naming the file and the first missing key.
  *
+ * @example
+ * ```ts
+ * import { ndarray, requireKeys } from "../mod.ts";
+ * const arrays = { x: ndarray("uint8", [1], new Uint8Array(1)) };
+ * const [x] = requireKeys(arrays, "a.npz", ["x"]);
+ * console.log(x.shape); // [1]
+ * ```
+ *
  * @param arrays The loaded arrays.
  * @param path The file they came from, for the message.
  * @param keys The keys needed.
@@ -144,6 +168,16 @@ export function requireKeys(arrays: NpzArrays, path: string, keys: readonly stri
 /**
  * Loads an `mnist.npz` in the original layout (`X_train` (784, 60000), `y_train` (10, 60000),
  * `X_test`, `y_test`) as batch-major training and test sets.
+ *
+ * @example
+ * ```ts
+ * import { loadMnistNpz, ndarray, saveNpz } from "../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/mnist.npz`;
+ * const x = ndarray("float32", [4, 2], new Float32Array(8)), y = ndarray("float32", [3, 2], new Float32Array([1, 0, 0, 1, 0, 0]));
+ * saveNpz(path, { X_train: x, y_train: y, X_test: x, y_test: y });
+ * const { train } = loadMnistNpz(path);
+ * console.log(train.x.rows, train.x.cols, train.labels); // 2 4 Uint8Array [0, 1]
+ * ```
  *
  * @param path The file.
  * @returns The two sets.

@@ -42,6 +42,15 @@ export function writeFileAtomic(path: string, write: (file: Deno.FsFile) => void
 /**
  * Writes all of `bytes` to `file`, looping over partial writes.
  *
+ * @example
+ * ```ts
+ * import { writeAll } from "../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/out.bin`;
+ * using file = Deno.openSync(path, { write: true, create: true });
+ * writeAll(file, new Uint8Array(1 << 20));
+ * console.log(Deno.statSync(path).size); // 1048576
+ * ```
+ *
  * @param file An open file.
  * @param bytes The bytes to write.
  */

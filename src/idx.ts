@@ -17,7 +17,15 @@ const TYPES: Record<number, [DType, number]> = {
   0x0e: ["float64", 8],
 };
 
-/** Whether bytes start with the gzip magic number. */
+/**
+ * Whether bytes start with the gzip magic number.
+ *
+ * @example
+ * ```ts
+ * import { isGzip } from "../mod.ts";
+ * console.log(isGzip(new Uint8Array([0x1f, 0x8b, 8])), isGzip(new Uint8Array([0, 0, 8, 1]))); // true false
+ * ```
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
@@ -88,6 +96,14 @@ export function decodeIdx(bytes: Uint8Array): NdArray {
 
 /**
  * Reads an IDX file, raw or gzipped.
+ *
+ * @example
+ * ```ts
+ * import { loadIdx } from "../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/labels-idx1-ubyte`;
+ * Deno.writeFileSync(path, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
+ * console.log(loadIdx(path).data); // Uint8Array [7, 2, 1]
+ * ```
  *
  * @param path The file.
  * @returns The array.

@@ -75,6 +75,13 @@ export function initialize(
 /**
  * Fills a feedback matrix.
  *
+ * @example
+ * ```ts
+ * import { initializeFeedback, Rng } from "../mod.ts";
+ * const b = initializeFeedback("uniform", new Float32Array(10 * 800), 800, new Rng(1));
+ * console.log(b.every((v) => Math.abs(v) <= 1 / Math.sqrt(800))); // true
+ * ```
+ *
  * @param init The initialisation.
  * @param out The array to fill.
  * @param receiver Width of the layer that receives the feedback.

@@ -20,6 +20,14 @@ const EPS = 1e-7;
 /**
  * Turns output pre-activations into outputs in place: sigmoid, softmax by rows, or identity.
  *
+ * @example
+ * ```ts
+ * import { outputActivate } from "../mod.ts";
+ * const a = new Float32Array([0, 0, Math.log(2), 0]);
+ * outputActivate("ce", a, 2, 2); // softmax by rows
+ * console.log(Array.from(a).map((v) => v.toFixed(3))); // ["0.500", "0.500", "0.667", "0.333"]
+ * ```
+ *
  * @param loss The output kind.
  * @param a Pre-activations (rows × cols) in, outputs out.
  * @param rows Samples.
@@ -96,6 +104,13 @@ export function lossAndError(
 
 /**
  * The number of rows whose largest output is not at the target's largest entry.
+ *
+ * @example
+ * ```ts
+ * import { countErrors } from "../mod.ts";
+ * const yHat = new Float32Array([0.9, 0.1, 0.2, 0.8]);
+ * console.log(countErrors(yHat, [0, 0], 2, 2)); // 1
+ * ```
  *
  * @param yHat Outputs (rows × cols).
  * @param labels The class of each row.

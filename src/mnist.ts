@@ -73,6 +73,19 @@ function checkRaw(raw: MnistRaw, where: string): MnistRaw {
  * Reads MNIST's four IDX files from a directory, raw (`train-images-idx3-ubyte`) or gzipped
  * (`train-images-idx3-ubyte.gz`). Fashion-MNIST's files have the same names and format.
  *
+ * @example
+ * ```ts
+ * import { loadMnistIdx } from "../mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * const images = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 64, 128, 255]);
+ * const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 9]);
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, images);
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, labels);
+ * }
+ * console.log(loadMnistIdx(dir).trainImages.shape); // [1, 2, 2]
+ * ```
+ *
  * @param dir The directory.
  * @returns The images and labels.
  * @throws {Deno.errors.NotFound} When a file is missing.
@@ -102,6 +115,15 @@ export function loadMnistIdx(dir: string): MnistRaw {
 /**
  * Reads a Keras-style `mnist.npz` (`x_train` (60000, 28, 28), `y_train` (60000,), `x_test`,
  * `y_test`, all uint8).
+ *
+ * @example
+ * ```ts
+ * import { loadMnistKeras, ndarray, saveNpz } from "../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/keras-mnist.npz`;
+ * const x = ndarray("uint8", [1, 28, 28], new Uint8Array(784)), y = ndarray("uint8", [1], new Uint8Array([3]));
+ * saveNpz(path, { x_train: x, y_train: y, x_test: x, y_test: y });
+ * console.log(loadMnistKeras(path).testLabels.data); // Uint8Array [3]
+ * ```
  *
  * @param path The file.
  * @returns The images and labels.

@@ -58,6 +58,16 @@ export interface NdArray<D extends DType = DType> {
 /**
  * Thrown when a data file (`.npy`, `.npz`, IDX) is corrupt, truncated or unsupported, or lacks what
  * the caller needs; the message names the file where one is known.
+ *
+ * @example
+ * ```ts
+ * import { DataFormatError, decodeNpy } from "../mod.ts";
+ * try {
+ *   decodeNpy(new Uint8Array(16));
+ * } catch (error) {
+ *   console.log(error instanceof DataFormatError); // true
+ * }
+ * ```
  */
 export class DataFormatError extends Error {
   /**
@@ -91,7 +101,15 @@ const DTYPES: Record<
 const BY_CODE = new Map(Object.entries(DTYPES).map(([d, [code]]) => [code, d as DType]));
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
-/** Bytes per element of a dtype. */
+/**
+ * Bytes per element of a dtype.
+ *
+ * @example
+ * ```ts
+ * import { dtypeSize } from "../mod.ts";
+ * console.log(dtypeSize("float64"), dtypeSize("bool")); // 8 1
+ * ```
+ */
 export function dtypeSize(dtype: DType): number {
   return DTYPES[dtype][1];
 }
@@ -193,6 +211,15 @@ export interface NpyHeader {
  * Parses the header at the start of `.npy` bytes. When `bytes` holds only the first part of a
  * file, a return of `undefined` means more bytes are needed (at least the returned header length).
  *
+ * @example
+ * ```ts
+ * import { encodeNpy, ndarray, readNpyHeader } from "../mod.ts";
+ * const bytes = encodeNpy(ndarray("int16", [2, 3], new Int16Array(6)));
+ * const header = readNpyHeader(bytes.subarray(0, 10)); // too short: the length it needs
+ * const full = readNpyHeader(bytes.subarray(0, header as number));
+ * console.log(typeof full === "object" && full.shape); // [2, 3]
+ * ```
+ *
  * @param bytes The file's first bytes (10 suffice to learn the header's length).
  * @returns The header, or the number of bytes the header needs when `bytes` is shorter.
  * @throws {DataFormatError} When the bytes are not a `.npy` header or name an unsupported dtype.
@@ -233,6 +260,14 @@ export function readNpyHeader(bytes: Uint8Array): NpyHeader | number {
 /**
  * The array from a parsed header and exactly its element bytes. Aligned little-endian C-order
  * bytes are viewed, not copied.
+ *
+ * @example
+ * ```ts
+ * import { encodeNpy, ndarray, npyFromBody, type NpyHeader, readNpyHeader } from "../mod.ts";
+ * const bytes = encodeNpy(ndarray("float32", [2], new Float32Array([1.5, 2.5])));
+ * const header = readNpyHeader(bytes) as NpyHeader;
+ * console.log(npyFromBody(header, bytes.subarray(header.dataOffset)).data); // Float32Array [1.5, 2.5]
+ * ```
  *
  * @param header The parsed header.
  * @param body The element bytes.
@@ -282,7 +317,16 @@ export function decodeNpy(bytes: Uint8Array): NdArray {
   return npyFromBody(header, bytes.subarray(header.dataOffset));
 }
 
-/** The `.npy` header for an array, padded so that the data start on a 64-byte boundary. */
+/**
+ * The `.npy` header for an array, padded so that the data start on a 64-byte boundary.
+ *
+ * @example
+ * ```ts
+ * import { ndarray, npyHeader } from "../mod.ts";
+ * const header = npyHeader(ndarray("uint8", [4], new Uint8Array(4)));
+ * console.log(header.length % 64); // 0: the data start 64-byte aligned
+ * ```
+ */
 export function npyHeader(array: NdArray): Uint8Array {
   const [code] = DTYPES[array.dtype];
   const descr = array.dtype === "bool" ? "|b1" : `${code[1] === "1" ? "|" : "<"}${code}`;
@@ -299,7 +343,16 @@ export function npyHeader(array: NdArray): Uint8Array {
   return out;
 }
 
-/** The raw little-endian bytes of an array's elements (a view, not a copy). */
+/**
+ * The raw little-endian bytes of an array's elements (a view, not a copy).
+ *
+ * @example
+ * ```ts
+ * import { ndarray, npyBody } from "../mod.ts";
+ * const a = ndarray("int32", [2], new Int32Array([1, 2]));
+ * console.log(npyBody(a).length); // 8 bytes, a view of the same memory
+ * ```
+ */
 export function npyBody(array: NdArray): Uint8Array {
   const d = array.data;
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);

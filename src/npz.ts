@@ -168,6 +168,14 @@ export function loadNpz(path: string): NpzArrays {
 /**
  * Writes an `.npz` file atomically, streaming the members to disk without copying them.
  *
+ * @example
+ * ```ts
+ * import { loadNpz, ndarray, saveNpz } from "../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/weights.npz`;
+ * saveNpz(path, { w: ndarray("float32", [2, 2], new Float32Array([1, 2, 3, 4])) }, { compress: true });
+ * console.log(loadNpz(path).w.shape); // [2, 2]
+ * ```
+ *
  * @param path The file.
  * @param arrays The arrays by name.
  * @param options Whether to deflate.
@@ -183,6 +191,14 @@ export function saveNpz(path: string, arrays: NpzArrays, options: NpzWriteOption
 /**
  * Reads a `.npy` file.
  *
+ * @example
+ * ```ts
+ * import { loadNpy, ndarray, saveNpy } from "../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/a.npy`;
+ * saveNpy(path, ndarray("float64", [3], new Float64Array([1, 2, 3])));
+ * console.log(loadNpy(path).data); // Float64Array [1, 2, 3]
+ * ```
+ *
  * @param path The file.
  * @returns The array.
  * @throws {DataFormatError} When the file is not a valid `.npy`; the message names it.
@@ -193,6 +209,14 @@ export function loadNpy(path: string): NdArray {
 
 /**
  * Writes a `.npy` file atomically.
+ *
+ * @example
+ * ```ts
+ * import { ndarray, saveNpy } from "../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/labels.npy`;
+ * saveNpy(path, ndarray("uint8", [3], new Uint8Array([5, 0, 4])));
+ * console.log(Deno.statSync(path).size); // 67: a 64-byte header and 3 bytes
+ * ```
  *
  * @param path The file.
  * @param array The array.

@@ -34,6 +34,13 @@ export interface ReferenceParams {
 /**
  * Copies a network's parameters into nested arrays.
  *
+ * @example
+ * ```ts
+ * import { Network, referenceParams } from "../mod.ts";
+ * const p = referenceParams(Network.create({ sizes: [2, 3], seed: 1 }));
+ * console.log(p.w[0].length, p.w[0][0].length); // 3 2
+ * ```
+ *
  * @param net The network.
  * @returns Its parameters.
  */
@@ -48,6 +55,15 @@ export function referenceParams(net: Network): ReferenceParams {
 
 /**
  * The forward pass of one sample: every layer's output, input first.
+ *
+ * @example
+ * ```ts
+ * import { Matrix, Network, referenceForward, referenceParams } from "../mod.ts";
+ * const net = Network.create({ sizes: [2, 3, 2], init: "xavier", seed: 1 });
+ * const hs = referenceForward(net, referenceParams(net), [1, -1]);
+ * const fast = net.predict(Matrix.from([[1, -1]]));
+ * console.log(Math.abs(hs[2][0] - fast.data[0]) < 1e-5); // true
+ * ```
  *
  * @param net The network (for its architecture).
  * @param p Its parameters.
@@ -75,6 +91,13 @@ export function referenceForward(net: Network, p: ReferenceParams, x: number[]):
 
 /**
  * The loss of one sample, by its definition.
+ *
+ * @example
+ * ```ts
+ * import { Network, referenceLoss } from "../mod.ts";
+ * const net = Network.create({ sizes: [2, 2], loss: "mse" });
+ * console.log(referenceLoss(net, [1, 2], [0, 2])); // 0.5
+ * ```
  *
  * @param net The network.
  * @param yHat The output.
@@ -106,6 +129,14 @@ function derivative(kind: Network["hidden"][number], h: number): number {
  * The summed gradients (BP) or update directions (FA, DFA) of a batch, by the formulas:
  * BP δ_k = (W_{k+1}ᵀ δ_{k+1}) ⊙ f′, FA δ_k = (F_{k+1}ᵀ δ_{k+1}) ⊙ f′, DFA δ_k = (B_kᵀ e) ⊙ f′
  * (column-vector form), with ∂W_k = Σ δ_k h_{k−1}ᵀ and ∂b_k = Σ δ_k.
+ *
+ * @example
+ * ```ts
+ * import { Network, referenceUpdates } from "../mod.ts";
+ * const net = Network.create({ sizes: [2, 3, 2], rule: "dfa", seed: 1 });
+ * const u = referenceUpdates(net, [[1, 0]], [[0, 1]]);
+ * console.log(u.w[0].length, u.w[1].length); // 3 2
+ * ```
  *
  * @param net The network.
  * @param x Inputs, one array per sample.

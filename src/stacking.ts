@@ -60,6 +60,12 @@ export interface WeakLearnerResult {
  * A seed for learner `index`'s stream `stream` (0 init, 1 feedback, 2 shuffling), decorrelated
  * from its neighbours' by a multiplicative hash.
  *
+ * @example
+ * ```ts
+ * import { learnerSeed } from "../mod.ts";
+ * console.log(learnerSeed(1234, 0, 1) !== learnerSeed(1234, 1, 1)); // true: each learner its own feedback
+ * ```
+ *
  * @param seed The run's seed.
  * @param index The learner.
  * @param stream Which random stream.
@@ -77,6 +83,15 @@ export function learnerSeed(seed: number, index: number, stream: number): number
  * Trains weak learner `index`: a 784–800–10 tanh/sigmoid net with DFA and plain SGD. With
  * `diff` false every learner starts from the run's one N(0, 1) initialisation; each has its own
  * feedback matrix and shuffling.
+ *
+ * @example
+ * ```ts
+ * import { Matrix, rowArgmax, trainWeakLearner, WEAK_LEARNER_DEFAULTS } from "../mod.ts";
+ * const x = Matrix.from([[0, 1], [1, 0], [1, 1], [0, 0]]), y = Matrix.from([[1, 0], [0, 1], [1, 0], [0, 1]]);
+ * const data = { x, y, labels: rowArgmax(y) };
+ * const r = trainWeakLearner(0, { ...WEAK_LEARNER_DEFAULTS, hidden: 8, batch: 2, diff: false }, { train: data, test: data });
+ * console.log(r.train.length); // 8: (classes, samples) linear outputs
+ * ```
  *
  * @param index The learner (0-based).
  * @param config The run's settings.
@@ -149,6 +164,13 @@ export function shardRange(n: number, k: number, m: number): [number, number] {
 /**
  * Stacks the learners' outputs learner after learner: rows 10·i … 10·i + 9 are learner i's, as
  * the original's `np.vstack`.
+ *
+ * @example
+ * ```ts
+ * import { stackOutputs } from "../mod.ts";
+ * const s = stackOutputs([new Float32Array(20), new Float32Array(20)], 10);
+ * console.log(s.shape); // [20, 2]
+ * ```
  *
  * @param parts Each learner's outputs, (classes, samples), in learner order.
  * @param classes Rows per learner.

@@ -12,7 +12,21 @@ import type { Workspace } from "./workspace.ts";
 import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
 import { Rng } from "./random.ts";
 
-/** Thrown when training produces a non-finite loss; callers catch it to report the divergence. */
+/**
+ * Thrown when training produces a non-finite loss; callers catch it to report the divergence.
+ *
+ * @example
+ * ```ts
+ * import { Matrix, Network, rowArgmax, train, TrainingDivergedError } from "../mod.ts";
+ * const x = Matrix.from([[1, 2], [3, 4]]), y = Matrix.from([[1, 0], [0, 1]]);
+ * const net = Network.create({ sizes: [2, 4, 2], loss: "mse", hidden: "linear", seed: 1 });
+ * try {
+ *   train(net, { x, y, labels: rowArgmax(y) }, { epochs: 100, batchSize: 2, optimizer: { name: "sgd", lr: 100 } });
+ * } catch (error) {
+ *   if (error instanceof TrainingDivergedError) console.log(error.epoch >= 1); // true
+ * }
+ * ```
+ */
 export class TrainingDivergedError extends Error {
   /** The epoch (1-based) in which the loss stopped being finite. */
   readonly epoch: number;

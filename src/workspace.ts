@@ -7,7 +7,18 @@
 
 import { Kernels } from "./kernels.ts";
 
-/** Buffers for batches of up to `maxBatch` samples, reused across batches. */
+/**
+ * Buffers for batches of up to `maxBatch` samples, reused across batches.
+ *
+ * @example
+ * ```ts
+ * import { Network, Workspace } from "../mod.ts";
+ * const net = Network.create({ sizes: [3, 4, 2], seed: 1 });
+ * const ws = new Workspace(net.sizes, 8);
+ * ws.x.set([1, 0, -1]);
+ * console.log(net.forwardBatch(ws, 1).length >= 2); // true: outputs of the first row in ws.h
+ * ```
+ */
 export class Workspace {
   /** The largest batch the buffers hold. */
   readonly maxBatch: number;
