@@ -7,14 +7,46 @@
  * @module
  */
 
-/** CBLAS enum `CBLAS_ORDER`: row-major storage. */
+/**
+ * CBLAS enum `CBLAS_ORDER`: row-major storage.
+ *
+ * @example
+ * ```ts
+ * import { CBLAS_ROW_MAJOR } from "../mod.ts";
+ * console.log(CBLAS_ROW_MAJOR); // 101
+ * ```
+ */
 export const CBLAS_ROW_MAJOR = 101;
-/** CBLAS enum `CBLAS_TRANSPOSE`: use the matrix as stored. */
+/**
+ * CBLAS enum `CBLAS_TRANSPOSE`: use the matrix as stored.
+ *
+ * @example
+ * ```ts
+ * import { CBLAS_NO_TRANS } from "../mod.ts";
+ * console.log(CBLAS_NO_TRANS); // 111
+ * ```
+ */
 export const CBLAS_NO_TRANS = 111;
-/** CBLAS enum `CBLAS_TRANSPOSE`: use the transpose of the stored matrix. */
+/**
+ * CBLAS enum `CBLAS_TRANSPOSE`: use the transpose of the stored matrix.
+ *
+ * @example
+ * ```ts
+ * import { CBLAS_TRANS } from "../mod.ts";
+ * console.log(CBLAS_TRANS); // 112
+ * ```
+ */
 export const CBLAS_TRANS = 112;
 
-/** The OpenBLAS functions dfa calls, with their C prototypes. */
+/**
+ * The OpenBLAS functions dfa calls, with their C prototypes.
+ *
+ * @example
+ * ```ts
+ * import { SYMBOLS } from "../mod.ts";
+ * console.log(SYMBOLS.cblas_sgemm.parameters.length); // 14
+ * ```
+ */
 export const SYMBOLS = {
   // void cblas_sgemm(
   cblas_sgemm: {
@@ -87,13 +119,38 @@ export const SYMBOLS = {
   openblas_get_num_threads: { parameters: [], result: "i32" },
 } as const;
 
-/** The loaded OpenBLAS library. */
+/**
+ * The loaded OpenBLAS library.
+ *
+ * @example
+ * ```ts
+ * import { getBlas, type OpenBlasLibrary } from "../mod.ts";
+ * const symbols: OpenBlasLibrary["symbols"] = getBlas().symbols;
+ * console.log(symbols.openblas_get_num_threads() >= 1); // true
+ * ```
+ */
 export type OpenBlasLibrary = Deno.DynamicLibrary<typeof SYMBOLS>;
 
-/** The environment variable that names the OpenBLAS library to load before any known path. */
+/**
+ * The environment variable that names the OpenBLAS library to load before any known path.
+ *
+ * @example
+ * ```ts
+ * import { OPENBLAS_PATH_ENV } from "../mod.ts";
+ * console.log(OPENBLAS_PATH_ENV); // "DFA_OPENBLAS_PATH"
+ * ```
+ */
 export const OPENBLAS_PATH_ENV = "DFA_OPENBLAS_PATH";
 
-/** Where OpenBLAS lives on common systems, tried in this order after the environment override. */
+/**
+ * Where OpenBLAS lives on common systems, tried in this order after the environment override.
+ *
+ * @example
+ * ```ts
+ * import { KNOWN_OPENBLAS_PATHS } from "../mod.ts";
+ * console.log(KNOWN_OPENBLAS_PATHS[0]); // "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
+ * ```
+ */
 export const KNOWN_OPENBLAS_PATHS: readonly string[] = [
   // Debian, Ubuntu (libopenblas0-pthread, libopenblas0-openmp, libopenblas0-serial)
   "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
@@ -111,7 +168,16 @@ export const KNOWN_OPENBLAS_PATHS: readonly string[] = [
   "/usr/local/opt/openblas/lib/libopenblas.dylib",
 ];
 
-/** Options for {@linkcode openOpenBlas}. */
+/**
+ * Options for {@linkcode openOpenBlas}.
+ *
+ * @example
+ * ```ts
+ * import { type OpenBlasOptions, openOpenBlas } from "../mod.ts";
+ * const options: OpenBlasOptions = { paths: ["/usr/lib/x86_64-linux-gnu/libopenblas.so.0"] };
+ * openOpenBlas(options).close();
+ * ```
+ */
 export interface OpenBlasOptions {
   /**
    * Paths to try, in order, instead of the environment override followed by

@@ -6,10 +6,27 @@
  * @module
  */
 
-/** A hidden-layer activation. */
+/**
+ * A hidden-layer activation.
+ *
+ * @example
+ * ```ts
+ * import { type Activation, activationNaive } from "../mod.ts";
+ * const kind: Activation = "tanh";
+ * console.log(activationNaive(kind, 0)); // 0
+ * ```
+ */
 export type Activation = "tanh" | "sigmoid" | "relu" | "linear";
 
-/** The activations dfa knows, for validating user input. */
+/**
+ * The activations dfa knows, for validating user input.
+ *
+ * @example
+ * ```ts
+ * import { ACTIVATIONS } from "../mod.ts";
+ * console.log(ACTIVATIONS.includes("relu")); // true
+ * ```
+ */
 export const ACTIVATIONS: readonly Activation[] = ["tanh", "sigmoid", "relu", "linear"];
 
 const CLAMP = 7.90531110763549805;

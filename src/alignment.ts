@@ -10,7 +10,20 @@ import type { Workspace } from "./workspace.ts";
 import { lossAndError } from "./loss.ts";
 import { getBlas } from "./blas.ts";
 
-/** Alignment of one hidden layer's update with the backprop gradient. */
+/**
+ * Alignment of one hidden layer's update with the backprop gradient.
+ *
+ * @example
+ * ```ts
+ * import { alignment, type LayerAlignment, Network } from "../mod.ts";
+ * const net = Network.create({ sizes: [2, 4, 2], rule: "dfa", seed: 1 });
+ * const ws = net.workspace(2);
+ * ws.x.set([1, 0, 0, 1]);
+ * ws.y.set([1, 0, 0, 1]);
+ * const [a]: LayerAlignment[] = alignment(net, ws, 2);
+ * console.log(a.layer, a.angle >= 0 && a.angle <= 180); // 1 true
+ * ```
+ */
 export interface LayerAlignment {
   /** The hidden layer, 1-based. */
   layer: number;

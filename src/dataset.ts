@@ -9,7 +9,17 @@ import { Matrix } from "./matrix.ts";
 import { DataFormatError, type NdArray } from "./npy.ts";
 import { loadNpz, type NpzArrays } from "./npz.ts";
 
-/** Samples with their targets. */
+/**
+ * Samples with their targets.
+ *
+ * @example
+ * ```ts
+ * import { type Dataset, Matrix, rowArgmax } from "../mod.ts";
+ * const y = Matrix.from([[0, 1]]);
+ * const data: Dataset = { x: Matrix.from([[0.5, 0.5]]), y, labels: rowArgmax(y) };
+ * console.log(data.labels[0]); // 1
+ * ```
+ */
 export interface Dataset {
   /** Inputs: (samples, features). */
   x: Matrix;
@@ -19,7 +29,17 @@ export interface Dataset {
   labels: Uint8Array;
 }
 
-/** A training and a test set. */
+/**
+ * A training and a test set.
+ *
+ * @example
+ * ```ts
+ * import { type DatasetSplits, Matrix } from "../mod.ts";
+ * const set = { x: new Matrix(1, 2), y: Matrix.from([[1, 0]]), labels: new Uint8Array(1) };
+ * const splits: DatasetSplits = { train: set, test: set };
+ * console.log(splits.test.x.cols); // 2
+ * ```
+ */
 export interface DatasetSplits {
   /** The training set. */
   train: Dataset;

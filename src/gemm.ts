@@ -7,7 +7,18 @@
 import { getBlas } from "./blas.ts";
 import { Matrix } from "./matrix.ts";
 
-/** Options of {@linkcode gemm}: `C ← alpha·op(A)·op(B) + beta·C`. */
+/**
+ * Options of {@linkcode gemm}: `C ← alpha·op(A)·op(B) + beta·C`.
+ *
+ * @example
+ * ```ts
+ * import { gemm, type GemmOptions, Matrix } from "../mod.ts";
+ * const options: GemmOptions = { transA: true, alpha: 2 };
+ * const c = new Matrix(1, 1);
+ * gemm(Matrix.from([[1], [2]]), Matrix.from([[3], [4]]), c, options);
+ * console.log(c.data[0]); // 22
+ * ```
+ */
 export interface GemmOptions {
   /** Use Aᵀ. Default false. */
   transA?: boolean;

@@ -13,19 +13,49 @@ import type { Rng } from "./random.ts";
  * - `"uniform"`: U(±1/√fan_in), Torch's default for linear layers;
  * - `"xavier"`: U(±√(6/(fan_in + fan_out)));
  * - `"he"`: U(±√(6/fan_in)).
+ *
+ * @example
+ * ```ts
+ * import { type Init, initialize, Rng } from "../mod.ts";
+ * const init: Init = "zeros";
+ * console.log(initialize(init, new Float32Array(2), 1, 2, new Rng(0))); // Float32Array [0, 0]
+ * ```
  */
 export type Init = "normal" | "zeros" | "uniform" | "xavier" | "he";
 
-/** The initialisations dfa knows, for validating user input. */
+/**
+ * The initialisations dfa knows, for validating user input.
+ *
+ * @example
+ * ```ts
+ * import { INITS } from "../mod.ts";
+ * console.log(INITS.length); // 5
+ * ```
+ */
 export const INITS: readonly Init[] = ["normal", "zeros", "uniform", "xavier", "he"];
 
 /**
  * How feedback matrices start: `"normal"`, N(0, 1) (the original's); `"uniform"`, U(±1/√n) where
  * n is the width of the layer that receives the feedback (Nøkland's).
+ *
+ * @example
+ * ```ts
+ * import { type FeedbackInit, Network } from "../mod.ts";
+ * const feedbackInit: FeedbackInit = "uniform";
+ * console.log(Network.create({ sizes: [2, 4, 2], feedbackInit }).feedback[0].rows); // 2
+ * ```
  */
 export type FeedbackInit = "normal" | "uniform";
 
-/** The feedback initialisations dfa knows. */
+/**
+ * The feedback initialisations dfa knows.
+ *
+ * @example
+ * ```ts
+ * import { FEEDBACK_INITS } from "../mod.ts";
+ * console.log(FEEDBACK_INITS); // ["normal", "uniform"]
+ * ```
+ */
 export const FEEDBACK_INITS: readonly FeedbackInit[] = ["normal", "uniform"];
 
 /**

@@ -9,10 +9,27 @@
  * @module
  */
 
-/** An output activation with its loss. */
+/**
+ * An output activation with its loss.
+ *
+ * @example
+ * ```ts
+ * import { type Loss, Network } from "../mod.ts";
+ * const loss: Loss = "ce";
+ * console.log(Network.create({ sizes: [2, 3], loss }).loss); // "ce"
+ * ```
+ */
 export type Loss = "bce" | "ce" | "mse";
 
-/** The losses dfa knows, for validating user input. */
+/**
+ * The losses dfa knows, for validating user input.
+ *
+ * @example
+ * ```ts
+ * import { LOSSES } from "../mod.ts";
+ * console.log(LOSSES); // ["bce", "ce", "mse"]
+ * ```
+ */
 export const LOSSES: readonly Loss[] = ["bce", "ce", "mse"];
 
 const EPS = 1e-7;

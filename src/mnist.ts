@@ -10,7 +10,17 @@ import { DataFormatError, type NdArray, ndarray } from "./npy.ts";
 import { loadNpz, type NpzArrays } from "./npz.ts";
 import { requireKeys } from "./dataset.ts";
 
-/** MNIST as stored: images (n, rows, cols) and labels (n,), unsigned bytes. */
+/**
+ * MNIST as stored: images (n, rows, cols) and labels (n,), unsigned bytes.
+ *
+ * @example
+ * ```ts
+ * import { mnistArrays, type MnistRaw, ndarray } from "../mod.ts";
+ * const img = ndarray("uint8", [1, 1, 1], new Uint8Array([255])), lab = ndarray("uint8", [1], new Uint8Array([1]));
+ * const raw: MnistRaw = { trainImages: img, trainLabels: lab, testImages: img, testLabels: lab };
+ * console.log(mnistArrays(raw).X_train.data[0]); // 1
+ * ```
+ */
 export interface MnistRaw {
   /** Training images, (60000, 28, 28) for MNIST. */
   trainImages: NdArray;

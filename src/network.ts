@@ -31,19 +31,52 @@ import { Rng } from "./random.ts";
 import { type BatchResult, Workspace } from "./workspace.ts";
 import type { Dataset } from "./dataset.ts";
 
-/** How the output error reaches the hidden layers. */
+/**
+ * How the output error reaches the hidden layers.
+ *
+ * @example
+ * ```ts
+ * import { Network, type Rule } from "../mod.ts";
+ * const rule: Rule = "fa";
+ * console.log(Network.create({ sizes: [2, 3, 2], rule }).feedback[0].rows); // 2
+ * ```
+ */
 export type Rule = "bp" | "fa" | "dfa";
 
-/** The rules dfa knows, for validating user input. */
+/**
+ * The rules dfa knows, for validating user input.
+ *
+ * @example
+ * ```ts
+ * import { RULES } from "../mod.ts";
+ * console.log(RULES); // ["bp", "fa", "dfa"]
+ * ```
+ */
 export const RULES: readonly Rule[] = ["bp", "fa", "dfa"];
 
 /**
  * A layer's kind: `"dense"`, a full weight matrix; `"rd"`, y = D2·R·D1·x with D1 and D2
  * trainable diagonals and R a fixed random matrix (parameters n_in + n_out instead of n_in·n_out).
+ *
+ * @example
+ * ```ts
+ * import { type LayerKind, Network } from "../mod.ts";
+ * const layers: LayerKind[] = ["rd"];
+ * console.log(Network.create({ sizes: [50, 10], layers }).rd[0]?.d1.length); // 50
+ * ```
  */
 export type LayerKind = "dense" | "rd";
 
-/** The trainable diagonals of an RD layer (its fixed R is the layer's entry in `weights`). */
+/**
+ * The trainable diagonals of an RD layer (its fixed R is the layer's entry in `weights`).
+ *
+ * @example
+ * ```ts
+ * import { Network, type RdParams } from "../mod.ts";
+ * const rd: RdParams = Network.create({ sizes: [6, 2], layers: ["rd"], rule: "dfa" }).rd[0]!;
+ * console.log(rd.d2.length, rd.feedback?.cols); // 2 6
+ * ```
+ */
 export interface RdParams {
   /** D1's diagonal: n_in. */
   d1: Float32Array;
@@ -53,7 +86,16 @@ export interface RdParams {
   feedback?: Matrix;
 }
 
-/** How to build a {@linkcode Network}. */
+/**
+ * How to build a {@linkcode Network}.
+ *
+ * @example
+ * ```ts
+ * import { Network, type NetworkOptions } from "../mod.ts";
+ * const options: NetworkOptions = { sizes: [784, 800, 10], rule: "dfa", init: "zeros", feedbackInit: "uniform" };
+ * console.log(Network.create(options).depth); // 2
+ * ```
+ */
 export interface NetworkOptions {
   /** Layer widths, input first and output last: `[784, 800, 10]`. */
   sizes: readonly number[];
@@ -79,7 +121,16 @@ export interface NetworkOptions {
   layers?: readonly LayerKind[];
 }
 
-/** What a network is, apart from its numbers: saved with it. */
+/**
+ * What a network is, apart from its numbers: saved with it.
+ *
+ * @example
+ * ```ts
+ * import { Network, type NetworkConfig } from "../mod.ts";
+ * const config: NetworkConfig = Network.create({ sizes: [3, 2] }).config;
+ * console.log(config.rule, config.layers); // "dfa" ["dense"]
+ * ```
+ */
 export interface NetworkConfig {
   /** Layer widths. */
   sizes: number[];
@@ -732,7 +783,16 @@ export class Network {
   }
 }
 
-/** The gradients of a network's parameters, layer by layer (empty where a layer lacks one). */
+/**
+ * The gradients of a network's parameters, layer by layer (empty where a layer lacks one).
+ *
+ * @example
+ * ```ts
+ * import { type Gradients, Network } from "../mod.ts";
+ * const g: Gradients = Network.create({ sizes: [3, 2] }).grads;
+ * console.log(g.w[0].length, g.b[0].length); // 6 2
+ * ```
+ */
 export interface Gradients {
   /** ∂W_k (dense layers). */
   w: Float32Array[];

@@ -5,7 +5,16 @@
  * @module
  */
 
-/** The dtypes dfa reads and writes, by NumPy's names. */
+/**
+ * The dtypes dfa reads and writes, by NumPy's names.
+ *
+ * @example
+ * ```ts
+ * import { type DType, dtypeSize } from "../mod.ts";
+ * const dtype: DType = "float32";
+ * console.log(dtypeSize(dtype)); // 4
+ * ```
+ */
 export type DType =
   | "bool"
   | "int8"
@@ -19,7 +28,16 @@ export type DType =
   | "float32"
   | "float64";
 
-/** The typed array that holds each {@linkcode DType}. */
+/**
+ * The typed array that holds each {@linkcode DType}.
+ *
+ * @example
+ * ```ts
+ * import type { DTypeArrays } from "../mod.ts";
+ * const labels: DTypeArrays["uint8"] = new Uint8Array([5, 0, 4]);
+ * console.log(labels.length); // 3
+ * ```
+ */
 export interface DTypeArrays {
   /** NumPy `bool`, one byte each. */
   bool: Uint8Array;
@@ -45,7 +63,16 @@ export interface DTypeArrays {
   float64: Float64Array;
 }
 
-/** An n-dimensional array in C (row-major) order. */
+/**
+ * An n-dimensional array in C (row-major) order.
+ *
+ * @example
+ * ```ts
+ * import type { NdArray } from "../mod.ts";
+ * const a: NdArray<"float32"> = { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) };
+ * console.log(a.shape); // [2]
+ * ```
+ */
 export interface NdArray<D extends DType = DType> {
   /** The element type. */
   dtype: D;
@@ -191,7 +218,16 @@ function fortranToC<T extends DTypeArrays[DType]>(src: T, shape: number[]): T {
   return out;
 }
 
-/** What a `.npy` header says. */
+/**
+ * What a `.npy` header says.
+ *
+ * @example
+ * ```ts
+ * import { encodeNpy, ndarray, type NpyHeader, readNpyHeader } from "../mod.ts";
+ * const h = readNpyHeader(encodeNpy(ndarray("uint8", [3], new Uint8Array(3)))) as NpyHeader;
+ * console.log(h.dataOffset, h.dataBytes); // 64 3
+ * ```
+ */
 export interface NpyHeader {
   /** The element type. */
   dtype: DType;

@@ -28,13 +28,31 @@ import {
   type ZipEntry,
 } from "./zip.ts";
 
-/** Options for writing an `.npz` archive. */
+/**
+ * Options for writing an `.npz` archive.
+ *
+ * @example
+ * ```ts
+ * import { encodeNpz, ndarray, type NpzWriteOptions } from "../mod.ts";
+ * const options: NpzWriteOptions = { compress: true };
+ * console.log(encodeNpz({ z: ndarray("float32", [1000], new Float32Array(1000)) }, options).length < 4000); // true
+ * ```
+ */
 export interface NpzWriteOptions {
   /** Deflate the members, as `np.savez_compressed` does. Default false, as `np.savez`. */
   compress?: boolean;
 }
 
-/** The members of an `.npz` archive, by name (without the `.npy` suffix). */
+/**
+ * The members of an `.npz` archive, by name (without the `.npy` suffix).
+ *
+ * @example
+ * ```ts
+ * import { ndarray, type NpzArrays } from "../mod.ts";
+ * const arrays: NpzArrays = { x: ndarray("int32", [1], new Int32Array([7])) };
+ * console.log(Object.keys(arrays)); // ["x"]
+ * ```
+ */
 export type NpzArrays = Record<string, NdArray>;
 
 /** Reads a stored member's array straight into its own buffer: one copy, no intermediate. */

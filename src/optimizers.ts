@@ -15,13 +15,39 @@ function scalar(): Kernels {
   return scalarKernels ??= new Kernels(0);
 }
 
-/** The optimisers dfa knows. */
+/**
+ * The optimisers dfa knows.
+ *
+ * @example
+ * ```ts
+ * import { Optimizer, type OptimizerName } from "../mod.ts";
+ * const name: OptimizerName = "adam";
+ * console.log(new Optimizer({ name, lr: 1e-3 }).options.beta2); // 0.999
+ * ```
+ */
 export type OptimizerName = "sgd" | "momentum" | "rmsprop" | "adam";
 
-/** The optimisers dfa knows, for validating user input. */
+/**
+ * The optimisers dfa knows, for validating user input.
+ *
+ * @example
+ * ```ts
+ * import { OPTIMIZERS } from "../mod.ts";
+ * console.log(OPTIMIZERS.includes("rmsprop")); // true
+ * ```
+ */
 export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "momentum", "rmsprop", "adam"];
 
-/** Settings of an optimiser; each has a sensible default but the learning rate. */
+/**
+ * Settings of an optimiser; each has a sensible default but the learning rate.
+ *
+ * @example
+ * ```ts
+ * import { Optimizer, type OptimizerOptions } from "../mod.ts";
+ * const options: OptimizerOptions = { name: "rmsprop", lr: 1e-4, rho: 0.99 };
+ * console.log(new Optimizer(options).options.eps); // 1e-8
+ * ```
+ */
 export interface OptimizerOptions {
   /** Which rule. */
   name: OptimizerName;

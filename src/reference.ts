@@ -9,7 +9,16 @@
 import { activationNaive } from "./activations.ts";
 import type { Network, Rule } from "./network.ts";
 
-/** A matrix as rows of numbers. */
+/**
+ * A matrix as rows of numbers.
+ *
+ * @example
+ * ```ts
+ * import type { Mat } from "../mod.ts";
+ * const identity: Mat = [[1, 0], [0, 1]];
+ * console.log(identity[1][1]); // 1
+ * ```
+ */
 export type Mat = number[][];
 
 function toRows(data: Float32Array, rows: number, cols: number): Mat {
@@ -19,7 +28,16 @@ function toRows(data: Float32Array, rows: number, cols: number): Mat {
   );
 }
 
-/** The parameters of a network as nested double-precision arrays. */
+/**
+ * The parameters of a network as nested double-precision arrays.
+ *
+ * @example
+ * ```ts
+ * import { Network, referenceParams, type ReferenceParams } from "../mod.ts";
+ * const p: ReferenceParams = referenceParams(Network.create({ sizes: [2, 2], layers: ["rd"], rule: "bp" }));
+ * console.log(p.d1[0].length, p.d2[0].length); // 2 2
+ * ```
+ */
 export interface ReferenceParams {
   /** W_k as rows (an RD layer's fixed R). */
   w: Mat[];

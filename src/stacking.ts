@@ -12,7 +12,16 @@ import { Network } from "./network.ts";
 import { train } from "./train.ts";
 import { transposeInto } from "./dataset.ts";
 
-/** How every weak learner of a run is trained (the original's defaults in brackets). */
+/**
+ * How every weak learner of a run is trained (the original's defaults in brackets).
+ *
+ * @example
+ * ```ts
+ * import { WEAK_LEARNER_DEFAULTS, type WeakLearnerConfig } from "../mod.ts";
+ * const config: WeakLearnerConfig = { ...WEAK_LEARNER_DEFAULTS, diff: true };
+ * console.log(config.epochs, config.lr); // 1 0.001
+ * ```
+ */
 export interface WeakLearnerConfig {
   /** Seed of the run: every learner's seeds derive from it. */
   seed: number;
@@ -30,7 +39,15 @@ export interface WeakLearnerConfig {
   tolerance: number;
 }
 
-/** The original's defaults. */
+/**
+ * The original's defaults.
+ *
+ * @example
+ * ```ts
+ * import { WEAK_LEARNER_DEFAULTS } from "../mod.ts";
+ * console.log(WEAK_LEARNER_DEFAULTS.batch, WEAK_LEARNER_DEFAULTS.hidden); // 200 800
+ * ```
+ */
 export const WEAK_LEARNER_DEFAULTS: Omit<WeakLearnerConfig, "diff"> = {
   seed: 1234,
   hidden: 800,
@@ -40,7 +57,16 @@ export const WEAK_LEARNER_DEFAULTS: Omit<WeakLearnerConfig, "diff"> = {
   tolerance: 1e-3,
 };
 
-/** What one weak learner produced. */
+/**
+ * What one weak learner produced.
+ *
+ * @example
+ * ```ts
+ * import type { WeakLearnerResult } from "../mod.ts";
+ * const r: WeakLearnerResult = { index: 0, train: new Float32Array(10), test: new Float32Array(10), trainError: 0.3, testError: 0.2, epochs: 1 };
+ * console.log(r.testError); // 0.2
+ * ```
+ */
 export interface WeakLearnerResult {
   /** Which learner (0-based). */
   index: number;

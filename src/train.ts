@@ -51,7 +51,20 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-/** What happened in one epoch. */
+/**
+ * What happened in one epoch.
+ *
+ * @example
+ * ```ts
+ * import { type EpochStats, Matrix, Network, rowArgmax, train } from "../mod.ts";
+ * const y = Matrix.from([[1, 0], [0, 1]]);
+ * const seen: EpochStats[] = [];
+ * train(Network.create({ sizes: [2, 2] }), { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) }, {
+ *   epochs: 2, batchSize: 2, optimizer: { name: "sgd", lr: 0.1 }, onEpoch: (s) => seen.push(s),
+ * });
+ * console.log(seen.map((s) => s.epoch)); // [1, 2]
+ * ```
+ */
 export interface EpochStats {
   /** 1-based. */
   epoch: number;
@@ -69,7 +82,16 @@ export interface EpochStats {
   alignment?: LayerAlignment[];
 }
 
-/** How to train. */
+/**
+ * How to train.
+ *
+ * @example
+ * ```ts
+ * import type { TrainOptions } from "../mod.ts";
+ * const options: TrainOptions = { epochs: 100, batchSize: 64, optimizer: { name: "rmsprop", lr: 1e-4 }, seed: 1 };
+ * console.log(options.batchSize); // 64
+ * ```
+ */
 export interface TrainOptions {
   /** The most epochs to run. */
   epochs: number;
@@ -101,7 +123,19 @@ export interface TrainOptions {
   onBatch?: (done: number, total: number, epoch: number) => void;
 }
 
-/** The outcome of {@linkcode train}. */
+/**
+ * The outcome of {@linkcode train}.
+ *
+ * @example
+ * ```ts
+ * import { Matrix, Network, rowArgmax, train, type TrainResult } from "../mod.ts";
+ * const y = Matrix.from([[1, 0]]);
+ * const r: TrainResult = train(Network.create({ sizes: [1, 2] }), { x: Matrix.from([[1]]), y, labels: rowArgmax(y) }, {
+ *   epochs: 3, batchSize: 1, optimizer: { name: "sgd", lr: 0.1 }, tolerance: 0,
+ * });
+ * console.log(r.converged, r.epochs.length); // true 2
+ * ```
+ */
 export interface TrainResult {
   /** One entry per epoch run. */
   epochs: EpochStats[];

@@ -66,7 +66,19 @@ export class Workspace {
   }
 }
 
-/** The outcome of one training batch. */
+/**
+ * The outcome of one training batch.
+ *
+ * @example
+ * ```ts
+ * import { type BatchResult, Network, Optimizer } from "../mod.ts";
+ * const net = Network.create({ sizes: [2, 2], seed: 1 });
+ * const ws = net.workspace(1);
+ * ws.y.set([1, 0]);
+ * const r: BatchResult = net.trainBatch(ws, 1, new Optimizer({ name: "sgd", lr: 0.1 }));
+ * console.log(r.loss > 0); // true
+ * ```
+ */
 export interface BatchResult {
   /** Loss summed over the batch. */
   loss: number;
