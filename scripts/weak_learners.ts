@@ -4,6 +4,7 @@ import {
   ndarray,
   saveNpz,
   shardRange,
+  stackOutputs,
   WEAK_LEARNER_DEFAULTS,
   type WeakLearnerConfig,
 } from "../mod.ts";
@@ -187,7 +188,6 @@ export async function weakLearners(
     const path = `${o.outDir}/${prefix}linouts-shard-${shardKM[0]}-of-${shardKM[1]}.npz`;
     const parts = learners.map((s) => readPart(o, s.index)!.arrays);
     const rows = (k: string) => parts.map((p) => p[k].data as Float32Array);
-    const { stackOutputs } = await import("../mod.ts");
     saveNpz(path, {
       learners: ndarray("int32", [learners.length], Int32Array.from(learners, (s) => s.index)),
       n: ndarray("int32", [1], Int32Array.of(n)),

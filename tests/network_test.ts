@@ -1,4 +1,5 @@
 import { fastGradients, finiteDifferences, maxRelErr, randomBatch } from "./_gradient_check.ts";
+import { evalPython } from "./numpy_helpers.ts";
 import {
   assert,
   assertAlmostEquals,
@@ -220,7 +221,6 @@ Deno.test("a saved network loads back equal and opens in NumPy", async () => {
   assertEquals(back.feedback.map((w) => w.data), net.feedback.map((w) => w.data));
   const x = Matrix.from([[1, 2, 3, 4]]);
   assertEquals(back.predict(x).data, net.predict(x).data);
-  const { evalPython } = await import("./numpy_helpers.ts");
   const out = await evalPython(
     `import sys, json, numpy as np
 z = np.load(sys.argv[1])
