@@ -3,6 +3,24 @@
 import * as vega from "vega";
 import * as vl from "vega-lite";
 
+/** The --report and --report-dir options of a script whose report goes to data/reports/SCRIPT. */
+export function reportOptions(script: string) {
+  return [
+    {
+      name: "report",
+      kind: "boolean" as const,
+      default: true,
+      help: "write plots (SVG) and an HTML report",
+    },
+    {
+      name: "report-dir",
+      kind: "string" as const,
+      default: `data/reports/${script}`,
+      help: "where the report goes",
+    },
+  ];
+}
+
 export interface Chart {
   /** File name without extension, and the chart's id in the report. */
   name: string;

@@ -1,7 +1,7 @@
 // dfa-linear-net.ipynb: a net with no activation learns M = W2·W1 by DFA, tracking the alignment.
 import { alignment, matmul, Matrix, Network, Optimizer, Rng } from "../mod.ts";
 import { parse, run, UsageError } from "./_cli.ts";
-import { lineChart, writeReport } from "./_report.ts";
+import { lineChart, reportOptions, writeReport } from "./_report.ts";
 
 const spec = {
   name: "linear-net",
@@ -31,18 +31,7 @@ const spec = {
     { name: "rule", kind: "string" as const, default: "dfa", help: "dfa, fa or bp" },
     { name: "every", kind: "string" as const, default: "10", help: "report every N epochs" },
     { name: "seed", kind: "string" as const, default: "1234", help: "random seed" },
-    {
-      name: "report",
-      kind: "boolean" as const,
-      default: true,
-      help: "write plots (SVG) and an HTML report",
-    },
-    {
-      name: "report-dir",
-      kind: "string" as const,
-      default: "data/reports/linear-net",
-      help: "where the report goes",
-    },
+    ...reportOptions("linear-net"),
     { name: "json", kind: "boolean" as const, help: "print one JSON object as the last line" },
     { name: "quiet", kind: "boolean" as const, help: "only the result" },
   ],

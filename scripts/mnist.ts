@@ -17,7 +17,7 @@ import {
 import { checkedInt, parse, run, UsageError } from "./_cli.ts";
 import { Progress } from "./_progress.ts";
 import { firstSamples, loadMnist } from "./_data.ts";
-import { lineChart, writeReport } from "./_report.ts";
+import { lineChart, reportOptions, writeReport } from "./_report.ts";
 
 interface Preset {
   init: Record<Rule, Init>;
@@ -129,18 +129,7 @@ const spec = {
       help: "measure DFA/FA alignment every N epochs (0: never)",
     },
     { name: "save", kind: "string" as const, help: "save each trained net as PREFIX-RULE.npz" },
-    {
-      name: "report",
-      kind: "boolean" as const,
-      default: true,
-      help: "write plots (SVG) and an HTML report",
-    },
-    {
-      name: "report-dir",
-      kind: "string" as const,
-      default: "data/reports/mnist",
-      help: "where the report goes",
-    },
+    ...reportOptions("mnist"),
     { name: "json", kind: "boolean" as const, help: "print one JSON object as the last line" },
     { name: "quiet", kind: "boolean" as const, help: "no progress and no per-epoch lines" },
   ],

@@ -2,7 +2,7 @@
 // missing), N weak learners, the dense and the RD stacked models, and a summary table.
 import { parse, run, UsageError } from "./_cli.ts";
 import { createDataset } from "./create_dataset.ts";
-import { barChart, lineChart, writeReport } from "./_report.ts";
+import { barChart, lineChart, reportOptions, writeReport } from "./_report.ts";
 import { stackedModel } from "./stacked_model.ts";
 import { weakLearners } from "./weak_learners.ts";
 import { WEAK_LEARNER_DEFAULTS } from "../mod.ts";
@@ -28,18 +28,7 @@ const spec = {
       default: "auto",
       help: "parallel workers for the learners",
     },
-    {
-      name: "report",
-      kind: "boolean" as const,
-      default: true,
-      help: "write plots (SVG) and an HTML report",
-    },
-    {
-      name: "report-dir",
-      kind: "string" as const,
-      default: "data/reports/pipeline",
-      help: "where the report goes",
-    },
+    ...reportOptions("pipeline"),
     { name: "json", kind: "boolean" as const, help: "print one JSON object as the last line" },
     { name: "quiet", kind: "boolean" as const, help: "only the summary" },
   ],
