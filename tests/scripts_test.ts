@@ -17,6 +17,7 @@ Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", asy
     "--lr",
     "1e-3",
     "--json",
+    "--no-report",
   ]);
   assertEquals(r.code, 0, r.stderr);
   const last = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
@@ -32,7 +33,7 @@ Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", asy
 });
 
 Deno.test("deno task linear-net learns M = W2·W1 with DFA", async () => {
-  const r = await runTask("linear-net", ["--json", "--quiet"]);
+  const r = await runTask("linear-net", ["--json", "--quiet", "--no-report"]);
   assertEquals(r.code, 0, r.stderr);
   const last = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
   assertLess(last.D, 0.05);
