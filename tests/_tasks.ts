@@ -2,16 +2,12 @@
 
 const root = new URL("..", import.meta.url).pathname;
 
-/** Runs a script as its deno task does (the same permission flags). */
-export async function runTask(task: string, args: string[]) {
-  const tasks = JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).tasks as Record<
-    string,
-    string
-  >;
-  const words = tasks[task].split(" ").slice(1); // drop "deno"
+/** Runs `deno ARGS` in the project directory and collects its exit code and output. */
+export async function runDeno(args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args],
+    args,
     cwd: root,
+    env,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -20,4 +16,14 @@ export async function runTask(task: string, args: string[]) {
     stdout: new TextDecoder().decode(out.stdout),
     stderr: new TextDecoder().decode(out.stderr),
   };
+}
+
+/** Runs a script as its deno task does (the same permission flags). */
+export function runTask(task: string, args: string[]) {
+  const tasks = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)).tasks as Record<
+    string,
+    string
+  >;
+  const words = tasks[task].split(" ").slice(1); // drop "deno"
+  return runDeno([...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args]);
 }

@@ -10,8 +10,8 @@ import {
   saveNpz,
 } from "../mod.ts";
 import { evalPython } from "./numpy_helpers.ts";
+import { runDeno } from "./_tasks.ts";
 
-const root = new URL("..", import.meta.url).pathname;
 
 function idx(typeCode: number, shape: number[], body: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + 4 * shape.length + body.length);
@@ -34,25 +34,15 @@ function writeTinyIdx(dir: string, n: number, m: number, gzip = false): void {
   put("t10k-labels-idx1-ubyte", idx(8, [m], labels(m)));
 }
 
-async function createDataset(args: string[], read = ".", write = "data") {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      `--allow-read=${read}`,
-      `--allow-write=${write}`,
-      "scripts/create_dataset.ts",
-      ...args,
-    ],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+function createDataset(args: string[], read = ".", write = "data") {
+  return runDeno([
+    "run",
+    "--no-prompt",
+    `--allow-read=${read}`,
+    `--allow-write=${write}`,
+    "scripts/create_dataset.ts",
+    ...args,
+  ]);
 }
 
 Deno.test("IDX files read the same raw and gzipped, big-endian types included", () => {
