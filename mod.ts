@@ -23,6 +23,7 @@ export * from "./src/npz.ts";
 export * from "./src/files.ts";
 export * from "./src/idx.ts";
 export * from "./src/dataset.ts";
+export * from "./src/batches.ts";
 export * from "./src/mnist.ts";
 export * from "./src/activations.ts";
 export * from "./src/loss.ts";

@@ -1,6 +1,6 @@
 // One DFA epoch of the 784–800–10 tanh/sigmoid net over 60 000 MNIST-sized samples, against the
 // same BLAS calls alone (same shapes, same buffers, same order), in the same process.
-// Run: deno task bench:epoch [--batch 200,64,1000] [--optimizer sgd] [--reps 3]
+// Run: deno task bench:epoch [--batch 200,64,1000] [--optimizer sgd] [--reps 3] [--floats]
 import { parseArgs } from "@std/cli";
 import {
   type Dataset,
@@ -16,14 +16,21 @@ import {
 
 const args = parseArgs(Deno.args, {
   string: ["batch", "optimizer", "reps", "rule"],
+  boolean: ["floats"],
   default: { batch: "200,64,1000", optimizer: "sgd", reps: "3", rule: "dfa" },
 });
 const reps = Number(args.reps), rule = args.rule as "dfa" | "bp" | "fa";
 const blas = getBlas();
 const rng = new Rng(7);
 const n = 60000, sizes = [784, 800, 10];
-// Synthetic data of MNIST's shape: timing does not depend on the values.
-const x = new Matrix(n, 784, rng.fillUniform(new Float32Array(n * 784)));
+// Synthetic data of MNIST's shape and kind: 8-bit pixels scaled to [0, 1] (the GEMMs' timing does
+// not depend on the values; the batch gather does depend on their being bytes). --floats: values
+// that are not k/255, gathered as floats.
+const pixels = new Float32Array(n * 784);
+for (let i = 0; i < pixels.length; i++) {
+  pixels[i] = args.floats ? rng.uniform() : rng.int(256) / 255;
+}
+const x = new Matrix(n, 784, pixels);
 const y = new Matrix(n, 10);
 for (let i = 0; i < n; i++) y.data[i * 10 + rng.int(10)] = 1;
 const data: Dataset = { x, y, labels: rowArgmax(y) };
@@ -71,7 +78,9 @@ function epoch(B: number, optimizer: string) {
 }
 
 console.log(
-  `${rule} epoch of 784–800–10 over ${n} samples, ${args.optimizer}, threads ${blas.threads}; best of ${reps}, interleaved`,
+  `${rule} epoch of 784–800–10 over ${n} ${
+    args.floats ? "float" : "8-bit"
+  } samples, ${args.optimizer}, threads ${blas.threads}; best of ${reps}, interleaved`,
 );
 for (const B of String(args.batch).split(",").map(Number)) {
   let te = Infinity, tg = Infinity;

@@ -2,6 +2,7 @@
 // disk (one file a learner, written as it completes, so a killed run resumes), a pool of workers,
 // shards, and the final stacked files.
 import {
+  BatchSource,
   DataFormatError,
   getBlas,
   loadNpz,
@@ -107,17 +108,19 @@ export function learnHere(
   data: ReturnType<typeof loadMnist>,
 ): LearnerSummary {
   const t0 = performance.now();
-  const r = trainWeakLearner(index, o.config, data);
+  const r = trainWeakLearner(index, o.config, data, data.source);
   const seconds = (performance.now() - t0) / 1000;
   savePart(o, r, seconds);
   return { index, trainError: r.trainError, testError: r.testError, epochs: r.epochs, seconds };
 }
 
+/** The data, and the training set made ready for batches once for all the learners. */
 export function loadData(o: RunOptions) {
-  const d = loadMnist(o.data);
+  const d = loadMnist(o.data), train = firstSamples(d.train, o.trainSamples);
   return {
-    train: firstSamples(d.train, o.trainSamples),
+    train,
     test: firstSamples(d.test, o.testSamples),
+    source: new BatchSource(train, o.config.batch),
   };
 }
 

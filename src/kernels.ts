@@ -1,5 +1,6 @@
 /**
- * The elementwise kernels (activations, their derivatives, optimiser steps) in WebAssembly SIMD, working in
+ * The elementwise kernels (activations, their derivatives, optimiser steps, 8-bit image inputs
+ * encoded as bytes and decoded per batch) in WebAssembly SIMD, working in
  * place on buffers allocated from the kernels' own linear memory. V8 runs a rational tanh at
  * several nanoseconds an element in scalar JavaScript; four lanes at a time it is a fraction of
  * that, which keeps an epoch close to the time of its GEMMs.
@@ -33,6 +34,8 @@ interface KernelExports {
     b2: number,
     eps: number,
   ): void;
+  encode_u8(src: number, dst: number, n: number): number;
+  gather_u8(codes: number, f: number, order: number, rows: number, out: number): void;
 }
 
 const owners = new WeakMap<ArrayBuffer, Kernels>();
@@ -209,6 +212,82 @@ export class Kernels {
     }
   }
 
+  /**
+   * Encodes `n` floats as bytes where every one is an 8-bit image value: bit for bit the float
+   * k/255 of an integer k in [0, 255] (what dividing pixel bytes by 255 gives). `bytes[i]` ← k.
+   *
+   * @param src The floats.
+   * @param bytes Receives the bytes.
+   * @param n How many.
+   * @returns Whether every value was such a k/255; when false, `bytes` holds nothing of use.
+   * @throws {RangeError} When a buffer holds fewer than `n`.
+   */
+  encodeBytes(src: Float32Array, bytes: Uint8Array, n: number): boolean {
+    if (!Number.isInteger(n) || n < 0 || n > src.length || n > bytes.length) {
+      throw new RangeError(
+        `Cannot encode ${n} floats as bytes: buffers hold ${src.length} and ${bytes.length}`,
+      );
+    }
+    if (this.#owns(src) && this.#inArena(bytes)) {
+      return this.#x!.encode_u8(src.byteOffset, bytes.byteOffset, n) === 1;
+    }
+    const bits = new Uint32Array(src.buffer, src.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const v = src[i], k = Math.round(v * 255);
+      if (!(k >= 0 && k <= 255) || Math.fround(k / 255) !== v || bits[i] >>> 31) return false;
+      bytes[i] = k;
+    }
+    return true;
+  }
+
+  /**
+   * Decodes rows of bytes into floats k/255: for r in [0, rows), row `order[start + r]` of
+   * `codes` (rows of `f` bytes) into row r of `out`. The inverse of {@linkcode Kernels.encodeBytes},
+   * to the bit.
+   *
+   * @param codes The encoded rows, (samples, f).
+   * @param f Bytes a row.
+   * @param order Row indices.
+   * @param start The first index of `order` to use.
+   * @param rows How many rows.
+   * @param out Receives (rows, f) floats.
+   * @throws {RangeError} When a size or an index is out of range.
+   */
+  gatherBytes(
+    codes: Uint8Array,
+    f: number,
+    order: Uint32Array,
+    start: number,
+    rows: number,
+    out: Float32Array,
+  ): void {
+    const samples = codes.length / f;
+    if (
+      !Number.isInteger(f) || f < 1 || !Number.isInteger(samples) || !Number.isInteger(start) ||
+      !Number.isInteger(rows) || start < 0 || rows < 0 || start + rows > order.length ||
+      rows * f > out.length
+    ) {
+      throw new RangeError(
+        `Cannot gather ${rows} rows of ${f} bytes from ${codes.length} bytes, indices ${start}… ` +
+          `of ${order.length}, into ${out.length} floats: sizes disagree`,
+      );
+    }
+    for (let r = start; r < start + rows; r++) {
+      if (order[r] >= samples) {
+        throw new RangeError(`Cannot gather row ${order[r]}: there are ${samples} rows`);
+      }
+    }
+    if (this.#inArena(codes) && this.#inArena(order) && this.#owns(out)) {
+      this.#x!.gather_u8(codes.byteOffset, f, order.byteOffset + 4 * start, rows, out.byteOffset);
+      return;
+    }
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0, o = order[start + r] * f, d = r * f; j < f; j++) {
+        out[d + j] = codes[o + j] / 255;
+      }
+    }
+  }
+
   /** Whether the SIMD kernels run (false: the scalar JavaScript fallback). */
   get simd(): boolean {
     return this.#x !== null;
@@ -247,7 +326,11 @@ export class Kernels {
   }
 
   #owns(a: Float32Array): boolean {
-    return this.#x !== null && a.buffer === this.#memory && a.byteOffset % 32 === 0;
+    return this.#inArena(a) && a.byteOffset % 32 === 0;
+  }
+
+  #inArena(a: ArrayBufferView): boolean {
+    return this.#x !== null && a.buffer === this.#memory;
   }
 
   /**

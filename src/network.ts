@@ -606,23 +606,30 @@ export class Network {
   }
 
   /**
-   * One training step on the batch in `ws.x`, `ws.y`, `ws.labels`: forward, output error, the
+   * One training step on the batch in `ws.x` (or `x`), `ws.y`, `ws.labels`: forward, output error, the
    * rule's δs, update.
    *
    * @param ws The buffers holding the batch.
    * @param B Samples in the batch.
    * @param optimizer The optimiser.
    * @param scale Multiplies the gradients: 1 for the summed loss, 1/B for the batch mean.
+   * @param x Inputs (B, n₀); default `ws.x`.
    * @returns The batch's summed loss and misclassification count (`ws.result`, reused).
    */
-  trainBatch(ws: Workspace, B: number, optimizer: Optimizer, scale = 1): BatchResult {
+  trainBatch(
+    ws: Workspace,
+    B: number,
+    optimizer: Optimizer,
+    scale = 1,
+    x: Float32Array = ws.x,
+  ): BatchResult {
     const C = this.sizes[this.depth], result = ws.result;
-    const yHat = this.forwardBatch(ws, B);
+    const yHat = this.forwardBatch(ws, B, x);
     result.loss = lossAndError(this.loss, yHat, ws.y, ws.delta[this.depth - 1], B * C);
     result.errors = countErrors(yHat, ws.labels, B, C);
     if (Number.isFinite(result.loss)) {
       this.backwardBatch(ws, B);
-      this.applyUpdate(ws, B, optimizer, ws.x, scale);
+      this.applyUpdate(ws, B, optimizer, x, scale);
     }
     return result;
   }

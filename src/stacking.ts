@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { BatchSource } from "./batches.ts";
 import type { DatasetSplits } from "./dataset.ts";
 import { type NdArray, ndarray } from "./npy.ts";
 import { Network } from "./network.ts";
@@ -122,12 +123,15 @@ export function learnerSeed(seed: number, index: number, stream: number): number
  * @param index The learner (0-based).
  * @param config The run's settings.
  * @param data MNIST (or any classification data).
+ * @param source The training set made ready for batches once for all the learners (its 8-bit
+ *   inputs encoded once); by default each learner makes its own.
  * @returns Its linear outputs and errors.
  */
 export function trainWeakLearner(
   index: number,
   config: WeakLearnerConfig,
   data: DatasetSplits,
+  source?: BatchSource,
 ): WeakLearnerResult {
   const { train: tr, test } = data, C = tr.y.cols;
   const net = Network.create({
@@ -141,7 +145,10 @@ export function trainWeakLearner(
     seed: config.diff ? learnerSeed(config.seed, index, 0) : config.seed,
     feedbackSeed: learnerSeed(config.seed, index, 1),
   });
-  const result = train(net, tr, {
+  if (source && source.data !== tr) {
+    throw new RangeError("Cannot train a weak learner: the batch source holds other data");
+  }
+  const result = train(net, source ?? tr, {
     epochs: config.epochs,
     batchSize: config.batch,
     optimizer: { name: "sgd", lr: config.lr },

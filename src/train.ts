@@ -5,10 +5,10 @@
  * @module
  */
 
+import { BatchSource } from "./batches.ts";
 import type { Dataset } from "./dataset.ts";
 import { alignment, type LayerAlignment } from "./alignment.ts";
 import type { Network } from "./network.ts";
-import type { Workspace } from "./workspace.ts";
 import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
 import { Rng } from "./random.ts";
 
@@ -143,33 +143,6 @@ export interface TrainResult {
   converged: boolean;
 }
 
-/** Each sample's input and target rows as views, made once so that batches copy without allocating. */
-interface Rows {
-  x: Float32Array[];
-  y: Float32Array[];
-  labels: Uint8Array;
-}
-
-function rowsOf(data: Dataset): Rows {
-  const f = data.x.cols, c = data.y.cols;
-  return {
-    x: Array.from({ length: data.x.rows }, (_, i) => data.x.data.subarray(i * f, (i + 1) * f)),
-    y: Array.from({ length: data.y.rows }, (_, i) => data.y.data.subarray(i * c, (i + 1) * c)),
-    labels: data.labels,
-  };
-}
-
-/** Copies samples order[start … start + B) into the workspace's batch buffers. */
-function gather(rows: Rows, order: Uint32Array, start: number, B: number, ws: Workspace): void {
-  const f = ws.x.length / ws.maxBatch, c = ws.y.length / ws.maxBatch;
-  for (let r = 0; r < B; r++) {
-    const s = order[start + r];
-    ws.x.set(rows.x[s], r * f);
-    ws.y.set(rows.y[s], r * c);
-    ws.labels[r] = rows.labels[s];
-  }
-}
-
 /**
  * Trains a network on a dataset.
  *
@@ -185,12 +158,17 @@ function gather(rows: Rows, order: Uint32Array, start: number, B: number, ws: Wo
  * ```
  *
  * @param net The network, updated in place.
- * @param data The training set.
+ * @param data The training set, or a {@linkcode BatchSource} of it made beforehand (to share
+ *   the one-off encoding of 8-bit inputs among several trainings).
  * @param options Epochs, batch size, optimiser and the rest.
  * @returns Per-epoch statistics.
  * @throws {TrainingDivergedError} When the loss stops being finite.
  */
-export function train(net: Network, data: Dataset, options: TrainOptions): TrainResult {
+export function train(
+  net: Network,
+  data: Dataset | BatchSource,
+  options: TrainOptions,
+): TrainResult {
   const { epochs, batchSize } = options;
   if (!Number.isInteger(epochs) || epochs < 0) {
     throw new RangeError(`Cannot train: epochs must be a non-negative integer: ${epochs}`);
@@ -198,6 +176,8 @@ export function train(net: Network, data: Dataset, options: TrainOptions): Train
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`Cannot train: the batch size must be a positive integer: ${batchSize}`);
   }
+  const source = data instanceof BatchSource ? data : undefined;
+  data = source?.data ?? (data as Dataset);
   const n = data.x.rows, C = net.sizes[net.depth];
   if (
     data.x.cols !== net.sizes[0] || data.y.cols !== C || data.y.rows !== n ||
@@ -214,7 +194,12 @@ export function train(net: Network, data: Dataset, options: TrainOptions): Train
     : new Optimizer(options.optimizer);
   const rng = new Rng(options.seed ?? 0);
   const ws = net.workspace(Math.min(batchSize, Math.max(1, n)));
-  const order = new Uint32Array(n), rows = rowsOf(data);
+  if (source && source.maxBatch < ws.maxBatch) {
+    throw new RangeError(
+      `Cannot train with batches of ${batchSize}: the batch source holds at most ${source.maxBatch}`,
+    );
+  }
+  const feed = source ?? new BatchSource(data, ws.maxBatch), order = feed.order;
   const batches = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   const result: TrainResult = { epochs: [], converged: false };
   let previousError = NaN;
@@ -224,14 +209,15 @@ export function train(net: Network, data: Dataset, options: TrainOptions): Train
     rng.shuffle(order);
     const stats: EpochStats = { epoch, loss: 0, train_error: 0, seconds: 0 };
     if (options.alignmentEvery && (epoch - 1) % options.alignmentEvery === 0 && net.depth > 1) {
-      gather(rows, order, 0, ws.maxBatch, ws);
+      const x = feed.fill(0, ws.maxBatch, ws);
+      if (x !== ws.x) ws.x.set(x.subarray(0, ws.x.length));
       stats.alignment = alignment(net, ws, ws.maxBatch);
     }
     let loss = 0, errors = 0, seen = 0;
     for (let b = 0; b < batches; b++) {
       const start = b * batchSize, B = Math.min(batchSize, n - start);
-      gather(rows, order, start, B, ws);
-      const r = net.trainBatch(ws, B, optimizer, options.reduction === "mean" ? 1 / B : 1);
+      const x = feed.fill(start, B, ws);
+      const r = net.trainBatch(ws, B, optimizer, options.reduction === "mean" ? 1 / B : 1, x);
       if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(epoch, b + 1, r.loss);
       loss += r.loss;
       errors += r.errors;

@@ -12,7 +12,6 @@ import {
 import { evalPython } from "./numpy_helpers.ts";
 import { runDeno } from "./_tasks.ts";
 
-
 function idx(typeCode: number, shape: number[], body: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + 4 * shape.length + body.length);
   out.set([0, 0, typeCode, shape.length]);
