@@ -162,3 +162,22 @@ Deno.test("batches that do not fit are RangeErrors", () => {
     "Cannot gather row 2: there are 2 rows",
   );
 });
+
+Deno.test("one-hot targets are written from the labels, others copied", () => {
+  const data = pixels(50, 4, 3, 9);
+  const soft = { ...data, y: new Matrix(50, 3, data.y.data.map((v) => v * 0.9 + 0.05)) };
+  const negZero = { ...data, y: new Matrix(50, 3, data.y.data.map((v) => v === 0 ? -0 : v)) };
+  const sources = [data, soft, negZero].map((d) => new BatchSource(d, 8));
+  assertEquals(sources.map((s) => s.oneHot), [true, false, false]);
+  for (const [i, s] of sources.entries()) {
+    s.order.set(new Rng(10).permutation(50));
+    const ws = workspace(8, 4, 3);
+    s.fill(40, 8, ws);
+    const d = [data, soft, negZero][i];
+    for (let r = 0; r < 8; r++) {
+      const want = row(d.y, s.order[40 + r]);
+      assertEquals(bits(ws.y.subarray(r * 3, r * 3 + 3)), bits(want));
+      assertEquals(ws.labels[r], d.labels[s.order[40 + r]]);
+    }
+  }
+});

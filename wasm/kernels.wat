@@ -114,18 +114,22 @@
 
   ;; g ← g ⊙ (1 − h²)
   (func (export "tanh_grad") (param $h i32) (param $g i32) (param $n i32)
-    (local $end i32)
-    (local $v v128)
+    (local $end i32) (local $one v128) (local $u v128) (local $v v128)
+    (local.set $one (v128.const f32x4 1 1 1 1))
     (local.set $end (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $g) (local.get $end)))
-        (local.set $v (v128.load (local.get $h)))
+        (local.set $u (v128.load (local.get $h)))
+        (local.set $v (v128.load offset=16 (local.get $h)))
         (v128.store (local.get $g)
           (f32x4.mul (v128.load (local.get $g))
-            (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $v) (local.get $v)))))
-        (local.set $h (i32.add (local.get $h) (i32.const 16)))
-        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (f32x4.sub (local.get $one) (f32x4.mul (local.get $u) (local.get $u)))))
+        (v128.store offset=16 (local.get $g)
+          (f32x4.mul (v128.load offset=16 (local.get $g))
+            (f32x4.sub (local.get $one) (f32x4.mul (local.get $v) (local.get $v)))))
+        (local.set $h (i32.add (local.get $h) (i32.const 32)))
+        (local.set $g (i32.add (local.get $g) (i32.const 32)))
         (br $next))))
 
   ;; g ← g ⊙ h(1 − h)
