@@ -36,6 +36,7 @@ interface KernelExports {
   ): void;
   encode_u8(src: number, dst: number, n: number): number;
   gather_u8(codes: number, f: number, order: number, rows: number, out: number): void;
+  gather_rows(src: number, bytes: number, order: number, rows: number, out: number): void;
 }
 
 const owners = new WeakMap<ArrayBuffer, Kernels>();
@@ -56,6 +57,33 @@ function kernelModule(): WebAssembly.Module | null {
 }
 
 const PAGE = 65536;
+
+/** Checks a gather of `rows` rows of `f` elements out of `length`, indices `order[start…]`. */
+function checkGather(
+  length: number,
+  f: number,
+  order: Uint32Array,
+  start: number,
+  rows: number,
+  out: Float32Array,
+): void {
+  const samples = length / f;
+  if (
+    !Number.isInteger(f) || f < 1 || !Number.isInteger(samples) || !Number.isInteger(start) ||
+    !Number.isInteger(rows) || start < 0 || rows < 0 || start + rows > order.length ||
+    rows * f > out.length
+  ) {
+    throw new RangeError(
+      `Cannot gather ${rows} rows of ${f} from ${length} elements, indices ${start}… ` +
+        `of ${order.length}, into ${out.length} floats: sizes disagree`,
+    );
+  }
+  for (let r = start; r < start + rows; r++) {
+    if (order[r] >= samples) {
+      throw new RangeError(`Cannot gather row ${order[r]}: there are ${samples} rows`);
+    }
+  }
+}
 
 /**
  * A fixed-size arena of float buffers with SIMD kernels that work on them in place.
@@ -261,22 +289,7 @@ export class Kernels {
     rows: number,
     out: Float32Array,
   ): void {
-    const samples = codes.length / f;
-    if (
-      !Number.isInteger(f) || f < 1 || !Number.isInteger(samples) || !Number.isInteger(start) ||
-      !Number.isInteger(rows) || start < 0 || rows < 0 || start + rows > order.length ||
-      rows * f > out.length
-    ) {
-      throw new RangeError(
-        `Cannot gather ${rows} rows of ${f} bytes from ${codes.length} bytes, indices ${start}… ` +
-          `of ${order.length}, into ${out.length} floats: sizes disagree`,
-      );
-    }
-    for (let r = start; r < start + rows; r++) {
-      if (order[r] >= samples) {
-        throw new RangeError(`Cannot gather row ${order[r]}: there are ${samples} rows`);
-      }
-    }
+    checkGather(codes.length, f, order, start, rows, out);
     if (this.#inArena(codes) && this.#inArena(order) && this.#owns(out)) {
       this.#x!.gather_u8(codes.byteOffset, f, order.byteOffset + 4 * start, rows, out.byteOffset);
       return;
@@ -285,6 +298,43 @@ export class Kernels {
       for (let j = 0, o = order[start + r] * f, d = r * f; j < f; j++) {
         out[d + j] = codes[o + j] / 255;
       }
+    }
+  }
+
+  /**
+   * Copies rows: for r in [0, rows), row `order[start + r]` of `src` (rows of `f` floats) into
+   * row r of `out`. In the arena a row is one bulk copy; `set()` calls cost twice as much.
+   *
+   * @param src The rows, (samples, f).
+   * @param f Floats a row.
+   * @param order Row indices.
+   * @param start The first index of `order` to use.
+   * @param rows How many rows.
+   * @param out Receives (rows, f) floats.
+   * @throws {RangeError} When a size or an index is out of range.
+   */
+  gatherRows(
+    src: Float32Array,
+    f: number,
+    order: Uint32Array,
+    start: number,
+    rows: number,
+    out: Float32Array,
+  ): void {
+    checkGather(src.length, f, order, start, rows, out);
+    if (this.#inArena(src) && this.#inArena(order) && this.#inArena(out)) {
+      this.#x!.gather_rows(
+        src.byteOffset,
+        4 * f,
+        order.byteOffset + 4 * start,
+        rows,
+        out.byteOffset,
+      );
+      return;
+    }
+    for (let r = 0; r < rows; r++) {
+      const s = order[start + r] * f;
+      out.set(src.subarray(s, s + f), r * f);
     }
   }
 

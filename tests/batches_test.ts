@@ -97,8 +97,8 @@ Deno.test("inputs that are not all k/255 are gathered as floats", async (t) => {
   }
 });
 
-Deno.test("the SIMD and scalar byte kernels agree", () => {
-  const k = new Kernels(1024), n = 1000;
+Deno.test("the SIMD and scalar gather kernels agree", () => {
+  const k = new Kernels(2048), n = 1000;
   const src = k.alloc(n);
   const rng = new Rng(4);
   for (let i = 0; i < n; i++) src[i] = rng.int(256) / 255;
@@ -115,6 +115,12 @@ Deno.test("the SIMD and scalar byte kernels agree", () => {
       bits(src.subarray(order[r] * 200, order[r] * 200 + 200)),
     );
   }
+  // Float rows: one bulk copy a row in the arena, set() outside it.
+  const rowsOut = k.alloc(600), plainOut = new Float32Array(600);
+  k.gatherRows(src, 200, order, 0, 3, rowsOut);
+  k.gatherRows(new Float32Array(src), 200, new Uint32Array(order), 0, 3, plainOut);
+  assertEquals(bits(rowsOut), bits(out));
+  assertEquals(bits(plainOut), bits(out));
   src[999] = 0.3;
   assert(!k.encodeBytes(src, inArena, n));
   assert(!k.encodeBytes(new Float32Array(src), plain, n));
@@ -160,6 +166,12 @@ Deno.test("batches that do not fit are RangeErrors", () => {
     () => k.gatherBytes(new Uint8Array(32), 16, new Uint32Array([2]), 0, 1, new Float32Array(16)),
     RangeError,
     "Cannot gather row 2: there are 2 rows",
+  );
+  assertThrows(
+    () =>
+      k.gatherRows(new Float32Array(32), 16, new Uint32Array([0, 1]), 1, 2, new Float32Array(32)),
+    RangeError,
+    "sizes disagree",
   );
 });
 

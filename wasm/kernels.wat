@@ -346,4 +346,19 @@
             (br $tail)))
         (local.set $order (i32.add (local.get $order) (i32.const 4)))
         (br $row))))
+
+  ;; For each of `rows` row indices at $order (u32), copies that row of $bytes bytes of $src to
+  ;; $out, rows one after another: a batch of float rows in shuffled order.
+  (func (export "gather_rows") (param $src i32) (param $bytes i32) (param $order i32) (param $rows i32) (param $out i32)
+    (local $last i32)
+    (local.set $last (i32.add (local.get $order) (i32.shl (local.get $rows) (i32.const 2))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $order) (local.get $last)))
+        (memory.copy (local.get $out)
+          (i32.add (local.get $src) (i32.mul (i32.load (local.get $order)) (local.get $bytes)))
+          (local.get $bytes))
+        (local.set $out (i32.add (local.get $out) (local.get $bytes)))
+        (local.set $order (i32.add (local.get $order) (i32.const 4)))
+        (br $row))))
 )
