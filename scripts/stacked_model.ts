@@ -9,7 +9,7 @@ import {
   train,
 } from "../mod.ts";
 import { checkedInt, parse, run, UsageError } from "./_cli.ts";
-import { loadMnist } from "./_data.ts";
+import { loadMnistLabels } from "./_data.ts";
 import { loadNpz } from "../mod.ts";
 import { Progress } from "./_progress.ts";
 
@@ -79,8 +79,8 @@ export interface StackedOptions {
 
 export function stackedModel(o: StackedOptions) {
   const t0 = performance.now();
-  const mnist = loadMnist(o.mnist);
-  const load = (file: string, key: string, labels: typeof mnist.train) => {
+  const mnist = loadMnistLabels(o.mnist);
+  const load = (file: string, key: string, labels: Uint8Array) => {
     const [lin] = requireKeys(loadNpz(file), file, [key]);
     if (lin.shape.length !== 2 || lin.shape[0] !== 10 * o.n) {
       throw new UsageError(
@@ -89,12 +89,12 @@ export function stackedModel(o: StackedOptions) {
         } rows`,
       );
     }
-    if (lin.shape[1] > labels.x.rows) {
-      throw new UsageError(`${file}: ${lin.shape[1]} samples, but MNIST has only ${labels.x.rows}`);
+    if (lin.shape[1] > labels.length) {
+      throw new UsageError(`${file}: ${lin.shape[1]} samples, but MNIST has only ${labels.length}`);
     }
     // The labels as (10, samples) columns, for the first `samples` images (all, normally).
     const cols = lin.shape[1], y = new Float32Array(10 * cols);
-    for (let s = 0; s < cols; s++) y[labels.labels[s] * cols + s] = 1;
+    for (let s = 0; s < cols; s++) y[labels[s] * cols + s] = 1;
     return datasetFromColumns(lin, { dtype: "float32", shape: [10, cols], data: y });
   };
   const rd = o.layer === "rd";

@@ -81,10 +81,11 @@ function readStoredNpy(src: ByteSource, entry: ZipEntry): NdArray {
   return npyFromBody(header, body);
 }
 
-function readNpz(src: ByteSource): NpzArrays {
+function readNpz(src: ByteSource, keys?: readonly string[]): NpzArrays {
   const out: NpzArrays = {};
   for (const entry of listZip(src)) {
     const key = entry.name.endsWith(".npy") ? entry.name.slice(0, -4) : entry.name;
+    if (keys && !keys.includes(key)) continue;
     try {
       out[key] = entry.method === 0 ? readStoredNpy(src, entry) : decodeNpy(readMember(src, entry));
     } catch (error) {
@@ -170,16 +171,18 @@ function withFile<T>(path: string, read: () => T): T {
  * const path = `${await Deno.makeTempDir()}/a.npz`;
  * saveNpz(path, { a: ndarray("float32", [1], new Float32Array([3])) });
  * console.log(loadNpz(path).a.data[0]); // 3
+ * console.log(Object.keys(loadNpz(path, ["b"]))); // []: only the members asked for are read
  * ```
  *
  * @param path The file.
+ * @param keys Read only these members (default: all); the others are skipped unread.
  * @returns Its arrays by name.
  * @throws {DataFormatError} When the file is not a valid archive; the message names it.
  */
-export function loadNpz(path: string): NpzArrays {
+export function loadNpz(path: string, keys?: readonly string[]): NpzArrays {
   return withFile(path, () => {
     using file = Deno.openSync(path);
-    return readNpz(fileSource(file));
+    return readNpz(fileSource(file), keys);
   });
 }
 
