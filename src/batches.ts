@@ -6,8 +6,10 @@
  * the MNIST loaders make them) are held as their bytes: a shuffled batch then reads a quarter of
  * the memory (MNIST: 47 MB instead of 188 MB an epoch, the most of which is cache misses), and the
  * SIMD kernels decode it into the very same floats. Other inputs are copied as floats, from a
- * copy in the kernels' memory where one bulk copy moves a row (half the time of `set()` calls). One-hot
- * targets are written from the labels instead of read from scattered rows.
+ * copy in the kernels' memory where one bulk copy moves a row (half the time of `set()` calls):
+ * while a source lives, float inputs take twice their memory (up to 2 GiB of inputs; beyond that,
+ * or without WebAssembly SIMD, rows are copied from the dataset itself). One-hot targets are
+ * written from the labels instead of read from scattered rows.
  *
  * @module
  */
