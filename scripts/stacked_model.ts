@@ -3,6 +3,7 @@
 import {
   datasetFromColumns,
   type EpochStats,
+  loadNpz,
   type Matrix,
   Network,
   requireKeys,
@@ -10,7 +11,6 @@ import {
 } from "../mod.ts";
 import { checkedInt, parse, run, UsageError } from "./_cli.ts";
 import { loadMnistLabels } from "./_data.ts";
-import { loadNpz } from "../mod.ts";
 import { Progress } from "./_progress.ts";
 
 export const spec = {
