@@ -103,43 +103,53 @@ export class BatchSource {
     this.oneHot = isOneHot(data);
   }
 
+  /**
+   * A kernel arena holding the inputs (as bytes or floats), the order and the batch buffer, or
+   * undefined where it cannot: no WebAssembly SIMD, or past wasm32's memory (2 GiB kept here).
+   */
+  static #arena(data: Dataset, maxBatch: number, bytes: boolean) {
+    const n = data.x.rows, f = data.x.cols, total = n * f;
+    const held = Kernels.padded(bytes ? Math.ceil(total / 4) : total);
+    const stage = bytes ? Kernels.padded(Math.min(STAGE, total)) : 0;
+    const floats = held + Kernels.padded(n) + Kernels.padded(maxBatch * f) + stage;
+    if (total === 0 || floats * 4 > 2 ** 31) return undefined;
+    const kernels = new Kernels(floats);
+    if (!kernels.simd) return undefined;
+    const inputs = kernels.alloc(held), idx = kernels.alloc(n);
+    return {
+      kernels,
+      inputs,
+      order: new Uint32Array(idx.buffer, idx.byteOffset, n),
+      batch: kernels.alloc(maxBatch * f),
+      stage: bytes ? kernels.alloc(Math.min(STAGE, total)) : undefined,
+    };
+  }
+
   /** The bytes of 8-bit inputs in a kernel arena, or undefined for any other inputs. */
   static #encode(data: Dataset, maxBatch: number) {
-    const x = data.x.data, n = data.x.rows, f = data.x.cols, total = n * f;
+    const x = data.x.data, total = data.x.rows * data.x.cols;
     // A look at the first values first, so that other inputs cost no arena.
     for (let i = 0; i < Math.min(total, 4096); i++) {
       if (Math.fround(Math.round(x[i] * 255) / 255) !== x[i]) return undefined;
     }
-    if (total === 0) return undefined;
-    const quarter = Kernels.padded(Math.ceil(total / 4));
-    const floats = quarter + Kernels.padded(n) + Kernels.padded(maxBatch * f) +
-      Kernels.padded(Math.min(STAGE, total));
-    if (floats * 4 > 2 ** 31) return undefined; // wasm32 memory; beyond, floats
-    const kernels = new Kernels(floats);
-    if (!kernels.simd) return undefined;
-    const raw = kernels.alloc(quarter);
-    const codes = new Uint8Array(raw.buffer, raw.byteOffset, total);
-    const idx = kernels.alloc(n), order = new Uint32Array(idx.buffer, idx.byteOffset, n);
-    const batch = kernels.alloc(maxBatch * f), stage = kernels.alloc(Math.min(STAGE, total));
+    const a = BatchSource.#arena(data, maxBatch, true);
+    if (!a) return undefined;
+    const codes = new Uint8Array(a.inputs.buffer, a.inputs.byteOffset, total), stage = a.stage!;
     for (let i = 0; i < total; i += STAGE) {
       const m = Math.min(STAGE, total - i);
       stage.set(x.subarray(i, i + m));
-      if (!kernels.encodeBytes(stage, codes.subarray(i, i + m), m)) return undefined;
+      if (!a.kernels.encodeBytes(stage, codes.subarray(i, i + m), m)) return undefined;
     }
-    return { kernels, codes, floats: undefined, order, batch };
+    return { ...a, codes, floats: undefined };
   }
 
   /** A copy of the float inputs in a kernel arena (a row is one bulk copy there), if it fits. */
   static #copy(data: Dataset, maxBatch: number) {
-    const n = data.x.rows, f = data.x.cols, total = n * f;
-    const floats = Kernels.padded(total) + Kernels.padded(n) + Kernels.padded(maxBatch * f);
-    if (total === 0 || floats * 4 > 2 ** 31) return undefined;
-    const kernels = new Kernels(floats);
-    if (!kernels.simd) return undefined;
-    const copy = kernels.alloc(total);
-    copy.set(data.x.data.subarray(0, total));
-    const idx = kernels.alloc(n), order = new Uint32Array(idx.buffer, idx.byteOffset, n);
-    return { kernels, codes: undefined, floats: copy, order, batch: kernels.alloc(maxBatch * f) };
+    const a = BatchSource.#arena(data, maxBatch, false);
+    if (!a) return undefined;
+    const floats = a.inputs.subarray(0, data.x.rows * data.x.cols);
+    floats.set(data.x.data.subarray(0, floats.length));
+    return { ...a, codes: undefined, floats };
   }
 
   /**

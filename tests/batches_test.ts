@@ -58,6 +58,18 @@ Deno.test("8-bit inputs are held as bytes and decode to the same floats, bit for
       }
     });
   }
+  await t.step("5 × 3 inputs, a size not a multiple of the arena's padding", () => {
+    const data = pixels(5, 3, 2, 11);
+    const order = new Rng(12).permutation(5);
+    const [a, b] = [new BatchSource(data, 5), new BatchSource(data, 5, { bytes: false })];
+    a.order.set(order);
+    b.order.set(order);
+    const xa = a.fill(0, 5, workspace(5, 3, 2)), xb = b.fill(0, 5, workspace(5, 3, 2));
+    assertEquals(bits(xa.subarray(0, 15)), bits(xb.subarray(0, 15)));
+    for (let r = 0; r < 5; r++) {
+      assertEquals(bits(xb.subarray(r * 3, r * 3 + 3)), bits(row(data.x, order[r])));
+    }
+  });
   await t.step("every byte value", () => {
     const x = new Matrix(1, 256), y = Matrix.from([[1]]);
     for (let k = 0; k < 256; k++) x.data[k] = k / 255;
