@@ -8,7 +8,7 @@ import {
   multiplyDerivative,
   Rng,
 } from "../mod.ts";
-import { KERNELS_WASM_BASE64 } from "../src/kernels_wasm.ts";
+import { KERNELS_WASM_BASE64 } from "../src/kernels/kernels_wasm.ts";
 import { assembleKernels } from "../scripts/_wasm.ts";
 
 Deno.test("the embedded WebAssembly is what wasm/kernels.wat assembles to", async () => {

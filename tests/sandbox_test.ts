@@ -13,7 +13,7 @@ Deno.test("no task runs with -A or network access, and none writes outside data/
     assert(!words.some((w) => w.startsWith("--allow-net")), `${name} has network access`);
     for (const w of words.filter((w) => w.startsWith("--allow-write"))) {
       assert(
-        w === "--allow-write=data" || w === "--allow-write=src/kernels_wasm.ts",
+        w === "--allow-write=data" || w === "--allow-write=src/kernels/kernels_wasm.ts",
         `${name}: ${w}`,
       );
     }

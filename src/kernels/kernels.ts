@@ -10,7 +10,7 @@
  * @module
  */
 
-import { activate, type Activation, multiplyDerivative } from "./activations.ts";
+import { activate, type Activation, multiplyDerivative } from "../model/activations.ts";
 import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
 
 interface KernelExports {

@@ -5,17 +5,17 @@
  * @module
  */
 
-import type { Network } from "./network.ts";
+import type { Network } from "../model/network.ts";
 import type { Workspace } from "./workspace.ts";
-import { lossAndError } from "./loss.ts";
-import { getBlas } from "./blas.ts";
+import { lossAndError } from "../model/loss.ts";
+import { getBlas } from "../native/blas.ts";
 
 /**
  * Alignment of one hidden layer's update with the backprop gradient.
  *
  * @example
  * ```ts
- * import { alignment, type LayerAlignment, Network } from "../mod.ts";
+ * import { alignment, type LayerAlignment, Network } from "../../mod.ts";
  * const net = Network.create({ sizes: [2, 4, 2], rule: "dfa", seed: 1 });
  * const ws = net.workspace(2);
  * ws.x.set([1, 0, 0, 1]);
@@ -52,7 +52,7 @@ function angle(dot: number, a2: number, b2: number): number {
  *
  * @example
  * ```ts
- * import { alignment, Network, Workspace } from "../mod.ts";
+ * import { alignment, Network, Workspace } from "../../mod.ts";
  * const net = Network.create({ sizes: [3, 5, 2], rule: "dfa", seed: 3 });
  * const ws = new Workspace(net.sizes, 4);
  * ws.x.set([1, 2, 3, 0, 1, 0, 2, 2, 1, 1, 1, 1]);

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { getBlas } from "./blas.ts";
+import { getBlas } from "../native/blas.ts";
 import { Matrix } from "./matrix.ts";
 
 /**
@@ -12,7 +12,7 @@ import { Matrix } from "./matrix.ts";
  *
  * @example
  * ```ts
- * import { gemm, type GemmOptions, Matrix } from "../mod.ts";
+ * import { gemm, type GemmOptions, Matrix } from "../../mod.ts";
  * const options: GemmOptions = { transA: true, alpha: 2 };
  * const c = new Matrix(1, 1);
  * gemm(Matrix.from([[1], [2]]), Matrix.from([[3], [4]]), c, options);
@@ -49,7 +49,7 @@ function shapes(a: Matrix, b: Matrix, c: Matrix, transA: boolean, transB: boolea
  *
  * @example Multiply a 2×3 by the transpose of a 2×3
  * ```ts
- * import { gemm, Matrix } from "../mod.ts";
+ * import { gemm, Matrix } from "../../mod.ts";
  * import { assertEquals } from "@std/assert";
  * const a = Matrix.from([[1, 2, 3], [4, 5, 6]]);
  * const c = new Matrix(2, 2);
@@ -89,7 +89,7 @@ export function gemm(a: Matrix, b: Matrix, c: Matrix, options: GemmOptions = {})
  *
  * @example
  * ```ts
- * import { gemmNaive, Matrix } from "../mod.ts";
+ * import { gemmNaive, Matrix } from "../../mod.ts";
  * import { assertEquals } from "@std/assert";
  * const c = Matrix.from([[1]]);
  * gemmNaive(Matrix.from([[2, 3]]), Matrix.from([[4], [5]]), c, { beta: 1 });
@@ -124,7 +124,7 @@ export function gemmNaive(a: Matrix, b: Matrix, c: Matrix, options: GemmOptions 
  *
  * @example
  * ```ts
- * import { matmul, Matrix } from "../mod.ts";
+ * import { matmul, Matrix } from "../../mod.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(matmul(Matrix.from([[1, 2]]), Matrix.from([[3], [4]])).toArray(), [[11]]);
  * ```

@@ -6,15 +6,15 @@
  * @module
  */
 
-import { activationNaive } from "./activations.ts";
-import type { Network, Rule } from "./network.ts";
+import { activationNaive } from "../model/activations.ts";
+import type { Network, Rule } from "../model/network.ts";
 
 /**
  * A matrix as rows of numbers.
  *
  * @example
  * ```ts
- * import type { Mat } from "../mod.ts";
+ * import type { Mat } from "../../mod.ts";
  * const identity: Mat = [[1, 0], [0, 1]];
  * console.log(identity[1][1]); // 1
  * ```
@@ -33,7 +33,7 @@ function toRows(data: Float32Array, rows: number, cols: number): Mat {
  *
  * @example
  * ```ts
- * import { Network, referenceParams, type ReferenceParams } from "../mod.ts";
+ * import { Network, referenceParams, type ReferenceParams } from "../../mod.ts";
  * const p: ReferenceParams = referenceParams(Network.create({ sizes: [2, 2], layers: ["rd"], rule: "bp" }));
  * console.log(p.d1[0].length, p.d2[0].length); // 2 2
  * ```
@@ -54,7 +54,7 @@ export interface ReferenceParams {
  *
  * @example
  * ```ts
- * import { Network, referenceParams } from "../mod.ts";
+ * import { Network, referenceParams } from "../../mod.ts";
  * const p = referenceParams(Network.create({ sizes: [2, 3], seed: 1 }));
  * console.log(p.w[0].length, p.w[0][0].length); // 3 2
  * ```
@@ -76,7 +76,7 @@ export function referenceParams(net: Network): ReferenceParams {
  *
  * @example
  * ```ts
- * import { Matrix, Network, referenceForward, referenceParams } from "../mod.ts";
+ * import { Matrix, Network, referenceForward, referenceParams } from "../../mod.ts";
  * const net = Network.create({ sizes: [2, 3, 2], init: "xavier", seed: 1 });
  * const hs = referenceForward(net, referenceParams(net), [1, -1]);
  * const fast = net.predict(Matrix.from([[1, -1]]));
@@ -112,7 +112,7 @@ export function referenceForward(net: Network, p: ReferenceParams, x: number[]):
  *
  * @example
  * ```ts
- * import { Network, referenceLoss } from "../mod.ts";
+ * import { Network, referenceLoss } from "../../mod.ts";
  * const net = Network.create({ sizes: [2, 2], loss: "mse" });
  * console.log(referenceLoss(net, [1, 2], [0, 2])); // 0.5
  * ```
@@ -150,7 +150,7 @@ function derivative(kind: Network["hidden"][number], h: number): number {
  *
  * @example
  * ```ts
- * import { Network, referenceUpdates } from "../mod.ts";
+ * import { Network, referenceUpdates } from "../../mod.ts";
  * const net = Network.create({ sizes: [2, 3, 2], rule: "dfa", seed: 1 });
  * const u = referenceUpdates(net, [[1, 0]], [[0, 1]]);
  * console.log(u.w[0].length, u.w[1].length); // 3 2

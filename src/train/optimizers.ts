@@ -6,8 +6,8 @@
  * @module
  */
 
-import { getBlas } from "./blas.ts";
-import { Kernels } from "./kernels.ts";
+import { getBlas } from "../native/blas.ts";
+import { Kernels } from "../kernels/kernels.ts";
 
 let scalarKernels: Kernels | undefined;
 /** An empty arena, whose kernels fall back to scalar loops for buffers it does not own. */
@@ -20,7 +20,7 @@ function scalar(): Kernels {
  *
  * @example
  * ```ts
- * import { Optimizer, type OptimizerName } from "../mod.ts";
+ * import { Optimizer, type OptimizerName } from "../../mod.ts";
  * const name: OptimizerName = "adam";
  * console.log(new Optimizer({ name, lr: 1e-3 }).options.beta2); // 0.999
  * ```
@@ -32,7 +32,7 @@ export type OptimizerName = "sgd" | "momentum" | "rmsprop" | "adam";
  *
  * @example
  * ```ts
- * import { OPTIMIZERS } from "../mod.ts";
+ * import { OPTIMIZERS } from "../../mod.ts";
  * console.log(OPTIMIZERS.includes("rmsprop")); // true
  * ```
  */
@@ -43,7 +43,7 @@ export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "momentum", "rmsprop
  *
  * @example
  * ```ts
- * import { Optimizer, type OptimizerOptions } from "../mod.ts";
+ * import { Optimizer, type OptimizerOptions } from "../../mod.ts";
  * const options: OptimizerOptions = { name: "rmsprop", lr: 1e-4, rho: 0.99 };
  * console.log(new Optimizer(options).options.eps); // 1e-8
  * ```
@@ -70,7 +70,7 @@ export interface OptimizerOptions {
  *
  * @example One SGD step
  * ```ts
- * import { Optimizer } from "../mod.ts";
+ * import { Optimizer } from "../../mod.ts";
  * const w = new Float32Array([1, 1]);
  * new Optimizer({ name: "sgd", lr: 0.5 }).update(0, w, new Float32Array([2, -2]));
  * console.log(Array.from(w)); // [0, 2]

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Rng } from "./random.ts";
+import type { Rng } from "../tensor/random.ts";
 
 /**
  * How forward weights (or biases) start:
@@ -16,7 +16,7 @@ import type { Rng } from "./random.ts";
  *
  * @example
  * ```ts
- * import { type Init, initialize, Rng } from "../mod.ts";
+ * import { type Init, initialize, Rng } from "../../mod.ts";
  * const init: Init = "zeros";
  * console.log(initialize(init, new Float32Array(2), 1, 2, new Rng(0))); // Float32Array [0, 0]
  * ```
@@ -28,7 +28,7 @@ export type Init = "normal" | "zeros" | "uniform" | "xavier" | "he";
  *
  * @example
  * ```ts
- * import { INITS } from "../mod.ts";
+ * import { INITS } from "../../mod.ts";
  * console.log(INITS.length); // 5
  * ```
  */
@@ -40,7 +40,7 @@ export const INITS: readonly Init[] = ["normal", "zeros", "uniform", "xavier", "
  *
  * @example
  * ```ts
- * import { type FeedbackInit, Network } from "../mod.ts";
+ * import { type FeedbackInit, Network } from "../../mod.ts";
  * const feedbackInit: FeedbackInit = "uniform";
  * console.log(Network.create({ sizes: [2, 4, 2], feedbackInit }).feedback[0].rows); // 2
  * ```
@@ -52,7 +52,7 @@ export type FeedbackInit = "normal" | "uniform";
  *
  * @example
  * ```ts
- * import { FEEDBACK_INITS } from "../mod.ts";
+ * import { FEEDBACK_INITS } from "../../mod.ts";
  * console.log(FEEDBACK_INITS); // ["normal", "uniform"]
  * ```
  */
@@ -63,7 +63,7 @@ export const FEEDBACK_INITS: readonly FeedbackInit[] = ["normal", "uniform"];
  *
  * @example
  * ```ts
- * import { initialize, Rng } from "../mod.ts";
+ * import { initialize, Rng } from "../../mod.ts";
  * const w = initialize("xavier", new Float32Array(6), 3, 2, new Rng(1));
  * console.log(w.every((v) => Math.abs(v) <= Math.sqrt(6 / 5))); // true
  * ```
@@ -107,7 +107,7 @@ export function initialize(
  *
  * @example
  * ```ts
- * import { initializeFeedback, Rng } from "../mod.ts";
+ * import { initializeFeedback, Rng } from "../../mod.ts";
  * const b = initializeFeedback("uniform", new Float32Array(10 * 800), 800, new Rng(1));
  * console.log(b.every((v) => Math.abs(v) <= 1 / Math.sqrt(800))); // true
  * ```

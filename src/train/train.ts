@@ -5,19 +5,19 @@
  * @module
  */
 
-import { BatchSource } from "./batches.ts";
-import type { Dataset } from "./dataset.ts";
+import { BatchSource } from "../data/batches.ts";
+import type { Dataset } from "../data/dataset.ts";
 import { alignment, type LayerAlignment } from "./alignment.ts";
-import type { Network } from "./network.ts";
+import type { Network } from "../model/network.ts";
 import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
-import { Rng } from "./random.ts";
+import { Rng } from "../tensor/random.ts";
 
 /**
  * Thrown when training produces a non-finite loss; callers catch it to report the divergence.
  *
  * @example
  * ```ts
- * import { Matrix, Network, rowArgmax, train, TrainingDivergedError } from "../mod.ts";
+ * import { Matrix, Network, rowArgmax, train, TrainingDivergedError } from "../../mod.ts";
  * const x = Matrix.from([[1, 2], [3, 4]]), y = Matrix.from([[1, 0], [0, 1]]);
  * const net = Network.create({ sizes: [2, 4, 2], loss: "mse", hidden: "linear", seed: 1 });
  * try {
@@ -56,7 +56,7 @@ export class TrainingDivergedError extends Error {
  *
  * @example
  * ```ts
- * import { type EpochStats, Matrix, Network, rowArgmax, train } from "../mod.ts";
+ * import { type EpochStats, Matrix, Network, rowArgmax, train } from "../../mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1]]);
  * const seen: EpochStats[] = [];
  * train(Network.create({ sizes: [2, 2] }), { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) }, {
@@ -87,7 +87,7 @@ export interface EpochStats {
  *
  * @example
  * ```ts
- * import type { TrainOptions } from "../mod.ts";
+ * import type { TrainOptions } from "../../mod.ts";
  * const options: TrainOptions = { epochs: 100, batchSize: 64, optimizer: { name: "rmsprop", lr: 1e-4 }, seed: 1 };
  * console.log(options.batchSize); // 64
  * ```
@@ -128,7 +128,7 @@ export interface TrainOptions {
  *
  * @example
  * ```ts
- * import { Matrix, Network, rowArgmax, train, type TrainResult } from "../mod.ts";
+ * import { Matrix, Network, rowArgmax, train, type TrainResult } from "../../mod.ts";
  * const y = Matrix.from([[1, 0]]);
  * const r: TrainResult = train(Network.create({ sizes: [1, 2] }), { x: Matrix.from([[1]]), y, labels: rowArgmax(y) }, {
  *   epochs: 3, batchSize: 1, optimizer: { name: "sgd", lr: 0.1 }, tolerance: 0,
@@ -148,7 +148,7 @@ export interface TrainResult {
  *
  * @example Learn XOR-like labels with DFA
  * ```ts
- * import { Matrix, Network, train } from "../mod.ts";
+ * import { Matrix, Network, train } from "../../mod.ts";
  * const x = Matrix.from([[0, 0], [0, 1], [1, 0], [1, 1]]);
  * const y = Matrix.from([[1, 0], [0, 1], [0, 1], [1, 0]]);
  * const data = { x, y, labels: new Uint8Array([0, 1, 1, 0]) };

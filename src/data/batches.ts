@@ -15,8 +15,8 @@
  */
 
 import type { Dataset } from "./dataset.ts";
-import { Kernels } from "./kernels.ts";
-import type { Workspace } from "./workspace.ts";
+import { Kernels } from "../kernels/kernels.ts";
+import type { Workspace } from "../train/workspace.ts";
 
 /** Floats encoded per call: 256 KiB of staging, a size that stays in the L2 cache. */
 const STAGE = 65536;
@@ -42,7 +42,7 @@ function isOneHot(data: Dataset): boolean {
  *
  * @example
  * ```ts
- * import { BatchSource, Matrix, rowArgmax } from "../mod.ts";
+ * import { BatchSource, Matrix, rowArgmax } from "../../mod.ts";
  * const x = Matrix.from([[0, 1], [128 / 255, 1 / 255], [1, 0]]), y = Matrix.from([[1, 0], [0, 1], [1, 0]]);
  * const source = new BatchSource({ x, y, labels: rowArgmax(y) }, 2);
  * console.log(source.bytes); // true: every input is k/255

@@ -19,24 +19,24 @@
  */
 
 import type { Activation } from "./activations.ts";
-import { Kernels } from "./kernels.ts";
-import { getBlas } from "./blas.ts";
+import { Kernels } from "../kernels/kernels.ts";
+import { getBlas } from "../native/blas.ts";
 import { type FeedbackInit, type Init, initialize, initializeFeedback } from "./init.ts";
 import { countErrors, type Loss, lossAndError, outputActivate } from "./loss.ts";
-import { Matrix } from "./matrix.ts";
-import { DataFormatError, type NdArray, ndarray } from "./npy.ts";
-import { loadNpz, type NpzArrays, saveNpz } from "./npz.ts";
-import type { Optimizer } from "./optimizers.ts";
-import { Rng } from "./random.ts";
-import { type BatchResult, Workspace } from "./workspace.ts";
-import type { Dataset } from "./dataset.ts";
+import { Matrix } from "../tensor/matrix.ts";
+import { DataFormatError, type NdArray, ndarray } from "../io/npy.ts";
+import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
+import type { Optimizer } from "../train/optimizers.ts";
+import { Rng } from "../tensor/random.ts";
+import { type BatchResult, Workspace } from "../train/workspace.ts";
+import type { Dataset } from "../data/dataset.ts";
 
 /**
  * How the output error reaches the hidden layers.
  *
  * @example
  * ```ts
- * import { Network, type Rule } from "../mod.ts";
+ * import { Network, type Rule } from "../../mod.ts";
  * const rule: Rule = "fa";
  * console.log(Network.create({ sizes: [2, 3, 2], rule }).feedback[0].rows); // 2
  * ```
@@ -48,7 +48,7 @@ export type Rule = "bp" | "fa" | "dfa";
  *
  * @example
  * ```ts
- * import { RULES } from "../mod.ts";
+ * import { RULES } from "../../mod.ts";
  * console.log(RULES); // ["bp", "fa", "dfa"]
  * ```
  */
@@ -60,7 +60,7 @@ export const RULES: readonly Rule[] = ["bp", "fa", "dfa"];
  *
  * @example
  * ```ts
- * import { type LayerKind, Network } from "../mod.ts";
+ * import { type LayerKind, Network } from "../../mod.ts";
  * const layers: LayerKind[] = ["rd"];
  * console.log(Network.create({ sizes: [50, 10], layers }).rd[0]?.d1.length); // 50
  * ```
@@ -72,7 +72,7 @@ export type LayerKind = "dense" | "rd";
  *
  * @example
  * ```ts
- * import { Network, type RdParams } from "../mod.ts";
+ * import { Network, type RdParams } from "../../mod.ts";
  * const rd: RdParams = Network.create({ sizes: [6, 2], layers: ["rd"], rule: "dfa" }).rd[0]!;
  * console.log(rd.d2.length, rd.feedback?.cols); // 2 6
  * ```
@@ -91,7 +91,7 @@ export interface RdParams {
  *
  * @example
  * ```ts
- * import { Network, type NetworkOptions } from "../mod.ts";
+ * import { Network, type NetworkOptions } from "../../mod.ts";
  * const options: NetworkOptions = { sizes: [784, 800, 10], rule: "dfa", init: "zeros", feedbackInit: "uniform" };
  * console.log(Network.create(options).depth); // 2
  * ```
@@ -126,7 +126,7 @@ export interface NetworkOptions {
  *
  * @example
  * ```ts
- * import { Network, type NetworkConfig } from "../mod.ts";
+ * import { Network, type NetworkConfig } from "../../mod.ts";
  * const config: NetworkConfig = Network.create({ sizes: [3, 2] }).config;
  * console.log(config.rule, config.layers); // "dfa" ["dense"]
  * ```
@@ -182,7 +182,7 @@ function checkOptions(o: NetworkOptions): NetworkConfig {
  *
  * @example Build, train a step, predict
  * ```ts
- * import { Matrix, Network, Optimizer, Workspace } from "../mod.ts";
+ * import { Matrix, Network, Optimizer, Workspace } from "../../mod.ts";
  * const net = Network.create({ sizes: [4, 8, 3], rule: "dfa", seed: 1 });
  * const ws = new Workspace(net.sizes, 2);
  * ws.x.set([1, 0, 0, 1, 0, 1, 1, 0]);
@@ -795,7 +795,7 @@ export class Network {
  *
  * @example
  * ```ts
- * import { type Gradients, Network } from "../mod.ts";
+ * import { type Gradients, Network } from "../../mod.ts";
  * const g: Gradients = Network.create({ sizes: [3, 2] }).grads;
  * console.log(g.w[0].length, g.b[0].length); // 6 2
  * ```

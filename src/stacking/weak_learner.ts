@@ -6,19 +6,19 @@
  * @module
  */
 
-import type { BatchSource } from "./batches.ts";
-import type { DatasetSplits } from "./dataset.ts";
-import { type NdArray, ndarray } from "./npy.ts";
-import { Network } from "./network.ts";
-import { train } from "./train.ts";
-import { transposeInto } from "./dataset.ts";
+import type { BatchSource } from "../data/batches.ts";
+import type { DatasetSplits } from "../data/dataset.ts";
+import { type NdArray, ndarray } from "../io/npy.ts";
+import { Network } from "../model/network.ts";
+import { train } from "../train/train.ts";
+import { transposeInto } from "../data/dataset.ts";
 
 /**
  * How every weak learner of a run is trained (the original's defaults in brackets).
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS, type WeakLearnerConfig } from "../mod.ts";
+ * import { WEAK_LEARNER_DEFAULTS, type WeakLearnerConfig } from "../../mod.ts";
  * const config: WeakLearnerConfig = { ...WEAK_LEARNER_DEFAULTS, diff: true };
  * console.log(config.epochs, config.lr); // 1 0.001
  * ```
@@ -45,7 +45,7 @@ export interface WeakLearnerConfig {
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../mod.ts";
+ * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
  * console.log(WEAK_LEARNER_DEFAULTS.batch, WEAK_LEARNER_DEFAULTS.hidden); // 200 800
  * ```
  */
@@ -63,7 +63,7 @@ export const WEAK_LEARNER_DEFAULTS: Omit<WeakLearnerConfig, "diff"> = {
  *
  * @example
  * ```ts
- * import type { WeakLearnerResult } from "../mod.ts";
+ * import type { WeakLearnerResult } from "../../mod.ts";
  * const r: WeakLearnerResult = { index: 0, train: new Float32Array(10), test: new Float32Array(10), trainError: 0.3, testError: 0.2, epochs: 1 };
  * console.log(r.testError); // 0.2
  * ```
@@ -89,7 +89,7 @@ export interface WeakLearnerResult {
  *
  * @example
  * ```ts
- * import { learnerSeed } from "../mod.ts";
+ * import { learnerSeed } from "../../mod.ts";
  * console.log(learnerSeed(1234, 0, 1) !== learnerSeed(1234, 1, 1)); // true: each learner its own feedback
  * ```
  *
@@ -113,7 +113,7 @@ export function learnerSeed(seed: number, index: number, stream: number): number
  *
  * @example
  * ```ts
- * import { Matrix, rowArgmax, trainWeakLearner, WEAK_LEARNER_DEFAULTS } from "../mod.ts";
+ * import { Matrix, rowArgmax, trainWeakLearner, WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
  * const x = Matrix.from([[0, 1], [1, 0], [1, 1], [0, 0]]), y = Matrix.from([[1, 0], [0, 1], [1, 0], [0, 1]]);
  * const data = { x, y, labels: rowArgmax(y) };
  * const r = trainWeakLearner(0, { ...WEAK_LEARNER_DEFAULTS, hidden: 8, batch: 2, diff: false }, { train: data, test: data });
@@ -177,7 +177,7 @@ export function trainWeakLearner(
  *
  * @example
  * ```ts
- * import { shardRange } from "./stacking.ts";
+ * import { shardRange } from "./weak_learner.ts";
  * console.log(shardRange(50, 2, 3)); // [16, 33]
  * ```
  *
@@ -200,7 +200,7 @@ export function shardRange(n: number, k: number, m: number): [number, number] {
  *
  * @example
  * ```ts
- * import { stackOutputs } from "../mod.ts";
+ * import { stackOutputs } from "../../mod.ts";
  * const s = stackOutputs([new Float32Array(20), new Float32Array(20)], 10);
  * console.log(s.shape); // [20, 2]
  * ```

@@ -33,7 +33,7 @@ import {
  *
  * @example
  * ```ts
- * import { encodeNpz, ndarray, type NpzWriteOptions } from "../mod.ts";
+ * import { encodeNpz, ndarray, type NpzWriteOptions } from "../../mod.ts";
  * const options: NpzWriteOptions = { compress: true };
  * console.log(encodeNpz({ z: ndarray("float32", [1000], new Float32Array(1000)) }, options).length < 4000); // true
  * ```
@@ -48,7 +48,7 @@ export interface NpzWriteOptions {
  *
  * @example
  * ```ts
- * import { ndarray, type NpzArrays } from "../mod.ts";
+ * import { ndarray, type NpzArrays } from "../../mod.ts";
  * const arrays: NpzArrays = { x: ndarray("int32", [1], new Int32Array([7])) };
  * console.log(Object.keys(arrays)); // ["x"]
  * ```
@@ -105,7 +105,7 @@ function readNpz(src: ByteSource, keys?: readonly string[]): NpzArrays {
  *
  * @example Round trip through bytes
  * ```ts
- * import { decodeNpz, encodeNpz, ndarray } from "../mod.ts";
+ * import { decodeNpz, encodeNpz, ndarray } from "../../mod.ts";
  * import { assertEquals } from "@std/assert";
  * const arrays = { w: ndarray("float32", [2], new Float32Array([1, 2])) };
  * assertEquals(decodeNpz(encodeNpz(arrays, { compress: true })), arrays);
@@ -131,7 +131,7 @@ function members(arrays: NpzArrays) {
  *
  * @example
  * ```ts
- * import { encodeNpz, ndarray } from "../mod.ts";
+ * import { encodeNpz, ndarray } from "../../mod.ts";
  * const bytes = encodeNpz({ x: ndarray("uint8", [3], new Uint8Array([1, 2, 3])) });
  * console.log(bytes.length > 0);
  * ```
@@ -167,7 +167,7 @@ function withFile<T>(path: string, read: () => T): T {
  *
  * @example
  * ```ts
- * import { loadNpz, ndarray, saveNpz } from "../mod.ts";
+ * import { loadNpz, ndarray, saveNpz } from "../../mod.ts";
  * const path = `${await Deno.makeTempDir()}/a.npz`;
  * saveNpz(path, { a: ndarray("float32", [1], new Float32Array([3])) });
  * console.log(loadNpz(path).a.data[0]); // 3
@@ -191,7 +191,7 @@ export function loadNpz(path: string, keys?: readonly string[]): NpzArrays {
  *
  * @example
  * ```ts
- * import { loadNpz, ndarray, saveNpz } from "../mod.ts";
+ * import { loadNpz, ndarray, saveNpz } from "../../mod.ts";
  * const path = `${await Deno.makeTempDir()}/weights.npz`;
  * saveNpz(path, { w: ndarray("float32", [2, 2], new Float32Array([1, 2, 3, 4])) }, { compress: true });
  * console.log(loadNpz(path).w.shape); // [2, 2]
@@ -214,7 +214,7 @@ export function saveNpz(path: string, arrays: NpzArrays, options: NpzWriteOption
  *
  * @example
  * ```ts
- * import { loadNpy, ndarray, saveNpy } from "../mod.ts";
+ * import { loadNpy, ndarray, saveNpy } from "../../mod.ts";
  * const path = `${await Deno.makeTempDir()}/a.npy`;
  * saveNpy(path, ndarray("float64", [3], new Float64Array([1, 2, 3])));
  * console.log(loadNpy(path).data); // Float64Array [1, 2, 3]
@@ -233,7 +233,7 @@ export function loadNpy(path: string): NdArray {
  *
  * @example
  * ```ts
- * import { ndarray, saveNpy } from "../mod.ts";
+ * import { ndarray, saveNpy } from "../../mod.ts";
  * const path = `${await Deno.makeTempDir()}/labels.npy`;
  * saveNpy(path, ndarray("uint8", [3], new Uint8Array([5, 0, 4])));
  * console.log(Deno.statSync(path).size); // 67: a 64-byte header and 3 bytes

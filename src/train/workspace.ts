@@ -5,14 +5,14 @@
  * @module
  */
 
-import { Kernels } from "./kernels.ts";
+import { Kernels } from "../kernels/kernels.ts";
 
 /**
  * Buffers for batches of up to `maxBatch` samples, reused across batches.
  *
  * @example
  * ```ts
- * import { Network, Workspace } from "../mod.ts";
+ * import { Network, Workspace } from "../../mod.ts";
  * const net = Network.create({ sizes: [3, 4, 2], seed: 1 });
  * const ws = new Workspace(net.sizes, 8);
  * ws.x.set([1, 0, -1]);
@@ -71,7 +71,7 @@ export class Workspace {
  *
  * @example
  * ```ts
- * import { type BatchResult, Network, Optimizer } from "../mod.ts";
+ * import { type BatchResult, Network, Optimizer } from "../../mod.ts";
  * const net = Network.create({ sizes: [2, 2], seed: 1 });
  * const ws = net.workspace(1);
  * ws.y.set([1, 0]);

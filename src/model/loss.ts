@@ -14,7 +14,7 @@
  *
  * @example
  * ```ts
- * import { type Loss, Network } from "../mod.ts";
+ * import { type Loss, Network } from "../../mod.ts";
  * const loss: Loss = "ce";
  * console.log(Network.create({ sizes: [2, 3], loss }).loss); // "ce"
  * ```
@@ -26,7 +26,7 @@ export type Loss = "bce" | "ce" | "mse";
  *
  * @example
  * ```ts
- * import { LOSSES } from "../mod.ts";
+ * import { LOSSES } from "../../mod.ts";
  * console.log(LOSSES); // ["bce", "ce", "mse"]
  * ```
  */
@@ -39,7 +39,7 @@ const EPS = 1e-7;
  *
  * @example
  * ```ts
- * import { outputActivate } from "../mod.ts";
+ * import { outputActivate } from "../../mod.ts";
  * const a = new Float32Array([0, 0, Math.log(2), 0]);
  * outputActivate("ce", a, 2, 2); // softmax by rows
  * console.log(Array.from(a).map((v) => v.toFixed(3))); // ["0.500", "0.500", "0.667", "0.333"]
@@ -124,7 +124,7 @@ export function lossAndError(
  *
  * @example
  * ```ts
- * import { countErrors } from "../mod.ts";
+ * import { countErrors } from "../../mod.ts";
  * const yHat = new Float32Array([0.9, 0.1, 0.2, 0.8]);
  * console.log(countErrors(yHat, [0, 0], 2, 2)); // 1
  * ```

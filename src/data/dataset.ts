@@ -5,16 +5,16 @@
  * @module
  */
 
-import { Matrix } from "./matrix.ts";
-import { DataFormatError, type NdArray } from "./npy.ts";
-import { loadNpz, type NpzArrays } from "./npz.ts";
+import { Matrix } from "../tensor/matrix.ts";
+import { DataFormatError, type NdArray } from "../io/npy.ts";
+import { loadNpz, type NpzArrays } from "../io/npz.ts";
 
 /**
  * Samples with their targets.
  *
  * @example
  * ```ts
- * import { type Dataset, Matrix, rowArgmax } from "../mod.ts";
+ * import { type Dataset, Matrix, rowArgmax } from "../../mod.ts";
  * const y = Matrix.from([[0, 1]]);
  * const data: Dataset = { x: Matrix.from([[0.5, 0.5]]), y, labels: rowArgmax(y) };
  * console.log(data.labels[0]); // 1
@@ -34,7 +34,7 @@ export interface Dataset {
  *
  * @example
  * ```ts
- * import { type DatasetSplits, Matrix } from "../mod.ts";
+ * import { type DatasetSplits, Matrix } from "../../mod.ts";
  * const set = { x: new Matrix(1, 2), y: Matrix.from([[1, 0]]), labels: new Uint8Array(1) };
  * const splits: DatasetSplits = { train: set, test: set };
  * console.log(splits.test.x.cols); // 2
@@ -86,7 +86,7 @@ export function transposeInto(
  *
  * @example
  * ```ts
- * import { Matrix, rowArgmax } from "../mod.ts";
+ * import { Matrix, rowArgmax } from "../../mod.ts";
  * console.log(rowArgmax(Matrix.from([[0.1, 0.9], [0.7, 0.3]]))); // Uint8Array [1, 0]
  * ```
  */
@@ -107,7 +107,7 @@ export function rowArgmax(m: Matrix): Uint8Array {
  *
  * @example
  * ```ts
- * import { ndarray, toFloat32 } from "../mod.ts";
+ * import { ndarray, toFloat32 } from "../../mod.ts";
  * console.log(toFloat32(ndarray("uint8", [2], new Uint8Array([3, 255])))); // Float32Array [3, 255]
  * ```
  */
@@ -125,7 +125,7 @@ export function toFloat32(a: NdArray): Float32Array {
  *
  * @example
  * ```ts
- * import { datasetFromColumns, ndarray } from "../mod.ts";
+ * import { datasetFromColumns, ndarray } from "../../mod.ts";
  * const x = ndarray("float32", [2, 3], new Float32Array([1, 2, 3, 4, 5, 6]));
  * const y = ndarray("float32", [2, 3], new Float32Array([1, 0, 1, 0, 1, 0]));
  * const d = datasetFromColumns(x, y);
@@ -160,7 +160,7 @@ export function datasetFromColumns(x: NdArray, y: NdArray): Dataset {
  *
  * @example
  * ```ts
- * import { ndarray, requireKeys } from "../mod.ts";
+ * import { ndarray, requireKeys } from "../../mod.ts";
  * const arrays = { x: ndarray("uint8", [1], new Uint8Array(1)) };
  * const [x] = requireKeys(arrays, "a.npz", ["x"]);
  * console.log(x.shape); // [1]
@@ -191,7 +191,7 @@ export function requireKeys(arrays: NpzArrays, path: string, keys: readonly stri
  *
  * @example
  * ```ts
- * import { loadMnistNpz, ndarray, saveNpz } from "../mod.ts";
+ * import { loadMnistNpz, ndarray, saveNpz } from "../../mod.ts";
  * const path = `${await Deno.makeTempDir()}/mnist.npz`;
  * const x = ndarray("float32", [4, 2], new Float32Array(8)), y = ndarray("float32", [3, 2], new Float32Array([1, 0, 0, 1, 0, 0]));
  * saveNpz(path, { X_train: x, y_train: y, X_test: x, y_test: y });

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { loadIdx } from "./idx.ts";
-import { DataFormatError, type NdArray, ndarray } from "./npy.ts";
-import { loadNpz, type NpzArrays } from "./npz.ts";
+import { loadIdx } from "../io/idx.ts";
+import { DataFormatError, type NdArray, ndarray } from "../io/npy.ts";
+import { loadNpz, type NpzArrays } from "../io/npz.ts";
 import { requireKeys } from "./dataset.ts";
 
 /**
@@ -15,7 +15,7 @@ import { requireKeys } from "./dataset.ts";
  *
  * @example
  * ```ts
- * import { mnistArrays, type MnistRaw, ndarray } from "../mod.ts";
+ * import { mnistArrays, type MnistRaw, ndarray } from "../../mod.ts";
  * const img = ndarray("uint8", [1, 1, 1], new Uint8Array([255])), lab = ndarray("uint8", [1], new Uint8Array([1]));
  * const raw: MnistRaw = { trainImages: img, trainLabels: lab, testImages: img, testLabels: lab };
  * console.log(mnistArrays(raw).X_train.data[0]); // 1
@@ -85,7 +85,7 @@ function checkRaw(raw: MnistRaw, where: string): MnistRaw {
  *
  * @example
  * ```ts
- * import { loadMnistIdx } from "../mod.ts";
+ * import { loadMnistIdx } from "../../mod.ts";
  * const dir = await Deno.makeTempDir();
  * const images = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 64, 128, 255]);
  * const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 9]);
@@ -128,7 +128,7 @@ export function loadMnistIdx(dir: string): MnistRaw {
  *
  * @example
  * ```ts
- * import { loadMnistKeras, ndarray, saveNpz } from "../mod.ts";
+ * import { loadMnistKeras, ndarray, saveNpz } from "../../mod.ts";
  * const path = `${await Deno.makeTempDir()}/keras-mnist.npz`;
  * const x = ndarray("uint8", [1, 28, 28], new Uint8Array(784)), y = ndarray("uint8", [1], new Uint8Array([3]));
  * saveNpz(path, { x_train: x, y_train: y, x_test: x, y_test: y });
@@ -167,7 +167,7 @@ function columns(images: NdArray, labels: NdArray): [NdArray, NdArray] {
  *
  * @example
  * ```ts
- * import { mnistArrays, ndarray } from "../mod.ts";
+ * import { mnistArrays, ndarray } from "../../mod.ts";
  * const img = ndarray("uint8", [1, 2, 2], new Uint8Array([0, 255, 51, 0]));
  * const lab = ndarray("uint8", [1], new Uint8Array([3]));
  * const a = mnistArrays({ trainImages: img, trainLabels: lab, testImages: img, testLabels: lab });

@@ -13,7 +13,7 @@ import {
   type OpenBlasLibrary,
   type OpenBlasOptions,
   openOpenBlas,
-} from "../ffi/openblas.ts";
+} from "../../ffi/openblas.ts";
 
 const INT_MAX = 2147483647;
 
