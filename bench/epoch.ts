@@ -12,6 +12,7 @@ import {
   Rng,
   rowArgmax,
   train,
+  trainStep,
   Workspace,
 } from "../mod.ts";
 
@@ -39,8 +40,8 @@ const data: Dataset = { x, y, labels: rowArgmax(y) };
 /** Buffers and weights for the BLAS calls alone (their own: training is not disturbed). */
 function blasOnly(B: number) {
   const ws = new Workspace(sizes, B), net = Network.create({ sizes, rule, seed: 1 });
-  const [W1, W2] = net.weights.map((w) => w.data), F = net.feedback[0]?.data ?? W2;
-  const [b1, b2] = net.biases, g = net.grads;
+  const [W1, b1, W2, b2] = net.params.map((p) => p.value), F = net.feedback[0]?.data ?? W2;
+  const [gW1, gb1, gW2, gb2] = net.params.map((p) => p.grad);
   /** The BLAS calls of one batch of m samples, in training's order, without the elementwise work. */
   return (m: number, sgd: boolean) => {
     blas.sgemm(false, false, m, 800, 1, 1, ws.ones, 1, b1, 800, 0, ws.h[0], 800);
@@ -55,10 +56,10 @@ function blasOnly(B: number) {
       blas.sgemm(true, false, 10, 800, m, -1e-9, ws.delta[1], 10, ws.h[0], 800, 1, W2, 800);
       blas.sgemv(true, m, 10, -1e-9, ws.delta[1], 10, ws.ones, 1, b2);
     } else {
-      blas.sgemm(true, false, 800, 784, m, 1, ws.delta[0], 800, ws.x, 784, 0, g.w[0], 784);
-      blas.sgemv(true, m, 800, 1, ws.delta[0], 800, ws.ones, 0, g.b[0]);
-      blas.sgemm(true, false, 10, 800, m, 1, ws.delta[1], 10, ws.h[0], 800, 0, g.w[1], 800);
-      blas.sgemv(true, m, 10, 1, ws.delta[1], 10, ws.ones, 0, g.b[1]);
+      blas.sgemm(true, false, 800, 784, m, 1, ws.delta[0], 800, ws.x, 784, 0, gW1, 784);
+      blas.sgemv(true, m, 800, 1, ws.delta[0], 800, ws.ones, 0, gb1);
+      blas.sgemm(true, false, 10, 800, m, 1, ws.delta[1], 10, ws.h[0], 800, 0, gW2, 800);
+      blas.sgemv(true, m, 10, 1, ws.delta[1], 10, ws.ones, 0, gb2);
     }
   };
 }
@@ -92,7 +93,7 @@ function interleaved(B: number, optimizer: string, seed: number) {
       const m = Math.min(B, n - b * B);
       t0 = performance.now();
       const x = source.fill(b * B, m, ws);
-      net.trainBatch(ws, m, opt, 1, x);
+      trainStep(net, ws, m, opt, { x });
       const t1 = performance.now();
       step(m, sgd);
       const t2 = performance.now();

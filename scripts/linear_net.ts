@@ -1,5 +1,5 @@
 // dfa-linear-net.ipynb: a net with no activation learns M = W2·W1 by DFA, tracking the alignment.
-import { alignment, matmul, Matrix, Network, Optimizer, Rng } from "../mod.ts";
+import { alignment, matmul, Matrix, Network, Optimizer, Rng, trainStep } from "../mod.ts";
 import { parse, run, UsageError } from "./_cli.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
 
@@ -75,7 +75,7 @@ await run(spec.name, async () => {
   for (epoch = 1; epoch <= epochs; epoch++) {
     ws.x.set(X.data);
     ws.y.set(Y.data);
-    cost = net.trainBatch(ws, n, optimizer).loss;
+    cost = trainStep(net, ws, n, optimizer).loss;
     if (!Number.isFinite(cost)) {
       throw new RangeError(
         `Cannot continue: the cost diverged at epoch ${epoch}: ${cost} (try a smaller --lr)`,
@@ -98,7 +98,7 @@ await run(spec.name, async () => {
     }
     if (cost <= tol) break;
   }
-  const W = matmul(net.weights[1], net.weights[0]); // W2·W1: (nOut, nIn)
+  const W = matmul(net.layers[1].weight!, net.layers[0].weight!); // W2·W1: (nOut, nIn)
   let D = 0;
   for (let i = 0; i < M.size; i++) D += Math.abs(M.data[i] - W.data[i]);
   const seconds = (performance.now() - t0) / 1000;

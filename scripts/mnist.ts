@@ -12,6 +12,7 @@ import {
   OPTIMIZERS,
   type Rule,
   RULES,
+  saveNetwork,
   train,
 } from "../mod.ts";
 import { checkedInt, parse, run, UsageError } from "./_cli.ts";
@@ -231,7 +232,7 @@ await run(spec.name, async () => {
       (b, e) => (e.test_error ?? 1) < (b?.test_error ?? 1) ? e : b,
       last,
     );
-    if (save) net.save(`${save}-${rule}.npz`);
+    if (save) saveNetwork(net, `${save}-${rule}.npz`);
     runs.push({
       rule,
       test_error: last?.test_error ?? NaN,

@@ -34,12 +34,14 @@ export function randomBatch(
 
 /** The fast path's summed gradients (or rule updates) for the batch in `ws`. */
 export function fastGradients(net: Network, ws: Workspace, B: number, rule: Rule) {
-  const C = net.sizes[net.depth], yHat = net.forwardBatch(ws, B);
+  const C = net.sizes[net.depth], yHat = net.forward(ws, B);
   for (let i = 0; i < B * C; i++) ws.delta[net.depth - 1][i] = yHat[i] - ws.y[i];
-  net.backwardBatch(ws, B, rule);
-  net.gradients(ws, B, ws.x, rule);
-  const g = net.grads, copy = (a: Float32Array[]) => a.map((v) => Array.from(v));
-  return { w: copy(g.w), b: copy(g.b), d1: copy(g.d1), d2: copy(g.d2) };
+  net.backward(ws, B, rule);
+  net.gradients(ws, B, { rule });
+  // Each layer's gradients by parameter kind (empty where the layer has none).
+  const of = (prefix: string) =>
+    net.layers.map((l) => Array.from(l.params.find((p) => p.name.startsWith(prefix))?.grad ?? []));
+  return { w: of("W"), b: of("b"), d1: of("D1_"), d2: of("D2_") };
 }
 
 /**

@@ -1,14 +1,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import {
-  BatchSource,
-  type Dataset,
-  Kernels,
-  Matrix,
-  Network,
-  Rng,
-  rowArgmax,
-  train,
-} from "../mod.ts";
+import { BatchSource, type Dataset, Matrix, Network, Rng, rowArgmax, train } from "../mod.ts";
+import { Arena } from "../src/kernels/arena.ts";
+import { encodeBytes, gatherBytes, gatherRows } from "../src/kernels/byte_codecs.ts";
 
 /** n samples of f 8-bit pixels (k/255), one-hot targets of c classes. */
 function pixels(n: number, f: number, c: number, seed: number): Dataset {
@@ -110,17 +103,17 @@ Deno.test("inputs that are not all k/255 are gathered as floats", async (t) => {
 });
 
 Deno.test("the SIMD and scalar gather kernels agree", () => {
-  const k = new Kernels(2048), n = 1000;
+  const k = new Arena(2048), n = 1000;
   const src = k.alloc(n);
   const rng = new Rng(4);
   for (let i = 0; i < n; i++) src[i] = rng.int(256) / 255;
   const raw = k.alloc(256), inArena = new Uint8Array(raw.buffer, raw.byteOffset, n);
   const plain = new Uint8Array(n);
-  assert(k.encodeBytes(src, inArena, n)); // SIMD
-  assert(k.encodeBytes(new Float32Array(src), plain, n)); // scalar
+  assert(encodeBytes(k, src, inArena, n)); // SIMD
+  assert(encodeBytes(k, new Float32Array(src), plain, n)); // scalar
   assertEquals(inArena, plain);
   const order = new Uint32Array([3, 0, 4]), out = new Float32Array(3 * 200);
-  k.gatherBytes(plain, 200, order, 0, 3, out); // scalar
+  gatherBytes(k, plain, 200, order, 0, 3, out); // scalar
   for (let r = 0; r < 3; r++) {
     assertEquals(
       bits(out.subarray(r * 200, (r + 1) * 200)),
@@ -129,13 +122,13 @@ Deno.test("the SIMD and scalar gather kernels agree", () => {
   }
   // Float rows: one bulk copy a row in the arena, set() outside it.
   const rowsOut = k.alloc(600), plainOut = new Float32Array(600);
-  k.gatherRows(src, 200, order, 0, 3, rowsOut);
-  k.gatherRows(new Float32Array(src), 200, new Uint32Array(order), 0, 3, plainOut);
+  gatherRows(k, src, 200, order, 0, 3, rowsOut);
+  gatherRows(k, new Float32Array(src), 200, new Uint32Array(order), 0, 3, plainOut);
   assertEquals(bits(rowsOut), bits(out));
   assertEquals(bits(plainOut), bits(out));
   src[999] = 0.3;
-  assert(!k.encodeBytes(src, inArena, n));
-  assert(!k.encodeBytes(new Float32Array(src), plain, n));
+  assert(!encodeBytes(k, src, inArena, n));
+  assert(!encodeBytes(k, new Float32Array(src), plain, n));
 });
 
 Deno.test("training on bytes or floats gives bit-identical weights", () => {
@@ -148,7 +141,7 @@ Deno.test("training on bytes or floats gives bit-identical weights", () => {
       optimizer: { name: "sgd", lr: 1e-3 },
       seed: 7,
     });
-    return { w: net.weights.map((w) => bits(w.data)), loss: r.epochs.map((e) => e.loss) };
+    return { w: net.params.map((p) => bits(p.value)), loss: r.epochs.map((e) => e.loss) };
   };
   const bytes = new BatchSource(data, 50);
   assert(bytes.bytes);
@@ -157,7 +150,7 @@ Deno.test("training on bytes or floats gives bit-identical weights", () => {
   // A plain dataset trains exactly as a source made beforehand.
   const net = Network.create({ sizes: [64, 32, 10], rule: "dfa", init: "xavier", seed: 6 });
   train(net, data, { epochs: 2, batchSize: 50, optimizer: { name: "sgd", lr: 1e-3 }, seed: 7 });
-  assertEquals(net.weights.map((w) => bits(w.data)), a.w);
+  assertEquals(net.params.map((p) => bits(p.value)), a.w);
   // A source is reused: a second training on it starts from the same order.
   assertEquals(run(bytes), a);
 });
@@ -173,15 +166,15 @@ Deno.test("batches that do not fit are RangeErrors", () => {
     RangeError,
     "holds at most 10",
   );
-  const k = new Kernels(64);
+  const k = new Arena(64);
   assertThrows(
-    () => k.gatherBytes(new Uint8Array(32), 16, new Uint32Array([2]), 0, 1, new Float32Array(16)),
+    () => gatherBytes(k, new Uint8Array(32), 16, new Uint32Array([2]), 0, 1, new Float32Array(16)),
     RangeError,
     "Cannot gather row 2: there are 2 rows",
   );
   assertThrows(
     () =>
-      k.gatherRows(new Float32Array(32), 16, new Uint32Array([0, 1]), 1, 2, new Float32Array(32)),
+      gatherRows(k, new Float32Array(32), 16, new Uint32Array([0, 1]), 1, 2, new Float32Array(32)),
     RangeError,
     "sizes disagree",
   );

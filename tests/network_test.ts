@@ -11,7 +11,7 @@ import {
 import {
   type Activation,
   ACTIVATIONS,
-  Kernels,
+  loadNetwork,
   type Loss,
   lossAndError,
   LOSSES,
@@ -24,6 +24,7 @@ import {
   Rng,
   rowArgmax,
   type Rule,
+  saveNetwork,
   train,
   TrainingDivergedError,
   Workspace,
@@ -99,7 +100,7 @@ Deno.test("dfa and fa updates differ from the backprop gradient", () => {
   // And a network keeps the rule it was built with.
   assertEquals(Network.create({ sizes: [2, 3, 2], rule: "dfa" }).rule, "dfa");
   assertThrows(() =>
-    Network.create({ sizes: [2, 3, 2], rule: "bp" }).backwardBatch(
+    Network.create({ sizes: [2, 3, 2], rule: "bp" }).backward(
       new Workspace([2, 3, 2], 1),
       1,
       "dfa",
@@ -124,13 +125,13 @@ Deno.test("the same seed gives bit-identical weights", () => {
   const run = (opt: "sgd" | "adam") => {
     const net = Network.create({ sizes: [2, 16, 2], rule: "dfa", init: "xavier", seed: 42 });
     train(net, data, { epochs: 3, batchSize: 32, optimizer: { name: opt, lr: 0.01 }, seed: 7 });
-    return net.weights.map((w) => w.data.slice());
+    return net.params.map((p) => p.value.slice());
   };
   for (const opt of ["sgd", "adam"] as const) assertEquals(run(opt), run(opt));
   const other = Network.create({ sizes: [2, 16, 2], rule: "dfa", init: "xavier", seed: 43 });
   assert(
-    other.weights[0].data.some((v, i) =>
-      v !== Network.create({ sizes: [2, 16, 2], init: "xavier", seed: 42 }).weights[0].data[i]
+    other.params[0].value.some((v, i) =>
+      v !== Network.create({ sizes: [2, 16, 2], init: "xavier", seed: 42 }).params[0].value[i]
     ),
   );
 });
@@ -200,8 +201,10 @@ Deno.test("optimisers follow their update formulas", async (t) => {
     await t.step(name, () => {
       const opt = new Optimizer({ name: name as "adam", lr: 0.1 });
       const w = new Float32Array([1, 2, 3]), ref = [1, 2, 3], s = [[0, 0, 0], [0, 0, 0]];
+      const p = { name: "w", value: w, grad: new Float32Array(3) };
       [g1, g2].forEach((g, step) => {
-        opt.update(0, w, new Float32Array(g));
+        p.grad.set(g);
+        opt.update(p);
         rule(ref, g, s, step + 1);
       });
       // Adam's bias correction is folded into the step size, which rounds differently.
@@ -214,10 +217,10 @@ Deno.test("optimisers follow their update formulas", async (t) => {
 Deno.test("a saved network loads back equal and opens in NumPy", async () => {
   const net = Network.create({ sizes: [4, 6, 3], rule: "fa", init: "normal", seed: 2 });
   const dir = await Deno.makeTempDir(), path = `${dir}/net.npz`;
-  net.save(path);
-  const back = Network.load(path);
+  saveNetwork(net, path);
+  const back = loadNetwork(path);
   assertEquals(back.config, net.config);
-  assertEquals(back.weights.map((w) => w.data), net.weights.map((w) => w.data));
+  assertEquals(back.params.map((p) => p.value), net.params.map((p) => p.value));
   assertEquals(back.feedback.map((w) => w.data), net.feedback.map((w) => w.data));
   const x = Matrix.from([[1, 2, 3, 4]]);
   assertEquals(back.predict(x).data, net.predict(x).data);
@@ -253,15 +256,18 @@ Deno.test("optimiser steps on SIMD arenas match the scalar loops", () => {
   const rng = new Rng(12);
   for (const name of ["momentum", "rmsprop", "adam"] as const) {
     const net = Network.create({ sizes: [13, 7], seed: 1 }); // parameters in an arena
-    const w = net.weights[0].data, g = net.grads.w[0];
-    assert(Kernels.owner(w) && Kernels.owner(g), "the network's parameters live in its arena");
-    const plainW = w.slice(), plainG = new Float32Array(g.length);
+    const p = net.params[0], w = p.value, g = p.grad;
+    assert(net.arena.owns(w) && net.arena.owns(g), "the network's parameters live in its arena");
+    const plain = { name: "plain", value: w.slice(), grad: new Float32Array(g.length) };
+    const plainW = plain.value;
     const a = new Optimizer({ name, lr: 0.01 }), b = new Optimizer({ name, lr: 0.01 });
+    a.prepare(net.params, net.arena);
+    b.prepare([plain]);
     for (let step = 0; step < 3; step++) {
       rng.fillNormal(g);
-      plainG.set(g);
-      a.update(0, w, g);
-      b.update(0, plainW, plainG);
+      plain.grad.set(g);
+      a.update(p);
+      b.update(plain);
     }
     w.forEach((v, i) => assertAlmostEquals(v, plainW[i], 1e-6, `${name} ${i}`));
   }

@@ -15,14 +15,11 @@
  */
 
 import type { Dataset } from "./dataset.ts";
-import { Kernels } from "../kernels/kernels.ts";
-import type { Workspace } from "../train/workspace.ts";
+import { Arena } from "../kernels/arena.ts";
+import { encodeBytes, gatherBytes, gatherRows } from "../kernels/byte_codecs.ts";
 
 /** Floats encoded per call: 256 KiB of staging, a size that stays in the L2 cache. */
 const STAGE = 65536;
-
-/** The scalar kernels, for sources held outside an arena (made on first use). */
-let fallback: Kernels | undefined;
 
 /** Whether every target row is +0 but for a 1 at its label. */
 function isOneHot(data: Dataset): boolean {
@@ -62,7 +59,7 @@ export class BatchSource {
   readonly bytes: boolean;
   /** Whether the targets are one-hot rows of the labels (then written from the labels). */
   readonly oneHot: boolean;
-  #kernels?: Kernels;
+  #arena?: Arena;
   /** 8-bit inputs as bytes, or other inputs as a copy of their floats, in the kernels' arena. */
   #codes?: Uint8Array;
   #floats?: Float32Array;
@@ -94,7 +91,7 @@ export class BatchSource {
     const k = (options.bytes === false ? undefined : BatchSource.#encode(data, maxBatch)) ??
       BatchSource.#copy(data, maxBatch);
     this.bytes = k?.codes !== undefined;
-    this.#kernels = k?.kernels;
+    this.#arena = k?.arena;
     this.#codes = k?.codes;
     this.#floats = k?.floats;
     this.#batch = k?.batch;
@@ -107,21 +104,21 @@ export class BatchSource {
    * A kernel arena holding the inputs (as bytes or floats), the order and the batch buffer, or
    * undefined where it cannot: no WebAssembly SIMD, or past wasm32's memory (2 GiB kept here).
    */
-  static #arena(data: Dataset, maxBatch: number, bytes: boolean) {
+  static #arenaFor(data: Dataset, maxBatch: number, bytes: boolean) {
     const n = data.x.rows, f = data.x.cols, total = n * f;
-    const held = Kernels.padded(bytes ? Math.ceil(total / 4) : total);
-    const stage = bytes ? Kernels.padded(Math.min(STAGE, total)) : 0;
-    const floats = held + Kernels.padded(n) + Kernels.padded(maxBatch * f) + stage;
+    const held = Arena.padded(bytes ? Math.ceil(total / 4) : total);
+    const stage = bytes ? Arena.padded(Math.min(STAGE, total)) : 0;
+    const floats = held + Arena.padded(n) + Arena.padded(maxBatch * f) + stage;
     if (total === 0 || floats * 4 > 2 ** 31) return undefined;
-    const kernels = new Kernels(floats);
-    if (!kernels.simd) return undefined;
-    const inputs = kernels.alloc(held), idx = kernels.alloc(n);
+    const arena = new Arena(floats);
+    if (!arena.simd) return undefined;
+    const inputs = arena.alloc(held), idx = arena.alloc(n);
     return {
-      kernels,
+      arena,
       inputs,
       order: new Uint32Array(idx.buffer, idx.byteOffset, n),
-      batch: kernels.alloc(maxBatch * f),
-      stage: bytes ? kernels.alloc(Math.min(STAGE, total)) : undefined,
+      batch: arena.alloc(maxBatch * f),
+      stage: bytes ? arena.alloc(Math.min(STAGE, total)) : undefined,
     };
   }
 
@@ -132,20 +129,20 @@ export class BatchSource {
     for (let i = 0; i < Math.min(total, 4096); i++) {
       if (Math.fround(Math.round(x[i] * 255) / 255) !== x[i]) return undefined;
     }
-    const a = BatchSource.#arena(data, maxBatch, true);
+    const a = BatchSource.#arenaFor(data, maxBatch, true);
     if (!a) return undefined;
     const codes = new Uint8Array(a.inputs.buffer, a.inputs.byteOffset, total), stage = a.stage!;
     for (let i = 0; i < total; i += STAGE) {
       const m = Math.min(STAGE, total - i);
       stage.set(x.subarray(i, i + m));
-      if (!a.kernels.encodeBytes(stage, codes.subarray(i, i + m), m)) return undefined;
+      if (!encodeBytes(a.arena, stage, codes.subarray(i, i + m), m)) return undefined;
     }
     return { ...a, codes, floats: undefined };
   }
 
   /** A copy of the float inputs in a kernel arena (a row is one bulk copy there), if it fits. */
   static #copy(data: Dataset, maxBatch: number) {
-    const a = BatchSource.#arena(data, maxBatch, false);
+    const a = BatchSource.#arenaFor(data, maxBatch, false);
     if (!a) return undefined;
     const floats = a.inputs.subarray(0, data.x.rows * data.x.cols);
     floats.set(data.x.data.subarray(0, floats.length));
@@ -165,7 +162,7 @@ export class BatchSource {
   fill(
     start: number,
     B: number,
-    ws: Pick<Workspace, "x" | "y" | "labels">,
+    ws: { x: Float32Array; y: Float32Array; labels: Uint8Array },
   ): Float32Array {
     const { data, order } = this, f = data.x.cols, c = data.y.cols;
     if (
@@ -190,9 +187,9 @@ export class BatchSource {
         labels[r] = L[s];
       }
     }
-    const k = this.#kernels ?? (fallback ??= new Kernels(0));
-    if (this.#codes) k.gatherBytes(this.#codes, f, order, start, B, this.#batch!);
-    else k.gatherRows(this.#floats ?? data.x.data, f, order, start, B, this.#batch ?? ws.x);
+    const arena = this.#arena;
+    if (this.#codes) gatherBytes(arena, this.#codes, f, order, start, B, this.#batch!);
+    else gatherRows(arena, this.#floats ?? data.x.data, f, order, start, B, this.#batch ?? ws.x);
     return this.#batch ?? ws.x;
   }
 }

@@ -6,8 +6,10 @@
  * @module
  */
 
-import { activationNaive } from "../model/activations.ts";
-import type { Network, Rule } from "../model/network.ts";
+import { activationNaive } from "../kernels/activations.ts";
+import type { Network } from "../model/network.ts";
+import type { RdLayer } from "../model/layers/rd.ts";
+import type { Rule } from "../model/rules/registry.ts";
 
 /**
  * A matrix as rows of numbers.
@@ -64,10 +66,13 @@ export interface ReferenceParams {
  */
 export function referenceParams(net: Network): ReferenceParams {
   return {
-    w: net.weights.map((m) => toRows(m.data, m.rows, m.cols)),
-    b: net.biases.map((b) => Array.from(b)),
-    d1: net.rd.map((r) => r ? Array.from(r.d1) : []),
-    d2: net.rd.map((r) => r ? Array.from(r.d2) : []),
+    w: net.layers.map((l) => {
+      const m = l.weight ?? (l as RdLayer).r;
+      return toRows(m.data, m.rows, m.cols);
+    }),
+    b: net.layers.map((l) => Array.from(l.bias)),
+    d1: net.layers.map((l) => l.kind === "rd" ? Array.from((l as RdLayer).d1) : []),
+    d2: net.layers.map((l) => l.kind === "rd" ? Array.from((l as RdLayer).d2) : []),
   };
 }
 
@@ -92,10 +97,10 @@ export function referenceForward(net: Network, p: ReferenceParams, x: number[]):
   const hs = [x];
   for (let k = 0; k < net.depth; k++) {
     // Dense: a_i = Σ_j W_ij x_j + b_i; RD: a_i = d2_i Σ_j R_ij d1_j x_j + b_i.
-    const rd = net.layers[k] === "rd";
+    const rd = net.layers[k].kind === "rd";
     const a = p.w[k].map((row, i) =>
       (rd ? p.d2[k][i] : 1) * row.reduce((s, w, j) => s + w * (rd ? p.d1[k][j] : 1) * hs[k][j], 0) +
-      (net.bias ? p.b[k][i] : 0)
+      (net.layers[k].hasBias ? p.b[k][i] : 0)
     );
     if (k < net.depth - 1) hs.push(a.map((v) => activationNaive(net.hidden[k], v)));
     else if (net.loss === "bce") hs.push(a.map((v) => 1 / (1 + Math.exp(-v))));
@@ -170,9 +175,10 @@ export function referenceUpdates(
 ): { w: Mat[]; b: number[][]; d1: number[][]; d2: number[][] } {
   const p = referenceParams(net), L = net.depth;
   const fb = net.feedback.map((m) => toRows(m.data, m.rows, m.cols));
-  const fbRd = net.rd.map((r) =>
-    r?.feedback ? toRows(r.feedback.data, r.feedback.rows, r.feedback.cols) : []
-  );
+  const fbRd = net.layers.map((l) => {
+    const f = (l as RdLayer).feedback;
+    return f ? toRows(f.data, f.rows, f.cols) : [];
+  });
   const gd1 = p.d1.map((v) => v.map(() => 0)), gd2 = p.d2.map((v) => v.map(() => 0));
   const gw = p.w.map((m) => m.map((r) => r.map(() => 0)));
   const gb = p.b.map((v) => v.map(() => 0));
@@ -185,7 +191,7 @@ export function referenceUpdates(
       const n = net.sizes[k + 1];
       const signal = Array.from({ length: n }, (_, j) => {
         if (rule === "dfa") return e.reduce((t, ev, c) => t + fb[k][c][j] * ev, 0);
-        if (net.layers[k + 1] === "rd") {
+        if (net.layers[k + 1].kind === "rd") {
           // through D2, Rᵀ and D1
           return p.d1[k + 1][j] *
             deltas[k + 1].reduce((t, dv, i) => t + p.w[k + 1][i][j] * p.d2[k + 1][i] * dv, 0);
@@ -197,7 +203,7 @@ export function referenceUpdates(
     }
     for (let k = 0; k < L; k++) {
       deltas[k].forEach((d, i) => gb[k][i] += d);
-      if (net.layers[k] === "rd") {
+      if (net.layers[k].kind === "rd") {
         // ∂d2_i = δ_i v_i with v = R·D1·x; the signal to D1 is Rᵀ(d2 ⊙ δ) (BP) or B_RDᵀ e (DFA).
         const x = hs[k];
         p.w[k].forEach((row, i) => {

@@ -1,14 +1,15 @@
 /**
  * How well a feedback rule's updates align with backpropagation's, layer by layer: the quantities
- * the linear-net notebook tracks, computed per sample rather than across sample pairs.
+ * the linear-net notebook tracks, computed per sample rather than across sample pairs. The signals
+ * come from the rules' own code (`FeedbackRule.signal`), the same that training runs.
  *
  * @module
  */
 
-import type { Network } from "../model/network.ts";
-import type { Workspace } from "./workspace.ts";
 import { lossAndError } from "../model/loss.ts";
-import { getBlas } from "../native/blas.ts";
+import type { Network } from "../model/network.ts";
+import { FEEDBACK_RULES } from "../model/rules/registry.ts";
+import type { Workspace } from "../model/workspace.ts";
 
 /**
  * Alignment of one hidden layer's update with the backprop gradient.
@@ -27,7 +28,7 @@ import { getBlas } from "../native/blas.ts";
 export interface LayerAlignment {
   /** The hidden layer, 1-based. */
   layer: number;
-  /** Angle in degrees between the rule's weight update ∂W and the backprop gradient. */
+  /** Angle in degrees between the rule's update of the layer's weights and the BP gradient. */
   angle: number;
   /**
    * Nøkland's alignment criterion L_k = mean over samples of δh·c / ‖δh‖, where δh is the signal
@@ -47,8 +48,9 @@ function angle(dot: number, a2: number, b2: number): number {
 
 /**
  * Alignment of each hidden layer on the batch in `ws` (`ws.x`, `ws.y`; B samples). Runs a forward
- * pass, the network's rule and backprop on the same output error, and compares. The network is
- * not changed; `ws.delta` and `net.grads` are overwritten. A diagnostic: it allocates.
+ * pass, backprop and the network's rule on the same output error, and compares. The network's
+ * values are not changed; `ws.delta` and the parameters' gradients are overwritten. A diagnostic:
+ * it allocates.
  *
  * @example
  * ```ts
@@ -63,65 +65,34 @@ function angle(dot: number, a2: number, b2: number): number {
  * @param net The network.
  * @param ws Buffers holding the batch.
  * @param B Samples in the batch.
- * @returns One entry per hidden dense layer whose next layer is dense too.
+ * @returns One entry per hidden layer.
  */
 export function alignment(net: Network, ws: Workspace, B: number): LayerAlignment[] {
-  const L = net.depth, C = net.sizes[L];
-  const yHat = net.forwardBatch(ws, B);
+  const L = net.depth, C = net.sizes[L], { layers, feedback } = net;
+  const yHat = net.forward(ws, B);
   lossAndError(net.loss, yHat, ws.y, ws.delta[L - 1], B * C);
-  // Pre-derivative signals: what the rule and backprop send to each hidden output.
-  net.backwardBatch(ws, B, "bp");
-  const bpDelta = ws.delta.map((d) => d.slice(0, B * d.length / ws.maxBatch));
-  net.gradients(ws, B, ws.x, "bp");
-  const bpGrad = net.grads.w.map((g) => g.slice());
-  net.backwardBatch(ws, B, net.rule);
+  // The weights' updates (the bias's left out, as in the notebook): every parameter but b.
+  const grads = () =>
+    layers.map((l) => l.params.filter((p) => p.value !== l.bias).map((p) => p.grad.slice()));
+  net.backward(ws, B, "bp");
+  const bpDeltas = ws.delta.map((d) => d.slice(0, B * d.length / ws.maxBatch));
+  net.gradients(ws, B, { rule: "bp" });
+  const bpGrads = grads();
+  net.backward(ws, B, net.rule);
   net.gradients(ws, B);
-  const ruleDelta = ws.delta;
-  const blas = getBlas();
-  const out: LayerAlignment[] = [];
+  const ruleGrads = grads(), out: LayerAlignment[] = [];
   for (let k = 0; k < L - 1; k++) {
-    if (net.layers[k] !== "dense" || net.layers[k + 1] !== "dense") continue; // dense layers only
-    const n = net.sizes[k + 1], next = net.sizes[k + 2];
-    const g = net.grads.w[k], gb = bpGrad[k];
     let dot = 0, a2 = 0, b2 = 0;
-    for (let i = 0; i < g.length; i++) dot += g[i] * gb[i], a2 += g[i] * g[i], b2 += gb[i] * gb[i];
-    // c: (B, n) = δ^bp_{k+1} · W_{k+1}, the backprop gradient at the layer's output.
-    const c = new Float32Array(B * n), dh = new Float32Array(B * n);
-    blas.sgemm(
-      false,
-      false,
-      B,
-      n,
-      next,
-      1,
-      bpDelta[k + 1],
-      next,
-      net.weights[k + 1].data,
-      n,
-      0,
-      c,
-      n,
-    );
-    // δh: (B, n), what the rule sends there: e · B_k (DFA), δ_{k+1} · F_{k+1} (FA), c (BP).
-    if (net.rule === "dfa") {
-      blas.sgemm(false, false, B, n, C, 1, ruleDelta[L - 1], C, net.feedback[k].data, n, 0, dh, n);
-    } else if (net.rule === "fa") {
-      blas.sgemm(
-        false,
-        false,
-        B,
-        n,
-        next,
-        1,
-        ruleDelta[k + 1],
-        next,
-        net.feedback[k].data,
-        n,
-        0,
-        dh,
-        n,
-      );
-    } else dh.set(c);
+    ruleGrads[k].forEach((g, p) => {
+      const gb = bpGrads[k][p];
+      for (let i = 0; i < g.length; i++) {
+        dot += g[i] * gb[i], a2 += g[i] * g[i], b2 += gb[i] * gb[i];
+      }
+    });
+    // c: (B, n), the backprop gradient at the layer's output; δh: (B, n), what the rule sends there.
+    const n = layers[k].outputs, c = new Float32Array(B * n), dh = new Float32Array(B * n);
+    FEEDBACK_RULES.bp.signal({ layers, feedback, deltas: bpDeltas, k, B, out: c });
+    FEEDBACK_RULES[net.rule].signal({ layers, feedback, deltas: ws.delta, k, B, out: dh });
     let sdot = 0, s2 = 0, c2 = 0, crit = 0;
     for (let r = 0; r < B; r++) {
       let rd = 0, rs2 = 0;

@@ -1,19 +1,16 @@
 /**
- * Optimisers that turn a batch's summed gradient into a parameter update: plain SGD (the
- * original's), momentum, RMSprop and Adam. State is allocated on a parameter's first update and
- * reused after, so steps allocate nothing.
+ * Optimisers that turn a batch's gradients into a parameter update: plain SGD (the original's),
+ * momentum, RMSprop and Adam. They iterate a network's parameter list; their state is allocated
+ * explicitly by {@linkcode Optimizer.prepare} (in the network's kernel arena, so that the SIMD
+ * kernels reach it), once, so that steps allocate nothing.
  *
  * @module
  */
 
 import { getBlas } from "../native/blas.ts";
-import { Kernels } from "../kernels/kernels.ts";
-
-let scalarKernels: Kernels | undefined;
-/** An empty arena, whose kernels fall back to scalar loops for buffers it does not own. */
-function scalar(): Kernels {
-  return scalarKernels ??= new Kernels(0);
-}
+import type { Arena } from "../kernels/arena.ts";
+import { adamStep, momentumStep, rmspropStep } from "../kernels/optimizer_kernels.ts";
+import type { Param } from "../model/param.ts";
 
 /**
  * The optimisers dfa knows.
@@ -65,22 +62,31 @@ export interface OptimizerOptions {
   eps?: number;
 }
 
+/** An optimiser's state for one parameter. */
+interface State {
+  slots: Float32Array[];
+  steps: number;
+  arena?: Arena;
+}
+
+const SLOTS: Record<OptimizerName, number> = { sgd: 0, momentum: 1, rmsprop: 1, adam: 2 };
+
 /**
- * Updates parameters from their gradients. Parameters are told apart by a small integer id.
+ * Updates parameters from their gradients. State (velocities, moments) belongs to each
+ * {@linkcode Param}: {@linkcode Optimizer.prepare} allocates it, in an arena when one is given.
  *
  * @example One SGD step
  * ```ts
- * import { Optimizer } from "../../mod.ts";
- * const w = new Float32Array([1, 1]);
- * new Optimizer({ name: "sgd", lr: 0.5 }).update(0, w, new Float32Array([2, -2]));
- * console.log(Array.from(w)); // [0, 2]
+ * import { Optimizer, type Param } from "../../mod.ts";
+ * const p: Param = { name: "w", value: new Float32Array([1, 1]), grad: new Float32Array([2, -2]) };
+ * new Optimizer({ name: "sgd", lr: 0.5 }).update(p);
+ * console.log(Array.from(p.value)); // [0, 2]
  * ```
  */
 export class Optimizer {
   /** The settings, defaults filled in. */
   readonly options: Required<OptimizerOptions>;
-  #state = new Map<number, Float32Array[]>();
-  #steps = new Map<number, number>();
+  #state = new Map<Param, State>();
 
   /**
    * Creates an optimiser.
@@ -102,50 +108,56 @@ export class Optimizer {
     return this.options.name === "sgd";
   }
 
-  #slots(id: number, w: Float32Array, count: number): Float32Array[] {
-    let s = this.#state.get(id);
-    if (!s) {
-      // State lives beside the parameter when it has an arena, so the SIMD kernels can reach it.
-      const arena = Kernels.owner(w);
-      s = Array.from(
-        { length: count },
-        () => arena?.tryAlloc(w.length) ?? new Float32Array(w.length),
-      );
-      this.#state.set(id, s);
+  /**
+   * Allocates the state of every parameter that has none yet: in `arena` while it has room (where
+   * the SIMD kernels reach it), else in ordinary arrays (scalar kernels).
+   *
+   * @example
+   * ```ts
+   * import { Network, Optimizer } from "../../mod.ts";
+   * const net = Network.create({ sizes: [3, 2] });
+   * new Optimizer({ name: "adam", lr: 1e-3 }).prepare(net.params, net.arena);
+   * ```
+   *
+   * @param params The parameters.
+   * @param arena Where their state goes, when it fits.
+   */
+  prepare(params: readonly Param[], arena?: Arena): void {
+    const count = SLOTS[this.options.name];
+    for (const p of params) {
+      if (this.#state.has(p)) continue;
+      const n = p.value.length;
+      const slots = Array.from({ length: count }, () => arena?.tryAlloc(n) ?? new Float32Array(n));
+      this.#state.set(p, { slots, steps: 0, arena });
     }
-    return s;
   }
 
   /**
-   * Applies one update to `w` from its gradient `g`.
+   * Applies one update to a parameter from its gradient (preparing its state first if needed).
    *
-   * @param id Which parameter: the same id for the same parameter at every step.
-   * @param w The parameter, updated in place.
-   * @param g Its gradient, the same length.
+   * @param p The parameter, updated in place.
+   * @throws {RangeError} When its gradient's length differs from its value's.
    */
-  update(id: number, w: Float32Array, g: Float32Array): void {
+  update(p: Param): void {
     const { name, lr, momentum, rho, beta1, beta2, eps } = this.options;
-    const n = w.length;
+    const w = p.value, g = p.grad, n = w.length;
     if (g.length !== n) {
       throw new RangeError(
-        `Cannot update ${n} parameters from ${g.length} gradients: lengths differ`,
+        `Cannot update ${p.name}: ${n} values but ${g.length} gradients`,
       );
     }
-    const k = Kernels.owner(w) ?? scalar();
+    if (name === "sgd") return getBlas().saxpy(n, -lr, g, w);
+    if (!this.#state.has(p)) this.prepare([p]);
+    const s = this.#state.get(p)!;
     switch (name) {
-      case "sgd":
-        getBlas().saxpy(n, -lr, g, w);
-        return;
       case "momentum":
-        return k.momentum(w, g, this.#slots(id, w, 1)[0], n, lr, momentum);
+        return momentumStep(s.arena, w, g, s.slots[0], n, lr, momentum);
       case "rmsprop":
-        return k.rmsprop(w, g, this.#slots(id, w, 1)[0], n, lr, rho, eps);
+        return rmspropStep(s.arena, w, g, s.slots[0], n, lr, rho, eps);
       case "adam": {
-        const [m, v] = this.#slots(id, w, 2);
-        const t = (this.#steps.get(id) ?? 0) + 1;
-        this.#steps.set(id, t);
+        const t = ++s.steps;
         const a = lr * Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
-        return k.adam(w, g, m, v, n, a, beta1, beta2, eps);
+        return adamStep(s.arena, w, g, s.slots[0], s.slots[1], n, { a, beta1, beta2, eps });
       }
     }
   }

@@ -11,6 +11,7 @@ import { alignment, type LayerAlignment } from "./alignment.ts";
 import type { Network } from "../model/network.ts";
 import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
 import { Rng } from "../tensor/random.ts";
+import { trainStep } from "./step.ts";
 
 /**
  * Thrown when training produces a non-finite loss; callers catch it to report the divergence.
@@ -217,7 +218,10 @@ export function train(
     for (let b = 0; b < batches; b++) {
       const start = b * batchSize, B = Math.min(batchSize, n - start);
       const x = feed.fill(start, B, ws);
-      const r = net.trainBatch(ws, B, optimizer, options.reduction === "mean" ? 1 / B : 1, x);
+      const r = trainStep(net, ws, B, optimizer, {
+        scale: options.reduction === "mean" ? 1 / B : 1,
+        x,
+      });
       if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(epoch, b + 1, r.loss);
       loss += r.loss;
       errors += r.errors;

@@ -10,6 +10,7 @@ import {
   mnistArrays,
   Network,
   type NetworkOptions,
+  networkToArrays,
   type OptimizerOptions,
   Rng,
   rowArgmax,
@@ -34,7 +35,7 @@ async function sha(parts: ArrayBufferView[]): Promise<string> {
 
 /** Every parameter of a network, in its saved order. */
 function parameters(net: Network): Float32Array[] {
-  return Object.entries(net.toArrays()).filter(([k]) => k !== "config").sort(([a], [b]) =>
+  return Object.entries(networkToArrays(net)).filter(([k]) => k !== "config").sort(([a], [b]) =>
     a < b ? -1 : 1
   ).map(([, a]) => a.data as Float32Array);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Kernels } from "../kernels/kernels.ts";
+import { Arena } from "../kernels/arena.ts";
 
 /**
  * Buffers for batches of up to `maxBatch` samples, reused across batches.
@@ -16,7 +16,7 @@ import { Kernels } from "../kernels/kernels.ts";
  * const net = Network.create({ sizes: [3, 4, 2], seed: 1 });
  * const ws = new Workspace(net.sizes, 8);
  * ws.x.set([1, 0, -1]);
- * console.log(net.forwardBatch(ws, 1).length >= 2); // true: outputs of the first row in ws.h
+ * console.log(net.forward(ws, 1).length >= 2); // true: outputs of the first row in ws.h
  * ```
  */
 export class Workspace {
@@ -34,8 +34,8 @@ export class Workspace {
   readonly delta: Float32Array[];
   /** maxBatch ones, for bias sums. */
   readonly ones: Float32Array;
-  /** The SIMD kernels that own the buffers above. */
-  readonly kernels: Kernels;
+  /** The kernel arena that holds the buffers above. */
+  readonly arena: Arena;
   /** The last batch's outcome, reused so that a training step allocates nothing. */
   readonly result: BatchResult = { loss: 0, errors: 0 };
 
@@ -56,7 +56,7 @@ export class Workspace {
     const lengths = [sizes[0], last, ...sizes.slice(1), ...sizes.slice(1), 1].map((n) =>
       n * maxBatch
     );
-    const k = this.kernels = new Kernels(lengths.reduce((t, n) => t + Kernels.padded(n), 0));
+    const k = this.arena = new Arena(lengths.reduce((t, n) => t + Arena.padded(n), 0));
     this.x = k.alloc(maxBatch * sizes[0]);
     this.y = k.alloc(maxBatch * last);
     this.labels = new Uint8Array(maxBatch);
@@ -71,11 +71,11 @@ export class Workspace {
  *
  * @example
  * ```ts
- * import { type BatchResult, Network, Optimizer } from "../../mod.ts";
+ * import { type BatchResult, Network, Optimizer, trainStep } from "../../mod.ts";
  * const net = Network.create({ sizes: [2, 2], seed: 1 });
  * const ws = net.workspace(1);
  * ws.y.set([1, 0]);
- * const r: BatchResult = net.trainBatch(ws, 1, new Optimizer({ name: "sgd", lr: 0.1 }));
+ * const r: BatchResult = trainStep(net, ws, 1, new Optimizer({ name: "sgd", lr: 0.1 }));
  * console.log(r.loss > 0); // true
  * ```
  */

@@ -1,0 +1,157 @@
+/**
+ * What every layer kind provides: a forward/backward pair over batch-major activations, the
+ * gradients of its parameters, its parameters listed by name, and its arrays for saving. A new
+ * kind is a file with a {@linkcode LayerFactory} and one line in `registry.ts`.
+ *
+ * @module
+ */
+
+import type { Arena } from "../../kernels/arena.ts";
+import type { FeedbackInit, Init } from "../init.ts";
+import type { NdArray } from "../../io/npy.ts";
+import type { Matrix } from "../../tensor/matrix.ts";
+import type { Param } from "../param.ts";
+import type { Rng } from "../../tensor/random.ts";
+
+/**
+ * A layer of a network: a = input·W_effᵀ + 1·bᵀ, where W_eff (outputs, inputs) is the layer's
+ * effective matrix (a dense layer's W; an RD layer's D2·R·D1).
+ *
+ * @example
+ * ```ts
+ * import { type Layer, Network } from "../../../mod.ts";
+ * const layer: Layer = Network.create({ sizes: [4, 3] }).layers[0];
+ * console.log(layer.kind, layer.inputs, layer.outputs, layer.params.map((p) => p.name)); // dense 4 3 [ "W1", "b1" ]
+ * ```
+ */
+export interface Layer {
+  /** The kind's name in the registry: `"dense"`, `"rd"`. */
+  readonly kind: string;
+  /** Its position in the network, 0-based (its saved arrays are numbered from 1). */
+  readonly index: number;
+  /** Input width n_in. */
+  readonly inputs: number;
+  /** Output width n_out. */
+  readonly outputs: number;
+  /** Whether the bias is trained (else it stays zero). */
+  readonly hasBias: boolean;
+  /** b: (outputs). */
+  readonly bias: Float32Array;
+  /** The trainable parameters with their gradient buffers. */
+  readonly params: readonly Param[];
+  /**
+   * The forward pass: a (B, outputs) = input (B, inputs) · W_effᵀ + 1·bᵀ.
+   *
+   * @param input (B, inputs).
+   * @param B Samples.
+   * @param ones At least B ones.
+   * @param a Receives the pre-activations.
+   */
+  forward(input: Float32Array, B: number, ones: Float32Array, a: Float32Array): void;
+  /**
+   * Backprop's signal to the layer below: out (B, inputs) = δ (B, outputs) · W_eff.
+   *
+   * @param delta The layer's δ.
+   * @param B Samples.
+   * @param out Receives the signal.
+   */
+  backward(delta: Float32Array, B: number, out: Float32Array): void;
+  /**
+   * Writes every parameter's gradient from the layer's δ and input: ∂W = scale·δᵀ·input, and so on.
+   *
+   * @param input (B, inputs).
+   * @param delta (B, outputs).
+   * @param B Samples.
+   * @param scale Multiplies the gradients (1: summed loss; 1/B: batch mean).
+   * @param ones At least B ones.
+   * @param error Under a direct rule (DFA), the output error e (B, classes), for parameters that
+   *   get it through a feedback matrix of their own (an RD layer's D1); else undefined.
+   */
+  gradients(
+    input: Float32Array,
+    delta: Float32Array,
+    B: number,
+    scale: number,
+    ones: Float32Array,
+    error?: Float32Array,
+  ): void;
+  /**
+   * Plain SGD fused into the gradient products (W ← W − lr·δᵀ·input): no gradient buffer. Absent
+   * where a layer has no such shortcut; the step then takes gradients and the optimiser.
+   */
+  sgdStep?(
+    input: Float32Array,
+    delta: Float32Array,
+    B: number,
+    lr: number,
+    ones: Float32Array,
+  ): void;
+  /** The full matrix W of a dense layer (FA feeds back through one shaped like it); else absent. */
+  readonly weight?: Matrix;
+  /** The layer's arrays by their saved names (`W1`, `b1`, `D1_1`, …): views, not copies. */
+  arrays(): Record<string, NdArray>;
+}
+
+/**
+ * The values a layer starts from: drawn by {@linkcode LayerFactory} at creation, or read from a
+ * saved file. The network copies them into its arena.
+ *
+ * @example
+ * ```ts
+ * import { Matrix, type LayerInit } from "../../../mod.ts";
+ * const init: LayerInit = { index: 0, inputs: 2, outputs: 1, classes: 1, hasBias: true, weight: new Matrix(1, 2), bias: new Float32Array(1), extra: {} };
+ * console.log(init.weight.cols); // 2
+ * ```
+ */
+export interface LayerInit {
+  /** Position, 0-based. */
+  index: number;
+  /** Input width. */
+  inputs: number;
+  /** Output width. */
+  outputs: number;
+  /** The network's output width (classes): the rows of direct feedback matrices. */
+  classes: number;
+  /** Whether the bias is trained. */
+  hasBias: boolean;
+  /** The forward matrix (outputs, inputs): a dense layer's W, an RD layer's fixed R. */
+  weight: Matrix;
+  /** b. */
+  bias: Float32Array;
+  /** The kind's other arrays by name (an RD layer's `d1`, `d2` and DFA `feedback`). */
+  extra: Record<string, Float32Array | Matrix>;
+}
+
+/**
+ * A layer kind: how to draw, build and load it. One per file, registered in `registry.ts`.
+ *
+ * @example
+ * ```ts
+ * import { LAYER_KINDS, type LayerFactory } from "../../../mod.ts";
+ * const rd: LayerFactory = LAYER_KINDS.rd;
+ * console.log(rd.directFeedback); // true
+ * ```
+ */
+export interface LayerFactory {
+  /** Whether, under a direct rule (DFA), the layer needs a (classes, inputs) feedback matrix. */
+  readonly directFeedback: boolean;
+  /** Floats the layer takes in its network's arena, padding included. */
+  arenaFloats(init: LayerInit): number;
+  /**
+   * Draws the kind's own values, after every layer's forward matrix and bias have been drawn (an
+   * RD layer: D1 and D2 by `scheme`, then R ~ N(0, 1) over `init.weight`).
+   */
+  draw?(init: LayerInit, rng: Rng, scheme: Init): void;
+  /** Draws the (classes, inputs) direct feedback matrix, when {@linkcode directFeedback}. */
+  drawFeedback?(init: LayerInit, rng: Rng, scheme: FeedbackInit): void;
+  /**
+   * Checks `init`'s shapes (and, under a direct rule, its feedback matrix).
+   *
+   * @returns What is wrong, or undefined.
+   */
+  check(init: LayerInit, direct: boolean): string | undefined;
+  /** Reads the kind's extra arrays from a saved file (`get` throws on a missing key). */
+  load(get: (key: string) => NdArray, init: LayerInit, direct: boolean): void;
+  /** The layer, its values copied into `arena`. */
+  build(init: LayerInit, arena: Arena): Layer;
+}

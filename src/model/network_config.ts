@@ -1,0 +1,129 @@
+/**
+ * What a network is apart from its numbers: the options to build one, and their validated form
+ * (saved with it).
+ *
+ * @module
+ */
+
+import { type Activation, ACTIVATIONS } from "../kernels/activations.ts";
+import { FEEDBACK_INITS, type FeedbackInit, type Init, INITS } from "./init.ts";
+import { LAYER_KINDS, type LayerKind } from "./layers/registry.ts";
+import { type Loss, LOSSES } from "./loss.ts";
+import { FEEDBACK_RULES, type Rule, RULES } from "./rules/registry.ts";
+
+/**
+ * How to build a {@linkcode Network}.
+ *
+ * @example
+ * ```ts
+ * import { Network, type NetworkOptions } from "../../mod.ts";
+ * const options: NetworkOptions = { sizes: [784, 800, 10], rule: "dfa", init: "zeros", feedbackInit: "uniform" };
+ * console.log(Network.create(options).depth); // 2
+ * ```
+ */
+export interface NetworkOptions {
+  /** Layer widths, input first and output last: `[784, 800, 10]`. */
+  sizes: readonly number[];
+  /** Hidden activation, one for all or one per hidden layer. Default `"tanh"`. */
+  hidden?: Activation | readonly Activation[];
+  /** Output layer and loss. Default `"bce"` (sigmoid, binary cross-entropy). */
+  loss?: Loss;
+  /** Training rule. Default `"dfa"`. */
+  rule?: Rule;
+  /** Forward weight initialisation. Default `"normal"` (N(0, 1), the original's). */
+  init?: Init;
+  /** Bias initialisation. Default `"zeros"`. */
+  biasInit?: Init;
+  /** Layers have biases. Default true. */
+  bias?: boolean;
+  /** Feedback matrix initialisation (FA, DFA). Default `"normal"`. */
+  feedbackInit?: FeedbackInit;
+  /** Seed of the initialisation. Default 0. */
+  seed?: number;
+  /** Seed of the feedback matrices, when they should not follow from `seed`. */
+  feedbackSeed?: number;
+  /** One kind per weight layer. Default all `"dense"`. */
+  layers?: readonly LayerKind[];
+}
+
+/**
+ * What a network is, apart from its numbers: saved with it.
+ *
+ * @example
+ * ```ts
+ * import { Network, type NetworkConfig } from "../../mod.ts";
+ * const config: NetworkConfig = Network.create({ sizes: [3, 2] }).config;
+ * console.log(config.rule, config.layers); // "dfa" ["dense"]
+ * ```
+ */
+export interface NetworkConfig {
+  /** Layer widths. */
+  sizes: number[];
+  /** One activation per hidden layer. */
+  hidden: Activation[];
+  /** Output layer and loss. */
+  loss: Loss;
+  /** Training rule. */
+  rule: Rule;
+  /** Whether layers have biases. */
+  bias: boolean;
+  /** One kind per weight layer. */
+  layers: LayerKind[];
+}
+
+function oneOf<T extends string>(what: string, value: T, allowed: readonly string[]): T {
+  if (!allowed.includes(value)) {
+    throw new RangeError(
+      `Cannot build a network: ${what} must be one of ${allowed.join(", ")}: ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Validates options (or a saved configuration) and fills in the defaults.
+ *
+ * @example
+ * ```ts
+ * import { networkConfig } from "../../mod.ts";
+ * console.log(networkConfig({ sizes: [4, 3, 2] }).hidden); // ["tanh"]
+ * ```
+ *
+ * @param o The options.
+ * @returns The configuration.
+ * @throws {RangeError} When a size, name or count is invalid, or the rule cannot train the layers.
+ */
+export function networkConfig(o: NetworkOptions): NetworkConfig {
+  const sizes = [...o.sizes];
+  if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new RangeError(
+      `Cannot build a network: sizes must be two or more positive integers: [${sizes}]`,
+    );
+  }
+  const hiddenCount = sizes.length - 2;
+  const hidden = typeof o.hidden === "string" || o.hidden === undefined
+    ? new Array<Activation>(hiddenCount).fill(o.hidden ?? "tanh")
+    : [...o.hidden];
+  if (hidden.length !== hiddenCount) {
+    throw new RangeError(
+      `Cannot build a network: ${hiddenCount} hidden layers need ${hiddenCount} activations: ${hidden.length}`,
+    );
+  }
+  hidden.forEach((h) => oneOf("an activation", h, ACTIVATIONS));
+  const kinds = Object.keys(LAYER_KINDS);
+  const layers = o.layers ? [...o.layers] : new Array<LayerKind>(sizes.length - 1).fill("dense");
+  if (layers.length !== sizes.length - 1 || layers.some((l) => !kinds.includes(l))) {
+    throw new RangeError(
+      `Cannot build a network: ${sizes.length - 1} layers need as many kinds, ${
+        kinds.join(" or ")
+      }: [${layers}]`,
+    );
+  }
+  const rule = oneOf("the rule", o.rule ?? "dfa", RULES);
+  const refusal = FEEDBACK_RULES[rule].refuse(layers);
+  if (refusal) throw new RangeError(refusal);
+  const loss = oneOf("the loss", o.loss ?? "bce", LOSSES);
+  for (const init of [o.init, o.biasInit]) if (init) oneOf("an initialisation", init, INITS);
+  if (o.feedbackInit) oneOf("the feedback initialisation", o.feedbackInit, FEEDBACK_INITS);
+  return { sizes, hidden, loss, rule, bias: o.bias ?? true, layers };
+}

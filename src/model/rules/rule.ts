@@ -1,0 +1,65 @@
+/**
+ * What a feedback rule is: how the output error reaches each hidden layer. A new rule is a file
+ * with a {@linkcode FeedbackRule} and one line in `registry.ts`; training and the alignment
+ * diagnostics both go through {@linkcode FeedbackRule.signal}.
+ *
+ * @module
+ */
+
+import type { Layer } from "../layers/layer.ts";
+import type { Matrix } from "../../tensor/matrix.ts";
+
+/**
+ * What a rule sees when it sends the signal to hidden layer `k` (0-based).
+ *
+ * @example
+ * ```ts
+ * import type { SignalArgs } from "../../../mod.ts";
+ * const keys: (keyof SignalArgs)[] = ["layers", "feedback", "deltas", "k", "B", "out"];
+ * console.log(keys.length); // 6
+ * ```
+ */
+export interface SignalArgs {
+  /** The network's layers. */
+  layers: readonly Layer[];
+  /** The rule's fixed matrices, one per hidden layer (none for BP). */
+  feedback: readonly Matrix[];
+  /** Each layer's δ, (B, n_{k+1}); the last is the output error e. Those above `k` are final. */
+  deltas: readonly Float32Array[];
+  /** The hidden layer receiving the signal. */
+  k: number;
+  /** Samples in the batch. */
+  B: number;
+  /** Receives the signal at layer k's output, (B, n_{k+1}), before the activation's derivative. */
+  out: Float32Array;
+}
+
+/**
+ * A training rule: the signal δh_k it sends to each hidden layer's output; δ_k = δh_k ⊙ f′(a_k).
+ *
+ * @example
+ * ```ts
+ * import { FEEDBACK_RULES, type FeedbackRule } from "../../../mod.ts";
+ * const dfa: FeedbackRule = FEEDBACK_RULES.dfa;
+ * console.log(dfa.direct, dfa.feedbackShape([784, 800, 10], 0)); // true [ 10, 800 ]
+ * ```
+ */
+export interface FeedbackRule {
+  /** Whether hidden layers get the output error e itself (through fixed matrices): DFA. */
+  readonly direct: boolean;
+  /**
+   * The shape of the fixed matrix the rule needs for hidden layer `k`, or undefined for none.
+   *
+   * @param sizes The network's widths, input first.
+   * @param k The hidden layer, 0-based.
+   */
+  feedbackShape(sizes: readonly number[], k: number): [number, number] | undefined;
+  /**
+   * Why the rule cannot train a network of these layer kinds, or undefined when it can.
+   *
+   * @param kinds Each layer's kind.
+   */
+  refuse(kinds: readonly string[]): string | undefined;
+  /** Writes the signal to hidden layer `args.k` into `args.out`. */
+  signal(args: SignalArgs): void;
+}
