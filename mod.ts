@@ -1,42 +1,124 @@
-/** temp @module */
-export * from "./ffi/openblas.ts";
-export * from "./src/data/batches.ts";
-export * from "./src/data/dataset.ts";
-export * from "./src/data/mnist.ts";
-export * from "./src/io/files.ts";
-export * from "./src/io/idx.ts";
-export * from "./src/io/npy.ts";
-export * from "./src/io/npz.ts";
-export * from "./src/io/zip.ts";
-export * from "./src/kernels/activation_kernels.ts";
-export * from "./src/kernels/activations.ts";
-export * from "./src/kernels/arena.ts";
-export * from "./src/kernels/byte_codecs.ts";
-export * from "./src/kernels/optimizer_kernels.ts";
-export * from "./src/model/init.ts";
-export * from "./src/model/layers/dense.ts";
-export * from "./src/model/layers/layer.ts";
-export * from "./src/model/layers/rd.ts";
-export * from "./src/model/layers/registry.ts";
-export * from "./src/model/loss.ts";
-export * from "./src/model/network.ts";
-export * from "./src/model/network_config.ts";
-export * from "./src/model/network_factory.ts";
-export * from "./src/model/param.ts";
-export * from "./src/model/rules/bp.ts";
-export * from "./src/model/rules/dfa.ts";
-export * from "./src/model/rules/fa.ts";
-export * from "./src/model/rules/registry.ts";
-export * from "./src/model/rules/rule.ts";
-export * from "./src/model/serialize.ts";
-export * from "./src/model/workspace.ts";
-export * from "./src/native/blas.ts";
-export * from "./src/stacking/weak_learner.ts";
-export * from "./src/tensor/gemm.ts";
-export * from "./src/tensor/matrix.ts";
-export * from "./src/tensor/random.ts";
-export * from "./src/testing/reference.ts";
-export * from "./src/train/alignment.ts";
-export * from "./src/train/optimizers.ts";
-export * from "./src/train/step.ts";
-export * from "./src/train/train.ts";
+/**
+ * dfa: neural networks trained with Direct Feedback Alignment (Nøkland 2016), feedback alignment
+ * and backpropagation on the CPU, with OpenBLAS doing the matrix products through Deno's FFI.
+ *
+ * This module is the stable API: networks of layers and their rules, training, data, and the
+ * stacking workflow. The rest lives under subpaths: `./io` (NumPy `.npy`/`.npz`, IDX, zip),
+ * `./kernels` (the SIMD kernel arena), `./native` (the OpenBLAS binding), `./stacking` (the run's
+ * files, shards and parts) and `./testing` (the naive double-precision reference).
+ *
+ * @example Train a small net with DFA
+ * ```ts
+ * import { Matrix, Network, rowArgmax, train } from "./mod.ts";
+ * const x = Matrix.from([[0, 0], [0, 1], [1, 0], [1, 1]]);
+ * const y = Matrix.from([[1, 0], [0, 1], [0, 1], [1, 0]]);
+ * const net = Network.create({ sizes: [2, 16, 2], rule: "dfa", init: "xavier", seed: 2 });
+ * const r = train(net, { x, y, labels: rowArgmax(y) }, { epochs: 5, batchSize: 4, optimizer: { name: "adam", lr: 0.01 } });
+ * console.log(r.epochs.length); // 5
+ * ```
+ *
+ * @module
+ */
+
+// The model: a network of layers, a rule, and how to make, save and load one.
+export { Network } from "./src/model/network.ts";
+export { createNetwork } from "./src/model/network_factory.ts";
+export {
+  checkValues,
+  type NetworkConfig,
+  networkConfig,
+  type NetworkOptions,
+} from "./src/model/network_config.ts";
+export {
+  loadNetwork,
+  networkFromArrays,
+  networkToArrays,
+  saveNetwork,
+} from "./src/model/serialize.ts";
+export type { Layer, LayerFactory, LayerInit } from "./src/model/layers/layer.ts";
+export { DenseLayer } from "./src/model/layers/dense.ts";
+export { RdLayer } from "./src/model/layers/rd.ts";
+export { LAYER_KINDS, type LayerKind } from "./src/model/layers/registry.ts";
+export type { FeedbackRule, SignalArgs } from "./src/model/rules/rule.ts";
+export { FEEDBACK_RULES, type Rule, RULES } from "./src/model/rules/registry.ts";
+export type { Param } from "./src/model/param.ts";
+export { type BatchResult, Workspace } from "./src/model/workspace.ts";
+export { type Activation, ACTIVATIONS } from "./src/kernels/activations.ts";
+export { countErrors, type Loss, lossAndError, LOSSES } from "./src/model/loss.ts";
+export {
+  FEEDBACK_INITS,
+  type FeedbackInit,
+  type Init,
+  initialize,
+  initializeFeedback,
+  INITS,
+} from "./src/model/init.ts";
+
+// Training.
+export {
+  type EpochStats,
+  train,
+  TrainingDivergedError,
+  type TrainOptions,
+  type TrainResult,
+} from "./src/train/train.ts";
+export { type StepOptions, trainStep } from "./src/train/step.ts";
+export {
+  Optimizer,
+  type OptimizerName,
+  type OptimizerOptions,
+  OPTIMIZERS,
+} from "./src/train/optimizers.ts";
+export { alignment, type LayerAlignment } from "./src/train/alignment.ts";
+
+// Tensors and the BLAS.
+export { Matrix } from "./src/tensor/matrix.ts";
+export { Rng } from "./src/tensor/random.ts";
+export { gemm, type GemmOptions, matmul } from "./src/tensor/gemm.ts";
+export { type Blas, getBlas } from "./src/native/blas.ts";
+
+// Data.
+export {
+  type Dataset,
+  datasetFromColumns,
+  type DatasetSplits,
+  firstSamples,
+  loadMnistNpz,
+  requireKeys,
+  rowArgmax,
+  toFloat32,
+  transposeInto,
+} from "./src/data/dataset.ts";
+export { BatchSource } from "./src/data/batches.ts";
+export {
+  createMnistNpz,
+  loadMnistIdx,
+  loadMnistKeras,
+  mnistArrays,
+  type MnistRaw,
+} from "./src/data/mnist.ts";
+export { DataFormatError, type DType, type NdArray, ndarray } from "./src/io/npy.ts";
+export { loadNpy, loadNpz, type NpzArrays, saveNpy, saveNpz } from "./src/io/npz.ts";
+
+// The stacking workflow: weak learners, their stacked outputs, the models on top.
+export {
+  trainWeakLearner,
+  WEAK_LEARNER_DEFAULTS,
+  type WeakLearnerConfig,
+  type WeakLearnerResult,
+} from "./src/stacking/weak_learner.ts";
+export { type LearnerSummary, type RunOptions } from "./src/stacking/run.ts";
+export {
+  runWeakLearners,
+  type WeakLearnersOptions,
+  type WeakLearnersResult,
+} from "./src/stacking/weak_learners.ts";
+export { LINOUT_KEYS, linoutPaths } from "./src/stacking/outputs.ts";
+export { mergeLinouts } from "./src/stacking/merge.ts";
+export {
+  checkLinouts,
+  stackedModel,
+  type StackedModelOptions,
+  type StackedModelResult,
+  standardize,
+} from "./src/stacking/stacked_model.ts";

@@ -2,7 +2,8 @@
 // at the shapes of the 784–800–10 MNIST net (batch-major: activations are (batch, features)).
 // Run: deno task bench:gemm [--batch 200] [--reps 30]
 import { parseArgs } from "@std/cli";
-import { CBLAS_NO_TRANS, CBLAS_ROW_MAJOR, CBLAS_TRANS, getBlas, Rng } from "../mod.ts";
+import { CBLAS_NO_TRANS, CBLAS_ROW_MAJOR, CBLAS_TRANS } from "../src/native/mod.ts";
+import { getBlas, Rng } from "../mod.ts";
 
 const args = parseArgs(Deno.args, {
   string: ["batch", "reps"],

@@ -2,9 +2,15 @@
 // timing on: wall time against the time inside BLAS calls, per step. Needs data/mnist.npz.
 // Run: /usr/bin/time -v deno task bench:pipeline [--n 50]   (time -v adds the peak RSS)
 import { parseArgs } from "@std/cli";
-import { getBlas, WEAK_LEARNER_DEFAULTS } from "../mod.ts";
-import { weakLearners } from "../scripts/weak_learners.ts";
-import { stackedModel } from "../scripts/stacked_model.ts";
+import {
+  getBlas,
+  LINOUT_KEYS,
+  loadNpz,
+  runWeakLearners,
+  stackedModel,
+  WEAK_LEARNER_DEFAULTS,
+} from "../mod.ts";
+import { loadMnistLabels } from "../scripts/_data.ts";
 
 const args = parseArgs(Deno.args, { string: ["n"], default: { n: "50" } });
 const n = Number(args.n), blas = getBlas();
@@ -20,25 +26,26 @@ async function step(name: string, fn: () => unknown) {
 await step(
   `weak-learners ${n}`,
   () =>
-    weakLearners(
+    runWeakLearners(
       { config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "data/mnist.npz", outDir: out },
       n,
-      { quiet: true },
     ),
 );
 for (const layer of ["dense", "rd"] as const) {
-  await step(`${layer} stacked model`, () =>
-    stackedModel({
+  // As the stacked-model task does: the labels and the outputs read, then the model trained.
+  await step(`${layer} stacked model`, () => {
+    const labels = loadMnistLabels("data/mnist.npz"), { train, test } = LINOUT_KEYS;
+    return stackedModel({
       n,
-      trainFile: `${out}/train_linouts.npz`,
-      testFile: `${out}/test_linouts.npz`,
+      train: loadNpz(`${out}/train_linouts.npz`, [train])[train],
+      test: loadNpz(`${out}/test_linouts.npz`, [test])[test],
+      labels,
       layer,
       rule: "bp",
       batch: 200,
       seed: 1234,
-      mnist: "data/mnist.npz",
-      quiet: true,
-    }));
+    });
+  });
 }
 Deno.removeSync(out, { recursive: true });
 const total = rows.reduce((t, r) => t + r[1], 0), inBlas = rows.reduce((t, r) => t + r[2], 0);

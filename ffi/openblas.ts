@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import { CBLAS_ROW_MAJOR } from "../mod.ts";
+ * import { CBLAS_ROW_MAJOR } from "../src/native/mod.ts";
  * console.log(CBLAS_ROW_MAJOR); // 101
  * ```
  */
@@ -22,7 +22,7 @@ export const CBLAS_ROW_MAJOR = 101;
  *
  * @example
  * ```ts
- * import { CBLAS_NO_TRANS } from "../mod.ts";
+ * import { CBLAS_NO_TRANS } from "../src/native/mod.ts";
  * console.log(CBLAS_NO_TRANS); // 111
  * ```
  */
@@ -32,7 +32,7 @@ export const CBLAS_NO_TRANS = 111;
  *
  * @example
  * ```ts
- * import { CBLAS_TRANS } from "../mod.ts";
+ * import { CBLAS_TRANS } from "../src/native/mod.ts";
  * console.log(CBLAS_TRANS); // 112
  * ```
  */
@@ -43,7 +43,7 @@ export const CBLAS_TRANS = 112;
  *
  * @example
  * ```ts
- * import { SYMBOLS } from "../mod.ts";
+ * import { SYMBOLS } from "../src/native/mod.ts";
  * console.log(SYMBOLS.cblas_sgemm.parameters.length); // 14
  * ```
  */
@@ -124,7 +124,8 @@ export const SYMBOLS = {
  *
  * @example
  * ```ts
- * import { getBlas, type OpenBlasLibrary } from "../mod.ts";
+ * import { getBlas } from "../mod.ts";
+ * import { type OpenBlasLibrary } from "../src/native/mod.ts";
  * const symbols: OpenBlasLibrary["symbols"] = getBlas().symbols;
  * console.log(symbols.openblas_get_num_threads() >= 1); // true
  * ```
@@ -136,7 +137,7 @@ export type OpenBlasLibrary = Deno.DynamicLibrary<typeof SYMBOLS>;
  *
  * @example
  * ```ts
- * import { OPENBLAS_PATH_ENV } from "../mod.ts";
+ * import { OPENBLAS_PATH_ENV } from "../src/native/mod.ts";
  * console.log(OPENBLAS_PATH_ENV); // "DFA_OPENBLAS_PATH"
  * ```
  */
@@ -147,7 +148,7 @@ export const OPENBLAS_PATH_ENV = "DFA_OPENBLAS_PATH";
  *
  * @example
  * ```ts
- * import { KNOWN_OPENBLAS_PATHS } from "../mod.ts";
+ * import { KNOWN_OPENBLAS_PATHS } from "../src/native/mod.ts";
  * console.log(KNOWN_OPENBLAS_PATHS[0]); // "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
  * ```
  */
@@ -173,7 +174,7 @@ export const KNOWN_OPENBLAS_PATHS: readonly string[] = [
  *
  * @example
  * ```ts
- * import { type OpenBlasOptions, openOpenBlas } from "../mod.ts";
+ * import { type OpenBlasOptions, openOpenBlas } from "../src/native/mod.ts";
  * const options: OpenBlasOptions = { paths: ["/usr/lib/x86_64-linux-gnu/libopenblas.so.0"] };
  * openOpenBlas(options).close();
  * ```
@@ -195,7 +196,7 @@ function permitted(descriptor: Deno.PermissionDescriptor): boolean {
  *
  * @example
  * ```ts
- * import { candidateOpenBlasPaths, KNOWN_OPENBLAS_PATHS } from "../mod.ts";
+ * import { candidateOpenBlasPaths, KNOWN_OPENBLAS_PATHS } from "../src/native/mod.ts";
  * console.log(candidateOpenBlasPaths().at(-1) === KNOWN_OPENBLAS_PATHS.at(-1)); // true
  * ```
  */

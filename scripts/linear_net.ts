@@ -1,6 +1,16 @@
 // dfa-linear-net.ipynb: a net with no activation learns M = W2·W1 by DFA, tracking the alignment.
-import { alignment, matmul, Matrix, Network, Optimizer, Rng, trainStep } from "../mod.ts";
-import { parse, run, UsageError } from "./_cli.ts";
+import {
+  alignment,
+  matmul,
+  Matrix,
+  Network,
+  Optimizer,
+  Rng,
+  type Rule,
+  RULES,
+  trainStep,
+} from "../mod.ts";
+import { noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
 
 const spec = {
@@ -11,44 +21,41 @@ const spec = {
     "D = Σ|M − W2·W1|.",
   usage: "deno task linear-net [options]",
   options: [
-    { name: "inputs", kind: "string" as const, default: "10", help: "columns of M" },
-    { name: "outputs", kind: "string" as const, default: "10", help: "rows of M" },
-    { name: "hidden", kind: "string" as const, default: "1000", help: "hidden units" },
-    { name: "samples", kind: "string" as const, default: "1000", help: "training samples" },
+    { name: "inputs", kind: "integer", min: 1, default: 10, help: "columns of M" },
+    { name: "outputs", kind: "integer", min: 1, default: 10, help: "rows of M" },
+    { name: "hidden", kind: "integer", min: 1, default: 1000, help: "hidden units" },
+    { name: "samples", kind: "integer", min: 1, default: 1000, help: "training samples" },
     {
       name: "lr",
-      kind: "string" as const,
-      default: "1e-6",
+      kind: "number",
+      positive: true,
+      default: 1e-6,
       help: "learning rate (on summed gradients)",
     },
-    { name: "epochs", kind: "string" as const, default: "4000", help: "most epochs" },
+    { name: "epochs", kind: "integer", min: 1, default: 4000, help: "most epochs" },
     {
       name: "tolerance",
-      kind: "string" as const,
-      default: "1e-4",
+      kind: "number",
+      min: 0,
+      default: 1e-4,
       help: "stop when the cost falls to this",
     },
-    { name: "rule", kind: "string" as const, default: "dfa", help: "dfa, fa or bp" },
-    { name: "every", kind: "string" as const, default: "10", help: "report every N epochs" },
-    { name: "seed", kind: "string" as const, default: "1234", help: "random seed" },
+    { name: "rule", kind: "choice", choices: RULES, default: "dfa", help: "training rule" },
+    { name: "every", kind: "integer", min: 1, default: 10, help: "report every N epochs" },
+    { name: "seed", kind: "integer", default: 1234, help: "random seed" },
     ...reportOptions("linear-net"),
-    { name: "json", kind: "boolean" as const, help: "print one JSON object as the last line" },
-    { name: "quiet", kind: "boolean" as const, help: "only the result" },
+    ...OUTPUT_OPTIONS,
   ],
-};
+} as const;
 
 await run(spec.name, async () => {
-  const args = parse(spec, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
   if (!args) return;
-  if (args.positional.length) throw new UsageError(`unexpected argument: ${args.positional[0]}`);
-  const nIn = args.int("inputs", 1), nOut = args.int("outputs", 1), nHidden = args.int("hidden", 1);
-  const n = args.int("samples", 1), epochs = args.int("epochs", 0), every = args.int("every", 1);
-  const lr = args.number("lr", Number.MIN_VALUE), tol = args.number("tolerance", 0);
-  const rule = args.get("rule");
-  if (rule !== "dfa" && rule !== "fa" && rule !== "bp") {
-    throw new UsageError(`--rule must be dfa, fa or bp: ${rule}`);
-  }
-  const seed = args.int("seed", 0), quiet = args.flag("quiet"), json = args.flag("json");
+  noMoreArguments(args);
+  const nIn = args.int("inputs"), nOut = args.int("outputs"), nHidden = args.int("hidden");
+  const n = args.int("samples"), epochs = args.int("epochs"), every = args.int("every");
+  const lr = args.number("lr"), tol = args.number("tolerance"), rule = args.choice<Rule>("rule");
+  const seed = args.int("seed"), quiet = args.flag("quiet"), json = args.flag("json");
 
   // The task: M with integer entries in [−10, 10), samples x ~ N(0, 1), targets M·x.
   const rng = new Rng(seed);

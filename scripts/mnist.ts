@@ -5,6 +5,7 @@ import {
   type EpochStats,
   FEEDBACK_INITS,
   type FeedbackInit,
+  firstSamples,
   type Init,
   INITS,
   Network,
@@ -15,9 +16,10 @@ import {
   saveNetwork,
   train,
 } from "../mod.ts";
-import { checkedInt, parse, run, UsageError } from "./_cli.ts";
+import { checkedInt, noMoreArguments, OUTPUT_OPTIONS, parse, run, UsageError } from "./_cli.ts";
+import { pct, secs } from "./_format.ts";
 import { Progress } from "./_progress.ts";
-import { firstSamples, loadMnist } from "./_data.ts";
+import { loadMnist } from "./_data.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
 
 interface Preset {
@@ -65,76 +67,78 @@ const spec = {
   options: [
     {
       name: "preset",
-      kind: "string" as const,
+      kind: "choice",
+      choices: Object.keys(PRESETS),
       default: "nokland",
-      help: "seed (the notebook) or nokland (Nøkland 2016)",
+      help: "the notebook's settings (seed) or Nøkland 2016's",
     },
     {
       name: "rule",
-      kind: "string" as const,
+      kind: "string",
       default: "dfa,bp",
-      help: "training rules, comma-separated: dfa, fa, bp",
+      help: `training rules, comma-separated: ${RULES.join(", ")}`,
     },
     {
       name: "hidden",
-      kind: "string" as const,
+      kind: "string",
       default: "800",
       help: "hidden layer widths, comma-separated",
     },
     {
       name: "activation",
-      kind: "string" as const,
+      kind: "choice",
+      choices: ACTIVATIONS,
       default: "tanh",
-      help: `hidden activation: ${ACTIVATIONS.join(", ")}`,
+      help: "hidden activation",
     },
-    { name: "epochs", kind: "string" as const, help: "most epochs (preset: 100)" },
-    { name: "batch", kind: "string" as const, help: "batch size (preset: seed 200, nokland 64)" },
-    { name: "lr", kind: "string" as const, help: "learning rate (preset: 1e-4)" },
+    { name: "epochs", kind: "integer", min: 0, help: "most epochs (preset: 100)" },
+    { name: "batch", kind: "integer", min: 1, help: "batch size (preset: seed 200, nokland 64)" },
+    { name: "lr", kind: "number", positive: true, help: "learning rate (preset: 1e-4)" },
     {
       name: "optimizer",
-      kind: "string" as const,
-      help: `${OPTIMIZERS.join(", ")} (preset: seed sgd, nokland rmsprop)`,
+      kind: "choice",
+      choices: OPTIMIZERS,
+      help: "the optimiser (preset: seed sgd, nokland rmsprop)",
     },
-    {
-      name: "init",
-      kind: "string" as const,
-      help: `forward weights: ${INITS.join(", ")} (preset)`,
-    },
+    { name: "init", kind: "choice", choices: INITS, help: "forward weights (preset)" },
     {
       name: "feedback-init",
-      kind: "string" as const,
-      help: `feedback matrices: ${FEEDBACK_INITS.join(", ")} (preset)`,
+      kind: "choice",
+      choices: FEEDBACK_INITS,
+      help: "feedback matrices (preset)",
     },
     {
       name: "tolerance",
-      kind: "string" as const,
+      kind: "number",
+      min: 0,
       help: "stop when the training error changes less than this",
     },
-    { name: "seed", kind: "string" as const, default: "1", help: "random seed" },
+    { name: "seed", kind: "integer", default: 1, help: "random seed" },
     {
       name: "train-samples",
-      kind: "string" as const,
+      kind: "integer",
+      min: 1,
       help: "use only the first N training images",
     },
-    { name: "test-samples", kind: "string" as const, help: "use only the first N test images" },
+    { name: "test-samples", kind: "integer", min: 1, help: "use only the first N test images" },
     {
       name: "data",
-      kind: "string" as const,
+      kind: "string",
       default: "data/mnist.npz",
       help: "mnist.npz from create-dataset (else the shipped MNIST)",
     },
     {
       name: "alignment-every",
-      kind: "string" as const,
-      default: "1",
+      kind: "integer",
+      min: 0,
+      default: 1,
       help: "measure DFA/FA alignment every N epochs (0: never)",
     },
-    { name: "save", kind: "string" as const, help: "save each trained net as PREFIX-RULE.npz" },
+    { name: "save", kind: "string", help: "save each trained net as PREFIX-RULE.npz" },
     ...reportOptions("mnist"),
-    { name: "json", kind: "boolean" as const, help: "print one JSON object as the last line" },
-    { name: "quiet", kind: "boolean" as const, help: "no progress and no per-epoch lines" },
+    ...OUTPUT_OPTIONS,
   ],
-};
+} as const;
 
 function pick<T extends string>(what: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
@@ -143,38 +147,28 @@ function pick<T extends string>(what: string, value: string, allowed: readonly T
   return value as T;
 }
 
-const pct = (f: number | undefined) => f === undefined ? "–" : `${(100 * f).toFixed(2)} %`;
-
 await run(spec.name, async () => {
-  const args = parse(spec, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
   if (!args) return;
-  if (args.positional.length) throw new UsageError(`unexpected argument: ${args.positional[0]}`);
-  const presetName = pick("--preset", args.get("preset"), Object.keys(PRESETS));
-  const preset = PRESETS[presetName];
+  noMoreArguments(args);
+  const presetName = args.get("preset"), preset = PRESETS[presetName];
   const rules = args.get("rule").split(",").map((r) => pick("--rule", r.trim(), RULES));
   const hidden = args.get("hidden").split(",").map((h) => checkedInt("--hidden", h.trim(), 1));
-  const activation = pick("--activation", args.get("activation"), ACTIVATIONS) as Activation;
-  const epochs = args.optional("epochs") === undefined ? preset.epochs : args.int("epochs", 0);
-  const batch = args.optional("batch") === undefined ? preset.batch : args.int("batch", 1);
-  const lr = args.optional("lr") === undefined ? preset.lr : args.number("lr", Number.MIN_VALUE);
-  const optimizer = pick("--optimizer", args.optional("optimizer") ?? preset.optimizer, OPTIMIZERS);
-  const init = args.optional("init") && pick("--init", args.get("init"), INITS);
-  const feedbackInit = pick(
-    "--feedback-init",
-    args.optional("feedback-init") ?? preset.feedbackInit,
-    FEEDBACK_INITS,
-  );
-  const tolerance = args.optional("tolerance") === undefined
-    ? undefined
-    : args.number("tolerance", 0);
-  const seed = args.int("seed", 0), alignmentEvery = args.int("alignment-every", 0);
+  const activation = args.choice<Activation>("activation");
+  const epochs = args.optionalInt("epochs") ?? preset.epochs;
+  const batch = args.optionalInt("batch") ?? preset.batch;
+  const lr = args.optionalNumber("lr") ?? preset.lr;
+  const optimizer = (args.optional("optimizer") ?? preset.optimizer) as OptimizerName;
+  const init = args.optional("init") as Init | undefined;
+  const feedbackInit = (args.optional("feedback-init") ?? preset.feedbackInit) as FeedbackInit;
+  const tolerance = args.optionalNumber("tolerance");
+  const seed = args.int("seed"), alignmentEvery = args.int("alignment-every");
   const quiet = args.flag("quiet"), json = args.flag("json"), save = args.optional("save");
 
   const t0 = performance.now();
   const data = loadMnist(args.get("data"));
-  const limit = (name: string) => args.optional(name) === undefined ? undefined : args.int(name, 1);
-  const trainSet = firstSamples(data.train, limit("train-samples"));
-  const test = firstSamples(data.test, limit("test-samples"));
+  const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
+  const test = firstSamples(data.test, args.optionalInt("test-samples"));
   if (!quiet) {
     console.log(
       `MNIST: ${trainSet.x.rows} training and ${test.x.rows} test images (${
@@ -219,25 +213,23 @@ await run(spec.name, async () => {
         ).join("; ");
         console.log(
           `${rule} epoch ${String(s.epoch).padStart(3)}: loss ${s.loss.toFixed(4)}, train error ${
-            pct(s.train_error)
+            pct(s.trainError)
           }, ` +
-            `test error ${pct(s.test_error)}, ${s.seconds.toFixed(1)} s${
-              align ? `, ${align}` : ""
-            }`,
+            `test error ${pct(s.testError)}, ${secs(s.seconds)}${align ? `, ${align}` : ""}`,
         );
       },
     });
     const last = result.epochs.at(-1);
     const best = result.epochs.reduce(
-      (b, e) => (e.test_error ?? 1) < (b?.test_error ?? 1) ? e : b,
+      (b, e) => (e.testError ?? 1) < (b?.testError ?? 1) ? e : b,
       last,
     );
     if (save) saveNetwork(net, `${save}-${rule}.npz`);
     runs.push({
       rule,
-      test_error: last?.test_error ?? NaN,
-      best_test_error: best?.test_error ?? NaN,
-      best_epoch: best?.epoch ?? 0,
+      testError: last?.testError ?? NaN,
+      bestTestError: best?.testError ?? NaN,
+      bestEpoch: best?.epoch ?? 0,
       seconds: (performance.now() - started) / 1000,
       epochs: result.epochs,
     });
@@ -251,9 +243,9 @@ await run(spec.name, async () => {
     for (const r of runs) {
       console.log(
         `${r.rule.padEnd(5)} ${String(r.epochs.length).padStart(6)} ${
-          pct(r.test_error).padStart(10)
+          pct(r.testError).padStart(10)
         } ` +
-          `${pct(r.best_test_error).padStart(8)} (${r.best_epoch}) ${
+          `${pct(r.bestTestError).padStart(8)} (${r.bestEpoch}) ${
             r.seconds.toFixed(1).padStart(7)
           } s`,
       );
@@ -262,8 +254,8 @@ await run(spec.name, async () => {
   if (args.flag("report")) {
     const errors = runs.flatMap((r) =>
       r.epochs.flatMap((e) => [
-        { epoch: e.epoch, "error (%)": 100 * e.train_error, curve: `${r.rule} train` },
-        { epoch: e.epoch, "error (%)": 100 * (e.test_error ?? NaN), curve: `${r.rule} test` },
+        { epoch: e.epoch, "error (%)": 100 * e.trainError, curve: `${r.rule} train` },
+        { epoch: e.epoch, "error (%)": 100 * (e.testError ?? NaN), curve: `${r.rule} test` },
       ])
     );
     const angles = runs.flatMap((r) =>
@@ -300,7 +292,7 @@ await run(spec.name, async () => {
     const path = await writeReport(
       args.get("report-dir"),
       `MNIST, preset ${presetName}`,
-      runs.map((r) => `${r.rule}: test error ${pct(r.test_error)} after ${r.epochs.length} epochs`),
+      runs.map((r) => `${r.rule}: test error ${pct(r.testError)} after ${r.epochs.length} epochs`),
       charts,
     );
     if (!quiet) console.log(`Report: ${path}`);
@@ -310,7 +302,7 @@ await run(spec.name, async () => {
     console.log(JSON.stringify({
       preset: presetName,
       rule: first.rule,
-      test_error: first.test_error,
+      testError: first.testError,
       epochs: first.epochs,
       runs,
     }));

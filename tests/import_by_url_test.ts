@@ -28,7 +28,7 @@ Deno.test("mod.ts imported by URL, without the project's deno.json, trains a net
 const x = Matrix.from([[0, 0], [0, 1], [1, 0], [1, 1]]), y = Matrix.from([[1, 0], [0, 1], [0, 1], [1, 0]]);
 const net = Network.create({ sizes: [2, 16, 2], init: "xavier", seed: 2 });
 const r = train(net, { x, y, labels: rowArgmax(y) }, { epochs: 200, batchSize: 4, optimizer: { name: "adam", lr: 0.02 } });
-console.log("train error", r.epochs.at(-1)!.train_error);`,
+console.log("train error", r.epochs.at(-1)!.trainError);`,
   );
   try {
     const out = await new Deno.Command(Deno.execPath(), {

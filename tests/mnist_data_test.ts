@@ -1,14 +1,7 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { gzipSync } from "npm:fflate@0.8.3";
-import {
-  DataFormatError,
-  decodeIdx,
-  loadMnistIdx,
-  loadMnistNpz,
-  loadNpz,
-  ndarray,
-  saveNpz,
-} from "../mod.ts";
+import { DataFormatError, loadMnistIdx, loadMnistNpz, loadNpz, ndarray, saveNpz } from "../mod.ts";
+import { decodeIdx } from "../src/io/mod.ts";
 import { evalPython } from "./numpy_helpers.ts";
 import { runDeno } from "./_tasks.ts";
 

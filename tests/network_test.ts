@@ -18,9 +18,6 @@ import {
   Matrix,
   Network,
   Optimizer,
-  referenceLoss,
-  referenceParams,
-  referenceUpdates,
   Rng,
   rowArgmax,
   type Rule,
@@ -29,6 +26,7 @@ import {
   TrainingDivergedError,
   Workspace,
 } from "../mod.ts";
+import { referenceLoss, referenceParams, referenceUpdates } from "../src/testing/mod.ts";
 
 Deno.test("backprop gradients match finite differences for every activation and loss", async (t) => {
   for (const hidden of ACTIVATIONS) {
@@ -147,8 +145,8 @@ Deno.test("DFA, FA and BP all learn a nonlinear problem", () => {
       test,
     });
     assert(
-      r.epochs.at(-1)!.test_error! < 0.05,
-      `${rule}: test error ${r.epochs.at(-1)!.test_error}`,
+      r.epochs.at(-1)!.testError! < 0.05,
+      `${rule}: test error ${r.epochs.at(-1)!.testError}`,
     );
   }
 });

@@ -1,10 +1,7 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   DataFormatError,
-  decodeNpy,
   type DType,
-  type DTypeArrays,
-  encodeNpy,
   loadNpy,
   loadNpz,
   type NdArray,
@@ -12,6 +9,7 @@ import {
   saveNpy,
   saveNpz,
 } from "../mod.ts";
+import { decodeNpy, type DTypeArrays, encodeNpy } from "../src/io/mod.ts";
 import { runPython } from "./numpy_helpers.ts";
 
 interface Expected {

@@ -7,14 +7,13 @@ import {
   Matrix,
   Network,
   type RdLayer,
-  referenceParams,
-  referenceUpdates,
   Rng,
   rowArgmax,
   type Rule,
   saveNetwork,
   train,
 } from "../mod.ts";
+import { referenceParams, referenceUpdates } from "../src/testing/mod.ts";
 
 const architectures: [string, number[], LayerKind[]][] = [
   ["one RD layer", [12, 4], ["rd"]],
@@ -90,8 +89,8 @@ Deno.test("an RD layer has n_in + n_out trainable parameters and learns", () => 
     batchSize: 50,
     optimizer: { name: "adam", lr: 0.02 },
   });
-  assertLess(r.epochs.at(-1)!.train_error, before);
-  assertLess(r.epochs.at(-1)!.train_error, 0.2);
+  assertLess(r.epochs.at(-1)!.trainError, before);
+  assertLess(r.epochs.at(-1)!.trainError, 0.2);
 });
 
 Deno.test("RD networks save and load, and FA with RD layers is refused", async () => {

@@ -25,11 +25,11 @@ Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", asy
   assertEquals(last.runs.map((x: { rule: string }) => x.rule), ["dfa", "bp"]);
   assertEquals(last.epochs.length, 2);
   for (const e of last.epochs) {
-    for (const k of ["epoch", "loss", "train_error", "test_error", "seconds"]) assert(k in e, k);
+    for (const k of ["epoch", "loss", "trainError", "testError", "seconds"]) assert(k in e, k);
   }
   // Two epochs on a tenth of MNIST already beat chance by far.
-  assertLess(last.test_error, 0.5);
-  assertLess(last.runs[1].test_error, 0.5);
+  assertLess(last.testError, 0.5);
+  assertLess(last.runs[1].testError, 0.5);
 });
 
 Deno.test("deno task linear-net learns M = W2·W1 with DFA", async () => {

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
-import { learnerSeed, shardRange, stackOutputs } from "../mod.ts";
+import { learnerSeed, shardRange, stackOutputs } from "../src/stacking/mod.ts";
 import { runTask } from "./_tasks.ts";
 import { evalPython } from "./numpy_helpers.ts";
 
@@ -100,7 +100,7 @@ print(json.dumps([a.files, list(a["train_linear_outputs"].shape), b.files, list(
     ]);
     assertEquals(r.code, 0, r.stderr);
     assertStringIncludes(r.stdout, "Test error: ");
-    assertLess(JSON.parse(r.stdout.trim().split("\n").at(-1)!).test_error, 0.9);
+    assertLess(JSON.parse(r.stdout.trim().split("\n").at(-1)!).testError, 0.9);
     r = await runTask("rd-stacked-model", [
       "3",
       `${a}/train_linouts.npz`,

@@ -220,3 +220,22 @@ export function loadMnistNpz(path: string): DatasetSplits {
     throw error;
   }
 }
+
+/**
+ * The first `n` samples of a dataset (all when `n` is undefined or larger), as views.
+ *
+ * @example
+ * ```ts
+ * import { firstSamples, Matrix, rowArgmax } from "../../mod.ts";
+ * const y = Matrix.from([[1, 0], [0, 1], [1, 0]]);
+ * console.log(firstSamples({ x: Matrix.from([[1], [2], [3]]), y, labels: rowArgmax(y) }, 2).x.rows); // 2
+ * ```
+ *
+ * @param d The dataset.
+ * @param n How many samples.
+ * @returns The dataset, or views of its first `n` samples.
+ */
+export function firstSamples(d: Dataset, n: number | undefined): Dataset {
+  if (n === undefined || n >= d.x.rows) return d;
+  return { x: d.x.rowRange(0, n), y: d.y.rowRange(0, n), labels: d.labels.subarray(0, n) };
+}

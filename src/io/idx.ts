@@ -22,7 +22,7 @@ const TYPES: Record<number, [DType, number]> = {
  *
  * @example
  * ```ts
- * import { isGzip } from "../../mod.ts";
+ * import { isGzip } from "./mod.ts";
  * console.log(isGzip(new Uint8Array([0x1f, 0x8b, 8])), isGzip(new Uint8Array([0, 0, 8, 1]))); // true false
  * ```
  */
@@ -99,7 +99,7 @@ export function decodeIdx(bytes: Uint8Array): NdArray {
  *
  * @example
  * ```ts
- * import { loadIdx } from "../../mod.ts";
+ * import { loadIdx } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/labels-idx1-ubyte`;
  * Deno.writeFileSync(path, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
  * console.log(loadIdx(path).data); // Uint8Array [7, 2, 1]

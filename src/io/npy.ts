@@ -10,7 +10,8 @@
  *
  * @example
  * ```ts
- * import { type DType, dtypeSize } from "../../mod.ts";
+ * import { type DType } from "../../mod.ts";
+ * import { dtypeSize } from "./mod.ts";
  * const dtype: DType = "float32";
  * console.log(dtypeSize(dtype)); // 4
  * ```
@@ -33,7 +34,7 @@ export type DType =
  *
  * @example
  * ```ts
- * import type { DTypeArrays } from "../../mod.ts";
+ * import type { DTypeArrays } from "./mod.ts";
  * const labels: DTypeArrays["uint8"] = new Uint8Array([5, 0, 4]);
  * console.log(labels.length); // 3
  * ```
@@ -88,7 +89,8 @@ export interface NdArray<D extends DType = DType> {
  *
  * @example
  * ```ts
- * import { DataFormatError, decodeNpy } from "../../mod.ts";
+ * import { DataFormatError } from "../../mod.ts";
+ * import { decodeNpy } from "./mod.ts";
  * try {
  *   decodeNpy(new Uint8Array(16));
  * } catch (error) {
@@ -133,7 +135,7 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
  *
  * @example
  * ```ts
- * import { dtypeSize } from "../../mod.ts";
+ * import { dtypeSize } from "./mod.ts";
  * console.log(dtypeSize("float64"), dtypeSize("bool")); // 8 1
  * ```
  */
@@ -223,7 +225,8 @@ function fortranToC<T extends DTypeArrays[DType]>(src: T, shape: number[]): T {
  *
  * @example
  * ```ts
- * import { encodeNpy, ndarray, type NpyHeader, readNpyHeader } from "../../mod.ts";
+ * import { ndarray } from "../../mod.ts";
+ * import { encodeNpy, type NpyHeader, readNpyHeader } from "./mod.ts";
  * const h = readNpyHeader(encodeNpy(ndarray("uint8", [3], new Uint8Array(3)))) as NpyHeader;
  * console.log(h.dataOffset, h.dataBytes); // 64 3
  * ```
@@ -249,7 +252,8 @@ export interface NpyHeader {
  *
  * @example
  * ```ts
- * import { encodeNpy, ndarray, readNpyHeader } from "../../mod.ts";
+ * import { ndarray } from "../../mod.ts";
+ * import { encodeNpy, readNpyHeader } from "./mod.ts";
  * const bytes = encodeNpy(ndarray("int16", [2, 3], new Int16Array(6)));
  * const header = readNpyHeader(bytes.subarray(0, 10)); // too short: the length it needs
  * const full = readNpyHeader(bytes.subarray(0, header as number));
@@ -299,7 +303,8 @@ export function readNpyHeader(bytes: Uint8Array): NpyHeader | number {
  *
  * @example
  * ```ts
- * import { encodeNpy, ndarray, npyFromBody, type NpyHeader, readNpyHeader } from "../../mod.ts";
+ * import { ndarray } from "../../mod.ts";
+ * import { encodeNpy, npyFromBody, type NpyHeader, readNpyHeader } from "./mod.ts";
  * const bytes = encodeNpy(ndarray("float32", [2], new Float32Array([1.5, 2.5])));
  * const header = readNpyHeader(bytes) as NpyHeader;
  * console.log(npyFromBody(header, bytes.subarray(header.dataOffset)).data); // Float32Array [1.5, 2.5]
@@ -358,7 +363,8 @@ export function decodeNpy(bytes: Uint8Array): NdArray {
  *
  * @example
  * ```ts
- * import { ndarray, npyHeader } from "../../mod.ts";
+ * import { ndarray } from "../../mod.ts";
+ * import { npyHeader } from "./mod.ts";
  * const header = npyHeader(ndarray("uint8", [4], new Uint8Array(4)));
  * console.log(header.length % 64); // 0: the data start 64-byte aligned
  * ```
@@ -384,7 +390,8 @@ export function npyHeader(array: NdArray): Uint8Array {
  *
  * @example
  * ```ts
- * import { ndarray, npyBody } from "../../mod.ts";
+ * import { ndarray } from "../../mod.ts";
+ * import { npyBody } from "./mod.ts";
  * const a = ndarray("int32", [2], new Int32Array([1, 2]));
  * console.log(npyBody(a).length); // 8 bytes, a view of the same memory
  * ```

@@ -33,7 +33,8 @@ import {
  *
  * @example
  * ```ts
- * import { encodeNpz, ndarray, type NpzWriteOptions } from "../../mod.ts";
+ * import { ndarray } from "../../mod.ts";
+ * import { encodeNpz, type NpzWriteOptions } from "./mod.ts";
  * const options: NpzWriteOptions = { compress: true };
  * console.log(encodeNpz({ z: ndarray("float32", [1000], new Float32Array(1000)) }, options).length < 4000); // true
  * ```
@@ -105,7 +106,8 @@ function readNpz(src: ByteSource, keys?: readonly string[]): NpzArrays {
  *
  * @example Round trip through bytes
  * ```ts
- * import { decodeNpz, encodeNpz, ndarray } from "../../mod.ts";
+ * import { ndarray } from "../../mod.ts";
+ * import { decodeNpz, encodeNpz } from "./mod.ts";
  * import { assertEquals } from "@std/assert";
  * const arrays = { w: ndarray("float32", [2], new Float32Array([1, 2])) };
  * assertEquals(decodeNpz(encodeNpz(arrays, { compress: true })), arrays);
@@ -131,7 +133,8 @@ function members(arrays: NpzArrays) {
  *
  * @example
  * ```ts
- * import { encodeNpz, ndarray } from "../../mod.ts";
+ * import { ndarray } from "../../mod.ts";
+ * import { encodeNpz } from "./mod.ts";
  * const bytes = encodeNpz({ x: ndarray("uint8", [3], new Uint8Array([1, 2, 3])) });
  * console.log(bytes.length > 0);
  * ```

@@ -11,7 +11,8 @@
  *
  * @example
  * ```ts
- * import { type Activation, activationNaive } from "../../mod.ts";
+ * import { type Activation } from "../../mod.ts";
+ * import { activationNaive } from "./mod.ts";
  * const kind: Activation = "tanh";
  * console.log(activationNaive(kind, 0)); // 0
  * ```
@@ -61,7 +62,7 @@ export function fastTanh(x: number): number {
  *
  * @example
  * ```ts
- * import { fastSigmoid } from "../../mod.ts";
+ * import { fastSigmoid } from "./mod.ts";
  * console.log(fastSigmoid(0), Math.abs(fastSigmoid(2) - 1 / (1 + Math.exp(-2))) < 1e-6); // 0.5 true
  * ```
  *
@@ -109,7 +110,7 @@ export function activate(kind: Activation, a: Float32Array, n = a.length): void 
  *
  * @example
  * ```ts
- * import { multiplyDerivative } from "../../mod.ts";
+ * import { multiplyDerivative } from "./mod.ts";
  * const h = new Float32Array([0, 0.5]), g = new Float32Array([2, 2]);
  * multiplyDerivative("tanh", h, g); // g ⊙ (1 − h²)
  * console.log(Array.from(g)); // [2, 1.5]
@@ -146,7 +147,7 @@ export function multiplyDerivative(
  *
  * @example
  * ```ts
- * import { activationNaive } from "../../mod.ts";
+ * import { activationNaive } from "./mod.ts";
  * console.log(activationNaive("relu", -1), activationNaive("sigmoid", 0)); // 0 0.5
  * ```
  *

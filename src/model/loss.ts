@@ -39,7 +39,7 @@ const EPS = 1e-7;
  *
  * @example
  * ```ts
- * import { outputActivate } from "../../mod.ts";
+ * import { outputActivate } from "./loss.ts";
  * const a = new Float32Array([0, 0, Math.log(2), 0]);
  * outputActivate("ce", a, 2, 2); // softmax by rows
  * console.log(Array.from(a).map((v) => v.toFixed(3))); // ["0.500", "0.500", "0.667", "0.333"]

@@ -22,7 +22,12 @@ import { countErrors, type Loss, lossAndError, outputActivate } from "./loss.ts"
 import { Matrix } from "../tensor/matrix.ts";
 import type { Layer, LayerInit } from "./layers/layer.ts";
 import { LAYER_KINDS } from "./layers/registry.ts";
-import { type NetworkConfig, networkConfig, type NetworkOptions } from "./network_config.ts";
+import {
+  checkValues,
+  type NetworkConfig,
+  networkConfig,
+  type NetworkOptions,
+} from "./network_config.ts";
 import { createNetwork } from "./network_factory.ts";
 import type { Param } from "./param.ts";
 import { FEEDBACK_RULES, type Rule } from "./rules/registry.ts";
@@ -61,44 +66,8 @@ export class Network {
    * @throws {RangeError} When a shape disagrees with the architecture.
    */
   constructor(config: NetworkConfig, layers: readonly LayerInit[], feedback: readonly Matrix[]) {
-    const c = this.config = networkConfig(config), { sizes } = c, L = sizes.length - 1;
-    const rule = FEEDBACK_RULES[c.rule];
-    if (layers.length !== L) {
-      throw new RangeError(
-        `Cannot build a network: ${L} layers need ${L} sets of values: ${layers.length}`,
-      );
-    }
-    layers.forEach((init, k) => {
-      const w = init.weight, kind = LAYER_KINDS[c.layers[k]];
-      const problem = w.rows !== sizes[k + 1] || w.cols !== sizes[k]
-        ? `W${k + 1} must be ${sizes[k + 1]}×${sizes[k]}: ${w.rows}×${w.cols}`
-        : init.bias.length !== sizes[k + 1]
-        ? `b${k + 1} must have ${sizes[k + 1]} values: ${init.bias.length}`
-        : kind.check(init, rule.direct && kind.directFeedback);
-      if (problem) throw new RangeError(`Cannot build a network: ${problem}`);
-    });
-    const expected = sizes.slice(1, L).flatMap((_, k) => {
-      const shape = rule.feedbackShape(sizes, k);
-      return shape ? [shape] : [];
-    });
-    if (
-      feedback.length !== expected.length ||
-      feedback.some((f, k) => f.rows !== expected[k][0] || f.cols !== expected[k][1])
-    ) {
-      throw new RangeError(
-        `Cannot build a ${c.rule} network: feedback matrices must be ${
-          expected.map(([r, q]) => `${r}×${q}`).join(", ") || "none"
-        }: ${feedback.map((f) => `${f.rows}×${f.cols}`).join(", ") || "none"}`,
-      );
-    }
-    const inits = layers.map((init, k) => ({
-      ...init,
-      index: k,
-      inputs: sizes[k],
-      outputs: sizes[k + 1],
-      classes: sizes[L],
-      hasBias: c.bias,
-    }));
+    const c = this.config = networkConfig(config);
+    const inits = checkValues(c, layers, feedback);
     const kinds = inits.map((_, k) => LAYER_KINDS[c.layers[k]]);
     this.arena = new Arena(inits.reduce((t, init, k) => t + kinds[k].arenaFloats(init), 0));
     this.layers = inits.map((init, k) => kinds[k].build(init, this.arena));

@@ -7,7 +7,9 @@
 
 import { type Activation, ACTIVATIONS } from "../kernels/activations.ts";
 import { FEEDBACK_INITS, type FeedbackInit, type Init, INITS } from "./init.ts";
+import type { LayerInit } from "./layers/layer.ts";
 import { LAYER_KINDS, type LayerKind } from "./layers/registry.ts";
+import type { Matrix } from "../tensor/matrix.ts";
 import { type Loss, LOSSES } from "./loss.ts";
 import { FEEDBACK_RULES, type Rule, RULES } from "./rules/registry.ts";
 
@@ -126,4 +128,67 @@ export function networkConfig(o: NetworkOptions): NetworkConfig {
   for (const init of [o.init, o.biasInit]) if (init) oneOf("an initialisation", init, INITS);
   if (o.feedbackInit) oneOf("the feedback initialisation", o.feedbackInit, FEEDBACK_INITS);
   return { sizes, hidden, loss, rule, bias: o.bias ?? true, layers };
+}
+
+/**
+ * Checks a network's values against its configuration and returns each layer's values with its
+ * position and widths filled in from the configuration.
+ *
+ * @example
+ * ```ts
+ * import { checkValues, Matrix, networkConfig } from "../../mod.ts";
+ * const config = networkConfig({ sizes: [2, 1], rule: "bp" });
+ * const [init] = checkValues(config, [{ index: 0, inputs: 0, outputs: 0, classes: 0, hasBias: true, weight: new Matrix(1, 2), bias: new Float32Array(1), extra: {} }], []);
+ * console.log(init.inputs, init.classes); // 2 1
+ * ```
+ *
+ * @param c The configuration.
+ * @param layers Each layer's values.
+ * @param feedback The rule's matrices, one per hidden layer that needs one.
+ * @returns The layers' values, normalised.
+ * @throws {RangeError} When a shape disagrees with the configuration.
+ */
+export function checkValues(
+  c: NetworkConfig,
+  layers: readonly LayerInit[],
+  feedback: readonly Matrix[],
+): LayerInit[] {
+  const { sizes } = c, L = sizes.length - 1, rule = FEEDBACK_RULES[c.rule];
+  if (layers.length !== L) {
+    throw new RangeError(
+      `Cannot build a network: ${L} layers need ${L} sets of values: ${layers.length}`,
+    );
+  }
+  const inits = layers.map((init, k) => ({
+    ...init,
+    index: k,
+    inputs: sizes[k],
+    outputs: sizes[k + 1],
+    classes: sizes[L],
+    hasBias: c.bias,
+  }));
+  inits.forEach((init, k) => {
+    const w = init.weight, kind = LAYER_KINDS[c.layers[k]];
+    const problem = w.rows !== sizes[k + 1] || w.cols !== sizes[k]
+      ? `W${k + 1} must be ${sizes[k + 1]}×${sizes[k]}: ${w.rows}×${w.cols}`
+      : init.bias.length !== sizes[k + 1]
+      ? `b${k + 1} must have ${sizes[k + 1]} values: ${init.bias.length}`
+      : kind.check(init, rule.direct && kind.directFeedback);
+    if (problem) throw new RangeError(`Cannot build a network: ${problem}`);
+  });
+  const expected = sizes.slice(1, L).flatMap((_, k) => {
+    const shape = rule.feedbackShape(sizes, k);
+    return shape ? [shape] : [];
+  });
+  if (
+    feedback.length !== expected.length ||
+    feedback.some((f, k) => f.rows !== expected[k][0] || f.cols !== expected[k][1])
+  ) {
+    throw new RangeError(
+      `Cannot build a ${c.rule} network: feedback matrices must be ${
+        expected.map(([r, q]) => `${r}×${q}`).join(", ") || "none"
+      }: ${feedback.map((f) => `${f.rows}×${f.cols}`).join(", ") || "none"}`,
+    );
+  }
+  return inits;
 }

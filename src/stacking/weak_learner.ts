@@ -8,7 +8,6 @@
 
 import type { BatchSource } from "../data/batches.ts";
 import type { DatasetSplits } from "../data/dataset.ts";
-import { type NdArray, ndarray } from "../io/npy.ts";
 import { Network } from "../model/network.ts";
 import { train } from "../train/train.ts";
 import { transposeInto } from "../data/dataset.ts";
@@ -64,13 +63,15 @@ export const WEAK_LEARNER_DEFAULTS: Omit<WeakLearnerConfig, "diff"> = {
  * @example
  * ```ts
  * import type { WeakLearnerResult } from "../../mod.ts";
- * const r: WeakLearnerResult = { index: 0, train: new Float32Array(10), test: new Float32Array(10), trainError: 0.3, testError: 0.2, epochs: 1 };
+ * const r: WeakLearnerResult = { index: 0, classes: 10, train: new Float32Array(10), test: new Float32Array(10), trainError: 0.3, testError: 0.2, epochs: 1 };
  * console.log(r.testError); // 0.2
  * ```
  */
 export interface WeakLearnerResult {
   /** Which learner (0-based). */
   index: number;
+  /** Classes: rows of its outputs. */
+  classes: number;
   /** Its linear outputs on the training set, (classes, samples), samples in their original order. */
   train: Float32Array;
   /** Its linear outputs on the test set, (classes, samples). */
@@ -89,7 +90,7 @@ export interface WeakLearnerResult {
  *
  * @example
  * ```ts
- * import { learnerSeed } from "../../mod.ts";
+ * import { learnerSeed } from "./mod.ts";
  * console.log(learnerSeed(1234, 0, 1) !== learnerSeed(1234, 1, 1)); // true: each learner its own feedback
  * ```
  *
@@ -164,59 +165,11 @@ export function trainWeakLearner(
   };
   return {
     index,
+    classes: C,
     train: columns(tr.x),
     test: columns(test.x),
-    trainError: result.epochs.at(-1)?.train_error ?? NaN,
+    trainError: result.epochs.at(-1)?.trainError ?? NaN,
     testError: net.evaluate(test).error,
     epochs: result.epochs.length,
   };
-}
-
-/**
- * The learners `[start, end)` that shard `k` of `m` trains out of `n`: contiguous, nearly equal.
- *
- * @example
- * ```ts
- * import { shardRange } from "./weak_learner.ts";
- * console.log(shardRange(50, 2, 3)); // [16, 33]
- * ```
- *
- * @param n Learners in all.
- * @param k The shard, 1-based.
- * @param m Shards in all.
- * @returns Its first learner and one past its last.
- * @throws {RangeError} Unless 1 ≤ k ≤ m.
- */
-export function shardRange(n: number, k: number, m: number): [number, number] {
-  if (!Number.isInteger(k) || !Number.isInteger(m) || m < 1 || k < 1 || k > m) {
-    throw new RangeError(`Cannot take shard ${k} of ${m}: need 1 ≤ K ≤ M`);
-  }
-  return [Math.floor(((k - 1) * n) / m), Math.floor((k * n) / m)];
-}
-
-/**
- * Stacks the learners' outputs learner after learner: rows 10·i … 10·i + 9 are learner i's, as
- * the original's `np.vstack`.
- *
- * @example
- * ```ts
- * import { stackOutputs } from "../../mod.ts";
- * const s = stackOutputs([new Float32Array(20), new Float32Array(20)], 10);
- * console.log(s.shape); // [20, 2]
- * ```
- *
- * @param parts Each learner's outputs, (classes, samples), in learner order.
- * @param classes Rows per learner.
- * @returns The (classes · learners, samples) array.
- */
-export function stackOutputs(parts: Float32Array[], classes: number): NdArray<"float32"> {
-  const per = parts[0]?.length ?? 0;
-  const out = new Float32Array(per * parts.length);
-  parts.forEach((p, i) => {
-    if (p.length !== per) {
-      throw new RangeError(`Cannot stack learner ${i}: ${p.length} values, not ${per}`);
-    }
-    out.set(p, i * per);
-  });
-  return ndarray("float32", [classes * parts.length, per / classes], out);
 }

@@ -89,7 +89,8 @@ export function gemm(a: Matrix, b: Matrix, c: Matrix, options: GemmOptions = {})
  *
  * @example
  * ```ts
- * import { gemmNaive, Matrix } from "../../mod.ts";
+ * import { Matrix } from "../../mod.ts";
+ * import { gemmNaive } from "../testing/mod.ts";
  * import { assertEquals } from "@std/assert";
  * const c = Matrix.from([[1]]);
  * gemmNaive(Matrix.from([[2, 3]]), Matrix.from([[4], [5]]), c, { beta: 1 });

@@ -16,7 +16,7 @@ import type { Rule } from "../model/rules/registry.ts";
  *
  * @example
  * ```ts
- * import type { Mat } from "../../mod.ts";
+ * import type { Mat } from "./mod.ts";
  * const identity: Mat = [[1, 0], [0, 1]];
  * console.log(identity[1][1]); // 1
  * ```
@@ -35,7 +35,8 @@ function toRows(data: Float32Array, rows: number, cols: number): Mat {
  *
  * @example
  * ```ts
- * import { Network, referenceParams, type ReferenceParams } from "../../mod.ts";
+ * import { Network } from "../../mod.ts";
+ * import { referenceParams, type ReferenceParams } from "./mod.ts";
  * const p: ReferenceParams = referenceParams(Network.create({ sizes: [2, 2], layers: ["rd"], rule: "bp" }));
  * console.log(p.d1[0].length, p.d2[0].length); // 2 2
  * ```
@@ -56,7 +57,8 @@ export interface ReferenceParams {
  *
  * @example
  * ```ts
- * import { Network, referenceParams } from "../../mod.ts";
+ * import { Network } from "../../mod.ts";
+ * import { referenceParams } from "./mod.ts";
  * const p = referenceParams(Network.create({ sizes: [2, 3], seed: 1 }));
  * console.log(p.w[0].length, p.w[0][0].length); // 3 2
  * ```
@@ -81,7 +83,8 @@ export function referenceParams(net: Network): ReferenceParams {
  *
  * @example
  * ```ts
- * import { Matrix, Network, referenceForward, referenceParams } from "../../mod.ts";
+ * import { Matrix, Network } from "../../mod.ts";
+ * import { referenceForward, referenceParams } from "./mod.ts";
  * const net = Network.create({ sizes: [2, 3, 2], init: "xavier", seed: 1 });
  * const hs = referenceForward(net, referenceParams(net), [1, -1]);
  * const fast = net.predict(Matrix.from([[1, -1]]));
@@ -117,7 +120,8 @@ export function referenceForward(net: Network, p: ReferenceParams, x: number[]):
  *
  * @example
  * ```ts
- * import { Network, referenceLoss } from "../../mod.ts";
+ * import { Network } from "../../mod.ts";
+ * import { referenceLoss } from "./mod.ts";
  * const net = Network.create({ sizes: [2, 2], loss: "mse" });
  * console.log(referenceLoss(net, [1, 2], [0, 2])); // 0.5
  * ```
@@ -155,7 +159,8 @@ function derivative(kind: Network["hidden"][number], h: number): number {
  *
  * @example
  * ```ts
- * import { Network, referenceUpdates } from "../../mod.ts";
+ * import { Network } from "../../mod.ts";
+ * import { referenceUpdates } from "./mod.ts";
  * const net = Network.create({ sizes: [2, 3, 2], rule: "dfa", seed: 1 });
  * const u = referenceUpdates(net, [[1, 0]], [[0, 1]]);
  * console.log(u.w[0].length, u.w[1].length); // 3 2

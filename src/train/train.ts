@@ -72,11 +72,11 @@ export interface EpochStats {
   /** Mean training loss per sample over the epoch's batches. */
   loss: number;
   /** Fraction of training samples misclassified during the epoch (before each batch's update). */
-  train_error: number;
+  trainError: number;
   /** Fraction of test samples misclassified after the epoch (when a test set is given). */
-  test_error?: number;
+  testError?: number;
   /** Mean test loss per sample (when a test set is given). */
-  test_loss?: number;
+  testLoss?: number;
   /** Seconds the epoch took, evaluation included. */
   seconds: number;
   /** Per hidden layer, at the start of the epoch (when asked for). */
@@ -208,7 +208,7 @@ export function train(
     const t0 = performance.now();
     for (let i = 0; i < n; i++) order[i] = i;
     rng.shuffle(order);
-    const stats: EpochStats = { epoch, loss: 0, train_error: 0, seconds: 0 };
+    const stats: EpochStats = { epoch, loss: 0, trainError: 0, seconds: 0 };
     if (options.alignmentEvery && (epoch - 1) % options.alignmentEvery === 0 && net.depth > 1) {
       const x = feed.fill(0, ws.maxBatch, ws);
       if (x !== ws.x) ws.x.set(x.subarray(0, ws.x.length));
@@ -229,23 +229,23 @@ export function train(
       options.onBatch?.(b + 1, batches, epoch);
     }
     stats.loss = loss / seen;
-    stats.train_error = errors / seen;
+    stats.trainError = errors / seen;
     if (options.test) {
       const t = net.evaluate(options.test);
-      stats.test_error = t.error;
-      stats.test_loss = t.loss;
+      stats.testError = t.error;
+      stats.testLoss = t.loss;
     }
     stats.seconds = (performance.now() - t0) / 1000;
     result.epochs.push(stats);
     options.onEpoch?.(stats);
     if (
       options.tolerance !== undefined &&
-      Math.abs(stats.train_error - previousError) <= options.tolerance
+      Math.abs(stats.trainError - previousError) <= options.tolerance
     ) {
       result.converged = true;
       break;
     }
-    previousError = stats.train_error;
+    previousError = stats.trainError;
   }
   return result;
 }

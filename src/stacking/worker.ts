@@ -1,19 +1,24 @@
-// A worker of the weak-learner pool: loads MNIST once, then trains the learners it is sent.
+/**
+ * A worker of the weak-learner pool: loads the run's data once, then trains the learners it is
+ * sent and saves their parts.
+ *
+ * @module
+ */
 /// <reference lib="deno.worker" />
-import { learnHere, loadData, type RunOptions } from "./_weak_learners_lib.ts";
+import { learnAndSave, loadRunData, type RunOptions } from "./run.ts";
 
 let options: RunOptions | undefined;
-let data: ReturnType<typeof loadData> | undefined;
+let data: ReturnType<typeof loadRunData> | undefined;
 
 self.onmessage = (e: MessageEvent) => {
   try {
     const m = e.data;
     if (m.type === "init") {
       options = m.options as RunOptions;
-      data = loadData(options);
+      data = loadRunData(options);
       self.postMessage({ type: "ready" });
     } else if (m.type === "learn") {
-      self.postMessage({ type: "done", summary: learnHere(options!, m.index, data!) });
+      self.postMessage({ type: "done", summary: learnAndSave(options!, m.index, data!) });
     }
   } catch (error) {
     self.postMessage({

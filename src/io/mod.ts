@@ -1,0 +1,19 @@
+/**
+ * Files: NumPy's `.npy` and `.npz` (stored and deflated, Zip64), MNIST's IDX (raw or gzip), the
+ * zip container underneath, and atomic writes.
+ *
+ * @example
+ * ```ts
+ * import { decodeNpy, encodeNpy, ndarray } from "./mod.ts";
+ * const a = decodeNpy(encodeNpy(ndarray("int32", [2], new Int32Array([1, 2]))));
+ * console.log(a.shape); // [2]
+ * ```
+ *
+ * @module
+ */
+
+export * from "./npy.ts";
+export * from "./npz.ts";
+export * from "./zip.ts";
+export * from "./idx.ts";
+export * from "./files.ts";

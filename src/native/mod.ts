@@ -1,0 +1,15 @@
+/**
+ * The native layer: the OpenBLAS binding (its symbol table and loader) and {@linkcode Blas}, the
+ * checked gateway every native call goes through.
+ *
+ * @example
+ * ```ts
+ * import { getBlas } from "./mod.ts";
+ * console.log(getBlas().threads >= 1); // true
+ * ```
+ *
+ * @module
+ */
+
+export * from "../../ffi/openblas.ts";
+export * from "./blas.ts";

@@ -1,0 +1,20 @@
+/**
+ * The stacking workflow in full: weak learners and their seeds, a run's identity and part files,
+ * shards and their files, the worker pool, merging, and the stacked models.
+ *
+ * @example
+ * ```ts
+ * import { shardRange } from "./mod.ts";
+ * console.log(shardRange(400, 8, 8)); // [350, 400]
+ * ```
+ *
+ * @module
+ */
+
+export * from "./weak_learner.ts";
+export * from "./run.ts";
+export * from "./outputs.ts";
+export * from "./pool.ts";
+export * from "./weak_learners.ts";
+export * from "./merge.ts";
+export * from "./stacked_model.ts";

@@ -1,0 +1,234 @@
+/**
+ * The files of a stacking run, their names and keys defined once: the stacked linear outputs
+ * (`train_linouts.npz`, `test_linouts.npz`, `diff-` before the names for learners with their own
+ * initialisations), and a shard's file (`linouts-shard-K-of-M.npz`) that `mergeLinouts` joins.
+ * Learner i's outputs are rows classes·i … classes·i + classes − 1, as the original's `np.vstack`.
+ *
+ * @module
+ */
+
+import { DataFormatError, type NdArray, ndarray } from "../io/npy.ts";
+import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
+
+/**
+ * The keys of the linear outputs in the stacked files (and in shard and part files).
+ *
+ * @example
+ * ```ts
+ * import { LINOUT_KEYS } from "../../mod.ts";
+ * console.log(LINOUT_KEYS.train); // "train_linear_outputs"
+ * ```
+ */
+export const LINOUT_KEYS = { train: "train_linear_outputs", test: "test_linear_outputs" } as const;
+
+/**
+ * Where a run's stacked outputs go.
+ *
+ * @example
+ * ```ts
+ * import { linoutPaths } from "../../mod.ts";
+ * console.log(linoutPaths("data", true).test); // "data/diff-test_linouts.npz"
+ * ```
+ *
+ * @param outDir The output directory.
+ * @param diff Learners with their own initialisations.
+ * @returns The two paths.
+ */
+export function linoutPaths(outDir: string, diff: boolean): { train: string; test: string } {
+  const prefix = diff ? "diff-" : "";
+  return {
+    train: `${outDir}/${prefix}train_linouts.npz`,
+    test: `${outDir}/${prefix}test_linouts.npz`,
+  };
+}
+
+/**
+ * Where shard `k` of `m` writes its learners' outputs.
+ *
+ * @example
+ * ```ts
+ * import { shardPath } from "./mod.ts";
+ * console.log(shardPath("data", false, 2, 8)); // "data/linouts-shard-2-of-8.npz"
+ * ```
+ *
+ * @param outDir The output directory.
+ * @param diff Learners with their own initialisations.
+ * @param k The shard, 1-based.
+ * @param m Shards in all.
+ * @returns The path.
+ */
+export function shardPath(outDir: string, diff: boolean, k: number, m: number): string {
+  return `${outDir}/${diff ? "diff-" : ""}linouts-shard-${k}-of-${m}.npz`;
+}
+
+/**
+ * The learners `[start, end)` that shard `k` of `m` trains out of `n`: contiguous, nearly equal.
+ *
+ * @example
+ * ```ts
+ * import { shardRange } from "./mod.ts";
+ * console.log(shardRange(50, 2, 3)); // [16, 33]
+ * ```
+ *
+ * @param n Learners in all.
+ * @param k The shard, 1-based.
+ * @param m Shards in all.
+ * @returns Its first learner and one past its last.
+ * @throws {RangeError} Unless 1 ≤ k ≤ m.
+ */
+export function shardRange(n: number, k: number, m: number): [number, number] {
+  if (!Number.isInteger(k) || !Number.isInteger(m) || m < 1 || k < 1 || k > m) {
+    throw new RangeError(`Cannot take shard ${k} of ${m}: need 1 ≤ K ≤ M`);
+  }
+  return [Math.floor(((k - 1) * n) / m), Math.floor((k * n) / m)];
+}
+
+/**
+ * Stacks the learners' outputs learner after learner: rows classes·i … classes·i + classes − 1
+ * are learner i's.
+ *
+ * @example
+ * ```ts
+ * import { stackOutputs } from "./mod.ts";
+ * const s = stackOutputs([new Float32Array(20), new Float32Array(20)], 10);
+ * console.log(s.shape); // [20, 2]
+ * ```
+ *
+ * @param parts Each learner's outputs, (classes, samples), in learner order.
+ * @param classes Rows per learner.
+ * @returns The (classes · learners, samples) array.
+ * @throws {RangeError} When the learners' outputs differ in size.
+ */
+export function stackOutputs(parts: Float32Array[], classes: number): NdArray<"float32"> {
+  const per = parts[0]?.length ?? 0;
+  const out = new Float32Array(per * parts.length);
+  parts.forEach((p, i) => {
+    if (p.length !== per) {
+      throw new RangeError(`Cannot stack learner ${i}: ${p.length} values, not ${per}`);
+    }
+    out.set(p, i * per);
+  });
+  return ndarray("float32", [classes * parts.length, per / classes], out);
+}
+
+/**
+ * Writes the stacked outputs of learners 0 … n − 1 to a run's two files (atomically).
+ *
+ * @example
+ * ```ts ignore
+ * import { linoutPaths } from "../../mod.ts";
+ * import { writeLinouts } from "./mod.ts";
+ * writeLinouts(linoutPaths("data", false), [new Float32Array(20)], [new Float32Array(10)], 10);
+ * ```
+ *
+ * @param paths The two files.
+ * @param train Each learner's training-set outputs, (classes, samples).
+ * @param test Each learner's test-set outputs.
+ * @param classes Rows per learner.
+ */
+export function writeLinouts(
+  paths: { train: string; test: string },
+  train: Float32Array[],
+  test: Float32Array[],
+  classes: number,
+): void {
+  saveNpz(paths.train, { [LINOUT_KEYS.train]: stackOutputs(train, classes) });
+  saveNpz(paths.test, { [LINOUT_KEYS.test]: stackOutputs(test, classes) });
+}
+
+/**
+ * What a shard's file holds.
+ *
+ * @example
+ * ```ts
+ * import type { Shard } from "./mod.ts";
+ * const keys: (keyof Shard)[] = ["n", "learners", "errors", "classes", "train", "test", "identity"];
+ * console.log(keys.length); // 7
+ * ```
+ */
+export interface Shard {
+  /** Learners in the whole run. */
+  n: number;
+  /** The shard's learners, by index. */
+  learners: Int32Array;
+  /** Per learner: training error, test error, epochs, seconds. */
+  errors: Float64Array;
+  /** Rows per learner. */
+  classes: number;
+  /** The learners' training-set outputs, stacked: (classes · learners, samples). */
+  train: Float32Array;
+  /** Their test-set outputs. */
+  test: Float32Array;
+  /** The run's identity (what determines a learner's outputs), as JSON. */
+  identity: string;
+}
+
+const text = (s: string) => {
+  const b = new TextEncoder().encode(s);
+  return ndarray("uint8", [b.length], b);
+};
+
+/**
+ * Writes a shard's file (atomically).
+ *
+ * @example
+ * ```ts ignore
+ * import { writeShard } from "./mod.ts";
+ * writeShard("data/linouts-shard-1-of-2.npz", shard);
+ * ```
+ *
+ * @param path The file.
+ * @param s The shard.
+ */
+export function writeShard(path: string, s: Shard): void {
+  const count = s.learners.length, per = count ? s.train.length / count : 0;
+  const perTest = count ? s.test.length / count : 0;
+  saveNpz(path, {
+    learners: ndarray("int32", [count], s.learners),
+    n: ndarray("int32", [1], Int32Array.of(s.n)),
+    errors: ndarray("float64", [count, 4], s.errors),
+    [LINOUT_KEYS.train]: ndarray("float32", [s.classes * count, per / s.classes], s.train),
+    [LINOUT_KEYS.test]: ndarray("float32", [s.classes * count, perTest / s.classes], s.test),
+    identity: text(s.identity),
+  });
+}
+
+/**
+ * Reads a shard's file.
+ *
+ * @example
+ * ```ts ignore
+ * import { readShard } from "./mod.ts";
+ * console.log(readShard("data/linouts-shard-1-of-2.npz").learners);
+ * ```
+ *
+ * @param path The file.
+ * @returns The shard.
+ * @throws {DataFormatError} When a key is missing or the shapes disagree.
+ */
+export function readShard(path: string): Shard {
+  const a: NpzArrays = loadNpz(path);
+  const need = (k: string) => {
+    if (!a[k]) {
+      throw new DataFormatError(`Cannot merge ${path}: it has no '${k}' (not a shard file?)`);
+    }
+    return a[k];
+  };
+  const learners = need("learners").data as Int32Array, tr = need(LINOUT_KEYS.train);
+  const te = need(LINOUT_KEYS.test), count = learners.length;
+  const classes = count ? tr.shape[0] / count : 0;
+  if (!Number.isInteger(classes) || tr.shape.length !== 2 || te.shape[0] !== tr.shape[0]) {
+    throw new DataFormatError(
+      `Cannot merge ${path}: ${count} learners but outputs of (${tr.shape}) and (${te.shape})`,
+    );
+  }
+  return {
+    n: (need("n").data as Int32Array)[0],
+    learners,
+    errors: need("errors").data as Float64Array,
+    classes,
+    train: tr.data as Float32Array,
+    test: te.data as Float32Array,
+    identity: new TextDecoder().decode(need("identity").data as Uint8Array),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Weak learners trained by a pool of worker threads (or in this thread), each saved as it
+ * finishes. OpenBLAS gets the cores divided among the workers.
+ *
+ * @module
+ */
+
+import { getBlas } from "../native/blas.ts";
+import {
+  learnAndSave,
+  type LearnerSummary,
+  loadRunData,
+  partsDir,
+  type RunOptions,
+} from "./run.ts";
+
+/**
+ * Trains the learners in `todo` on `workers` threads (1: in this thread), calling `done` as each
+ * finishes; their parts are saved in the run's parts directory.
+ *
+ * @example
+ * ```ts ignore
+ * import { trainLearners } from "./mod.ts";
+ * await trainLearners(run, [0, 1, 2], 1, (s) => console.log(s.index, s.testError));
+ * ```
+ *
+ * @param o The run.
+ * @param todo The learners to train.
+ * @param workers Threads (1: this one).
+ * @param done Called with each finished learner's summary.
+ * @throws {Error} The first failure of a worker, after stopping the others.
+ */
+export async function trainLearners(
+  o: RunOptions,
+  todo: number[],
+  workers: number,
+  done: (s: LearnerSummary) => void,
+): Promise<void> {
+  if (todo.length === 0) return;
+  Deno.mkdirSync(partsDir(o), { recursive: true });
+  if (workers <= 1) {
+    const data = loadRunData(o);
+    for (const i of todo) done(learnAndSave(o, i, data));
+    return;
+  }
+  const cores = navigator.hardwareConcurrency;
+  getBlas().threads = Math.max(1, Math.floor(cores / workers)); // process-wide, shared by workers
+  const queue = [...todo];
+  await new Promise<void>((resolve, reject) => {
+    let running = 0, failed = false;
+    const pool: Worker[] = [];
+    const finish = (error?: Error) => {
+      if (failed) return;
+      if (error) failed = true;
+      if (error || (queue.length === 0 && running === 0)) {
+        for (const w of pool) w.terminate();
+        error ? reject(error) : resolve();
+      }
+    };
+    for (let w = 0; w < Math.min(workers, todo.length); w++) {
+      const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+      pool.push(worker);
+      const next = () => {
+        const i = queue.shift();
+        if (i === undefined) return finish();
+        running++;
+        worker.postMessage({ type: "learn", index: i });
+      };
+      worker.onmessage = (e: MessageEvent) => {
+        const m = e.data;
+        if (m.type === "ready") next();
+        else if (m.type === "done") {
+          running--;
+          done(m.summary);
+          next();
+        } else if (m.type === "error") finish(new Error(m.message));
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        finish(new Error(e.message));
+      };
+      worker.postMessage({ type: "init", options: o });
+    }
+  });
+}
