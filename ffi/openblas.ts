@@ -170,6 +170,47 @@ export const KNOWN_OPENBLAS_PATHS: readonly string[] = [
 ];
 
 /**
+ * What to do when OpenBLAS cannot be found: the packages that bring it, and the override.
+ *
+ * @example
+ * ```ts
+ * import { OPENBLAS_FIX } from "../src/native/mod.ts";
+ * console.log(OPENBLAS_FIX.includes("libopenblas0-pthread")); // true
+ * ```
+ */
+export const OPENBLAS_FIX =
+  `To fix: install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread; ` +
+  `Fedora: dnf install openblas-threads; Arch: pacman -S openblas; Alpine: apk add openblas; ` +
+  `macOS: brew install openblas), or set ${OPENBLAS_PATH_ENV} to the library's absolute path ` +
+  `and grant it with --allow-ffi=<that path> (and --allow-env=${OPENBLAS_PATH_ENV}).`;
+
+/**
+ * The library {@linkcode openOpenBlas} would try first that exists: the path in
+ * `DFA_OPENBLAS_PATH` when it is set (taken as given), else the first of
+ * {@linkcode KNOWN_OPENBLAS_PATHS} that read permission shows to exist. What a launcher grants
+ * `--allow-ffi=` to.
+ *
+ * @example
+ * ```ts
+ * import { locateOpenBlas } from "../src/native/mod.ts";
+ * console.log(locateOpenBlas()?.includes("openblas")); // true
+ * ```
+ *
+ * @returns The path, or undefined when none is found.
+ */
+export function locateOpenBlas(): string | undefined {
+  const paths = candidateOpenBlasPaths();
+  if (paths.length > KNOWN_OPENBLAS_PATHS.length) return paths[0]; // the override, as given
+  return paths.find((path) => {
+    try {
+      return Deno.statSync(path).isFile;
+    } catch {
+      return false; // missing, or not readable under this process's permissions
+    }
+  });
+}
+
+/**
  * Options for {@linkcode openOpenBlas}.
  *
  * @example
@@ -241,10 +282,7 @@ export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlasLibrary {
       tried.push(`  ${path}: ${reason}`);
     }
   }
-  const fix = `To fix: install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread; ` +
-    `Fedora: dnf install openblas-threads; Arch: pacman -S openblas; Alpine: apk add openblas; ` +
-    `macOS: brew install openblas), or set ${OPENBLAS_PATH_ENV} to the library's absolute path ` +
-    `and grant it with --allow-ffi=<that path> (and --allow-env=${OPENBLAS_PATH_ENV}).`;
+  const fix = OPENBLAS_FIX;
   if (!anyPermitted) {
     throw new Deno.errors.NotCapable(
       `Cannot load OpenBLAS: FFI permission covers none of the paths tried; run with ` +

@@ -19,11 +19,11 @@ export async function runDeno(args: string[], env: Record<string, string> = {}) 
 }
 
 /** Runs a script as its deno task does (the same permission flags). */
-export function runTask(task: string, args: string[]) {
+export function runTask(task: string, args: string[], env: Record<string, string> = {}) {
   const tasks = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)).tasks as Record<
     string,
     string
   >;
   const words = tasks[task].split(" ").slice(1); // drop "deno"
-  return runDeno([...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args]);
+  return runDeno([...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args], env);
 }

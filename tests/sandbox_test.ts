@@ -1,5 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { runTask } from "./_tasks.ts";
+import { LIBRARY_DIRS, taskFlags, TASKS } from "../scripts/launch.ts";
+import { locateOpenBlas } from "../src/native/mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const tasks: Record<string, string> =
@@ -17,12 +19,22 @@ Deno.test("no task runs with -A or network access, and none writes outside data/
         `${name}: ${w}`,
       );
     }
+    if (words.includes("scripts/launch.ts")) {
+      // The launcher itself only looks for the library and runs deno; the task's own flags are
+      // in its table: writes to data/ at most, FFI only ever scoped to one library.
+      assertEquals(words.at(-1), name);
+      assert(words.includes(`--allow-read=${LIBRARY_DIRS.join(",")}`), `${name}: launcher reads`);
+      assert(words.includes("--allow-run=deno"), name);
+      for (const w of TASKS[name].write ?? []) assertEquals(w, "data", `${name} writes ${w}`);
+      const flags = taskFlags(TASKS[name], "/lib/x.so");
+      assert(!flags.includes("--allow-ffi") && !flags.includes("--allow-env"), name);
+    }
   }
 });
 
 Deno.test("a training task's permissions deny writes outside data/ and network connections", async () => {
   // A probe run under exactly the flags of `deno task weak-learners`.
-  const flags = tasks["weak-learners"].split(/\s+/).filter((w) => w.startsWith("--allow"));
+  const flags = taskFlags(TASKS["weak-learners"], locateOpenBlas()!);
   const probe = `${root}/data/sandbox-probe-${crypto.randomUUID().slice(0, 8)}.ts`;
   await Deno.mkdir(`${root}/data`, { recursive: true });
   await Deno.writeTextFile(
@@ -52,4 +64,27 @@ Deno.test("a task pointed outside data/ fails with one line that names the permi
   assertStringIncludes(r.stderr, "/tmp/dfa-escape");
   assertStringIncludes(r.stderr, "--allow-");
   assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+});
+
+Deno.test("a task runs with OpenBLAS at a non-Debian path, its FFI scoped to that path alone", async () => {
+  // A copy of the library where no distribution puts it, found only through DFA_OPENBLAS_PATH.
+  const dir = await Deno.makeTempDir(), lib = `${dir}/lib/libopenblas.so.0`;
+  await Deno.mkdir(`${dir}/lib`);
+  await Deno.copyFile(locateOpenBlas()!, lib);
+  try {
+    const r = await runTask("linear-net", ["--epochs", "20", "--quiet", "--no-report", "--json"], {
+      DFA_OPENBLAS_PATH: lib,
+      DFA_LAUNCH_PRINT: "1",
+    });
+    assertEquals(r.code, 0, r.stderr);
+    const command = r.stderr.split("\n").find((l) => l.startsWith("deno run"))!;
+    assertStringIncludes(command, ` --allow-ffi=${lib} `);
+    assertEquals(command.match(/--allow-ffi/g)?.length, 1, command);
+    assert(!command.includes(" -A ") && !command.includes("--allow-net"), command);
+    assert(JSON.parse(r.stdout.trim().split("\n").at(-1)!).cost > 0);
+    // FFI covers the copy alone, so the run's products went through it (the loader skips any
+    // path the permission does not cover).
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

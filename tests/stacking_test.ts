@@ -1,6 +1,8 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 import { learnerSeed, shardRange, stackOutputs } from "../src/stacking/mod.ts";
 import { runTask } from "./_tasks.ts";
+import { taskFlags, TASKS } from "../scripts/launch.ts";
+import { locateOpenBlas } from "../src/native/mod.ts";
 import { evalPython } from "./numpy_helpers.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -122,11 +124,11 @@ Deno.test("a killed weak-learner run resumes to the same files as an uninterrupt
   try {
     let r = await runTask("weak-learners", ["4", ...SMALL, "--out-dir", a, "--workers", "1"]);
     assertEquals(r.code, 0, r.stderr);
-    // Start the same run elsewhere and kill it once some learners are saved.
-    const tasks = JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).tasks;
-    const words = (tasks["weak-learners"] as string).split(" ").slice(1);
+    // Start the same run elsewhere, as the task's launcher starts it (the same flags), and kill it
+    // once some learners are saved.
+    const task = TASKS["weak-learners"], flags = taskFlags(task, locateOpenBlas()!);
     const child = new Deno.Command(Deno.execPath(), {
-      args: [...words, "4", ...SMALL, "--out-dir", b, "--workers", "1"],
+      args: ["run", ...flags, task.script, "4", ...SMALL, "--out-dir", b, "--workers", "1"],
       cwd: root,
       stdout: "piped",
       stderr: "piped",
