@@ -70,6 +70,7 @@ export {
   OPTIMIZERS,
 } from "./src/train/optimizers.ts";
 export { alignment, type LayerAlignment } from "./src/train/alignment.ts";
+export { MNIST_PRESETS, type MnistPreset } from "./src/train/presets.ts";
 
 // Tensors and the BLAS.
 export { Matrix } from "./src/tensor/matrix.ts";
@@ -97,7 +98,7 @@ export {
   mnistArrays,
   type MnistRaw,
 } from "./src/data/mnist.ts";
-export { DataFormatError, type DType, type NdArray, ndarray } from "./src/io/npy.ts";
+export { DataFormatError, type DType, type NdArray, ndarray } from "./src/io/ndarray.ts";
 export { loadNpy, loadNpz, type NpzArrays, saveNpy, saveNpz } from "./src/io/npz.ts";
 
 // The stacking workflow: weak learners, their stacked outputs, the models on top.

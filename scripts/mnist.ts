@@ -8,6 +8,7 @@ import {
   firstSamples,
   type Init,
   INITS,
+  MNIST_PRESETS,
   Network,
   type OptimizerName,
   OPTIMIZERS,
@@ -22,42 +23,6 @@ import { Progress } from "./_progress.ts";
 import { loadMnist } from "./_data.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
 
-interface Preset {
-  init: Record<Rule, Init>;
-  biasInit: Init;
-  feedbackInit: FeedbackInit;
-  optimizer: OptimizerName;
-  lr: number;
-  batch: number;
-  epochs: number;
-  dropLast: boolean;
-}
-
-const PRESETS: Record<string, Preset> = {
-  // dfa-mnist.ipynb: N(0, 1) for everything, plain SGD on batch sums, the last partial batch dropped.
-  seed: {
-    init: { bp: "normal", fa: "normal", dfa: "normal" },
-    biasInit: "normal",
-    feedbackInit: "normal",
-    optimizer: "sgd",
-    lr: 1e-4,
-    batch: 200,
-    epochs: 100,
-    dropLast: true,
-  },
-  // Nøkland 2016: zero forward weights for DFA/FA (Torch's default for BP), B ~ U(±1/√800), RMSprop.
-  nokland: {
-    init: { bp: "uniform", fa: "zeros", dfa: "zeros" },
-    biasInit: "zeros",
-    feedbackInit: "uniform",
-    optimizer: "rmsprop",
-    lr: 1e-4,
-    batch: 64,
-    epochs: 100,
-    dropLast: false,
-  },
-};
-
 const spec = {
   name: "mnist",
   summary:
@@ -68,7 +33,7 @@ const spec = {
     {
       name: "preset",
       kind: "choice",
-      choices: Object.keys(PRESETS),
+      choices: Object.keys(MNIST_PRESETS),
       default: "nokland",
       help: "the notebook's settings (seed) or Nøkland 2016's",
     },
@@ -151,7 +116,8 @@ await run(spec.name, async () => {
   const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
   if (!args) return;
   noMoreArguments(args);
-  const presetName = args.get("preset"), preset = PRESETS[presetName];
+  const presetName = args.choice<keyof typeof MNIST_PRESETS>("preset");
+  const preset = MNIST_PRESETS[presetName];
   const rules = args.get("rule").split(",").map((r) => pick("--rule", r.trim(), RULES));
   const hidden = args.get("hidden").split(",").map((h) => checkedInt("--hidden", h.trim(), 1));
   const activation = args.choice<Activation>("activation");

@@ -6,7 +6,7 @@
  */
 
 import { Matrix } from "../tensor/matrix.ts";
-import { DataFormatError, type NdArray } from "../io/npy.ts";
+import { DataFormatError, type NdArray } from "../io/ndarray.ts";
 import { loadNpz, type NpzArrays } from "../io/npz.ts";
 
 /**

@@ -6,7 +6,7 @@
  */
 
 import { loadIdx } from "../io/idx.ts";
-import { DataFormatError, type NdArray, ndarray } from "../io/npy.ts";
+import { DataFormatError, type NdArray, ndarray } from "../io/ndarray.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
 import { requireKeys } from "./dataset.ts";
 

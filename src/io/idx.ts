@@ -5,7 +5,7 @@
  */
 
 import { gunzipSync } from "npm:fflate@0.8.3";
-import { DataFormatError, type DType, type NdArray, ndarray } from "./npy.ts";
+import { DataFormatError, type DType, type NdArray, ndarray } from "./ndarray.ts";
 
 // IDX type code: [dtype, bytes per element]; multi-byte values are big-endian.
 const TYPES: Record<number, [DType, number]> = {

@@ -12,8 +12,10 @@
  * @module
  */
 
+export * from "./ndarray.ts";
 export * from "./npy.ts";
 export * from "./npz.ts";
 export * from "./zip.ts";
+export * from "./zip_write.ts";
 export * from "./idx.ts";
 export * from "./files.ts";

@@ -5,173 +5,19 @@
  * @module
  */
 
-/**
- * The dtypes dfa reads and writes, by NumPy's names.
- *
- * @example
- * ```ts
- * import { type DType } from "../../mod.ts";
- * import { dtypeSize } from "./mod.ts";
- * const dtype: DType = "float32";
- * console.log(dtypeSize(dtype)); // 4
- * ```
- */
-export type DType =
-  | "bool"
-  | "int8"
-  | "uint8"
-  | "int16"
-  | "uint16"
-  | "int32"
-  | "uint32"
-  | "int64"
-  | "uint64"
-  | "float32"
-  | "float64";
+import {
+  DataFormatError,
+  type DType,
+  type DTypeArrays,
+  dtypeCode,
+  dtypeFromCode,
+  dtypeSize,
+  type NdArray,
+  ndarray,
+  typedArray,
+} from "./ndarray.ts";
 
-/**
- * The typed array that holds each {@linkcode DType}.
- *
- * @example
- * ```ts
- * import type { DTypeArrays } from "./mod.ts";
- * const labels: DTypeArrays["uint8"] = new Uint8Array([5, 0, 4]);
- * console.log(labels.length); // 3
- * ```
- */
-export interface DTypeArrays {
-  /** NumPy `bool`, one byte each. */
-  bool: Uint8Array;
-  /** NumPy `int8`. */
-  int8: Int8Array;
-  /** NumPy `uint8`. */
-  uint8: Uint8Array;
-  /** NumPy `int16`. */
-  int16: Int16Array;
-  /** NumPy `uint16`. */
-  uint16: Uint16Array;
-  /** NumPy `int32`. */
-  int32: Int32Array;
-  /** NumPy `uint32`. */
-  uint32: Uint32Array;
-  /** NumPy `int64`. */
-  int64: BigInt64Array;
-  /** NumPy `uint64`. */
-  uint64: BigUint64Array;
-  /** NumPy `float32`. */
-  float32: Float32Array;
-  /** NumPy `float64`. */
-  float64: Float64Array;
-}
-
-/**
- * An n-dimensional array in C (row-major) order.
- *
- * @example
- * ```ts
- * import type { NdArray } from "../../mod.ts";
- * const a: NdArray<"float32"> = { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) };
- * console.log(a.shape); // [2]
- * ```
- */
-export interface NdArray<D extends DType = DType> {
-  /** The element type. */
-  dtype: D;
-  /** The size of each dimension; `[]` for a scalar. */
-  shape: number[];
-  /** The elements in C order. */
-  data: DTypeArrays[D];
-}
-
-/**
- * Thrown when a data file (`.npy`, `.npz`, IDX) is corrupt, truncated or unsupported, or lacks what
- * the caller needs; the message names the file where one is known.
- *
- * @example
- * ```ts
- * import { DataFormatError } from "../../mod.ts";
- * import { decodeNpy } from "./mod.ts";
- * try {
- *   decodeNpy(new Uint8Array(16));
- * } catch (error) {
- *   console.log(error instanceof DataFormatError); // true
- * }
- * ```
- */
-export class DataFormatError extends Error {
-  /**
-   * Creates the error.
-   *
-   * @param message What is wrong, starting with the action and naming the file.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "DataFormatError";
-  }
-}
-
-// dtype: [NumPy type character, bytes per element, typed array constructor]
-const DTYPES: Record<
-  DType,
-  [string, number, new (b: ArrayBuffer, o: number, n: number) => DTypeArrays[DType]]
-> = {
-  bool: ["b1", 1, Uint8Array],
-  int8: ["i1", 1, Int8Array],
-  uint8: ["u1", 1, Uint8Array],
-  int16: ["i2", 2, Int16Array],
-  uint16: ["u2", 2, Uint16Array],
-  int32: ["i4", 4, Int32Array],
-  uint32: ["u4", 4, Uint32Array],
-  int64: ["i8", 8, BigInt64Array],
-  uint64: ["u8", 8, BigUint64Array],
-  float32: ["f4", 4, Float32Array],
-  float64: ["f8", 8, Float64Array],
-};
-const BY_CODE = new Map(Object.entries(DTYPES).map(([d, [code]]) => [code, d as DType]));
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
-
-/**
- * Bytes per element of a dtype.
- *
- * @example
- * ```ts
- * import { dtypeSize } from "./mod.ts";
- * console.log(dtypeSize("float64"), dtypeSize("bool")); // 8 1
- * ```
- */
-export function dtypeSize(dtype: DType): number {
-  return DTYPES[dtype][1];
-}
-
-/**
- * Checks that `data` holds exactly the elements `shape` asks for, and wraps them.
- *
- * @example
- * ```ts
- * import { ndarray } from "./npy.ts";
- * const a = ndarray("float32", [2, 3], new Float32Array(6));
- * console.log(a.shape);
- * ```
- *
- * @param dtype The element type.
- * @param shape The dimensions.
- * @param data The elements in C order.
- * @returns The array.
- * @throws {RangeError} When the number of elements differs from the shape's product.
- */
-export function ndarray<D extends DType>(
-  dtype: D,
-  shape: readonly number[],
-  data: DTypeArrays[D],
-): NdArray<D> {
-  const n = shape.reduce((p, d) => p * d, 1);
-  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0) || data.length !== n) {
-    throw new RangeError(
-      `Cannot make a (${shape.join(", ")}) ${dtype} array: it needs ${n} elements: ${data.length}`,
-    );
-  }
-  return { dtype, shape: [...shape], data };
-}
 
 function parseHeader(text: string) {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
@@ -282,7 +128,7 @@ export function readNpyHeader(bytes: Uint8Array): NpyHeader | number {
   const text = decoder.decode(bytes.subarray(8 + lenBytes, dataOffset));
   const { descr, fortran, shape } = parseHeader(text);
   const order = descr[0], code = descr.slice(1);
-  const dtype = BY_CODE.get(code === "?" ? "b1" : code);
+  const dtype = dtypeFromCode(code);
   if (dtype === undefined || !"<>|=".includes(order) || descr.length < 2) {
     throw new DataFormatError(`Cannot read .npy data: unsupported dtype: '${descr}'`);
   }
@@ -293,7 +139,7 @@ export function readNpyHeader(bytes: Uint8Array): NpyHeader | number {
     fortran,
     bigEndian: order === ">",
     dataOffset,
-    dataBytes: n * DTYPES[dtype][1],
+    dataBytes: n * dtypeSize(dtype),
   };
 }
 
@@ -323,12 +169,12 @@ export function npyFromBody(header: NpyHeader, body: Uint8Array): NdArray {
         `after the header: ${body.length}`,
     );
   }
-  const [, width, Ctor] = DTYPES[dtype];
+  const width = dtypeSize(dtype);
   body = body.subarray(0, dataBytes);
   const swap = header.bigEndian && width > 1;
   if ((body.byteOffset % width) !== 0 || swap) body = body.slice();
   if (swap) byteSwap(body, width);
-  const data = new Ctor(body.buffer as ArrayBuffer, body.byteOffset, dataBytes / width);
+  const data = typedArray(dtype, body.buffer as ArrayBuffer, body.byteOffset, dataBytes / width);
   return { dtype, shape, data: header.fortran ? fortranToC(data, shape) : data };
 }
 
@@ -338,7 +184,7 @@ export function npyFromBody(header: NpyHeader, body: Uint8Array): NdArray {
  *
  * @example Round trip
  * ```ts
- * import { decodeNpy, encodeNpy, ndarray } from "./npy.ts";
+ * import { decodeNpy, encodeNpy, ndarray } from "./mod.ts";
  * import { assertEquals } from "@std/assert";
  * const a = ndarray("int32", [2, 2], new Int32Array([1, 2, 3, 4]));
  * assertEquals(decodeNpy(encodeNpy(a)), a);
@@ -370,7 +216,7 @@ export function decodeNpy(bytes: Uint8Array): NdArray {
  * ```
  */
 export function npyHeader(array: NdArray): Uint8Array {
-  const [code] = DTYPES[array.dtype];
+  const code = dtypeCode(array.dtype);
   const descr = array.dtype === "bool" ? "|b1" : `${code[1] === "1" ? "|" : "<"}${code}`;
   const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(", ")})`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
@@ -406,7 +252,7 @@ export function npyBody(array: NdArray): Uint8Array {
  *
  * @example
  * ```ts
- * import { encodeNpy, ndarray } from "./npy.ts";
+ * import { encodeNpy, ndarray } from "./mod.ts";
  * const bytes = encodeNpy(ndarray("float64", [3], new Float64Array([1, 2, 3])));
  * console.log(bytes.length); // 64 bytes of header, 24 of data
  * ```

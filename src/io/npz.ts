@@ -5,16 +5,8 @@
  * @module
  */
 
-import {
-  DataFormatError,
-  decodeNpy,
-  type NdArray,
-  ndarray,
-  npyBody,
-  npyFromBody,
-  npyHeader,
-  readNpyHeader,
-} from "./npy.ts";
+import { DataFormatError, type NdArray, ndarray } from "./ndarray.ts";
+import { decodeNpy, npyBody, npyFromBody, npyHeader, readNpyHeader } from "./npy.ts";
 import { writeAll, writeFileAtomic } from "./files.ts";
 import {
   bufferSource,
@@ -24,9 +16,9 @@ import {
   fileSource,
   listZip,
   readMember,
-  writeZip,
   type ZipEntry,
 } from "./zip.ts";
+import { writeZip } from "./zip_write.ts";
 
 /**
  * Options for writing an `.npz` archive.

@@ -1,17 +1,15 @@
 /**
- * The zip container of `.npz` files: reading the central directory and members at their offsets,
- * and writing members as a stream, with Zip64 for archives or members over 4 GiB (which NumPy
- * reads and writes too). Deflate is fflate's; CRC-32 is the runtime's native one.
- *
- * Members are read straight into their final buffers and written straight from the arrays, so an
- * archive costs one copy each way, like NumPy's.
+ * Reading the zip container of `.npz` files: the central directory (Zip64 included, for archives
+ * or members over 4 GiB) and members at their offsets, straight into their final buffers, so an
+ * archive costs one copy, like NumPy's. Inflate is fflate's; CRC-32 is the runtime's native one.
+ * Writing is in `zip_write.ts`.
  *
  * @module
  */
 
-import { deflateSync, inflateSync } from "npm:fflate@0.8.3";
+import { inflateSync } from "npm:fflate@0.8.3";
 import { crc32 } from "node:zlib";
-import { DataFormatError } from "./npy.ts";
+import { DataFormatError } from "./ndarray.ts";
 
 /** Random access to the bytes of an archive: a file or a buffer. */
 export interface ByteSource {
@@ -37,9 +35,27 @@ export interface ZipEntry {
   headerOffset: number;
 }
 
-const SIG_LOCAL = 0x04034b50, SIG_CENTRAL = 0x02014b50, SIG_END = 0x06054b50;
-const SIG_END64 = 0x06064b50, SIG_LOCATOR64 = 0x07064b50;
-const MAX32 = 0xffffffff, MAX16 = 0xffff;
+/**
+ * The zip format's record signatures and the largest values its 16- and 32-bit fields hold
+ * (beyond which Zip64 records take over).
+ *
+ * @example
+ * ```ts
+ * import { ZIP } from "./zip.ts";
+ * console.log(ZIP.local.toString(16)); // 4034b50
+ * ```
+ */
+export const ZIP = {
+  local: 0x04034b50,
+  central: 0x02014b50,
+  end: 0x06054b50,
+  end64: 0x06064b50,
+  locator64: 0x07064b50,
+  max32: 0xffffffff,
+  max16: 0xffff,
+} as const;
+const { local: SIG_LOCAL, central: SIG_CENTRAL, end: SIG_END } = ZIP;
+const { end64: SIG_END64, locator64: SIG_LOCATOR64, max32: MAX32 } = ZIP;
 
 /** A {@linkcode ByteSource} over bytes in memory. */
 export function bufferSource(bytes: Uint8Array): ByteSource {
@@ -212,125 +228,4 @@ export function checkCrc(entry: ZipEntry, ...parts: Uint8Array[]): void {
       `Cannot read member '${entry.name}': its data are damaged (CRC-32 or size does not match)`,
     );
   }
-}
-
-/** A member to write: its name and its uncompressed bytes in pieces. */
-export interface ZipMember {
-  /** The name in the archive. */
-  name: string;
-  /** The bytes, in pieces that are written one after another without being joined. */
-  parts: Uint8Array[];
-}
-
-/**
- * Writes a zip archive as a stream of chunks: each member's local header and data, then the
- * central directory. Zip64 records are added where a size, an offset or the count needs them.
- *
- * @param members The members, in order.
- * @param compress Deflate each member (level 6) instead of storing it.
- * @param sink Receives the archive's bytes in order.
- */
-export function writeZip(
-  members: Iterable<ZipMember>,
-  compress: boolean,
-  sink: (chunk: Uint8Array) => void,
-): void {
-  const utf8 = new TextEncoder();
-  const central: Uint8Array[] = [];
-  let offset = 0, count = 0;
-  const emit = (chunk: Uint8Array) => {
-    sink(chunk);
-    offset += chunk.length;
-  };
-  for (const member of members) {
-    const name = utf8.encode(member.name);
-    let crc = 0, size = 0;
-    for (const part of member.parts) crc = crc32(part, crc), size += part.length;
-    let data = member.parts;
-    if (compress) {
-      const joined = new Uint8Array(size);
-      let o = 0;
-      for (const part of data) joined.set(part, o), o += part.length;
-      data = [deflateSync(joined, { level: 6 })];
-    }
-    const csize = data.reduce((n, d) => n + d.length, 0);
-    const zip64 = size >= MAX32 || csize >= MAX32 || offset >= MAX32;
-    const local = new DataView(new ArrayBuffer(30 + name.length + (zip64 ? 20 : 0)));
-    local.setUint32(0, SIG_LOCAL, true);
-    local.setUint16(4, zip64 ? 45 : 20, true);
-    local.setUint16(6, name.length !== member.name.length ? 0x800 : 0, true); // UTF-8 names
-    local.setUint16(8, compress ? 8 : 0, true);
-    local.setUint16(10, 0, true); // time 00:00
-    local.setUint16(12, (1980 - 1980) << 9 | 1 << 5 | 1, true); // date 1980-01-01, as NumPy writes
-    local.setUint32(14, crc >>> 0, true);
-    local.setUint32(18, zip64 ? MAX32 : csize, true);
-    local.setUint32(22, zip64 ? MAX32 : size, true);
-    local.setUint16(26, name.length, true);
-    local.setUint16(28, zip64 ? 20 : 0, true);
-    new Uint8Array(local.buffer).set(name, 30);
-    if (zip64) {
-      const e = 30 + name.length;
-      local.setUint16(e, 1, true);
-      local.setUint16(e + 2, 16, true);
-      local.setBigUint64(e + 4, BigInt(size), true);
-      local.setBigUint64(e + 12, BigInt(csize), true);
-    }
-    const headerOffset = offset;
-    emit(new Uint8Array(local.buffer));
-    for (const d of data) emit(d);
-
-    const extra64: bigint[] = [];
-    if (size >= MAX32) extra64.push(BigInt(size));
-    if (csize >= MAX32) extra64.push(BigInt(csize));
-    if (headerOffset >= MAX32) extra64.push(BigInt(headerOffset));
-    const extraLen = extra64.length ? 4 + 8 * extra64.length : 0;
-    const c = new DataView(new ArrayBuffer(46 + name.length + extraLen));
-    c.setUint32(0, SIG_CENTRAL, true);
-    c.setUint16(4, 45, true);
-    c.setUint16(6, extra64.length ? 45 : 20, true);
-    c.setUint16(8, local.getUint16(6, true), true);
-    c.setUint16(10, compress ? 8 : 0, true);
-    c.setUint16(14, local.getUint16(12, true), true);
-    c.setUint32(16, crc >>> 0, true);
-    c.setUint32(20, Math.min(csize, MAX32), true);
-    c.setUint32(24, Math.min(size, MAX32), true);
-    c.setUint16(28, name.length, true);
-    c.setUint16(30, extraLen, true);
-    c.setUint32(38, 0o100644 << 16, true); // a regular file, rw-r--r--
-    c.setUint32(42, Math.min(headerOffset, MAX32), true);
-    new Uint8Array(c.buffer).set(name, 46);
-    if (extraLen) {
-      c.setUint16(46 + name.length, 1, true);
-      c.setUint16(48 + name.length, 8 * extra64.length, true);
-      extra64.forEach((v, i) => c.setBigUint64(50 + name.length + 8 * i, v, true));
-    }
-    central.push(new Uint8Array(c.buffer));
-    count++;
-  }
-  const dirOffset = offset;
-  for (const c of central) emit(c);
-  const dirSize = offset - dirOffset;
-  if (count >= MAX16 || dirOffset >= MAX32 || dirSize >= MAX32) {
-    const end64At = offset;
-    const r = new DataView(new ArrayBuffer(56 + 20));
-    r.setUint32(0, SIG_END64, true);
-    r.setBigUint64(4, 44n, true);
-    r.setUint16(12, 45, true);
-    r.setUint16(14, 45, true);
-    r.setBigUint64(24, BigInt(count), true);
-    r.setBigUint64(32, BigInt(count), true);
-    r.setBigUint64(40, BigInt(dirSize), true);
-    r.setBigUint64(48, BigInt(dirOffset), true);
-    r.setUint32(56, SIG_LOCATOR64, true);
-    r.setBigUint64(64, BigInt(end64At), true);
-    r.setUint32(72, 1, true);
-    emit(new Uint8Array(r.buffer));
-  }
-  const e = new DataView(new ArrayBuffer(22));
-  e.setUint32(0, SIG_END, true);
-  e.setUint16(8, Math.min(count, MAX16), true);
-  e.setUint16(10, Math.min(count, MAX16), true);
-  e.setUint32(12, Math.min(dirSize, MAX32), true);
-  e.setUint32(16, Math.min(dirOffset, MAX32), true);
-  emit(new Uint8Array(e.buffer));
 }

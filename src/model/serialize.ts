@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DataFormatError, type NdArray, ndarray } from "../io/npy.ts";
+import { DataFormatError, type NdArray, ndarray } from "../io/ndarray.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
 import type { LayerInit } from "./layers/layer.ts";
 import { LAYER_KINDS } from "./layers/registry.ts";

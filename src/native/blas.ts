@@ -14,31 +14,7 @@ import {
   type OpenBlasOptions,
   openOpenBlas,
 } from "../../ffi/openblas.ts";
-
-const INT_MAX = 2147483647;
-
-function checkDim(what: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > INT_MAX) {
-    throw new RangeError(`${what}: ${name} must be an integer in [0, 2^31): ${value}`);
-  }
-}
-
-function checkFloat32(what: string, name: string, value: unknown): asserts value is Float32Array {
-  if (!(value instanceof Float32Array)) {
-    throw new TypeError(`${what}: ${name} must be a Float32Array: ${typeof value}`);
-  }
-}
-
-/** Elements a row-major `rows`×`cols` matrix with leading dimension `ld` spans. */
-function span(rows: number, cols: number, ld: number): number {
-  return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
-}
-
-function overlaps(a: Float32Array, aLen: number, c: Float32Array, cLen: number): boolean {
-  if (a.buffer !== c.buffer || aLen === 0 || cLen === 0) return false;
-  const a0 = a.byteOffset, c0 = c.byteOffset;
-  return a0 < c0 + cLen * 4 && c0 < a0 + aLen * 4;
-}
+import { checkDim, checkFloat32, checkSgemm, checkSgemv } from "./blas_checks.ts";
 
 /**
  * OpenBLAS behind checked calls. Use {@linkcode getBlas} for the process-wide instance.
@@ -121,43 +97,7 @@ export class Blas {
     c: Float32Array,
     ldc: number,
   ): void {
-    const what = "Cannot run sgemm";
-    checkDim(what, "m", m);
-    checkDim(what, "n", n);
-    checkDim(what, "k", k);
-    checkFloat32(what, "A", a);
-    checkFloat32(what, "B", b);
-    checkFloat32(what, "C", c);
-    const aRows = transA ? k : m, aCols = transA ? m : k;
-    const bRows = transB ? n : k, bCols = transB ? k : n;
-    if (!Number.isInteger(lda) || lda < Math.max(1, aCols) || lda > INT_MAX) {
-      throw new RangeError(`${what}: lda must be at least ${Math.max(1, aCols)}: ${lda}`);
-    }
-    if (!Number.isInteger(ldb) || ldb < Math.max(1, bCols) || ldb > INT_MAX) {
-      throw new RangeError(`${what}: ldb must be at least ${Math.max(1, bCols)}: ${ldb}`);
-    }
-    if (!Number.isInteger(ldc) || ldc < Math.max(1, n) || ldc > INT_MAX) {
-      throw new RangeError(`${what}: ldc must be at least ${Math.max(1, n)}: ${ldc}`);
-    }
-    const aLen = span(aRows, aCols, lda), bLen = span(bRows, bCols, ldb), cLen = span(m, n, ldc);
-    if (a.length < aLen) {
-      throw new RangeError(
-        `${what}: A (${aRows}×${aCols}, lda ${lda}) needs ${aLen} elements: ${a.length}`,
-      );
-    }
-    if (b.length < bLen) {
-      throw new RangeError(
-        `${what}: B (${bRows}×${bCols}, ldb ${ldb}) needs ${bLen} elements: ${b.length}`,
-      );
-    }
-    if (c.length < cLen) {
-      throw new RangeError(
-        `${what}: C (${m}×${n}, ldc ${ldc}) needs ${cLen} elements: ${c.length}`,
-      );
-    }
-    if (overlaps(a, aLen, c, cLen) || overlaps(b, bLen, c, cLen)) {
-      throw new RangeError(`${what}: C overlaps an input: ${m}×${n}`);
-    }
+    checkSgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
     if (m === 0 || n === 0) return;
     const t0 = this.timing ? performance.now() : 0;
     this.#lib.symbols.cblas_sgemm(
@@ -204,29 +144,7 @@ export class Blas {
     beta: number,
     y: Float32Array,
   ): void {
-    const what = "Cannot run sgemv";
-    checkDim(what, "m", m);
-    checkDim(what, "n", n);
-    checkFloat32(what, "A", a);
-    checkFloat32(what, "x", x);
-    checkFloat32(what, "y", y);
-    if (!Number.isInteger(lda) || lda < Math.max(1, n) || lda > INT_MAX) {
-      throw new RangeError(`${what}: lda must be at least ${Math.max(1, n)}: ${lda}`);
-    }
-    const aLen = span(m, n, lda), xLen = transA ? m : n, yLen = transA ? n : m;
-    if (a.length < aLen) {
-      throw new RangeError(
-        `${what}: A (${m}×${n}, lda ${lda}) needs ${aLen} elements: ${a.length}`,
-      );
-    }
-    if (x.length < xLen || y.length < yLen) {
-      throw new RangeError(
-        `${what}: x and y need ${xLen} and ${yLen} elements: ${x.length} and ${y.length}`,
-      );
-    }
-    if (overlaps(a, aLen, y, yLen) || overlaps(x, xLen, y, yLen)) {
-      throw new RangeError(`${what}: y overlaps an input: ${m}×${n}`);
-    }
+    const yLen = checkSgemv(transA, m, n, a, lda, x, y);
     if (m === 0 || n === 0) {
       if (yLen > 0 && beta !== 1) {
         for (let i = 0; i < yLen; i++) {

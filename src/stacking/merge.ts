@@ -5,7 +5,7 @@
  * @module
  */
 
-import { DataFormatError } from "../io/npy.ts";
+import { DataFormatError } from "../io/ndarray.ts";
 import { linoutPaths, readShard, writeLinouts } from "./outputs.ts";
 
 /**

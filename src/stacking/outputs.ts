@@ -7,7 +7,7 @@
  * @module
  */
 
-import { DataFormatError, type NdArray, ndarray } from "../io/npy.ts";
+import { DataFormatError, type NdArray, ndarray } from "../io/ndarray.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
 
 /**

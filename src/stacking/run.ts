@@ -14,7 +14,7 @@ import {
   loadMnistNpz,
 } from "../data/dataset.ts";
 import { loadMnistIdx, mnistArrays } from "../data/mnist.ts";
-import { DataFormatError, ndarray } from "../io/npy.ts";
+import { DataFormatError, ndarray } from "../io/ndarray.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
 import { LINOUT_KEYS } from "./outputs.ts";
 import {

@@ -6,7 +6,7 @@
  */
 
 import { datasetFromColumns } from "../data/dataset.ts";
-import type { NdArray } from "../io/npy.ts";
+import type { NdArray } from "../io/ndarray.ts";
 import type { Init } from "../model/init.ts";
 import { Network } from "../model/network.ts";
 import type { Matrix } from "../tensor/matrix.ts";

@@ -10,7 +10,7 @@
 
 import { Arena } from "../../kernels/arena.ts";
 import { type Blas, getBlas } from "../../native/blas.ts";
-import { type NdArray, ndarray } from "../../io/npy.ts";
+import { type NdArray, ndarray } from "../../io/ndarray.ts";
 import { Matrix } from "../../tensor/matrix.ts";
 import type { Param } from "../param.ts";
 import type { Layer, LayerFactory, LayerInit } from "./layer.ts";

@@ -8,7 +8,7 @@
 
 import type { Arena } from "../../kernels/arena.ts";
 import type { FeedbackInit, Init } from "../init.ts";
-import type { NdArray } from "../../io/npy.ts";
+import type { NdArray } from "../../io/ndarray.ts";
 import type { Matrix } from "../../tensor/matrix.ts";
 import type { Param } from "../param.ts";
 import type { Rng } from "../../tensor/random.ts";

@@ -16,7 +16,7 @@
 import { Arena } from "../../kernels/arena.ts";
 import { getBlas } from "../../native/blas.ts";
 import { initialize, initializeFeedback } from "../init.ts";
-import { type NdArray, ndarray } from "../../io/npy.ts";
+import { type NdArray, ndarray } from "../../io/ndarray.ts";
 import { Matrix } from "../../tensor/matrix.ts";
 import type { Param } from "../param.ts";
 import { affineForward, copyInto } from "./dense.ts";

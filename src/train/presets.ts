@@ -1,0 +1,73 @@
+/**
+ * Published training settings for the 784–800–10 MNIST net, by name: the original notebook's and
+ * Nøkland 2016's.
+ *
+ * @module
+ */
+
+import type { FeedbackInit, Init } from "../model/init.ts";
+import type { Rule } from "../model/rules/registry.ts";
+import type { OptimizerName } from "./optimizers.ts";
+
+/**
+ * How a preset initialises and trains.
+ *
+ * @example
+ * ```ts
+ * import { MNIST_PRESETS, type MnistPreset } from "../../mod.ts";
+ * const p: MnistPreset = MNIST_PRESETS.nokland;
+ * console.log(p.optimizer, p.batch); // rmsprop 64
+ * ```
+ */
+export interface MnistPreset {
+  /** Forward weights, by rule. */
+  init: Record<Rule, Init>;
+  /** Biases. */
+  biasInit: Init;
+  /** Feedback matrices. */
+  feedbackInit: FeedbackInit;
+  /** The optimiser. */
+  optimizer: OptimizerName;
+  /** Its learning rate. */
+  lr: number;
+  /** Batch size. */
+  batch: number;
+  /** Most epochs. */
+  epochs: number;
+  /** Drop the last partial batch of each epoch. */
+  dropLast: boolean;
+}
+
+/**
+ * The presets: `seed`, the numpy notebook `dfa-mnist.ipynb` (N(0, 1) for everything, plain SGD on
+ * batch sums, the last partial batch dropped); `nokland`, Nøkland 2016 (zero forward weights for
+ * DFA and FA, Torch's default for BP, B ~ U(±1/√800), RMSprop).
+ *
+ * @example
+ * ```ts
+ * import { MNIST_PRESETS } from "../../mod.ts";
+ * console.log(Object.keys(MNIST_PRESETS)); // ["seed", "nokland"]
+ * ```
+ */
+export const MNIST_PRESETS: Record<"seed" | "nokland", MnistPreset> = {
+  seed: {
+    init: { bp: "normal", fa: "normal", dfa: "normal" },
+    biasInit: "normal",
+    feedbackInit: "normal",
+    optimizer: "sgd",
+    lr: 1e-4,
+    batch: 200,
+    epochs: 100,
+    dropLast: true,
+  },
+  nokland: {
+    init: { bp: "uniform", fa: "zeros", dfa: "zeros" },
+    biasInit: "zeros",
+    feedbackInit: "uniform",
+    optimizer: "rmsprop",
+    lr: 1e-4,
+    batch: 64,
+    epochs: 100,
+    dropLast: false,
+  },
+};
