@@ -12,7 +12,7 @@ import type { LayerInit } from "./layers/layer.ts";
 import { LAYER_KINDS } from "./layers/registry.ts";
 import { Matrix } from "../tensor/matrix.ts";
 import { Network } from "./network.ts";
-import type { NetworkConfig } from "./network_config.ts";
+import { networkConfig } from "./network_config.ts";
 import { FEEDBACK_RULES } from "./rules/registry.ts";
 
 /**
@@ -63,10 +63,11 @@ export function networkFromArrays(arrays: NpzArrays, where = "the arrays"): Netw
     if (a.shape.length !== 2) throw fail(`'${k}' must be a 2-D float32 array`);
     return new Matrix(a.shape[0], a.shape[1], a.data as Float32Array);
   };
-  let config: NetworkConfig;
   try {
-    config = JSON.parse(new TextDecoder().decode(get("config").data as Uint8Array));
-    config.layers ??= new Array(config.sizes.length - 1).fill("dense");
+    // Validated, with the defaults of what older files lack (their layers were all dense).
+    const config = networkConfig(
+      JSON.parse(new TextDecoder().decode(get("config").data as Uint8Array)),
+    );
     const { sizes } = config, L = sizes.length - 1, rule = FEEDBACK_RULES[config.rule];
     const layers = config.layers.map((kind, k): LayerInit => {
       const init: LayerInit = {
@@ -80,11 +81,11 @@ export function networkFromArrays(arrays: NpzArrays, where = "the arrays"): Netw
         extra: {},
       };
       const factory = LAYER_KINDS[kind];
-      factory?.load(get, init, rule?.direct && factory.directFeedback);
+      factory.load(get, init, rule.direct && factory.directFeedback);
       return init;
     });
     const feedback = sizes.slice(1, L).flatMap((_, k) =>
-      rule?.feedbackShape(sizes, k) ? [mat(`B${k + 1}`)] : []
+      rule.feedbackShape(sizes, k) ? [mat(`B${k + 1}`)] : []
     );
     return new Network(config, layers, feedback);
   } catch (error) {
