@@ -11,6 +11,7 @@ import {
   trainStep,
 } from "../mod.ts";
 import { noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
+import { secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
 
 const spec = {
@@ -110,7 +111,7 @@ await run(spec.name, async () => {
   for (let i = 0; i < M.size; i++) D += Math.abs(M.data[i] - W.data[i]);
   const seconds = (performance.now() - t0) / 1000;
   console.log(
-    `\n${rule} after ${Math.min(epoch, epochs)} epochs (${seconds.toFixed(1)} s): cost ${
+    `\n${rule} after ${Math.min(epoch, epochs)} epochs (${secs(seconds)}): cost ${
       cost.toPrecision(6)
     }, ` +
       `D = Σ|M − W2·W1| = ${D.toPrecision(4)}`,

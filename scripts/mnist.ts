@@ -211,9 +211,7 @@ await run(spec.name, async () => {
         `${r.rule.padEnd(5)} ${String(r.epochs.length).padStart(6)} ${
           pct(r.testError).padStart(10)
         } ` +
-          `${pct(r.bestTestError).padStart(8)} (${r.bestEpoch}) ${
-            r.seconds.toFixed(1).padStart(7)
-          } s`,
+          `${pct(r.bestTestError).padStart(8)} (${r.bestEpoch}) ${secs(r.seconds).padStart(9)}`,
       );
     }
   }
