@@ -4,7 +4,7 @@
  * @module
  */
 
-import { gunzipSync } from "npm:fflate@0.8.3";
+import { gunzipBounded } from "./inflate.ts";
 import { DataFormatError, type DType, type NdArray, ndarray } from "./ndarray.ts";
 
 // IDX type code: [dtype, bytes per element]; multi-byte values are big-endian.
@@ -16,6 +16,26 @@ const TYPES: Record<number, [DType, number]> = {
   0x0d: ["float32", 4],
   0x0e: ["float64", 8],
 };
+
+/**
+ * The size IDX data declare (header and elements), or undefined while `head` is too short to
+ * tell.
+ *
+ * @throws {DataFormatError} When the magic number is wrong.
+ */
+function idxSize(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  if (head[0] !== 0 || head[1] !== 0 || !(head[2] in TYPES) || head[3] === 0) {
+    const magic = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
+    throw new DataFormatError(`Cannot read IDX data: wrong magic number: 0x${magic}`);
+  }
+  const start = 4 + 4 * head[3];
+  if (head.length < start) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, start);
+  let n = TYPES[head[2]][1];
+  for (let i = 0; i < head[3]; i++) n *= view.getUint32(4 + 4 * i, false);
+  return start + n;
+}
 
 /**
  * Whether bytes start with the gzip magic number.
@@ -46,26 +66,18 @@ export function isGzip(bytes: Uint8Array): boolean {
  * @throws {DataFormatError} When the data are corrupt, truncated or of an unknown type.
  */
 export function decodeIdx(bytes: Uint8Array): NdArray {
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (error) {
-      throw new DataFormatError(`Cannot gunzip IDX data: ${(error as Error).message}`);
-    }
-  }
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !(bytes[2] in TYPES)) {
-    const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
-    throw new DataFormatError(`Cannot read IDX data: wrong magic number: 0x${magic}`);
+  // Gzipped data are inflated no further than the size their own header declares, and checked
+  // against the gzip trailer's CRC-32 and length.
+  if (isGzip(bytes)) bytes = gunzipBounded(bytes, idxSize, "IDX data");
+  if (idxSize(bytes) === undefined) { // checks the magic number of raw data
+    throw new DataFormatError(
+      `Cannot read IDX data: the header is truncated at ${bytes.length} bytes`,
+    );
   }
   const [dtype, width] = TYPES[bytes[2]];
   const ndim = bytes[3];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const start = 4 + 4 * ndim;
-  if (ndim === 0 || bytes.length < start) {
-    throw new DataFormatError(
-      `Cannot read IDX data: the header of ${ndim} dimensions is truncated`,
-    );
-  }
   const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i, false));
   const n = shape.reduce((p, d) => p * d, 1);
   if (bytes.length - start !== n * width) {

@@ -17,5 +17,6 @@ export * from "./npy.ts";
 export * from "./npz.ts";
 export * from "./zip.ts";
 export * from "./zip_write.ts";
+export * from "./inflate.ts";
 export * from "./idx.ts";
 export * from "./files.ts";

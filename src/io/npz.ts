@@ -48,6 +48,24 @@ export interface NpzWriteOptions {
  */
 export type NpzArrays = Record<string, NdArray>;
 
+/**
+ * The size a deflated member's `.npy` header declares (undefined while `head` is too short to
+ * tell), which must be its directory entry's too.
+ */
+function npySize(head: Uint8Array, entry: ZipEntry): number | undefined {
+  if (head.length < 10) return undefined;
+  const header = readNpyHeader(head);
+  if (typeof header === "number") return undefined;
+  const total = header.dataOffset + header.dataBytes;
+  if (total !== entry.size) {
+    throw new DataFormatError(
+      `Cannot read member '${entry.name}': its .npy header declares ${total} bytes, its ` +
+        `directory entry ${entry.size}`,
+    );
+  }
+  return total;
+}
+
 /** Reads a stored member's array straight into its own buffer: one copy, no intermediate. */
 function readStoredNpy(src: ByteSource, entry: ZipEntry): NdArray {
   const start = dataOffset(src, entry);
@@ -80,7 +98,9 @@ function readNpz(src: ByteSource, keys?: readonly string[]): NpzArrays {
     const key = entry.name.endsWith(".npy") ? entry.name.slice(0, -4) : entry.name;
     if (keys && !keys.includes(key)) continue;
     try {
-      out[key] = entry.method === 0 ? readStoredNpy(src, entry) : decodeNpy(readMember(src, entry));
+      out[key] = entry.method === 0
+        ? readStoredNpy(src, entry)
+        : decodeNpy(readMember(src, entry, (head) => npySize(head, entry)));
     } catch (error) {
       if (error instanceof DataFormatError && !error.message.startsWith("Cannot read member")) {
         throw new DataFormatError(

@@ -7,9 +7,9 @@
  * @module
  */
 
-import { inflateSync } from "npm:fflate@0.8.3";
 import { crc32 } from "node:zlib";
 import { DataFormatError } from "./ndarray.ts";
+import { inflateBounded } from "./inflate.ts";
 
 /** Random access to the bytes of an archive: a file or a buffer. */
 export interface ByteSource {
@@ -96,7 +96,18 @@ export function fileSource(file: Deno.FsFile): ByteSource {
   };
 }
 
-function read(src: ByteSource, offset: number, length: number): DataView {
+/** Throws unless `length` bytes from `offset` lie inside the archive: checked before allocating. */
+function within(src: ByteSource, offset: number, length: number, what: string): void {
+  if (!(offset >= 0 && length >= 0 && offset + length <= src.size)) {
+    throw new DataFormatError(
+      `Cannot read the zip archive: ${what} (${length} bytes at ${offset}) lies past its ` +
+        `${src.size} bytes`,
+    );
+  }
+}
+
+function read(src: ByteSource, offset: number, length: number, what = "a record"): DataView {
+  within(src, offset, length, what);
   const bytes = new Uint8Array(length);
   src.readAt(offset, bytes);
   return new DataView(bytes.buffer);
@@ -135,7 +146,7 @@ export function listZip(src: ByteSource): ZipEntry[] {
   let dirOffset = tail.getUint32(end + 16, true);
   if (end >= 20 && tail.getUint32(end - 20, true) === SIG_LOCATOR64) {
     const at = u64(tail, end - 20 + 8);
-    const rec = read(src, at, 56);
+    const rec = read(src, at, 56, "the Zip64 end record");
     if (rec.getUint32(0, true) !== SIG_END64) {
       throw new DataFormatError("Cannot read the zip archive: the Zip64 end record is damaged");
     }
@@ -143,7 +154,12 @@ export function listZip(src: ByteSource): ZipEntry[] {
     dirSize = u64(rec, 40);
     dirOffset = u64(rec, 48);
   }
-  const dir = read(src, dirOffset, dirSize);
+  if (count > dirSize / 46) {
+    throw new DataFormatError(
+      `Cannot read the zip archive: ${count} entries cannot fit a ${dirSize}-byte directory`,
+    );
+  }
+  const dir = read(src, dirOffset, dirSize, "the central directory");
   const entries: ZipEntry[] = [];
   const utf8 = new TextDecoder();
   let p = 0;
@@ -156,17 +172,38 @@ export function listZip(src: ByteSource): ZipEntry[] {
     const nameLen = dir.getUint16(p + 28, true), extraLen = dir.getUint16(p + 30, true);
     const commentLen = dir.getUint16(p + 32, true);
     let headerOffset = dir.getUint32(p + 42, true);
+    const extraEnd = p + 46 + nameLen + extraLen;
+    if (extraEnd + commentLen > dirSize) {
+      throw new DataFormatError(
+        `Cannot read the zip archive: directory entry ${i} runs past the directory`,
+      );
+    }
     const name = utf8.decode(new Uint8Array(dir.buffer, p + 46, nameLen));
     // Zip64 extra field: the 64-bit values of whichever fields are saturated, in this order.
-    for (let e = p + 46 + nameLen; e + 4 <= p + 46 + nameLen + extraLen;) {
-      const id = dir.getUint16(e, true), len = dir.getUint16(e + 2, true);
+    for (let e = p + 46 + nameLen; e + 4 <= extraEnd;) {
+      const id = dir.getUint16(e, true), len = dir.getUint16(e + 2, true), fieldEnd = e + 4 + len;
+      if (fieldEnd > extraEnd) {
+        throw new DataFormatError(
+          `Cannot read the zip archive: entry '${name}' has a damaged extra field`,
+        );
+      }
       if (id === 1) {
         let q = e + 4;
-        if (size === MAX32) size = u64(dir, q), q += 8;
-        if (compressedSize === MAX32) compressedSize = u64(dir, q), q += 8;
-        if (headerOffset === MAX32) headerOffset = u64(dir, q);
+        const next = () => {
+          if (q + 8 > fieldEnd) {
+            throw new DataFormatError(
+              `Cannot read the zip archive: entry '${name}' has a short Zip64 field`,
+            );
+          }
+          const v = u64(dir, q);
+          q += 8;
+          return v;
+        };
+        if (size === MAX32) size = next();
+        if (compressedSize === MAX32) compressedSize = next();
+        if (headerOffset === MAX32) headerOffset = next();
       }
-      e += 4 + len;
+      e = fieldEnd;
     }
     entries.push({ name, method, crc, compressedSize, size, headerOffset });
     p += 46 + nameLen + extraLen + commentLen;
@@ -176,34 +213,41 @@ export function listZip(src: ByteSource): ZipEntry[] {
 
 /** Where a member's data start: past its local header. */
 export function dataOffset(src: ByteSource, entry: ZipEntry): number {
-  const h = read(src, entry.headerOffset, 30);
+  const h = read(src, entry.headerOffset, 30, `the local header of '${entry.name}'`);
   if (h.getUint32(0, true) !== SIG_LOCAL) {
     throw new DataFormatError(`Cannot read member '${entry.name}': its local header is damaged`);
   }
-  return entry.headerOffset + 30 + h.getUint16(26, true) + h.getUint16(28, true);
+  const start = entry.headerOffset + 30 + h.getUint16(26, true) + h.getUint16(28, true);
+  within(src, start, entry.compressedSize, `the data of '${entry.name}'`);
+  if (entry.method === 0 && entry.size !== entry.compressedSize) {
+    throw new DataFormatError(
+      `Cannot read member '${entry.name}': stored, yet its sizes differ: ${entry.size} and ${entry.compressedSize}`,
+    );
+  }
+  return start;
 }
 
 /**
- * A member's uncompressed bytes, checked against its CRC-32.
+ * A member's uncompressed bytes, checked against its CRC-32. A deflated member is inflated no
+ * further than the size its content declares (`sizeFrom`), or else its directory entry.
  *
  * @param src The archive.
  * @param entry The member.
+ * @param sizeFrom Given its first inflated bytes, the size they declare (see `inflateBounded`).
  * @returns Its bytes.
  * @throws {DataFormatError} When the member is damaged or uses another compression than 0 or 8.
  */
-export function readMember(src: ByteSource, entry: ZipEntry): Uint8Array {
-  const stored = new Uint8Array(entry.compressedSize);
-  src.readAt(dataOffset(src, entry), stored);
+export function readMember(
+  src: ByteSource,
+  entry: ZipEntry,
+  sizeFrom?: (head: Uint8Array) => number | undefined,
+): Uint8Array {
+  const at = dataOffset(src, entry), stored = new Uint8Array(entry.compressedSize);
+  src.readAt(at, stored);
   let bytes: Uint8Array;
   if (entry.method === 0) bytes = stored;
   else if (entry.method === 8) {
-    try {
-      bytes = inflateSync(stored, { out: new Uint8Array(entry.size) });
-    } catch (error) {
-      throw new DataFormatError(
-        `Cannot inflate member '${entry.name}': ${(error as Error).message}`,
-      );
-    }
+    bytes = inflateBounded(stored, sizeFrom ?? (() => entry.size), `member '${entry.name}'`);
   } else {
     throw new DataFormatError(
       `Cannot read member '${entry.name}': unsupported compression: ${entry.method}`,
