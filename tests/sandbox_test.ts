@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { runTask } from "./_tasks.ts";
+import { runDeno, runTask } from "./_tasks.ts";
 import { LIBRARY_DIRS, taskFlags, TASKS } from "../scripts/launch.ts";
 import { locateOpenBlas } from "../src/native/mod.ts";
 
@@ -87,4 +87,13 @@ Deno.test("a task runs with OpenBLAS at a non-Debian path, its FFI scoped to tha
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("the package stays publishable: deno publish --dry-run passes", async () => {
+  const r = await runDeno(["publish", "--dry-run", "--allow-dirty"]);
+  assertEquals(r.code, 0, r.stdout + r.stderr);
+  assertStringIncludes(r.stdout + r.stderr, "Dry run complete");
+  // What is published: the library and its licence, not the tests, scripts or data.
+  assertStringIncludes(r.stdout + r.stderr, "LICENSE");
+  assert(!(r.stdout + r.stderr).includes("tests/"), "tests are not published");
 });

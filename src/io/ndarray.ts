@@ -212,6 +212,7 @@ export function dtypeSize(dtype: DType): number {
  * @param shape The dimensions.
  * @param data The elements in C order.
  * @returns The array.
+ * @throws {TypeError} When `data` is not the dtype's typed array.
  * @throws {RangeError} When the number of elements differs from the shape's product.
  */
 export function ndarray<D extends DType>(
@@ -220,6 +221,11 @@ export function ndarray<D extends DType>(
   data: DTypeArrays[D],
 ): NdArray<D> {
   const n = shape.reduce((p, d) => p * d, 1);
+  if (!(DTYPES[dtype] && data instanceof DTYPES[dtype][2])) {
+    throw new TypeError(
+      `Cannot make a ${dtype} array from a ${data?.constructor?.name ?? typeof data}`,
+    );
+  }
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0) || data.length !== n) {
     throw new RangeError(
       `Cannot make a (${shape.join(", ")}) ${dtype} array: it needs ${n} elements: ${data.length}`,

@@ -258,6 +258,7 @@ export function loadNpy(path: string): NdArray {
  * @param array The array.
  */
 export function saveNpy(path: string, array: NdArray): void {
+  ndarray(array.dtype, array.shape, array.data); // validated before the file is touched
   writeFileAtomic(path, (file) => {
     writeAll(file, npyHeader(array));
     writeAll(file, npyBody(array));
