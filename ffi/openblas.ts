@@ -266,6 +266,28 @@ export function candidateOpenBlasPaths(): string[] {
  * @throws {Deno.errors.NotFound} When no path loads: the message lists each path tried and why.
  */
 export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlasLibrary {
+  return openOpenBlasAt(options).library;
+}
+
+/**
+ * Like {@linkcode openOpenBlas}, and says which path loaded.
+ *
+ * @example
+ * ```ts
+ * import { openOpenBlasAt } from "./openblas.ts";
+ * const { library, path } = openOpenBlasAt();
+ * console.log(path.includes("openblas"));
+ * library.close();
+ * ```
+ *
+ * @param options Paths to try instead of the default ones.
+ * @returns The loaded library and its path.
+ * @throws {Deno.errors.NotCapable} When FFI permission covers none of the paths.
+ * @throws {Deno.errors.NotFound} When no path loads.
+ */
+export function openOpenBlasAt(
+  options: OpenBlasOptions = {},
+): { library: OpenBlasLibrary; path: string } {
   const paths = options.paths ?? candidateOpenBlasPaths();
   const tried: string[] = [];
   let anyPermitted = false;
@@ -276,7 +298,7 @@ export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlasLibrary {
     }
     anyPermitted = true;
     try {
-      return Deno.dlopen(path, SYMBOLS);
+      return { library: Deno.dlopen(path, SYMBOLS), path };
     } catch (error) {
       const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
       tried.push(`  ${path}: ${reason}`);

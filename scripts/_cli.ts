@@ -4,6 +4,7 @@
 // line and exit 1. Only scripts print and exit.
 import { parseArgs } from "@std/cli";
 import { DataFormatError, TrainingDivergedError } from "../mod.ts";
+import { taskFlags, TASKS } from "./launch.ts";
 
 /** A mistake in how the command was called: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -173,23 +174,44 @@ export function parse(spec: CommandSpec, args: string[]): Parsed | undefined {
 }
 
 /**
+ * For a task denied a file outside its scopes, the command that runs it with that access: the
+ * task's own flags (scripts/launch.ts) plus the path.
+ */
+function permissionAdvice(name: string, error: Error): string | undefined {
+  const m = /Requires (read|write) access to "([^"]+)"/.exec(error.message), task = TASKS[name];
+  if (!m || !task) return undefined;
+  const [, kind, path] = m, scoped = { ...task };
+  scoped[kind as "read" | "write"] = [...(task[kind as "read" | "write"] ?? []), path];
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
+  const flags = taskFlags(scoped, "<path of libopenblas>").filter((f) => f !== "--no-prompt");
+  return `${name}: cannot ${kind} ${path}: the task may ${kind} only ${
+    (task[kind as "read" | "write"] ?? ["nothing"]).join(", ")
+  }; to allow it, run: deno run ${flags.join(" ")} ${task.script} ${
+    Deno.args.map(quote).join(" ")
+  }`;
+}
+
+/**
  * Runs a command's body with the project's exit-code conventions: a usage error or a missing file
- * is one line and exit 2; a bad data file, a permission, a diverged training or another runtime
- * failure, one line and exit 1.
+ * is one line and exit 2; anything else that goes wrong (a bad data file, a permission, a full
+ * disk, a diverged training) one line and exit 1. No stack traces: an error that is not one of
+ * those is a bug, and its line says so.
  */
 export async function run(name: string, body: () => Promise<void> | void): Promise<void> {
   try {
     await body();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof UsageError || error instanceof Deno.errors.NotFound) {
-      console.error(`${name}: ${message} (see --help)`);
+    const e = error instanceof Error ? error : new Error(String(error));
+    if (e instanceof UsageError || e instanceof Deno.errors.NotFound) {
+      console.error(`${name}: ${e.message} (see --help)`);
       Deno.exit(2);
     }
-    const known = error instanceof DataFormatError || error instanceof TrainingDivergedError ||
-      error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied ||
-      error instanceof RangeError;
-    console.error(`${name}: ${known ? message : (error as Error)?.stack ?? message}`);
+    const advice = e instanceof Deno.errors.NotCapable ? permissionAdvice(name, e) : undefined;
+    const expected = e instanceof DataFormatError || e instanceof TrainingDivergedError ||
+      e instanceof RangeError || Object.values(Deno.errors).some((k) => e instanceof k) ||
+      "code" in e; // system errors such as ENOSPC
+    const line = advice ?? (expected ? e.message : `${e.name}: ${e.message} (a bug in dfa)`);
+    console.error(`${name}: ${line.replaceAll("\n", " ")}`);
     Deno.exit(1);
   }
 }

@@ -25,6 +25,8 @@ export interface TaskPermissions {
 
 const train = { read: ["."], write: ["data"], ffi: true };
 export const TASKS: Record<string, TaskPermissions> = {
+  "create-dataset": { script: "scripts/create_dataset.ts", read: ["."], write: ["data"] },
+  "merge-linouts": { script: "scripts/merge_linouts.ts", read: ["."], write: ["data"] },
   mnist: { script: "scripts/mnist.ts", ...train },
   "linear-net": { script: "scripts/linear_net.ts", write: ["data"], ffi: true },
   "weak-learners": { script: "scripts/weak_learners.ts", ...train },
@@ -61,7 +63,10 @@ export function taskFlags(task: TaskPermissions, library: string): string[] {
   if (task.read) flags.push(`--allow-read=${task.read.join(",")}`);
   if (task.write) flags.push(`--allow-write=${task.write.join(",")}`);
   if (task.ffi) {
-    flags.push(`--allow-ffi=${library}`, "--allow-env=DFA_OPENBLAS_PATH,DFA_THREADS");
+    flags.push(
+      `--allow-ffi=${library}`,
+      "--allow-env=DFA_OPENBLAS_PATH,DFA_THREADS,OPENBLAS_CORETYPE",
+    );
   }
   return flags;
 }

@@ -12,7 +12,6 @@ import {
   Network,
   type OptimizerName,
   OPTIMIZERS,
-  type Rule,
   RULES,
   saveNetwork,
   train,
@@ -56,7 +55,7 @@ const spec = {
       default: "tanh",
       help: "hidden activation",
     },
-    { name: "epochs", kind: "integer", min: 0, help: "most epochs (preset: 100)" },
+    { name: "epochs", kind: "integer", min: 1, help: "most epochs (preset: 100)" },
     { name: "batch", kind: "integer", min: 1, help: "batch size (preset: seed 200, nokland 64)" },
     { name: "lr", kind: "number", positive: true, help: "learning rate (preset: 1e-4)" },
     {

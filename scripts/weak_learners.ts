@@ -111,9 +111,11 @@ await run(spec.name, async () => {
     { workers: args.int("workers"), shard, keepParts: args.flag("keep-parts"), onLearner: line },
   );
   console.log(
-    `${r.learners.length} weak learners: mean test error ${pct(r.meanTestError)}, best ${
-      pct(r.bestTestError)
-    }; wrote ${r.files.join(" and ")} in ${secs(r.seconds)}`,
+    r.learners.length
+      ? `${r.learners.length} weak learners: mean test error ${pct(r.meanTestError)}, best ${
+        pct(r.bestTestError)
+      }; wrote ${r.files.join(" and ")} in ${secs(r.seconds)}`
+      : `No learners in this shard (more shards than learners); wrote ${r.files.join(" and ")}`,
   );
   if (args.flag("json")) console.log(JSON.stringify(r));
 });

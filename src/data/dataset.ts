@@ -239,3 +239,43 @@ export function firstSamples(d: Dataset, n: number | undefined): Dataset {
   if (n === undefined || n >= d.x.rows) return d;
   return { x: d.x.rowRange(0, n), y: d.y.rowRange(0, n), labels: d.labels.subarray(0, n) };
 }
+
+const checked = new WeakSet<Float32Array>();
+
+/**
+ * Refuses data no training can use: inputs or targets that are NaN or infinite, and labels outside
+ * the targets' classes. A dataset's inputs are scanned once (remembered by their buffer).
+ *
+ * @example
+ * ```ts
+ * import { checkDataset, Matrix, rowArgmax } from "../../mod.ts";
+ * const y = Matrix.from([[1, 0]]);
+ * try {
+ *   checkDataset({ x: Matrix.from([[NaN]]), y, labels: rowArgmax(y) }, "the test set");
+ * } catch (e) {
+ *   console.log((e as Error).message); // Cannot use the test set: input 0, feature 0 is NaN (bad data)
+ * }
+ * ```
+ *
+ * @param d The dataset.
+ * @param what What it is, for the message.
+ * @throws {RangeError} At the first bad value.
+ */
+export function checkDataset(d: Dataset, what: string): void {
+  const fail = (why: string) => new RangeError(`Cannot use ${what}: ${why} (bad data)`);
+  for (const [m, name] of [[d.x, "input"], [d.y, "target"]] as const) {
+    if (checked.has(m.data)) continue;
+    const data = m.data;
+    for (let i = 0; i < m.rows * m.cols; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw fail(`${name} ${Math.floor(i / m.cols)}, feature ${i % m.cols} is ${data[i]}`);
+      }
+    }
+    checked.add(m.data);
+  }
+  for (let i = 0; i < d.labels.length; i++) {
+    if (d.labels[i] >= d.y.cols) {
+      throw fail(`label ${i} is ${d.labels[i]}, but there are ${d.y.cols} classes`);
+    }
+  }
+}

@@ -155,6 +155,11 @@ function columns(images: NdArray, labels: NdArray): [NdArray, NdArray] {
   for (let s = 0; s < n; s++) {
     const row = px.subarray(s * f, (s + 1) * f);
     for (let j = 0; j < f; j++) x[j * n + s] = row[j] / 255;
+    if (lab[s] > 9) {
+      throw new DataFormatError(
+        `Cannot use MNIST labels: label ${s} is ${lab[s]}, not a digit 0–9`,
+      );
+    }
     y[lab[s] * n + s] = 1;
   }
   return [ndarray("float32", [f, n], x), ndarray("float32", [10, n], y)];

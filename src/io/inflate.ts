@@ -8,30 +8,36 @@
  */
 
 import { Inflate } from "npm:fflate@0.8.3";
-import { crc32 } from "node:zlib";
+import { crc32, inflateRawSync } from "node:zlib";
 import { DataFormatError } from "./ndarray.ts";
 
 /** Deflate's largest expansion: 258 bytes from about 2 bits, 1032:1. */
 const MAX_RATIO = 1032;
-/** Compressed bytes fed at a time: at most ~16 MB come out of each. */
-const STEP = 16384;
+/** Compressed bytes fed at a time while looking for the header: at most ~1 MB comes out. */
+const STEP = 1024;
+/** The most of the opening bytes kept for the header (NumPy's own limit is 10 000 bytes). */
+const HEAD = 1 << 20;
 
 /**
- * Inflates a raw deflate stream into exactly the size its content declares.
+ * Inflates a raw deflate stream into exactly the size its content declares: a first look at its
+ * opening bytes learns the size, which deflate's largest ratio must allow, then the stream is
+ * inflated no further than that.
  *
  * @example
  * ```ts
  * import { deflateSync } from "npm:fflate@0.8.3";
  * import { inflateBounded } from "./inflate.ts";
  * const data = deflateSync(new Uint8Array([3, 7, 7, 7]));
- * console.log(Array.from(inflateBounded(data, (head) => 1 + head[0], "x"))); // [3, 7, 7, 7]
+ * const { bytes, consumed } = inflateBounded(data, (head) => 1 + head[0], "x");
+ * console.log(Array.from(bytes), consumed === data.length); // [3, 7, 7, 7] true
  * ```
  *
- * @param input The compressed bytes.
+ * @param input The compressed bytes (more may follow the stream).
  * @param sizeFrom Given the bytes inflated so far (at least one), the total they declare, or
  *   undefined while it needs more of them.
  * @param what What is read, for messages ("member 'x.npy'").
- * @returns The inflated bytes, exactly the declared total.
+ * @returns The inflated bytes, exactly the declared total, and how many input bytes the stream
+ *   took.
  * @throws {DataFormatError} When the stream is damaged, declares more than it can hold, inflates
  *   past its declared size or ends before it.
  */
@@ -39,53 +45,72 @@ export function inflateBounded(
   input: Uint8Array,
   sizeFrom: (head: Uint8Array) => number | undefined,
   what: string,
-): Uint8Array {
+): { bytes: Uint8Array; consumed: number } {
   const fail = (why: string) => new DataFormatError(`Cannot inflate ${what}: ${why}`);
-  let head = new Uint8Array(0), out: Uint8Array | undefined, produced = 0;
+  const total = declaredSize(input, sizeFrom, fail);
+  if (!Number.isSafeInteger(total) || total < 0 || total > input.length * MAX_RATIO + 1024) {
+    throw fail(`its header declares ${total} bytes, more than ${input.length} can hold`);
+  }
+  let r: { buffer: Uint8Array; engine: { bytesWritten: number } };
+  try {
+    // deno-lint-ignore no-explicit-any
+    r = inflateRawSync(input, {
+      info: true,
+      chunkSize: Math.max(64, total + 1), // one output buffer: the data are not copied again
+      maxOutputLength: Math.max(1, total),
+    } as any) as any;
+  } catch (error) {
+    const message = (error as Error).message;
+    throw fail(
+      /larger than/.test(message)
+        ? `it inflates past the ${total} bytes its header declares`
+        : message,
+    );
+  }
+  if (r.buffer.length !== total) {
+    throw fail(`it ends after ${r.buffer.length} of the ${total} bytes its header declares`);
+  }
+  const bytes = new Uint8Array(r.buffer.buffer, r.buffer.byteOffset, r.buffer.length);
+  return { bytes, consumed: r.engine.bytesWritten };
+}
+
+/** The size the stream's opening bytes declare, inflating only as much as it takes to tell. */
+function declaredSize(
+  input: Uint8Array,
+  sizeFrom: (head: Uint8Array) => number | undefined,
+  fail: (why: string) => DataFormatError,
+): number {
+  let head = new Uint8Array(0), total: number | undefined;
   const inflater = new Inflate((chunk) => {
-    if (out) {
-      if (produced + chunk.length > out.length) {
-        throw fail(`it inflates past the ${out.length} bytes its header declares`);
-      }
-      out.set(chunk, produced);
-      produced += chunk.length;
-      return;
-    }
-    const joined = new Uint8Array(head.length + chunk.length);
+    if (total !== undefined || head.length >= HEAD) return;
+    const joined = new Uint8Array(Math.min(HEAD, head.length + chunk.length));
     joined.set(head);
-    joined.set(chunk, head.length);
+    joined.set(chunk.subarray(0, joined.length - head.length), head.length);
     head = joined;
-    const total = sizeFrom(head);
-    if (total === undefined) return;
-    if (!Number.isSafeInteger(total) || total < 0 || total > input.length * MAX_RATIO + 1024) {
-      throw fail(`its header declares ${total} bytes, more than ${input.length} can hold`);
-    }
-    if (head.length > total) {
-      throw fail(`it inflates past the ${total} bytes its header declares`);
-    }
-    out = new Uint8Array(total);
-    out.set(head);
-    produced = head.length;
+    total = sizeFrom(head);
   });
   try {
-    for (let i = 0; i < input.length; i += STEP) {
+    for (let i = 0; total === undefined && head.length < HEAD && i < input.length; i += STEP) {
       inflater.push(input.subarray(i, i + STEP), i + STEP >= input.length);
     }
-    if (input.length === 0) inflater.push(input, true);
   } catch (error) {
     if (error instanceof DataFormatError) throw error;
     throw fail((error as Error).message);
   }
-  if (!out) throw fail(`it ends after ${head.length} bytes, inside its header`);
-  if (produced !== out.length) {
-    throw fail(`it ends after ${produced} of the ${out.length} bytes its header declares`);
+  if (total === undefined) {
+    throw fail(
+      head.length >= HEAD
+        ? `its header is not over after ${HEAD} bytes`
+        : `it ends after ${head.length} bytes, inside its header`,
+    );
   }
-  return out;
+  return total;
 }
 
 /**
  * Gunzips a one-member gzip file into exactly the size its content declares, and checks the
- * gzip trailer: the CRC-32 and the length of what came out.
+ * gzip trailer, which must follow the deflate stream and end the file: the CRC-32 and the length
+ * of what came out.
  *
  * @example
  * ```ts
@@ -127,8 +152,16 @@ export function gunzipBounded(
   }
   if (flags & 2) p += 2; // FHCRC
   if (p > bytes.length - 8) throw fail("its header runs past the data");
-  const trailer = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 8);
-  const out = inflateBounded(bytes.subarray(p, bytes.length - 8), sizeFrom, what);
+  const { bytes: out, consumed } = inflateBounded(bytes.subarray(p), sizeFrom, what);
+  // The trailer follows the deflate stream at once, and ends the file (one member only).
+  if (p + consumed + 8 !== bytes.length) {
+    throw fail(
+      p + consumed + 8 > bytes.length
+        ? "it is truncated inside its trailer"
+        : `${bytes.length - p - consumed - 8} bytes follow its trailer (more members are not read)`,
+    );
+  }
+  const trailer = new DataView(bytes.buffer, bytes.byteOffset + p + consumed, 8);
   if ((out.length >>> 0) !== trailer.getUint32(4, true)) {
     throw fail("its length does not match the gzip trailer (truncated or damaged)");
   }

@@ -16,22 +16,9 @@ import {
   ndarray,
   typedArray,
 } from "./ndarray.ts";
+import { parseNpyDict } from "./npy_header.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
-
-function parseHeader(text: string) {
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new DataFormatError(`Cannot parse the .npy header: ${text.trim()}`);
-  }
-  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
-  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new DataFormatError(`Cannot parse the .npy shape: (${shapeText})`);
-  }
-  return { descr, fortran: fortran === "True", shape };
-}
 
 function byteSwap(bytes: Uint8Array, width: number): void {
   for (let i = 0; i < bytes.length; i += width) {
@@ -126,7 +113,7 @@ export function readNpyHeader(bytes: Uint8Array): NpyHeader | number {
   if (dataOffset > bytes.length) return dataOffset;
   const decoder = new TextDecoder(major === 3 ? "utf-8" : "latin1");
   const text = decoder.decode(bytes.subarray(8 + lenBytes, dataOffset));
-  const { descr, fortran, shape } = parseHeader(text);
+  const { descr, fortran, shape } = parseNpyDict(text);
   const order = descr[0], code = descr.slice(1);
   const dtype = dtypeFromCode(code);
   if (dtype === undefined || !"<>|=".includes(order) || descr.length < 2) {

@@ -144,6 +144,7 @@ export function listZip(src: ByteSource): ZipEntry[] {
   let count = tail.getUint16(end + 10, true);
   let dirSize = tail.getUint32(end + 12, true);
   let dirOffset = tail.getUint32(end + 16, true);
+  let dirEnd = src.size - tailLen + end; // the directory ends where the end record begins
   if (end >= 20 && tail.getUint32(end - 20, true) === SIG_LOCATOR64) {
     const at = u64(tail, end - 20 + 8);
     const rec = read(src, at, 56, "the Zip64 end record");
@@ -153,6 +154,13 @@ export function listZip(src: ByteSource): ZipEntry[] {
     count = u64(rec, 32);
     dirSize = u64(rec, 40);
     dirOffset = u64(rec, 48);
+    dirEnd = at;
+  }
+  if (dirOffset + dirSize !== dirEnd) {
+    throw new DataFormatError(
+      `Cannot read the zip archive: its directory (${dirSize} bytes at ${dirOffset}) does not ` +
+        `end where its end record begins (${dirEnd})`,
+    );
   }
   if (count > dirSize / 46) {
     throw new DataFormatError(
@@ -167,6 +175,7 @@ export function listZip(src: ByteSource): ZipEntry[] {
     if (p + 46 > dirSize || dir.getUint32(p, true) !== SIG_CENTRAL) {
       throw new DataFormatError(`Cannot read the zip archive: directory entry ${i} is damaged`);
     }
+    const flags = dir.getUint16(p + 8, true);
     const method = dir.getUint16(p + 10, true), crc = dir.getUint32(p + 16, true);
     let compressedSize = dir.getUint32(p + 20, true), size = dir.getUint32(p + 24, true);
     const nameLen = dir.getUint16(p + 28, true), extraLen = dir.getUint16(p + 30, true);
@@ -205,8 +214,18 @@ export function listZip(src: ByteSource): ZipEntry[] {
       }
       e = fieldEnd;
     }
+    if (flags & 0x61) { // encrypted, patched or strongly encrypted: not an array NumPy wrote
+      throw new DataFormatError(
+        `Cannot read the zip archive: entry '${name}' is encrypted or patched`,
+      );
+    }
     entries.push({ name, method, crc, compressedSize, size, headerOffset });
     p += 46 + nameLen + extraLen + commentLen;
+  }
+  if (p !== dirSize) {
+    throw new DataFormatError(
+      `Cannot read the zip archive: its ${count} directory entries take ${p} of its ${dirSize} bytes`,
+    );
   }
   return entries;
 }
@@ -217,7 +236,16 @@ export function dataOffset(src: ByteSource, entry: ZipEntry): number {
   if (h.getUint32(0, true) !== SIG_LOCAL) {
     throw new DataFormatError(`Cannot read member '${entry.name}': its local header is damaged`);
   }
-  const start = entry.headerOffset + 30 + h.getUint16(26, true) + h.getUint16(28, true);
+  const nameLen = h.getUint16(26, true),
+    start = entry.headerOffset + 30 + nameLen + h.getUint16(28, true);
+  const local = new Uint8Array(nameLen);
+  within(src, entry.headerOffset + 30, nameLen, `the name of '${entry.name}'`);
+  src.readAt(entry.headerOffset + 30, local);
+  if (new TextDecoder().decode(local) !== entry.name) {
+    throw new DataFormatError(
+      `Cannot read member '${entry.name}': its local header names it otherwise`,
+    );
+  }
   within(src, start, entry.compressedSize, `the data of '${entry.name}'`);
   if (entry.method === 0 && entry.size !== entry.compressedSize) {
     throw new DataFormatError(
@@ -247,7 +275,15 @@ export function readMember(
   let bytes: Uint8Array;
   if (entry.method === 0) bytes = stored;
   else if (entry.method === 8) {
-    bytes = inflateBounded(stored, sizeFrom ?? (() => entry.size), `member '${entry.name}'`);
+    const r = inflateBounded(stored, sizeFrom ?? (() => entry.size), `member '${entry.name}'`);
+    if (r.consumed !== stored.length) {
+      throw new DataFormatError(
+        `Cannot read member '${entry.name}': its deflate stream ends ${
+          stored.length - r.consumed
+        } bytes before its data do`,
+      );
+    }
+    bytes = r.bytes;
   } else {
     throw new DataFormatError(
       `Cannot read member '${entry.name}': unsupported compression: ${entry.method}`,

@@ -28,12 +28,16 @@ export interface ZipMember {
  * @param members The members, in order.
  * @param compress Deflate each member (level 6) instead of storing it.
  * @param sink Receives the archive's bytes in order.
+ * @param zip64From Sizes and offsets from which Zip64 records hold them (default 2³² − 1, where
+ *   the 32-bit fields run out; 0 writes Zip64 records throughout, as tests of readers want).
  */
 export function writeZip(
   members: Iterable<ZipMember>,
   compress: boolean,
   sink: (chunk: Uint8Array) => void,
+  zip64From: number = MAX32,
 ): void {
+  const big = (v: number) => v >= zip64From;
   const utf8 = new TextEncoder();
   const central: Uint8Array[] = [];
   let offset = 0, count = 0;
@@ -53,7 +57,7 @@ export function writeZip(
       data = [deflateSync(joined, { level: 6 })];
     }
     const csize = data.reduce((n, d) => n + d.length, 0);
-    const zip64 = size >= MAX32 || csize >= MAX32 || offset >= MAX32;
+    const zip64 = big(size) || big(csize) || big(offset);
     const local = new DataView(new ArrayBuffer(30 + name.length + (zip64 ? 20 : 0)));
     local.setUint32(0, SIG_LOCAL, true);
     local.setUint16(4, zip64 ? 45 : 20, true);
@@ -79,9 +83,9 @@ export function writeZip(
     for (const d of data) emit(d);
 
     const extra64: bigint[] = [];
-    if (size >= MAX32) extra64.push(BigInt(size));
-    if (csize >= MAX32) extra64.push(BigInt(csize));
-    if (headerOffset >= MAX32) extra64.push(BigInt(headerOffset));
+    if (big(size)) extra64.push(BigInt(size));
+    if (big(csize)) extra64.push(BigInt(csize));
+    if (big(headerOffset)) extra64.push(BigInt(headerOffset));
     const extraLen = extra64.length ? 4 + 8 * extra64.length : 0;
     const c = new DataView(new ArrayBuffer(46 + name.length + extraLen));
     c.setUint32(0, SIG_CENTRAL, true);
@@ -91,12 +95,12 @@ export function writeZip(
     c.setUint16(10, compress ? 8 : 0, true);
     c.setUint16(14, local.getUint16(12, true), true);
     c.setUint32(16, crc >>> 0, true);
-    c.setUint32(20, Math.min(csize, MAX32), true);
-    c.setUint32(24, Math.min(size, MAX32), true);
+    c.setUint32(20, big(csize) ? MAX32 : csize, true);
+    c.setUint32(24, big(size) ? MAX32 : size, true);
     c.setUint16(28, name.length, true);
     c.setUint16(30, extraLen, true);
     c.setUint32(38, 0o100644 << 16, true); // a regular file, rw-r--r--
-    c.setUint32(42, Math.min(headerOffset, MAX32), true);
+    c.setUint32(42, big(headerOffset) ? MAX32 : headerOffset, true);
     new Uint8Array(c.buffer).set(name, 46);
     if (extraLen) {
       c.setUint16(46 + name.length, 1, true);
@@ -109,7 +113,8 @@ export function writeZip(
   const dirOffset = offset;
   for (const c of central) emit(c);
   const dirSize = offset - dirOffset;
-  if (count >= MAX16 || dirOffset >= MAX32 || dirSize >= MAX32) {
+  const end64 = count >= MAX16 || big(dirOffset) || big(dirSize);
+  if (end64) {
     const end64At = offset;
     const r = new DataView(new ArrayBuffer(56 + 20));
     r.setUint32(0, SIG_END64, true);
@@ -127,9 +132,9 @@ export function writeZip(
   }
   const e = new DataView(new ArrayBuffer(22));
   e.setUint32(0, SIG_END, true);
-  e.setUint16(8, Math.min(count, MAX16), true);
-  e.setUint16(10, Math.min(count, MAX16), true);
-  e.setUint32(12, Math.min(dirSize, MAX32), true);
-  e.setUint32(16, Math.min(dirOffset, MAX32), true);
+  e.setUint16(8, end64 ? MAX16 : count, true);
+  e.setUint16(10, end64 ? MAX16 : count, true);
+  e.setUint32(12, end64 ? MAX32 : dirSize, true);
+  e.setUint32(16, end64 ? MAX32 : dirOffset, true);
   emit(new Uint8Array(e.buffer));
 }

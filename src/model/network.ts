@@ -17,7 +17,7 @@
 import type { Activation } from "../kernels/activations.ts";
 import { activateIn, multiplyDerivativeIn } from "../kernels/activation_kernels.ts";
 import { Arena } from "../kernels/arena.ts";
-import type { Dataset } from "../data/dataset.ts";
+import { checkDataset, type Dataset } from "../data/dataset.ts";
 import { countErrors, type Loss, lossAndError, outputActivate } from "./loss.ts";
 import { Matrix } from "../tensor/matrix.ts";
 import type { Layer, LayerInit } from "./layers/layer.ts";
@@ -226,6 +226,8 @@ export class Network {
         `Cannot evaluate on ${data.x.cols} features and ${data.y.cols} classes: the network takes ${n0} and ${C}`,
       );
     }
+    if (n === 0) throw new RangeError("Cannot evaluate on an empty dataset");
+    checkDataset(data, "the evaluation set");
     const ws = this.#evalWorkspace(), e = ws.delta[this.depth - 1];
     let loss = 0, errors = 0;
     for (let s = 0; s < n; s += ws.maxBatch) {

@@ -12,7 +12,7 @@ import {
   CBLAS_TRANS,
   type OpenBlasLibrary,
   type OpenBlasOptions,
-  openOpenBlas,
+  openOpenBlasAt,
 } from "../../ffi/openblas.ts";
 import { checkDim, checkFloat32, checkSgemm, checkSgemv } from "./blas_checks.ts";
 
@@ -40,11 +40,16 @@ export class Blas {
   /**
    * Wraps a loaded library.
    *
-   * @param lib The library from {@linkcode openOpenBlas}.
+   * @param lib The library from `openOpenBlas`.
+   * @param path Where it was loaded from.
    */
-  constructor(lib: OpenBlasLibrary) {
+  constructor(lib: OpenBlasLibrary, path = "") {
     this.#lib = lib;
+    this.path = path;
   }
+
+  /** Where the library was loaded from (empty when not told). */
+  readonly path: string;
 
   /** The raw symbols, for benchmarks that compare against the unchecked call. */
   get symbols(): OpenBlasLibrary["symbols"] {
@@ -97,7 +102,7 @@ export class Blas {
     c: Float32Array,
     ldc: number,
   ): void {
-    checkSgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+    checkSgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, alpha, beta);
     if (m === 0 || n === 0) return;
     const t0 = this.timing ? performance.now() : 0;
     this.#lib.symbols.cblas_sgemm(
@@ -230,7 +235,8 @@ let shared: Blas | undefined;
  */
 export function getBlas(options?: OpenBlasOptions): Blas {
   if (shared) return shared;
-  const blas = new Blas(openOpenBlas(options));
+  const { library, path } = openOpenBlasAt(options);
+  const blas = new Blas(library, path);
   const env = Deno.permissions.querySync({ name: "env", variable: "DFA_THREADS" }).state ===
       "granted"
     ? Deno.env.get("DFA_THREADS")

@@ -85,8 +85,13 @@ export function checkSgemm(
   ldb: number,
   c: Float32Array,
   ldc: number,
+  alpha = 1,
+  beta = 0,
 ): void {
   const what = "Cannot run sgemm";
+  if (!Number.isFinite(alpha) || !Number.isFinite(beta)) {
+    throw new RangeError(`${what}: alpha and beta must be finite: ${alpha} and ${beta}`);
+  }
   checkDim(what, "m", m);
   checkDim(what, "n", n);
   checkDim(what, "k", k);

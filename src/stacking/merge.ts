@@ -8,6 +8,19 @@
 import { DataFormatError } from "../io/ndarray.ts";
 import { linoutPaths, readShard, writeLinouts } from "./outputs.ts";
 
+/** The settings in which two run identities (JSON) differ, as "key a vs b, …". */
+function differences(a: string, b: string): string {
+  const flat = (o: unknown, prefix = ""): [string, unknown][] =>
+    o && typeof o === "object"
+      ? Object.entries(o).flatMap(([k, v]) => flat(v, prefix ? `${prefix}.${k}` : k))
+      : [[prefix, o]];
+  const x = new Map(flat(JSON.parse(a))), y = new Map(flat(JSON.parse(b)));
+  return [...new Set([...x.keys(), ...y.keys()])]
+    .filter((k) => x.get(k) !== y.get(k))
+    .map((k) => `${k} ${JSON.stringify(x.get(k))} vs ${JSON.stringify(y.get(k))}`)
+    .join(", ");
+}
+
 /**
  * Merges shard files (in any order) into the run's `train_linouts.npz` and `test_linouts.npz`
  * (`diff-` before the names for a diff run) in `outDir`.
@@ -29,12 +42,21 @@ export function mergeLinouts(files: readonly string[], outDir: string): string[]
   const shards = files.map((f) => ({ f, s: readShard(f) }));
   const { f: firstFile, s: first } = shards[0], n = first.n;
   const train: Float32Array[] = new Array(n), test: Float32Array[] = new Array(n);
+  let classes = 0;
   for (const { f, s } of shards) {
     if (s.identity !== first.identity || s.n !== n) {
       throw new DataFormatError(
-        `Cannot merge ${f}: it comes from another run than ${firstFile} (settings or N differ)`,
+        `Cannot merge ${f}: it comes from another run than ${firstFile}: ${
+          differences(s.identity, first.identity) || `N ${s.n}, not ${n}`
+        }`,
       );
     }
+    if (s.learners.length && classes && s.classes !== classes) {
+      throw new DataFormatError(
+        `Cannot merge ${f}: ${s.classes} classes a learner, not ${classes}`,
+      );
+    }
+    classes ||= s.classes;
     const perTrain = s.train.length / s.learners.length,
       perTest = s.test.length / s.learners.length;
     s.learners.forEach((i, j) => {
@@ -56,7 +78,6 @@ export function mergeLinouts(files: readonly string[], outDir: string): string[]
   }
   Deno.mkdirSync(outDir, { recursive: true });
   const paths = linoutPaths(outDir, JSON.parse(first.identity).diff);
-  const classes = shards.find(({ s }) => s.learners.length)?.s.classes ?? 0;
   writeLinouts(paths, train, test, classes);
   return [paths.train, paths.test];
 }

@@ -181,14 +181,15 @@ const text = (s: string) => {
  * @param s The shard.
  */
 export function writeShard(path: string, s: Shard): void {
-  const count = s.learners.length, per = count ? s.train.length / count : 0;
-  const perTest = count ? s.test.length / count : 0;
+  // An empty shard (more shards than learners) is valid: (0, 0) outputs.
+  const count = s.learners.length, rows = s.classes * count;
+  const samples = (a: Float32Array) => (rows ? a.length / rows : 0);
   saveNpz(path, {
     learners: ndarray("int32", [count], s.learners),
     n: ndarray("int32", [1], Int32Array.of(s.n)),
     errors: ndarray("float64", [count, 4], s.errors),
-    [LINOUT_KEYS.train]: ndarray("float32", [s.classes * count, per / s.classes], s.train),
-    [LINOUT_KEYS.test]: ndarray("float32", [s.classes * count, perTest / s.classes], s.test),
+    [LINOUT_KEYS.train]: ndarray("float32", [rows, samples(s.train)], s.train),
+    [LINOUT_KEYS.test]: ndarray("float32", [rows, samples(s.test)], s.test),
     identity: text(s.identity),
   });
 }

@@ -43,8 +43,9 @@ export async function trainLearners(
     for (const i of todo) done(learnAndSave(o, i, data));
     return;
   }
-  const cores = navigator.hardwareConcurrency;
-  getBlas().threads = Math.max(1, Math.floor(cores / workers)); // process-wide, shared by workers
+  // Process-wide, shared by the workers (each sets it again once its own binding is loaded).
+  getBlas().threads = o.blas?.threads ??
+    Math.max(1, Math.floor(navigator.hardwareConcurrency / workers));
   const queue = [...todo];
   await new Promise<void>((resolve, reject) => {
     let running = 0, failed = false;

@@ -14,7 +14,8 @@ import {
   loadMnistNpz,
 } from "../data/dataset.ts";
 import { loadMnistIdx, mnistArrays } from "../data/mnist.ts";
-import { DataFormatError, ndarray } from "../io/ndarray.ts";
+import { ndarray } from "../io/ndarray.ts";
+import { getBlas } from "../native/blas.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
 import { LINOUT_KEYS } from "./outputs.ts";
 import {
@@ -46,6 +47,55 @@ export interface RunOptions {
   testSamples?: number;
   /** Where the parts, shards and stacked files go. */
   outDir: string;
+  /**
+   * What changes the last bits of a learner's outputs besides the settings: OpenBLAS's threads,
+   * its library and the kernels it picks (`OPENBLAS_CORETYPE`). `runWeakLearners` fills it in.
+   */
+  blas?: BlasSettings;
+}
+
+/**
+ * The BLAS settings a run's outputs depend on to the bit.
+ *
+ * @example
+ * ```ts
+ * import type { BlasSettings } from "./mod.ts";
+ * const b: BlasSettings = { threads: 2, library: "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", coretype: null };
+ * console.log(b.threads); // 2
+ * ```
+ */
+export interface BlasSettings {
+  /** OpenBLAS threads each learner's products run on. */
+  threads: number;
+  /** The library's path. */
+  library: string;
+  /** `OPENBLAS_CORETYPE`, where it is set and readable. */
+  coretype: string | null;
+}
+
+/**
+ * This process's BLAS settings for learners trained on `workers` threads (the cores are shared
+ * out among them).
+ *
+ * @example
+ * ```ts
+ * import { blasSettings } from "./mod.ts";
+ * console.log(blasSettings(1).threads >= 1); // true
+ * ```
+ *
+ * @param workers Worker threads training at once.
+ * @returns The settings.
+ */
+export function blasSettings(workers: number): BlasSettings {
+  const blas = getBlas();
+  const readable = Deno.permissions.querySync({ name: "env", variable: "OPENBLAS_CORETYPE" });
+  return {
+    threads: workers > 1
+      ? Math.max(1, Math.floor(navigator.hardwareConcurrency / workers))
+      : blas.threads,
+    library: blas.path,
+    coretype: readable.state === "granted" ? Deno.env.get("OPENBLAS_CORETYPE") ?? null : null,
+  };
 }
 
 /**
@@ -92,6 +142,7 @@ export function runIdentity(o: RunOptions): string {
     trainSamples: trainSamples ?? null,
     testSamples: testSamples ?? null,
     data: o.data,
+    blas: o.blas ?? null,
   });
 }
 
@@ -181,8 +232,11 @@ export function readPart(
   try {
     arrays = loadNpz(partPath(o, index));
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof DataFormatError) return undefined;
-    throw error;
+    // Missing or damaged: the learner is trained again. Only a permission is worth stopping for.
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw error;
+    }
+    return undefined;
   }
   const id = arrays.identity && new TextDecoder().decode(arrays.identity.data as Uint8Array);
   if (
@@ -193,6 +247,32 @@ export function readPart(
   }
   const [trainError, testError, epochs, seconds] = arrays.errors.data as Float64Array;
   return { index, trainError, testError, epochs, seconds, arrays };
+}
+
+/**
+ * The learners with a part file in the run's parts directory (listed once, not probed one by one).
+ *
+ * @example
+ * ```ts
+ * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { finishedParts } from "./mod.ts";
+ * console.log(finishedParts({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }).size); // 0
+ * ```
+ *
+ * @param o The run.
+ * @returns Their indices.
+ */
+export function finishedParts(o: RunOptions): Set<number> {
+  const found = new Set<number>();
+  try {
+    for (const e of Deno.readDirSync(partsDir(o))) {
+      const m = /^learner-(\d+)\.npz$/.exec(e.name);
+      if (m && e.isFile) found.add(Number(m[1]));
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return found;
 }
 
 /**

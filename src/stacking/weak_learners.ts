@@ -14,7 +14,28 @@ import {
   writeShard,
 } from "./outputs.ts";
 import { trainLearners } from "./pool.ts";
-import { type LearnerSummary, partsDir, readPart, runIdentity, type RunOptions } from "./run.ts";
+import {
+  blasSettings,
+  finishedParts,
+  type LearnerSummary,
+  partsDir,
+  readPart,
+  runIdentity,
+  type RunOptions,
+} from "./run.ts";
+import { lockDirectory } from "../io/lock.ts";
+
+/**
+ * The most learners a run takes: 100 000 learners' stacked training outputs are already 24 GB a
+ * class (240 GB for MNIST).
+ *
+ * @example
+ * ```ts
+ * import { MAX_LEARNERS } from "./weak_learners.ts";
+ * console.log(MAX_LEARNERS); // 100000
+ * ```
+ */
+export const MAX_LEARNERS = 100_000;
 
 /**
  * How to run the learners.
@@ -77,33 +98,66 @@ export interface WeakLearnersResult {
  * @param n Learners in all.
  * @param options Workers, shard, parts and progress.
  * @returns The learners' errors and the files written.
- * @throws {RangeError} When the shard does not exist.
+ * @throws {RangeError} When N is out of range or the shard does not exist.
+ * @throws {Deno.errors.Busy} When another run is using the output directory.
  */
 export async function runWeakLearners(
   o: RunOptions,
   n: number,
   options: WeakLearnersOptions = {},
 ): Promise<WeakLearnersResult> {
-  const t0 = performance.now(), { shard, onLearner } = options;
-  const [start, end] = shard ? shardRange(n, shard[0], shard[1]) : [0, n];
-  const summaries = new Map<number, LearnerSummary>(), todo: number[] = [];
-  for (let i = start; i < end; i++) {
-    const p = readPart(o, i);
-    if (p) summaries.set(i, p);
-    else todo.push(i);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LEARNERS) {
+    throw new RangeError(
+      `Cannot run weak learners: N must be an integer in [1, ${MAX_LEARNERS}]: ${n}`,
+    );
   }
-  for (const s of summaries.values()) onLearner?.(s, true);
-  const workers = Math.min(options.workers ?? 1, Math.max(1, todo.length));
-  await trainLearners(o, todo, workers, (s) => {
-    summaries.set(s.index, s);
-    onLearner?.(s, false);
-  });
-  const learners = [...summaries.values()].sort((a, b) => a.index - b.index);
+  const t0 = performance.now(), { shard, onLearner } = options;
+  const requested = options.workers ?? 1;
+  o = { ...o, blas: o.blas ?? blasSettings(requested) }; // part of the run's identity
+  const [start, end] = shard ? shardRange(n, shard[0], shard[1]) : [0, n];
+  // One run at a time in the output directory (which must be writable before any training).
+  const lock = lockDirectory(o.outDir);
+  try {
+    const summaries = new Map<number, LearnerSummary>(), todo: number[] = [];
+    const saved = finishedParts(o);
+    for (let i = start; i < end; i++) {
+      const p = saved.has(i) ? readPart(o, i) : undefined;
+      if (p) summaries.set(i, p);
+      else todo.push(i);
+    }
+    for (const s of summaries.values()) onLearner?.(s, true);
+    const workers = Math.min(requested, Math.max(1, todo.length));
+    await trainLearners(o, todo, workers, (s) => {
+      summaries.set(s.index, s);
+      onLearner?.(s, false);
+    });
+    const learners = [...summaries.values()].sort((a, b) => a.index - b.index);
+    const files = writeOutputs(o, n, learners, shard, options.keepParts ?? false);
+    const errors = learners.map((s) => s.testError);
+    return {
+      n,
+      learners,
+      meanTestError: errors.length ? errors.reduce((a, b) => a + b, 0) / errors.length : NaN,
+      bestTestError: errors.length ? Math.min(...errors) : NaN,
+      files,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    lock.release();
+  }
+}
+
+/** Writes the shard's file, or the run's two stacked files (then drops the parts). */
+function writeOutputs(
+  o: RunOptions,
+  n: number,
+  learners: LearnerSummary[],
+  shard: [number, number] | undefined,
+  keepParts: boolean,
+): string[] {
   const parts = learners.map((s) => readPart(o, s.index)!.arrays);
   const outputs = (key: string) => parts.map((p) => p[key].data as Float32Array);
   const classes = parts[0]?.[LINOUT_KEYS.train].shape[0] ?? 0;
-  Deno.mkdirSync(o.outDir, { recursive: true });
-  let files: string[];
   if (shard) {
     const path = shardPath(o.outDir, o.config.diff, shard[0], shard[1]);
     const flat = (k: string) => {
@@ -122,20 +176,10 @@ export async function runWeakLearners(
       test: flat(LINOUT_KEYS.test),
       identity: runIdentity(o),
     });
-    files = [path];
-  } else {
-    const paths = linoutPaths(o.outDir, o.config.diff);
-    writeLinouts(paths, outputs(LINOUT_KEYS.train), outputs(LINOUT_KEYS.test), classes);
-    files = [paths.train, paths.test];
-    if (!options.keepParts) Deno.removeSync(partsDir(o), { recursive: true });
+    return [path];
   }
-  const errors = learners.map((s) => s.testError);
-  return {
-    n,
-    learners,
-    meanTestError: errors.reduce((a, b) => a + b, 0) / errors.length,
-    bestTestError: Math.min(...errors),
-    files,
-    seconds: (performance.now() - t0) / 1000,
-  };
+  const paths = linoutPaths(o.outDir, o.config.diff);
+  writeLinouts(paths, outputs(LINOUT_KEYS.train), outputs(LINOUT_KEYS.test), classes);
+  if (!keepParts) Deno.removeSync(partsDir(o), { recursive: true });
+  return [paths.train, paths.test];
 }

@@ -5,6 +5,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
+import { getBlas } from "../native/blas.ts";
 import { learnAndSave, loadRunData, type RunOptions } from "./run.ts";
 
 let options: RunOptions | undefined;
@@ -15,6 +16,7 @@ self.onmessage = (e: MessageEvent) => {
     const m = e.data;
     if (m.type === "init") {
       options = m.options as RunOptions;
+      if (options.blas) getBlas().threads = options.blas.threads;
       data = loadRunData(options);
       self.postMessage({ type: "ready" });
     } else if (m.type === "learn") {

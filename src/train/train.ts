@@ -6,7 +6,7 @@
  */
 
 import { BatchSource } from "../data/batches.ts";
-import type { Dataset } from "../data/dataset.ts";
+import { checkDataset, type Dataset } from "../data/dataset.ts";
 import { alignment, type LayerAlignment } from "./alignment.ts";
 import type { Network } from "../model/network.ts";
 import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
@@ -190,6 +190,17 @@ export function train(
       } network on ${n}×${data.x.cols} inputs and ${data.y.rows}×${data.y.cols} targets`,
     );
   }
+  const batches = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
+  if (batches === 0) {
+    throw new RangeError(
+      n === 0
+        ? "Cannot train: the training set is empty"
+        : `Cannot train: batches of ${batchSize} with the last partial batch dropped leave none ` +
+          `of the ${n} training samples`,
+    );
+  }
+  if (!source?.bytes) checkDataset(data, "the training set"); // bytes are k/255: finite
+  if (options.test) checkDataset(options.test, "the test set");
   const optimizer = options.optimizer instanceof Optimizer
     ? options.optimizer
     : new Optimizer(options.optimizer);
@@ -201,7 +212,6 @@ export function train(
     );
   }
   const feed = source ?? new BatchSource(data, ws.maxBatch), order = feed.order;
-  const batches = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   const result: TrainResult = { epochs: [], converged: false };
   let previousError = NaN;
   for (let epoch = 1; epoch <= epochs; epoch++) {
