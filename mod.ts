@@ -80,6 +80,7 @@ export { type Blas, getBlas } from "./src/native/blas.ts";
 
 // Data.
 export {
+  checkDataset,
   type Dataset,
   datasetFromColumns,
   type DatasetSplits,

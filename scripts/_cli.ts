@@ -81,8 +81,8 @@ function helpText(spec: CommandSpec): string {
 export function checkedInt(what: string, value: string, min = 0, max = Infinity): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isSafeInteger(n) || n < min || n > max) {
-    const bounds = max === Infinity ? `≥ ${min}` : `in [${min}, ${max}]`;
-    throw new UsageError(`${what} must be an integer ${bounds}: ${value}`);
+    const bound = Number.isSafeInteger(n) && n > max ? `≤ ${max}` : `≥ ${min}`;
+    throw new UsageError(`${what} must be an integer ${bound}: ${value}`);
   }
   return n;
 }

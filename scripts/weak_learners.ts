@@ -1,7 +1,7 @@
 // Step 2 of the workflow: N DFA nets that share an initialisation (or, with --diff, do not) but
 // each have their own feedback matrix; their linear outputs stacked into two .npz files.
 import { type LearnerSummary, runWeakLearners, WEAK_LEARNER_DEFAULTS } from "../mod.ts";
-import { shardRange } from "../src/stacking/mod.ts";
+import { MAX_LEARNERS, shardRange } from "../src/stacking/mod.ts";
 import { checkedInt, noMoreArguments, OUTPUT_OPTIONS, parse, run, UsageError } from "./_cli.ts";
 import { fallbackFor } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
@@ -68,7 +68,7 @@ await run(spec.name, async () => {
   if (args.positional[0] === undefined) {
     throw new UsageError("N, the number of weak learners, is missing");
   }
-  const n = checkedInt("N (the number of weak learners)", args.positional[0], 1);
+  const n = checkedInt("N (the number of weak learners)", args.positional[0], 1, MAX_LEARNERS);
   const shardText = args.optional("shard");
   let shard: [number, number] | undefined;
   if (shardText !== undefined) {

@@ -53,12 +53,13 @@ export function inflateBounded(
   }
   let r: { buffer: Uint8Array; engine: { bytesWritten: number } };
   try {
-    // deno-lint-ignore no-explicit-any
-    r = inflateRawSync(input, {
+    // node:zlib's types omit `info`, which makes the call return the engine with the byte count.
+    const options = {
       info: true,
       chunkSize: Math.max(64, total + 1), // one output buffer: the data are not copied again
       maxOutputLength: Math.max(1, total),
-    } as any) as any;
+    } as Parameters<typeof inflateRawSync>[1];
+    r = inflateRawSync(input, options) as unknown as typeof r;
   } catch (error) {
     const message = (error as Error).message;
     throw fail(

@@ -8,16 +8,8 @@
 import { DataFormatError, type NdArray, ndarray } from "./ndarray.ts";
 import { decodeNpy, npyBody, npyFromBody, npyHeader, readNpyHeader } from "./npy.ts";
 import { writeAll, writeFileAtomic } from "./files.ts";
-import {
-  bufferSource,
-  type ByteSource,
-  checkCrc,
-  dataOffset,
-  fileSource,
-  listZip,
-  readMember,
-  type ZipEntry,
-} from "./zip.ts";
+import { bufferSource, type ByteSource, fileSource } from "./byte_source.ts";
+import { checkCrc, dataOffset, listZip, readMember, type ZipEntry } from "./zip.ts";
 import { writeZip } from "./zip_write.ts";
 
 /**
@@ -168,6 +160,9 @@ function withFile<T>(path: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw new DataFormatError(`Cannot read ${path}: it is a directory`);
+    }
     if (error instanceof DataFormatError) {
       throw new DataFormatError(
         `Cannot read ${path}: ${error.message.replace(/^Cannot read /, "")}`,

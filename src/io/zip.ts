@@ -10,14 +10,7 @@
 import { crc32 } from "node:zlib";
 import { DataFormatError } from "./ndarray.ts";
 import { inflateBounded } from "./inflate.ts";
-
-/** Random access to the bytes of an archive: a file or a buffer. */
-export interface ByteSource {
-  /** Total bytes. */
-  readonly size: number;
-  /** Fills `into` with the bytes at `offset`; throws if they run past the end. */
-  readAt(offset: number, into: Uint8Array): void;
-}
+import type { ByteSource } from "./byte_source.ts";
 
 /** A member as the central directory describes it. */
 export interface ZipEntry {
@@ -56,45 +49,6 @@ export const ZIP = {
 } as const;
 const { local: SIG_LOCAL, central: SIG_CENTRAL, end: SIG_END } = ZIP;
 const { end64: SIG_END64, locator64: SIG_LOCATOR64, max32: MAX32 } = ZIP;
-
-/** A {@linkcode ByteSource} over bytes in memory. */
-export function bufferSource(bytes: Uint8Array): ByteSource {
-  return {
-    size: bytes.length,
-    readAt(offset, into) {
-      if (offset < 0 || offset + into.length > bytes.length) {
-        throw new DataFormatError(
-          `Cannot read the zip archive: it is truncated at byte ${bytes.length}`,
-        );
-      }
-      into.set(bytes.subarray(offset, offset + into.length));
-    },
-  };
-}
-
-/** A {@linkcode ByteSource} over an open file (read with positioned reads). */
-export function fileSource(file: Deno.FsFile): ByteSource {
-  const size = file.statSync().size;
-  return {
-    size,
-    readAt(offset, into) {
-      if (offset < 0 || offset + into.length > size) {
-        throw new DataFormatError(`Cannot read the zip archive: it is truncated at byte ${size}`);
-      }
-      file.seekSync(offset, Deno.SeekMode.Start);
-      let done = 0;
-      while (done < into.length) {
-        const n = file.readSync(into.subarray(done));
-        if (n === null || n === 0) {
-          throw new DataFormatError(
-            `Cannot read the zip archive: it ends early at byte ${offset + done}`,
-          );
-        }
-        done += n;
-      }
-    },
-  };
-}
 
 /** Throws unless `length` bytes from `offset` lie inside the archive: checked before allocating. */
 function within(src: ByteSource, offset: number, length: number, what: string): void {

@@ -12,4 +12,5 @@
  */
 
 export * from "../../ffi/openblas.ts";
+export * from "../../ffi/paths.ts";
 export * from "./blas.ts";

@@ -13,6 +13,7 @@
 
 export * from "./weak_learner.ts";
 export * from "./run.ts";
+export * from "./parts.ts";
 export * from "./outputs.ts";
 export * from "./pool.ts";
 export * from "./weak_learners.ts";

@@ -1,18 +1,13 @@
 /**
  * Weak learners trained by a pool of worker threads (or in this thread), each saved as it
- * finishes. OpenBLAS gets the cores divided among the workers.
+ * finishes. Each worker's products run on the process's OpenBLAS threads (the same as in this
+ * thread), so a learner's outputs do not depend on the number of workers.
  *
  * @module
  */
 
-import { getBlas } from "../native/blas.ts";
-import {
-  learnAndSave,
-  type LearnerSummary,
-  loadRunData,
-  partsDir,
-  type RunOptions,
-} from "./run.ts";
+import { learnAndSave, partsDir } from "./parts.ts";
+import { type LearnerSummary, loadRunData, type RunOptions } from "./run.ts";
 
 /**
  * Trains the learners in `todo` on `workers` threads (1: in this thread), calling `done` as each
@@ -43,9 +38,6 @@ export async function trainLearners(
     for (const i of todo) done(learnAndSave(o, i, data));
     return;
   }
-  // Process-wide, shared by the workers (each sets it again once its own binding is loaded).
-  getBlas().threads = o.blas?.threads ??
-    Math.max(1, Math.floor(navigator.hardwareConcurrency / workers));
   const queue = [...todo];
   await new Promise<void>((resolve, reject) => {
     let running = 0, failed = false;

@@ -1,7 +1,6 @@
 /**
- * A weak-learner run on disk: its identity (what determines a learner's outputs), one part file a
- * learner written as it finishes (so that a killed run resumes where it stopped), and the data
- * every learner trains on.
+ * A weak-learner run: its options, its identity (what determines a learner's outputs, bit for
+ * bit), the data every learner trains on, and one learner trained and saved (`parts.ts`).
  *
  * @module
  */
@@ -14,15 +13,8 @@ import {
   loadMnistNpz,
 } from "../data/dataset.ts";
 import { loadMnistIdx, mnistArrays } from "../data/mnist.ts";
-import { ndarray } from "../io/ndarray.ts";
 import { getBlas } from "../native/blas.ts";
-import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
-import { LINOUT_KEYS } from "./outputs.ts";
-import {
-  trainWeakLearner,
-  type WeakLearnerConfig,
-  type WeakLearnerResult,
-} from "./weak_learner.ts";
+import type { WeakLearnerConfig } from "./weak_learner.ts";
 
 /**
  * A run of weak learners: their settings, the data and where the files go.
@@ -74,25 +66,23 @@ export interface BlasSettings {
 }
 
 /**
- * This process's BLAS settings for learners trained on `workers` threads (the cores are shared
- * out among them).
+ * This process's BLAS settings. Every learner's products run on OpenBLAS's threads as set for the
+ * process (all cores, or `DFA_THREADS`), in worker threads too, so that a learner's outputs do not
+ * depend on how many learners train at once.
  *
  * @example
  * ```ts
  * import { blasSettings } from "./mod.ts";
- * console.log(blasSettings(1).threads >= 1); // true
+ * console.log(blasSettings().threads >= 1); // true
  * ```
  *
- * @param workers Worker threads training at once.
  * @returns The settings.
  */
-export function blasSettings(workers: number): BlasSettings {
+export function blasSettings(): BlasSettings {
   const blas = getBlas();
   const readable = Deno.permissions.querySync({ name: "env", variable: "OPENBLAS_CORETYPE" });
   return {
-    threads: workers > 1
-      ? Math.max(1, Math.floor(navigator.hardwareConcurrency / workers))
-      : blas.threads,
+    threads: blas.threads,
     library: blas.path,
     coretype: readable.state === "granted" ? Deno.env.get("OPENBLAS_CORETYPE") ?? null : null,
   };
@@ -146,134 +136,18 @@ export function runIdentity(o: RunOptions): string {
   });
 }
 
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
-}
-
 /**
- * The directory of a run's part files, named by the hash of its identity.
+ * A run's data: the training and test sets, and the training set made ready for batches once for
+ * all the learners.
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
- * import { partsDir } from "./mod.ts";
- * console.log(partsDir({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }).startsWith("o/parts/weak-learners-")); // true
+ * import type { RunData } from "./mod.ts";
+ * const keys: (keyof RunData)[] = ["train", "test", "source"];
+ * console.log(keys.length); // 3
  * ```
- *
- * @param o The run.
- * @returns The directory.
  */
-export function partsDir(o: RunOptions): string {
-  return `${o.outDir}/parts/${o.config.diff ? "diff-" : ""}weak-learners-${fnv1a(runIdentity(o))}`;
-}
-
-/**
- * The part file of learner `index`.
- *
- * @example
- * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
- * import { partPath } from "./mod.ts";
- * console.log(partPath({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }, 7).endsWith("/learner-00007.npz")); // true
- * ```
- *
- * @param o The run.
- * @param index The learner.
- * @returns The path.
- */
-export function partPath(o: RunOptions, index: number): string {
-  return `${partsDir(o)}/learner-${String(index).padStart(5, "0")}.npz`;
-}
-
-/**
- * Saves a finished learner's part (atomically).
- *
- * @example
- * ```ts ignore
- * import { savePart } from "./mod.ts";
- * savePart(run, result, 1.5);
- * ```
- *
- * @param o The run.
- * @param r The learner's outputs and errors.
- * @param seconds How long it took.
- */
-export function savePart(o: RunOptions, r: WeakLearnerResult, seconds: number): void {
-  const id = new TextEncoder().encode(runIdentity(o)), C = r.classes;
-  saveNpz(partPath(o, r.index), {
-    [LINOUT_KEYS.train]: ndarray("float32", [C, r.train.length / C], r.train),
-    [LINOUT_KEYS.test]: ndarray("float32", [C, r.test.length / C], r.test),
-    errors: ndarray("float64", [4], Float64Array.of(r.trainError, r.testError, r.epochs, seconds)),
-    identity: ndarray("uint8", [id.length], id),
-  });
-}
-
-/**
- * A finished learner's part, or undefined when it is missing, damaged or from other settings.
- *
- * @example
- * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
- * import { readPart } from "./mod.ts";
- * console.log(readPart({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }, 0)); // undefined
- * ```
- *
- * @param o The run.
- * @param index The learner.
- * @returns Its summary and arrays, or undefined.
- */
-export function readPart(
-  o: RunOptions,
-  index: number,
-): (LearnerSummary & { arrays: NpzArrays }) | undefined {
-  let arrays: NpzArrays;
-  try {
-    arrays = loadNpz(partPath(o, index));
-  } catch (error) {
-    // Missing or damaged: the learner is trained again. Only a permission is worth stopping for.
-    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      throw error;
-    }
-    return undefined;
-  }
-  const id = arrays.identity && new TextDecoder().decode(arrays.identity.data as Uint8Array);
-  if (
-    id !== runIdentity(o) || !arrays.errors || !arrays[LINOUT_KEYS.train] ||
-    !arrays[LINOUT_KEYS.test]
-  ) {
-    return undefined;
-  }
-  const [trainError, testError, epochs, seconds] = arrays.errors.data as Float64Array;
-  return { index, trainError, testError, epochs, seconds, arrays };
-}
-
-/**
- * The learners with a part file in the run's parts directory (listed once, not probed one by one).
- *
- * @example
- * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
- * import { finishedParts } from "./mod.ts";
- * console.log(finishedParts({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }).size); // 0
- * ```
- *
- * @param o The run.
- * @returns Their indices.
- */
-export function finishedParts(o: RunOptions): Set<number> {
-  const found = new Set<number>();
-  try {
-    for (const e of Deno.readDirSync(partsDir(o))) {
-      const m = /^learner-(\d+)\.npz$/.exec(e.name);
-      if (m && e.isFile) found.add(Number(m[1]));
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return found;
-}
+export type RunData = DatasetSplits & { source: BatchSource };
 
 /**
  * The run's data, and its training set made ready for batches once for all the learners.
@@ -287,7 +161,7 @@ export function finishedParts(o: RunOptions): Set<number> {
  * @param o The run.
  * @returns The splits and the batch source of the training set.
  */
-export function loadRunData(o: RunOptions): DatasetSplits & { source: BatchSource } {
+export function loadRunData(o: RunOptions): RunData {
   let d: DatasetSplits;
   try {
     d = loadMnistNpz(o.data);
@@ -301,30 +175,4 @@ export function loadRunData(o: RunOptions): DatasetSplits & { source: BatchSourc
   }
   const train = firstSamples(d.train, o.trainSamples), test = firstSamples(d.test, o.testSamples);
   return { train, test, source: new BatchSource(train, o.config.batch) };
-}
-
-/**
- * Trains learner `index` in this thread and saves its part.
- *
- * @example
- * ```ts ignore
- * import { learnAndSave, loadRunData } from "./mod.ts";
- * console.log(learnAndSave(run, 0, loadRunData(run)).testError);
- * ```
- *
- * @param o The run.
- * @param index The learner.
- * @param data The run's data.
- * @returns Its summary.
- */
-export function learnAndSave(
-  o: RunOptions,
-  index: number,
-  data: DatasetSplits & { source: BatchSource },
-): LearnerSummary {
-  const t0 = performance.now();
-  const r = trainWeakLearner(index, o.config, data, data.source);
-  const seconds = (performance.now() - t0) / 1000;
-  savePart(o, r, seconds);
-  return { index, trainError: r.trainError, testError: r.testError, epochs: r.epochs, seconds };
 }

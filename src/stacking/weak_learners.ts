@@ -14,15 +14,8 @@ import {
   writeShard,
 } from "./outputs.ts";
 import { trainLearners } from "./pool.ts";
-import {
-  blasSettings,
-  finishedParts,
-  type LearnerSummary,
-  partsDir,
-  readPart,
-  runIdentity,
-  type RunOptions,
-} from "./run.ts";
+import { finishedParts, partsDir, readPart } from "./parts.ts";
+import { blasSettings, type LearnerSummary, runIdentity, type RunOptions } from "./run.ts";
 import { lockDirectory } from "../io/lock.ts";
 
 /**
@@ -113,7 +106,7 @@ export async function runWeakLearners(
   }
   const t0 = performance.now(), { shard, onLearner } = options;
   const requested = options.workers ?? 1;
-  o = { ...o, blas: o.blas ?? blasSettings(requested) }; // part of the run's identity
+  o = { ...o, blas: o.blas ?? blasSettings() }; // part of the run's identity
   const [start, end] = shard ? shardRange(n, shard[0], shard[1]) : [0, n];
   // One run at a time in the output directory (which must be writable before any training).
   const lock = lockDirectory(o.outDir);

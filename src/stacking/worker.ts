@@ -6,7 +6,8 @@
  */
 /// <reference lib="deno.worker" />
 import { getBlas } from "../native/blas.ts";
-import { learnAndSave, loadRunData, type RunOptions } from "./run.ts";
+import { learnAndSave } from "./parts.ts";
+import { loadRunData, type RunOptions } from "./run.ts";
 
 let options: RunOptions | undefined;
 let data: ReturnType<typeof loadRunData> | undefined;

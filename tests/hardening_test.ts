@@ -1,0 +1,241 @@
+// Regressions of the adversarial review (faults, hostile inputs, misuse): each CLI failure is one
+// line on stderr naming what is wrong, with exit 1 (runtime) or 2 (usage); nothing is reported as
+// a success that did not train; no good file is damaged.
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { getBlas, loadNpz, mnistArrays, ndarray, Network, saveNpy, saveNpz } from "../mod.ts";
+import { runTask } from "./_tasks.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+async function tmpOut(): Promise<string> {
+  const dir = `data/test-${crypto.randomUUID().slice(0, 8)}`;
+  await Deno.mkdir(`${root}/${dir}`, { recursive: true });
+  return dir;
+}
+
+/** A small MNIST-shaped dataset (features by samples), `classes` one-hot rows. */
+function tinyMnist(path: string, n: number, classes: number, x: (i: number) => number = () => 0.5) {
+  const f = 16,
+    X = (m: number) =>
+      ndarray("float32", [f, m], Float32Array.from({ length: f * m }, (_, i) => x(i)));
+  const Y = (m: number) => {
+    const y = new Float32Array(classes * m);
+    for (let s = 0; s < m; s++) y[(s % classes) * m + s] = 1;
+    return ndarray("float32", [classes, m], y);
+  };
+  saveNpz(`${root}/${path}`, { X_train: X(n), y_train: Y(n), X_test: X(n), y_test: Y(n) });
+}
+
+function oneLine(r: { code: number; stderr: string }, code: number, ...parts: string[]) {
+  assertEquals(r.code, code, r.stderr);
+  assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+  for (const p of parts) assertStringIncludes(r.stderr, p);
+  assert(!/\n\s+at /.test(r.stderr), "no stack trace");
+}
+
+Deno.test("results from no training or from bad data are errors, not successes", async (t) => {
+  const dir = await tmpOut();
+  try {
+    await t.step("a batch larger than the training set with the last batch dropped", async () => {
+      const r = await runTask("weak-learners", [
+        "1",
+        "--train-samples",
+        "100",
+        "--test-samples",
+        "100",
+        "--out-dir",
+        dir,
+      ]);
+      oneLine(r, 1, "batches of 200", "leave none of the 100");
+      assert(!r.stdout.includes("weak learners:"), r.stdout);
+    });
+    await t.step("NaN in the test set", async () => {
+      tinyMnist(`${dir}/nan.npz`, 50, 10, (i) => (i === 7 ? NaN : 0.5));
+      const r = await runTask("mnist", [
+        "--data",
+        `${dir}/nan.npz`,
+        "--epochs",
+        "1",
+        "--no-report",
+        "--quiet",
+      ]);
+      oneLine(r, 1, "NaN", "bad data");
+    });
+    await t.step("a training set of no samples", async () => {
+      tinyMnist(`${dir}/empty.npz`, 0, 10);
+      const r = await runTask("mnist", [
+        "--data",
+        `${dir}/empty.npz`,
+        "--epochs",
+        "1",
+        "--no-report",
+        "--quiet",
+      ]);
+      oneLine(r, 1, "empty");
+    });
+    await t.step("a diverging training is one line", async () => {
+      const r = await runTask("mnist", [
+        "--preset",
+        "seed",
+        "--rule",
+        "bp",
+        "--lr",
+        "1e38",
+        "--epochs",
+        "2",
+        "--train-samples",
+        "400",
+        "--test-samples",
+        "100",
+        "--no-report",
+        "--quiet",
+      ]);
+      oneLine(r, 1, "diverged");
+    });
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+Deno.test("the class count comes from the data: 3 classes give (3·N, samples) outputs", async () => {
+  const dir = await tmpOut();
+  try {
+    tinyMnist(`${dir}/three.npz`, 600, 3, (i) => ((i * 7919) % 256) / 255);
+    let r = await runTask("weak-learners", [
+      "2",
+      "--data",
+      `${dir}/three.npz`,
+      "--out-dir",
+      dir,
+      "--hidden",
+      "8",
+      "--json",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const train = loadNpz(`${root}/${dir}/train_linouts.npz`).train_linear_outputs;
+    assertEquals(train.shape, [6, 600]);
+    r = await runTask("stacked-model", [
+      "2",
+      `${dir}/train_linouts.npz`,
+      `${dir}/test_linouts.npz`,
+      "--mnist",
+      `${dir}/three.npz`,
+      "--epochs",
+      "2",
+      "--json",
+      "--quiet",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(JSON.parse(r.stdout.trim().split("\n").at(-1)!).parameters, 3 * 6 + 3);
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+Deno.test("more shards than learners: the empty shard is valid and merges", async () => {
+  const dir = await tmpOut(), one = await tmpOut();
+  const small = ["--train-samples", "1000", "--test-samples", "200"];
+  try {
+    // Shard 1 of 2 of one learner is empty; shard 2 has the learner.
+    let r = await runTask("weak-learners", ["1", ...small, "--out-dir", dir, "--shard", "1/2"]);
+    assertEquals(r.code, 0, r.stderr);
+    assertStringIncludes(r.stdout, "No learners in this shard");
+    r = await runTask("weak-learners", ["1", ...small, "--out-dir", dir, "--shard", "2/2"]);
+    assertEquals(r.code, 0, r.stderr);
+    r = await runTask("merge-linouts", [
+      `${dir}/linouts-shard-2-of-2.npz`,
+      `${dir}/linouts-shard-1-of-2.npz`,
+      "--out-dir",
+      dir,
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    r = await runTask("weak-learners", ["1", ...small, "--out-dir", one]);
+    assertEquals(r.code, 0, r.stderr);
+    for (const f of ["train_linouts.npz", "test_linouts.npz"]) {
+      assertEquals(
+        Deno.readFileSync(`${root}/${dir}/${f}`),
+        Deno.readFileSync(`${root}/${one}/${f}`),
+      );
+    }
+  } finally {
+    for (const d of [dir, one]) await Deno.remove(`${root}/${d}`, { recursive: true });
+  }
+});
+
+Deno.test("two runs in one output directory: the second says who holds it", async () => {
+  const dir = await tmpOut();
+  try {
+    const first = runTask("weak-learners", ["4", "--test-samples", "1000", "--out-dir", dir]);
+    const lock = `${root}/${dir}/.dfa.lock`;
+    const held = () => {
+      try {
+        return Deno.readTextFileSync(lock).trim() !== "";
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 400 && !held(); i++) {
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    const r = await runTask("weak-learners", [
+      "4",
+      "--train-samples",
+      "20000",
+      "--test-samples",
+      "1000",
+      "--out-dir",
+      dir,
+    ]);
+    oneLine(r, 1, `another run is using ${dir}/ (pid `);
+    assert(held(), "the first run took its lock");
+    assertEquals((await first).code, 0);
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+Deno.test("bad arguments and files are one line each", async (t) => {
+  const cases: [string, string[], number, string[]][] = [
+    ["weak-learners", ["1000000000"], 2, [
+      "N (the number of weak learners) must be an integer ≤ 100000",
+    ]],
+    ["stacked-model", ["1", "data", "data"], 1, ["data"]],
+    ["create-dataset", ["--idx-dir", "/tmp", "--out", "data/never.npz"], 1, [
+      "cannot read /tmp",
+      "to allow it, run: deno run --allow-read=.,/tmp",
+    ]],
+  ];
+  for (const [task, args, code, parts] of cases) {
+    await t.step(
+      `${task} ${args.join(" ")}`,
+      async () => oneLine(await runTask(task, args), code, ...parts),
+    );
+  }
+});
+
+Deno.test("the library refuses what it cannot honour", () => {
+  // deno-lint-ignore no-explicit-any
+  const bad = (o: any) => () => Network.create({ sizes: [3, 2], ...o });
+  assertThrows(bad({ rule: "xyz" }), RangeError, "the rule must be one of bp, fa, dfa: xyz");
+  assertThrows(bad({ loss: "hinge" }), RangeError, "the loss");
+  assertThrows(bad({ init: "weird" }), RangeError, "an initialisation");
+  assertThrows(bad({ layers: ["conv"] }), RangeError, "dense or rd");
+  const a = new Float32Array(4), c = new Float32Array(4);
+  assertThrows(
+    () => getBlas().sgemm(false, false, 2, 2, 2, NaN, a, 2, a, 2, 0, c, 2),
+    RangeError,
+    "finite",
+  );
+  assertThrows(() => ndarray("float32", [3], new Float32Array(2)), RangeError);
+  assertThrows(
+    () => saveNpy("/nonexistent/x.npy", ndarray("float32", [1000], new Float32Array(2))),
+    RangeError,
+  );
+  const img = ndarray("uint8", [1, 1, 1], new Uint8Array([1])),
+    lab = ndarray("uint8", [1], new Uint8Array([250]));
+  assertThrows(
+    () => mnistArrays({ trainImages: img, trainLabels: lab, testImages: img, testLabels: lab }),
+    Error,
+    "label 0 is 250",
+  );
+});
