@@ -3,7 +3,9 @@
 // a success that did not train; no good file is damaged.
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { getBlas, loadNpz, mnistArrays, ndarray, Network, saveNpy, saveNpz } from "../mod.ts";
-import { runTask } from "./_tasks.ts";
+import { gzipSync } from "npm:fflate@0.8.3";
+import { runDeno, runTask } from "./_tasks.ts";
+import { writeFileAtomic } from "../src/io/mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -238,4 +240,93 @@ Deno.test("the library refuses what it cannot honour", () => {
     Error,
     "label 0 is 250",
   );
+});
+
+Deno.test("a full disk leaves the old file whole and no partial file, and is one line", async () => {
+  const dir = await Deno.makeTempDir(), path = `${dir}/out.npz`;
+  Deno.writeTextFileSync(path, "the good old file");
+  const full = () => {
+    throw Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
+  };
+  const e = assertThrows(
+    () => writeFileAtomic(path, full),
+    Error,
+    `Cannot write ${path}: No space left`,
+  );
+  assertEquals((e as Error & { code: string }).code, "ENOSPC");
+  assertEquals(Deno.readTextFileSync(path), "the good old file");
+  assertEquals([...Deno.readDirSync(dir)].map((f) => f.name), ["out.npz"]);
+  // Through the command line: one line, exit 1, no stack trace.
+  const script = `${root}/data/enospc-${crypto.randomUUID().slice(0, 8)}.ts`;
+  Deno.mkdirSync(`${root}/data`, { recursive: true });
+  Deno.writeTextFileSync(
+    script,
+    `import { run } from "../scripts/_cli.ts";
+import { writeFileAtomic } from "../src/io/mod.ts";
+await run("probe", () => writeFileAtomic("${path}", () => { throw Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" }); }));`,
+  );
+  try {
+    const r = await runDeno(["run", "-A", script]);
+    oneLine(r, 1, `probe: Cannot write ${path}: No space left on device`);
+  } finally {
+    Deno.removeSync(script);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("shards trained under different BLAS settings are not merged, and the setting is named", async () => {
+  const dir = await tmpOut();
+  const small = ["--train-samples", "1000", "--test-samples", "200", "--out-dir", dir];
+  try {
+    // A stale temporary file of a killed run: the next run, holding the lock, removes it.
+    Deno.writeTextFileSync(`${root}/${dir}/train_linouts.npz.partial-999-abc123`, "half");
+    let r = await runTask("weak-learners", ["2", ...small, "--shard", "1/2"], { DFA_THREADS: "1" });
+    assertEquals(r.code, 0, r.stderr);
+    assert(!Deno.readDirSync(`${root}/${dir}`).some((f) => f.name.includes(".partial-")));
+    r = await runTask("weak-learners", ["2", ...small, "--shard", "2/2"], { DFA_THREADS: "2" });
+    assertEquals(r.code, 0, r.stderr);
+    r = await runTask("merge-linouts", [
+      `${dir}/linouts-shard-1-of-2.npz`,
+      `${dir}/linouts-shard-2-of-2.npz`,
+      "--out-dir",
+      dir,
+    ]);
+    oneLine(r, 1, "comes from another run", "blas.threads 2 vs 1");
+    assert(!Deno.readDirSync(`${root}/${dir}`).some((f) => f.name === "train_linouts.npz"));
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+Deno.test("a damaged gzip IDX file fails create-dataset and leaves the old mnist.npz as it was", async () => {
+  const dir = await tmpOut();
+  try {
+    const idx = (dims: number[], body: Uint8Array) => {
+      const h = new Uint8Array(4 + 4 * dims.length);
+      h.set([0, 0, 8, dims.length]);
+      dims.forEach((d, i) => new DataView(h.buffer).setUint32(4 + 4 * i, d, false));
+      const all = new Uint8Array(h.length + body.length);
+      all.set(h);
+      all.set(body, h.length);
+      return gzipSync(all);
+    };
+    const images = idx([4, 2, 2], new Uint8Array(16).fill(9)),
+      labels = idx([4], Uint8Array.of(1, 2, 3, 4));
+    const damaged = images.slice();
+    damaged[damaged.length - 9] ^= 0xff; // the last byte of the deflate data: the CRC no longer matches
+    for (
+      const [name, bytes] of [
+        ["train-images-idx3-ubyte.gz", damaged],
+        ["train-labels-idx1-ubyte.gz", labels],
+        ["t10k-images-idx3-ubyte.gz", images],
+        ["t10k-labels-idx1-ubyte.gz", labels],
+      ] as const
+    ) Deno.writeFileSync(`${root}/${dir}/${name}`, bytes);
+    Deno.writeTextFileSync(`${root}/${dir}/mnist.npz`, "the good old file");
+    const r = await runTask("create-dataset", ["--idx-dir", dir, "--out", `${dir}/mnist.npz`]);
+    oneLine(r, 1, "train-images-idx3-ubyte.gz");
+    assertEquals(Deno.readTextFileSync(`${root}/${dir}/mnist.npz`), "the good old file");
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+  }
 });

@@ -35,6 +35,12 @@ export function writeFileAtomic(path: string, write: (file: Deno.FsFile) => void
     try {
       Deno.removeSync(tmp);
     } catch { /* already gone */ }
+    // A system error (a full disk: ENOSPC) names no file: say which one could not be written.
+    if (error instanceof Error && "code" in error && !error.message.includes(path)) {
+      throw Object.assign(new Error(`Cannot write ${path}: ${error.message}`), {
+        code: error.code,
+      });
+    }
     throw error;
   }
 }
