@@ -63,6 +63,7 @@ export {
   type TrainResult,
 } from "./src/train/train.ts";
 export { type StepOptions, trainStep } from "./src/train/step.ts";
+export { EarlyStopping } from "./src/train/early_stopping.ts";
 export {
   Optimizer,
   type OptimizerName,
@@ -92,6 +93,7 @@ export {
   transposeInto,
 } from "./src/data/dataset.ts";
 export { BatchSource } from "./src/data/batches.ts";
+export { holdOut } from "./src/data/split.ts";
 export {
   createMnistNpz,
   loadMnistIdx,
@@ -118,9 +120,9 @@ export {
 export { LINOUT_KEYS, linoutPaths } from "./src/stacking/outputs.ts";
 export { mergeLinouts } from "./src/stacking/merge.ts";
 export {
-  checkLinouts,
+  STACKED_DEFAULTS,
   stackedModel,
   type StackedModelOptions,
   type StackedModelResult,
-  standardize,
 } from "./src/stacking/stacked_model.ts";
+export { checkLinouts, standardize } from "./src/stacking/stacked_inputs.ts";

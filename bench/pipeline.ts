@@ -42,7 +42,6 @@ for (const layer of ["dense", "rd"] as const) {
       labels,
       layer,
       rule: "bp",
-      batch: 200,
       seed: 1234,
     });
   });

@@ -42,6 +42,7 @@ export function lineChart(
   series: string,
   yTitle = y,
   log = false,
+  dash?: string,
 ): Chart {
   return {
     name,
@@ -60,6 +61,7 @@ export function lineChart(
           scale: log ? { type: "log" } : { zero: false },
         },
         color: { field: series, type: "nominal", title: series },
+        ...(dash ? { strokeDash: { field: dash, type: "nominal", title: dash } } : {}),
       },
     },
   };
@@ -101,7 +103,7 @@ export async function writeReport(
     const svg = await svgOf(chart);
     Deno.writeTextFileSync(`${dir}/${chart.name}.svg`, svg);
     sections.push(
-      `<section id="${chart.name}"><h2>${escapeHtml(chart.title)}</h2>\n${svg}\n</section>`,
+      `<section id="${chart.name}">\n${svg}\n</section>`, // the title is the SVG's own: once
     );
   }
   const html = `<!doctype html>
@@ -136,6 +138,32 @@ export function pointChart(
       encoding: {
         x: { field: x, type: "quantitative", title: x },
         y: { field: y, type: "quantitative", title: y, scale: { zero: false } },
+      },
+    },
+  };
+}
+
+/** A heat map of `value` over the grid of `x` and `y` (ordinal axes). */
+export function heatmap(
+  name: string,
+  title: string,
+  values: Record<string, unknown>[],
+  x: string,
+  y: string,
+  value: string,
+): Chart {
+  return {
+    name,
+    title,
+    values,
+    spec: {
+      width: 420,
+      height: 420,
+      mark: "rect",
+      encoding: {
+        x: { field: x, type: "ordinal", title: x, axis: { labelOverlap: "greedy" } },
+        y: { field: y, type: "ordinal", title: y, axis: { labelOverlap: "greedy" } },
+        color: { field: value, type: "quantitative", title: value },
       },
     },
   };

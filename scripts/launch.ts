@@ -44,6 +44,12 @@ export const TASKS: Record<string, TaskPermissions> = {
     ffi: true,
   },
   pipeline: { script: "scripts/pipeline.ts", ...train },
+  "stacking-study": {
+    script: "scripts/stacking_study.ts",
+    read: ["."],
+    write: ["data", "results"],
+    ffi: true,
+  },
   "bench:gemm": { script: "bench/gemm.ts", ffi: true },
   "bench:epoch": { script: "bench/epoch.ts", ffi: true },
   "bench:pipeline": { script: "bench/pipeline.ts", ...train },

@@ -4,15 +4,28 @@ import {
   createMnistNpz,
   LINOUT_KEYS,
   loadNpz,
+  type NdArray,
+  ndarray,
   runWeakLearners,
   stackedModel,
   type StackedModelResult,
   WEAK_LEARNER_DEFAULTS,
 } from "../mod.ts";
 import { noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
+import { disagreement, learnerPredictions } from "../src/stacking/mod.ts";
 import { DEFAULT_MNIST, loadMnistLabels, SHIPPED_IDX } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
-import { barChart, pointChart, reportOptions, writeReport } from "./_report.ts";
+import { barChart, heatmap, lineChart, pointChart, reportOptions, writeReport } from "./_report.ts";
+
+/** The rows of a heat map of a (learners, learners) matrix, in percent. */
+function disagreementRows(m: Float64Array) {
+  const L = Math.round(Math.sqrt(m.length));
+  return Array.from({ length: L * L }, (_, k) => ({
+    learner: Math.floor(k / L) + 1,
+    "other learner": (k % L) + 1,
+    "disagree (%)": 100 * m[k],
+  }));
+}
 
 const spec = {
   name: "pipeline",
@@ -77,12 +90,48 @@ await run(spec.name, async () => {
   for (const layer of ["dense", "rd"] as const) {
     const name = `${layer === "rd" ? "rd-" : ""}stacked-model`;
     if (!quiet) console.log(`== ${name} ${n} ${trainFile} ${testFile}`);
-    const r = stackedModel({ n, train, test, labels, layer, rule: "bp", batch: 200, seed });
+    const r = stackedModel({ n, train, test, labels, layer, rule: "bp", seed });
     models.push(r);
     steps.push({
       step: name,
       seconds: r.seconds,
-      result: `test error ${pct(r.testError)} (${r.parameters} parameters, ${r.epochs} epochs)`,
+      result: `test error ${
+        pct(r.testError)
+      } (${r.parameters} parameters, epoch ${r.bestEpoch} of ${r.epochs})`,
+    });
+  }
+  // How the stacked error falls with the number of learners: the dense model on the first N.
+  const C = labels.classes,
+    curve: { learners: number; "test error (%)": number; model: string }[] = [];
+  if (args.flag("report")) {
+    const t1 = performance.now();
+    for (const m of [1, 2, 5, 10, 20, 50, 100, 200].filter((m) => m < n)) {
+      const rows = (a: NdArray) =>
+        ndarray(
+          "float32",
+          [C * m, a.shape[1]],
+          (a.data as Float32Array).subarray(0, C * m * a.shape[1]),
+        );
+      const r = stackedModel({
+        n: m,
+        train: rows(train),
+        test: rows(test),
+        labels,
+        layer: "dense",
+        rule: "bp",
+        seed,
+      });
+      curve.push({ learners: m, "test error (%)": 100 * r.testError, model: "dense stacked" });
+    }
+    curve.push({
+      learners: n,
+      "test error (%)": 100 * models[0].testError,
+      model: "dense stacked",
+    });
+    steps.push({
+      step: "dense stacked on the first N",
+      seconds: (performance.now() - t1) / 1000,
+      result: curve.map((c) => `N=${c.learners} ${c["test error (%)"].toFixed(2)} %`).join(", "),
     });
   }
   const total = (performance.now() - t0) / 1000;
@@ -116,6 +165,43 @@ await run(spec.name, async () => {
           wl.learners.map((l) => ({ learner: l.index + 1, "test error (%)": 100 * l.testError })),
           "learner",
           "test error (%)",
+        ),
+        heatmap(
+          "disagreement",
+          "How often two learners disagree on a test image (%)",
+          disagreementRows(disagreement(learnerPredictions(test, C))),
+          "learner",
+          "other learner",
+          "disagree (%)",
+        ),
+        lineChart(
+          "by-n",
+          "Dense stacked test error against the number of learners stacked",
+          curve,
+          "learners",
+          "test error (%)",
+          "model",
+        ),
+        lineChart(
+          "stacked-epochs",
+          "Stacked models' error per epoch (dashed: held-out part of the training set)",
+          models.flatMap((m) =>
+            m.history.flatMap((e) => [
+              { epoch: e.epoch, "error (%)": 100 * e.trainError, model: m.layer, set: "training" },
+              ...(e.validationError === undefined ? [] : [{
+                epoch: e.epoch,
+                "error (%)": 100 * e.validationError,
+                model: m.layer,
+                set: "held out",
+              }]),
+            ])
+          ),
+          "epoch",
+          "error (%)",
+          "model",
+          "error (%)",
+          false,
+          "set",
         ),
       ],
     );

@@ -5,6 +5,8 @@ import {
   type EpochStats,
   LINOUT_KEYS,
   loadNpz,
+  type OptimizerName,
+  OPTIMIZERS,
   requireKeys,
   stackedModel,
 } from "../mod.ts";
@@ -18,12 +20,13 @@ const spec = {
   summary:
     "Trains a model on the stacked linear outputs of N weak learners (TRAIN: train_linear_outputs,\n" +
     "TEST: test_linear_outputs, (10·N, samples)) against MNIST's labels, and prints its test error.\n" +
-    "--layer dense: a dense sigmoid layer 10·N → 10 (N(0, 1) init, SGD lr 1e-4, batch 200, 100 epochs)\n" +
-    "on standardized inputs.\n" +
-    "--layer rd: y = σ(D2·R·D1·x), D1 and D2 trainable diagonals, R fixed (SGD lr 1e-3 on the batch-mean\n" +
-    "gradient, batch 200, up to 200 epochs, tolerance 1e-7), trained by exact backprop over the whole\n" +
-    "batch or, with --rule dfa, by direct feedback to D1.",
-  usage: "deno task stacked-model N TRAIN TEST [options]   (rd-stacked-model: --layer rd)",
+    "--layer dense: a dense sigmoid layer 10·N → 10; --layer rd: y = σ(D2·R·D1·x), D1 and D2\n" +
+    "trainable diagonals, R fixed. Both by default: standardized inputs, the exact gradients of the\n" +
+    "batch-mean loss, Adam, early stopping on a held-out tenth of the training set (the best epoch's\n" +
+    "parameters kept). --update original: the original program's RD update (D1 by the batch mean, D2\n" +
+    "by the first sample of each batch, SGD lr 1e-3, raw inputs, its stopping rule).",
+  usage: "deno task stacked-model N TRAIN TEST [options]   (rd-stacked-model: --layer rd)\n" +
+    "TRAIN and TEST: paths, or bare names of files in data/ (train_linouts.npz test_linouts.npz)",
   options: [
     {
       name: "layer",
@@ -39,13 +42,40 @@ const spec = {
       default: "bp",
       help: "training rule (dfa: rd only)",
     },
-    { name: "epochs", kind: "integer", min: 0, help: "most epochs (dense 100, rd 200)" },
-    { name: "lr", kind: "number", positive: true, help: "SGD learning rate (dense 1e-4, rd 1e-3)" },
-    { name: "batch", kind: "integer", min: 1, default: 200, help: "batch size" },
+    { name: "epochs", kind: "integer", min: 1, help: "most epochs (100; original 200)" },
+    {
+      name: "lr",
+      kind: "number",
+      positive: true,
+      help: "learning rate (dense 1e-3, rd 1e-2; original 1e-3)",
+    },
+    { name: "optimizer", kind: "choice", choices: OPTIMIZERS, help: "the optimiser (adam)" },
+    {
+      name: "update",
+      kind: "choice",
+      choices: ["exact", "original"],
+      default: "exact",
+      help: "rd: the exact gradients, or the original program's update",
+    },
+    {
+      name: "validation",
+      kind: "number",
+      min: 0,
+      max: 0.5,
+      help: "share of the training set held out for early stopping (0.1; original 0)",
+    },
+    {
+      name: "patience",
+      kind: "integer",
+      min: 1,
+      default: 10,
+      help: "epochs without a better validation error",
+    },
+    { name: "batch", kind: "integer", min: 1, help: "batch size (dense 200, rd 20; original 200)" },
     {
       name: "tolerance",
       kind: "number",
-      help: "stop when the training error changes less (rd 1e-7; negative: never)",
+      help: "stop when the training error changes less (original 1e-7)",
     },
     {
       name: "init",
@@ -59,7 +89,7 @@ const spec = {
       kind: "choice",
       choices: ["auto", "standardized", "raw"],
       default: "auto",
-      help: "standardized by the training statistics, or raw; auto: dense standardized, rd raw",
+      help: "standardized by the training statistics, or raw; auto: standardized (original: raw)",
     },
     { name: "seed", kind: "integer", default: 1234, help: "random seed" },
     {
@@ -72,13 +102,31 @@ const spec = {
   ],
 } as const;
 
+/**
+ * A file named on the command line: as given when it exists; else, for a bare name, the file of
+ * that name in data/ (where weak-learners writes), so that the original's commands work verbatim.
+ */
+function findData(name: string): string {
+  const exists = (p: string) => {
+    try {
+      return Deno.statSync(p) !== undefined;
+    } catch {
+      return false;
+    }
+  };
+  if (exists(name) || name.includes("/")) return name;
+  if (exists(`data/${name}`)) return `data/${name}`;
+  throw new UsageError(`cannot find ${name}: looked for ./${name} and data/${name}`);
+}
+
 await run(spec.name, () => {
   const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
   if (!args) return;
   if (args.positional.length !== 3) {
     throw new UsageError(`expected N TRAIN TEST, got ${args.positional.length} arguments`);
   }
-  const [nText, trainFile, testFile] = args.positional;
+  const [nText, trainName, testName] = args.positional;
+  const trainFile = findData(trainName), testFile = findData(testName);
   const n = checkedInt("N (the number of weak learners)", nText, 1);
   const layer = args.choice<"dense" | "rd">("layer"), rule = args.choice<"bp" | "dfa">("rule");
   if (layer === "dense" && rule !== "bp") {
@@ -106,8 +154,12 @@ await run(spec.name, () => {
     rule,
     epochs,
     lr: args.optionalNumber("lr"),
-    batch: args.int("batch"),
+    batch: args.optionalInt("batch"),
     tolerance: args.optionalNumber("tolerance"),
+    optimizer: args.optional("optimizer") as OptimizerName | undefined,
+    update: args.choice<"exact" | "original">("update"),
+    validation: args.optionalNumber("validation"),
+    patience: args.int("patience"),
     seed: args.int("seed"),
     init: args.choice<"normal" | "uniform" | "xavier">("init"),
     standardize: inputs === "auto" ? undefined : inputs === "standardized",
@@ -118,14 +170,17 @@ await run(spec.name, () => {
     onEpoch: (s: EpochStats) => {
       progress.clear();
       if (!quiet) {
+        const v = s.validationError === undefined
+          ? ""
+          : `, held-out error ${pct(s.validationError)}`;
         console.log(
           `epoch ${String(s.epoch).padStart(3)}: loss ${s.loss.toFixed(4)}, training error ${
             pct(s.trainError)
-          }`,
+          }${v}`,
         );
       }
     },
   });
-  console.log(`Test error: ${pct(r.testError)}`);
-  if (args.flag("json")) console.log(JSON.stringify(r));
+  console.log(`Test error: ${pct(r.testError)} (the parameters of epoch ${r.bestEpoch})`);
+  if (args.flag("json")) console.log(JSON.stringify({ ...r, history: undefined }));
 });

@@ -90,13 +90,14 @@ print(json.dumps([a.files, list(a["train_linear_outputs"].shape), b.files, list(
     assertEquals(r.code, 1);
     assertStringIncludes(r.stderr, "in no shard");
 
-    // The stacked models run on those files.
+    // The stacked models run on those files (Adam on batch means needs a few more epochs than the
+    // original's SGD on batch sums took on these 3 000 images).
     r = await runTask("stacked-model", [
       "3",
       `${a}/train_linouts.npz`,
       `${a}/test_linouts.npz`,
       "--epochs",
-      "3",
+      "20",
       "--quiet",
       "--json",
     ]);
@@ -113,7 +114,8 @@ print(json.dumps([a.files, list(a["train_linear_outputs"].shape), b.files, list(
       "--json",
     ]);
     assertEquals(r.code, 0, r.stderr);
-    assertEquals(JSON.parse(r.stdout.trim().split("\n").at(-1)!).parameters, 40);
+    // d1 (30), d2 (10) and, in the default RD model, a bias (10).
+    assertEquals(JSON.parse(r.stdout.trim().split("\n").at(-1)!).parameters, 50);
   } finally {
     for (const d of [a, b, c]) await Deno.remove(`${root}/${d}`, { recursive: true });
   }
@@ -194,5 +196,42 @@ Deno.test("bad stacking arguments are one line and a non-zero exit", async (t) =
     });
   } finally {
     await Deno.remove(`${root}/${out}`, { recursive: true });
+  }
+});
+
+Deno.test("the original's commands work verbatim: bare file names are found in data/", async (t) => {
+  const dir = await tmpOut(), name = `bare-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    let r = await runTask("weak-learners", ["2", ...SMALL, "--out-dir", dir]);
+    assertEquals(r.code, 0, r.stderr);
+    // As `python stacked-model.py 2 train_linouts.npz test_linouts.npz` would be typed.
+    Deno.renameSync(`${root}/${dir}/train_linouts.npz`, `${root}/data/${name}-train.npz`);
+    Deno.renameSync(`${root}/${dir}/test_linouts.npz`, `${root}/data/${name}-test.npz`);
+    await t.step("found in data/", async () => {
+      r = await runTask("rd-stacked-model", [
+        "2",
+        `${name}-train.npz`,
+        `${name}-test.npz`,
+        "--epochs",
+        "2",
+        "--quiet",
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      assertStringIncludes(r.stdout, "Test error:");
+    });
+    await t.step("found nowhere: one line naming both places", async () => {
+      r = await runTask("stacked-model", ["2", `${name}-missing.npz`, `${name}-test.npz`]);
+      assertEquals(r.code, 2);
+      assertStringIncludes(
+        r.stderr,
+        `looked for ./${name}-missing.npz and data/${name}-missing.npz`,
+      );
+      assertEquals(r.stderr.trim().split("\n").length, 1);
+    });
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+    for (const f of ["train", "test"]) {
+      await Deno.remove(`${root}/data/${name}-${f}.npz`).catch(() => {});
+    }
   }
 });

@@ -19,3 +19,7 @@ export * from "./pool.ts";
 export * from "./weak_learners.ts";
 export * from "./merge.ts";
 export * from "./stacked_model.ts";
+export * from "./stacked_inputs.ts";
+export * from "./original_rd.ts";
+export * from "./analysis.ts";
+export * from "./rd_dfa.ts";

@@ -8,8 +8,12 @@
 import { datasetFromColumns } from "../data/dataset.ts";
 import type { NdArray } from "../io/ndarray.ts";
 import type { Init } from "../model/init.ts";
+import type { OptimizerName } from "../train/optimizers.ts";
+import { holdOut } from "../data/split.ts";
+import { trainOriginalRd } from "./original_rd.ts";
+import { checkLinouts, standardize } from "./stacked_inputs.ts";
+import { prepareRdDfa, warmUp } from "./rd_dfa.ts";
 import { Network } from "../model/network.ts";
-import type { Matrix } from "../tensor/matrix.ts";
 import { type EpochStats, train } from "../train/train.ts";
 
 /**
@@ -35,13 +39,36 @@ export interface StackedModelOptions {
   layer: "dense" | "rd";
   /** `"bp"`, or `"dfa"` (RD only: D1 gets the error through a random matrix). */
   rule: "bp" | "dfa";
-  /** Most epochs (dense 100, rd 200). */
+  /** Most epochs. */
   epochs?: number;
-  /** SGD learning rate (dense 1e-4 on batch sums; rd 1e-3 on batch means). */
+  /** The optimiser's learning rate (its default: see {@linkcode STACKED_DEFAULTS}). */
   lr?: number;
-  /** Batch size. */
-  batch: number;
-  /** Stop when the training error changes less (rd 1e-7; dense: never). */
+  /** The optimiser. */
+  optimizer?: OptimizerName;
+  /**
+   * `"exact"`: the defaults (exact gradients of the batch-mean loss, Adam, early stopping);
+   * `"original"`: the original program's recipe — dense: SGD lr 1e-4 on batch sums, raw inputs,
+   * 100 epochs; RD: D1 by the batch mean and D2 by the first sample of each batch, SGD lr 1e-3, raw
+   * inputs, its stopping rule.
+   */
+  update?: "exact" | "original";
+  /**
+   * Under `rule: "dfa"` (RD): the matrix that carries the output error to D1 — `"random"`, its own
+   * random matrix (the default); `"aligned"`, R itself (the signal backprop would send, but for D2);
+   * `"signs"`, R with each class's row multiplied by a random sign.
+   */
+  rdFeedback?: "random" | "aligned" | "signs";
+  /** Under `rule: "dfa"` (RD): epochs of exact backprop before DFA takes over. Default 0. */
+  warmup?: number;
+  /** A trained bias (default: dense yes; rd as the defaults say; original no). */
+  bias?: boolean;
+  /** Share of the training samples held out for early stopping (0: none). */
+  validation?: number;
+  /** Epochs without a better validation error before stopping. */
+  patience?: number;
+  /** Batch size (dense 200, rd 20; the original's 200). */
+  batch?: number;
+  /** Stop when the training error changes less (the original's rule; default: never). */
   tolerance?: number;
   /** Seed of the initialisation and the shuffling. */
   seed: number;
@@ -54,6 +81,74 @@ export interface StackedModelOptions {
   /** Called after each epoch. */
   onEpoch?: (stats: EpochStats) => void;
 }
+
+/**
+ * The defaults of each stacked model: `dense` and `rd` (exact gradients of the batch-mean loss,
+ * Adam, early stopping on a held-out tenth of the training set), and the original program's
+ * recipes, `dense-original` (SGD on batch sums, raw inputs) and `original` (its RD update).
+ *
+ * @example
+ * ```ts
+ * import { STACKED_DEFAULTS } from "./mod.ts";
+ * console.log(STACKED_DEFAULTS.original.lr, STACKED_DEFAULTS.original.epochs); // 0.001 200
+ * ```
+ */
+export const STACKED_DEFAULTS: Record<"dense" | "rd" | "original" | "dense-original", {
+  optimizer: OptimizerName;
+  lr: number;
+  epochs: number;
+  reduction: "sum" | "mean";
+  standardize: boolean;
+  validation: number;
+  init: Init;
+  bias: boolean;
+  batch: number;
+}> = {
+  dense: {
+    optimizer: "adam",
+    lr: 1e-3,
+    epochs: 100,
+    reduction: "mean",
+    standardize: true,
+    validation: 0.1,
+    init: "normal",
+    bias: true,
+    batch: 200,
+  },
+  rd: {
+    optimizer: "adam",
+    lr: 1e-3,
+    epochs: 100,
+    reduction: "mean",
+    standardize: true,
+    validation: 0.1,
+    init: "normal",
+    bias: true,
+    batch: 20,
+  },
+  "dense-original": {
+    optimizer: "sgd",
+    lr: 1e-4,
+    epochs: 100,
+    reduction: "sum",
+    standardize: false,
+    validation: 0,
+    init: "normal",
+    bias: true,
+    batch: 200,
+  },
+  original: {
+    optimizer: "sgd",
+    lr: 1e-3,
+    epochs: 200,
+    reduction: "mean",
+    standardize: false,
+    validation: 0,
+    init: "normal",
+    bias: false,
+    batch: 200,
+  },
+};
 
 /**
  * What a stacked model reached.
@@ -82,83 +177,14 @@ export interface StackedModelResult {
   parameters: number;
   /** `"standardized"` or `"raw"`. */
   inputs: "standardized" | "raw";
+  /** `"exact"` or `"original"`. */
+  update: "exact" | "original";
+  /** The epoch whose parameters the model ended with (the best on the held-out samples). */
+  bestEpoch: number;
+  /** Each epoch's loss and errors (`validationError` on the held-out samples). */
+  history: EpochStats[];
   /** Seconds. */
   seconds: number;
-}
-
-/**
- * Checks stacked outputs against N and the labels.
- *
- * @example
- * ```ts
- * import { checkLinouts, ndarray } from "../../mod.ts";
- * try {
- *   checkLinouts(ndarray("float32", [20, 3], new Float32Array(60)), 3, 10, 5, "train.npz");
- * } catch (e) {
- *   console.log((e as Error).message); // train.npz has shape (20, 3), but N = 3 needs 30 rows
- * }
- * ```
- *
- * @param a The outputs, (classes · n, samples).
- * @param n Weak learners.
- * @param classes Classes.
- * @param labels How many labels there are for them.
- * @param where The file, for the message.
- * @throws {RangeError} When the rows are not classes · n or there are more samples than labels.
- */
-export function checkLinouts(
-  a: NdArray,
-  n: number,
-  classes: number,
-  labels: number,
-  where: string,
-): void {
-  if (a.shape.length !== 2 || a.shape[0] !== classes * n) {
-    throw new RangeError(
-      `${where} has shape (${a.shape.join(", ")}), but N = ${n} needs ${classes * n} rows`,
-    );
-  }
-  if (a.shape[1] > labels) {
-    throw new RangeError(`${where}: ${a.shape[1]} samples, but there are only ${labels} labels`);
-  }
-}
-
-/**
- * Scales each column of the matrices by the mean and standard deviation of `stats`' column.
- *
- * @example
- * ```ts
- * import { Matrix, standardize } from "../../mod.ts";
- * const m = Matrix.from([[1, 10], [3, 30]]);
- * standardize(m, [m]);
- * console.log(Array.from(m.data)); // [-1, -1, 1, 1]
- * ```
- *
- * @param stats The matrix whose columns give the statistics.
- * @param targets The matrices to scale, in place.
- */
-export function standardize(stats: Matrix, targets: Matrix[]): void {
-  const { rows, cols, data } = stats;
-  const mean = new Float64Array(cols), sq = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < cols; j++) {
-      const v = data[r * cols + j];
-      mean[j] += v;
-      sq[j] += v * v;
-    }
-  }
-  const scale = new Float64Array(cols);
-  for (let j = 0; j < cols; j++) {
-    mean[j] /= rows;
-    scale[j] = 1 / Math.sqrt(Math.max(sq[j] / rows - mean[j] * mean[j], 1e-12));
-  }
-  for (const m of targets) {
-    for (let r = 0; r < m.rows; r++) {
-      for (let j = 0; j < cols; j++) {
-        m.data[r * cols + j] = (m.data[r * cols + j] - mean[j]) * scale[j];
-      }
-    }
-  }
 }
 
 /**
@@ -170,7 +196,7 @@ export function standardize(stats: Matrix, targets: Matrix[]): void {
  * const out = (s: number) => ndarray("float32", [4, s], Float32Array.from({ length: 4 * s }, (_, i) => (i % 3) - 1));
  * const labels = { train: new Uint8Array(6).fill(1), test: new Uint8Array(2), classes: 2 };
  * const r = stackedModel({ n: 2, train: out(6), test: out(2), labels, layer: "rd", rule: "bp", batch: 3, seed: 1, epochs: 2 });
- * console.log(r.parameters, r.epochs); // 6 2
+ * console.log(r.parameters, r.epochs); // 8 2: d1, d2 and a bias
  * ```
  *
  * @param o The outputs, labels and settings.
@@ -180,8 +206,10 @@ export function standardize(stats: Matrix, targets: Matrix[]): void {
 export function stackedModel(o: StackedModelOptions): StackedModelResult {
   const t0 = performance.now(), C = o.labels.classes, rd = o.layer === "rd";
   if (!rd && o.rule !== "bp") {
-    throw new RangeError("Cannot train a dense stacked model by DFA: it has no hidden layer");
+    throw new RangeError("Cannot train a dense stacked model by DFA: it is one dense layer");
   }
+  const original = o.update === "original";
+  const d = STACKED_DEFAULTS[original ? (rd ? "original" : "dense-original") : o.layer];
   const dataset = (a: NdArray, labels: Uint8Array, where: string) => {
     checkLinouts(a, o.n, C, labels.length, where);
     // The labels as (classes, samples) columns, for the first `samples` images (all, normally).
@@ -189,46 +217,65 @@ export function stackedModel(o: StackedModelOptions): StackedModelResult {
     for (let s = 0; s < cols; s++) y[labels[s] * cols + s] = 1;
     return datasetFromColumns(a, { dtype: "float32", shape: [C, cols], data: y });
   };
-  const trainSet = dataset(o.train, o.labels.train, "the training outputs");
+  const all = dataset(o.train, o.labels.train, "the training outputs");
   const testSet = dataset(o.test, o.labels.test, "the test outputs");
-  // Raw linear outputs (std ≈ 20, classes·N of them) saturate a sigmoid layer with N(0, 1)
-  // weights: the dense model then ends no better than one learner. Standardized, it beats them by
-  // far; the RD model does better on raw outputs. (Measured; see the README.)
-  const standardized = o.standardize ?? !rd;
-  if (standardized) standardize(trainSet.x, [trainSet.x, testSet.x]);
+  const standardized = o.standardize ?? d.standardize;
+  if (standardized) standardize(all.x, [all.x, testSet.x]);
+  const held = o.validation ?? d.validation;
+  const { train: trainSet, validation } = held > 0
+    ? holdOut(all, held, o.seed)
+    : { train: all, validation: undefined };
   const net = Network.create({
     sizes: [C * o.n, C],
     layers: [o.layer],
     loss: "bce",
     rule: o.rule,
-    init: o.init ?? "normal",
-    bias: !rd, // the original RD model has no bias
+    init: o.init ?? d.init,
+    bias: o.bias ?? d.bias,
     biasInit: "normal",
     feedbackInit: "normal",
     seed: o.seed,
   });
-  const result = train(net, trainSet, {
-    epochs: o.epochs ?? (rd ? 200 : 100),
-    batchSize: o.batch,
-    optimizer: { name: "sgd", lr: o.lr ?? (rd ? 1e-3 : 1e-4) },
+  const epochs = o.epochs ?? d.epochs, lr = o.lr ?? d.lr;
+  if (o.rule === "dfa") prepareRdDfa(net, o);
+  const trainOptions = {
+    batchSize: o.batch ?? d.batch,
+    optimizer: { name: o.optimizer ?? d.optimizer, lr },
     seed: o.seed,
-    tolerance: o.tolerance ?? (rd ? 1e-7 : undefined),
     dropLast: true,
-    // The original's RD step averaged D1's gradient over the batch (and took D2's from the first
-    // sample only); the exact gradient of the batch-mean loss keeps its learning rate meaningful.
-    reduction: rd ? "mean" : "sum",
-    onBatch: o.onBatch,
-    onEpoch: o.onEpoch,
-  });
+    reduction: d.reduction,
+  };
+  if (o.rule === "dfa") warmUp(net, trainSet, o.warmup ?? 0, trainOptions);
+  const result = original && rd
+    ? trainOriginalRd(net, trainSet, {
+      epochs,
+      lr,
+      batchSize: o.batch ?? d.batch,
+      seed: o.seed,
+      tolerance: o.tolerance ?? 1e-7,
+      onEpoch: o.onEpoch,
+    })
+    : train(net, trainSet, {
+      ...trainOptions,
+      epochs,
+      tolerance: o.tolerance,
+      validation,
+      patience: o.patience ?? 10,
+      onBatch: o.onBatch,
+      onEpoch: o.onEpoch,
+    });
   return {
     layer: o.layer,
     rule: o.rule,
+    update: original ? "original" : "exact",
     n: o.n,
     testError: net.evaluate(testSet).error,
     trainError: result.epochs.at(-1)?.trainError ?? NaN,
     epochs: result.epochs.length,
+    bestEpoch: result.bestEpoch ?? result.epochs.length,
     parameters: net.params.reduce((t, p) => t + p.value.length, 0),
     inputs: standardized ? "standardized" : "raw",
     seconds: (performance.now() - t0) / 1000,
+    history: result.epochs,
   };
 }

@@ -12,6 +12,7 @@ import type { Network } from "../model/network.ts";
 import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
 import { Rng } from "../tensor/random.ts";
 import { trainStep } from "./step.ts";
+import { EarlyStopping } from "./early_stopping.ts";
 
 /**
  * Thrown when training produces a non-finite loss; callers catch it to report the divergence.
@@ -77,6 +78,8 @@ export interface EpochStats {
   testError?: number;
   /** Mean test loss per sample (when a test set is given). */
   testLoss?: number;
+  /** Fraction of validation samples misclassified after the epoch (with `validation`). */
+  validationError?: number;
   /** Seconds the epoch took, evaluation included. */
   seconds: number;
   /** Per hidden layer, at the start of the epoch (when asked for). */
@@ -118,6 +121,13 @@ export interface TrainOptions {
   dropLast?: boolean;
   /** Measure alignment every this many epochs (0: never). Default 0. */
   alignmentEvery?: number;
+  /**
+   * Held-out samples evaluated after every epoch for early stopping: the best epoch's parameters
+   * are kept and put back at the end.
+   */
+  validation?: Dataset;
+  /** With `validation`, stop after this many epochs without a new best. Default 10. */
+  patience?: number;
   /** Called after each epoch. */
   onEpoch?: (stats: EpochStats) => void;
   /** Called after each batch with the batches done and the total in the epoch. */
@@ -142,6 +152,8 @@ export interface TrainResult {
   epochs: EpochStats[];
   /** Whether training stopped on the tolerance before the last epoch. */
   converged: boolean;
+  /** With `validation`: the epoch whose parameters the network ends with. */
+  bestEpoch?: number;
 }
 
 /**
@@ -213,6 +225,9 @@ export function train(
   }
   const feed = source ?? new BatchSource(data, ws.maxBatch), order = feed.order;
   const result: TrainResult = { epochs: [], converged: false };
+  if (options.validation) checkDataset(options.validation, "the validation set");
+  const early = options.validation &&
+    new EarlyStopping(net, options.validation, options.patience ?? 10);
   let previousError = NaN;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const t0 = performance.now();
@@ -245,9 +260,12 @@ export function train(
       stats.testError = t.error;
       stats.testLoss = t.loss;
     }
+    const check = early?.after(epoch);
+    stats.validationError = check?.error;
     stats.seconds = (performance.now() - t0) / 1000;
     result.epochs.push(stats);
     options.onEpoch?.(stats);
+    if (check?.stop) break;
     if (
       options.tolerance !== undefined &&
       Math.abs(stats.trainError - previousError) <= options.tolerance
@@ -256,6 +274,10 @@ export function train(
       break;
     }
     previousError = stats.trainError;
+  }
+  if (early) {
+    early.restore();
+    result.bestEpoch = early.bestEpoch;
   }
   return result;
 }

@@ -1,0 +1,150 @@
+/**
+ * The original program's RD update, kept so that anyone can compare (`update: "original"`): D1
+ * takes the batch mean of its gradient, D2 the gradient of the batch's first sample only, both by
+ * plain SGD, with the original's stopping rule (training error unchanged to the tolerance).
+ *
+ *   a2 = R·(d1 ⊙ x), ŷ = σ(d2 ⊙ a2), e = ŷ − y
+ *   d1 ← d1 − lr · mean_b [x_b ⊙ Rᵀ(d2 ⊙ e_b)]
+ *   d2 ← d2 − lr · (a2_0 ⊙ e_0)                       (the first sample of the batch)
+ *
+ * @module
+ */
+
+import type { Dataset } from "../data/dataset.ts";
+import { countErrors, lossAndError } from "../model/loss.ts";
+import type { RdLayer } from "../model/layers/rd.ts";
+import type { Network } from "../model/network.ts";
+import { getBlas } from "../native/blas.ts";
+import { Rng } from "../tensor/random.ts";
+import type { Workspace } from "../model/workspace.ts";
+import { type EpochStats, TrainingDivergedError, type TrainResult } from "../train/train.ts";
+
+/**
+ * One step of the original's update on the batch in `ws` (inputs `x`, targets `ws.y`), in place.
+ *
+ * @example
+ * ```ts
+ * import { Network } from "../../mod.ts";
+ * import { originalRdStep } from "./mod.ts";
+ * const net = Network.create({ sizes: [4, 2], layers: ["rd"], rule: "bp", bias: false, seed: 1 });
+ * const ws = net.workspace(2);
+ * ws.x.set([1, 0, 0, 1, 0, 1, 1, 0]);
+ * ws.y.set([1, 0, 0, 1]);
+ * console.log(originalRdStep(net, ws, 2, 1e-3).loss > 0); // true
+ * ```
+ *
+ * @param net A network of one RD layer without a bias.
+ * @param ws Its buffers, holding the batch.
+ * @param B Samples in the batch.
+ * @param lr The learning rate.
+ * @param x Inputs (B, n_in); default `ws.x`.
+ * @returns The batch's summed loss and misclassifications.
+ * @throws {RangeError} When the network is not one RD layer without a bias.
+ */
+export function originalRdStep(
+  net: Network,
+  ws: Workspace,
+  B: number,
+  lr: number,
+  x: Float32Array = ws.x,
+): { loss: number; errors: number } {
+  const layer = net.layers[0] as RdLayer;
+  if (net.depth !== 1 || layer.kind !== "rd" || layer.hasBias) {
+    throw new RangeError(
+      "Cannot take the original's RD step: the network must be one RD layer without a bias",
+    );
+  }
+  const { inputs: n, outputs: C, d1, d2 } = layer, R = layer.r.data, e = ws.delta[0];
+  const yHat = net.forward(ws, B, x);
+  const loss = lossAndError(net.loss, yHat, ws.y, e, B * C),
+    errors = countErrors(yHat, ws.labels, B, C);
+  // D2 from the first sample: a2_0 = R·(d1 ⊙ x_0), g2 = a2_0 ⊙ e_0 (before d1 changes).
+  const g2 = new Float64Array(C);
+  for (let j = 0; j < C; j++) {
+    let a2 = 0;
+    for (let i = 0; i < n; i++) a2 += R[j * n + i] * d1[i] * x[i];
+    g2[j] = a2 * e[j];
+  }
+  // D1 from the batch mean: s (B, n) = (e ⊙ d2) (B, C) · R (C, n); g1_i = mean_b x_bi s_bi.
+  const ed2 = new Float32Array(B * C), s = new Float32Array(B * n);
+  for (let k = 0; k < B * C; k++) ed2[k] = e[k] * d2[k % C];
+  getBlas().sgemm(false, false, B, n, C, 1, ed2, C, R, n, 0, s, n);
+  for (let i = 0; i < n; i++) {
+    let g = 0;
+    for (let b = 0; b < B; b++) g += x[b * n + i] * s[b * n + i];
+    d1[i] -= lr * g / B;
+  }
+  for (let j = 0; j < C; j++) d2[j] -= lr * g2[j];
+  return { loss, errors };
+}
+
+/**
+ * Trains a one-RD-layer network the original's way: shuffled batches (the last partial one
+ * dropped), {@linkcode originalRdStep}, and a stop when the training error changes by no more
+ * than `tolerance` from one epoch to the next.
+ *
+ * @example
+ * ```ts
+ * import { Matrix, Network, rowArgmax } from "../../mod.ts";
+ * import { trainOriginalRd } from "./mod.ts";
+ * const y = Matrix.from([[1, 0], [0, 1], [1, 0], [0, 1]]);
+ * const data = { x: Matrix.from([[1, 0], [0, 1], [2, 0], [0, 2]]), y, labels: rowArgmax(y) };
+ * const net = Network.create({ sizes: [2, 2], layers: ["rd"], rule: "bp", bias: false, seed: 3 });
+ * console.log(trainOriginalRd(net, data, { epochs: 3, lr: 1e-3, batchSize: 2, seed: 1 }).epochs.length); // 3
+ * ```
+ *
+ * @param net A network of one RD layer without a bias, updated in place.
+ * @param data The training set.
+ * @param o Epochs, learning rate, batch size, seed, tolerance and progress.
+ * @returns Per-epoch statistics.
+ * @throws {TrainingDivergedError} When the loss stops being finite.
+ */
+export function trainOriginalRd(
+  net: Network,
+  data: Dataset,
+  o: {
+    epochs: number;
+    lr: number;
+    batchSize: number;
+    seed: number;
+    tolerance?: number;
+    onEpoch?: (s: EpochStats) => void;
+  },
+): TrainResult {
+  const n = data.x.rows, f = data.x.cols, C = data.y.cols, B = Math.min(o.batchSize, n);
+  const ws = net.workspace(B), rng = new Rng(o.seed), order = new Uint32Array(n);
+  const batches = Math.floor(n / B), result: TrainResult = { epochs: [], converged: false };
+  let previous = 0; // as the original: the first epoch compares with 0
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) order[i] = i;
+    rng.shuffle(order);
+    let loss = 0, errors = 0;
+    for (let b = 0; b < batches; b++) {
+      for (let r = 0; r < B; r++) {
+        const s = order[b * B + r];
+        ws.x.set(data.x.data.subarray(s * f, (s + 1) * f), r * f);
+        ws.y.set(data.y.data.subarray(s * C, (s + 1) * C), r * C);
+        ws.labels[r] = data.labels[s];
+      }
+      const step = originalRdStep(net, ws, B, o.lr);
+      if (!Number.isFinite(step.loss)) throw new TrainingDivergedError(epoch, b + 1, step.loss);
+      loss += step.loss;
+      errors += step.errors;
+    }
+    const stats: EpochStats = {
+      epoch,
+      loss: loss / (batches * B),
+      trainError: errors / n, // the original divides by the dataset's size
+      seconds: (performance.now() - t0) / 1000,
+    };
+    result.epochs.push(stats);
+    o.onEpoch?.(stats);
+    if (o.tolerance !== undefined && Math.abs(stats.trainError - previous) <= o.tolerance) {
+      result.converged = true;
+      break;
+    }
+    previous = stats.trainError;
+  }
+  return result;
+}
