@@ -40,7 +40,14 @@ const spec = {
       kind: "choice",
       choices: ["bp", "dfa"],
       default: "bp",
-      help: "training rule (dfa: rd only)",
+      help: "training rule (dfa: rd only; the error reaches D1 through R with random row signs)",
+    },
+    {
+      name: "rd-feedback",
+      kind: "choice",
+      choices: ["signs", "aligned", "random"],
+      default: "signs",
+      help: "--rule dfa: R with random row signs, R itself, or a random matrix",
     },
     { name: "epochs", kind: "integer", min: 1, help: "most epochs (100; original 200)" },
     {
@@ -160,6 +167,7 @@ await run(spec.name, () => {
     update: args.choice<"exact" | "original">("update"),
     validation: args.optionalNumber("validation"),
     patience: args.int("patience"),
+    rdFeedback: args.choice<"signs" | "aligned" | "random">("rd-feedback"),
     seed: args.int("seed"),
     init: args.choice<"normal" | "uniform" | "xavier">("init"),
     standardize: inputs === "auto" ? undefined : inputs === "standardized",

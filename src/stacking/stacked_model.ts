@@ -53,9 +53,10 @@ export interface StackedModelOptions {
    */
   update?: "exact" | "original";
   /**
-   * Under `rule: "dfa"` (RD): the matrix that carries the output error to D1 — `"random"`, its own
-   * random matrix (the default); `"aligned"`, R itself (the signal backprop would send, but for D2);
-   * `"signs"`, R with each class's row multiplied by a random sign.
+   * Under `rule: "dfa"` (RD): the matrix that carries the output error to D1 — `"signs"`, R with
+   * each class's row multiplied by a random sign (the default: D2 learns the signs, and DFA then
+   * trains D1 as well as backprop does); `"aligned"`, R itself; `"random"`, a random matrix of its
+   * own (D1 learns next to nothing: measured in the README).
    */
   rdFeedback?: "random" | "aligned" | "signs";
   /** Under `rule: "dfa"` (RD): epochs of exact backprop before DFA takes over. Default 0. */
@@ -237,7 +238,7 @@ export function stackedModel(o: StackedModelOptions): StackedModelResult {
     seed: o.seed,
   });
   const epochs = o.epochs ?? d.epochs, lr = o.lr ?? d.lr;
-  if (o.rule === "dfa") prepareRdDfa(net, o);
+  if (o.rule === "dfa") prepareRdDfa(net, { rdFeedback: o.rdFeedback ?? "signs", seed: o.seed });
   const trainOptions = {
     batchSize: o.batch ?? d.batch,
     optimizer: { name: o.optimizer ?? d.optimizer, lr },
