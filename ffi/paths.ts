@@ -51,7 +51,7 @@ export const KNOWN_OPENBLAS_PATHS: readonly string[] = [
  * console.log(OPENBLAS_FIX.includes("libopenblas0-pthread")); // true
  * ```
  */
-export const OPENBLAS_FIX =
+export const OPENBLAS_FIX: string =
   `To fix: install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread; ` +
   `Fedora: dnf install openblas-threads; Arch: pacman -S openblas; Alpine: apk add openblas; ` +
   `macOS: brew install openblas), or set ${OPENBLAS_PATH_ENV} to the library's absolute path ` +

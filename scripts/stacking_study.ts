@@ -25,6 +25,14 @@ const spec = {
     { name: "n", kind: "integer", min: 1, default: 50, help: "weak learners" },
     { name: "seeds", kind: "string", default: "1234,1,2,3,4", help: "seeds, comma-separated" },
     { name: "out", kind: "string", default: "results/stacking.json", help: "the results file" },
+    {
+      name: "only",
+      kind: "choice",
+      choices: ["all", "main", "dfa"],
+      default: "all",
+      help: "the models: all, the default and original ones (main), or the RD-by-DFA variants",
+    },
+    { name: "existing", kind: "boolean", help: "skip seeds whose learners' outputs are missing" },
   ],
 } as const;
 
@@ -62,7 +70,11 @@ await run(spec.name, async () => {
   for (const seed of seeds) {
     for (const kind of ["same", "diff"] as const) {
       const outDir = `data/exp/${kind}-${seed}`, paths = linoutPaths(outDir, kind === "diff");
-      const updates = ["exact", "original", ...DFA_VARIANTS.map((v) => `dfa-${v}`)];
+      const only = args.get("only");
+      const updates = [
+        ...(only === "dfa" ? [] : ["exact", "original"]),
+        ...(only === "main" ? [] : DFA_VARIANTS.map((v) => `dfa-${v}`)),
+      ];
       const todo = (["dense", "rd"] as const).flatMap((model) =>
         updates.filter((update) => model === "rd" || !update.startsWith("dfa")).filter((update) =>
           !cells.some((c) =>
@@ -74,6 +86,7 @@ await run(spec.name, async () => {
       try {
         Deno.statSync(paths.test);
       } catch {
+        if (args.flag("existing")) continue;
         console.log(`== ${kind}-init weak learners, seed ${seed}`);
         await runWeakLearners({
           config: { ...WEAK_LEARNER_DEFAULTS, seed, diff: kind === "diff" },
@@ -129,7 +142,7 @@ await run(spec.name, async () => {
         return v.length ? `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} % (${v.length})` : "–";
       });
       console.log(
-        `${`${model} ${update === "exact" ? "default" : "original"}`.padEnd(24)}  ${
+        `${`${model} ${update === "exact" ? "default" : update}`.padEnd(24)}  ${
           row[0].padEnd(17)
         }  ${row[1]}`,
       );

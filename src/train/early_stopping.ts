@@ -25,7 +25,7 @@ export class EarlyStopping {
   /** The epoch (1-based) with the lowest validation error so far (0 before any). */
   bestEpoch = 0;
   /** Its validation error. */
-  bestError = Infinity;
+  bestError: number = Infinity;
   #net: Network;
   #data: Dataset;
   #patience: number;
