@@ -98,6 +98,7 @@ export {
   createMnistNpz,
   loadMnistIdx,
   loadMnistKeras,
+  loadMnistSplits,
   mnistArrays,
   type MnistRaw,
 } from "./src/data/mnist.ts";

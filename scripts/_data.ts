@@ -3,12 +3,10 @@
 import { fromFileUrl } from "@std/path";
 import {
   DataFormatError,
-  datasetFromColumns,
   type DatasetSplits,
   loadMnistIdx,
-  loadMnistNpz,
+  loadMnistSplits,
   loadNpz,
-  mnistArrays,
   type NdArray,
   requireKeys,
   toFloat32,
@@ -19,16 +17,7 @@ export const DEFAULT_MNIST = "data/mnist.npz";
 
 /** MNIST from `path`, or the shipped copy when the default path does not exist yet. */
 export function loadMnist(path = DEFAULT_MNIST): DatasetSplits {
-  try {
-    return loadMnistNpz(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound) || path !== DEFAULT_MNIST) throw error;
-    const a = mnistArrays(loadMnistIdx(SHIPPED_IDX));
-    return {
-      train: datasetFromColumns(a.X_train, a.y_train),
-      test: datasetFromColumns(a.X_test, a.y_test),
-    };
-  }
+  return loadMnistSplits(path, fallbackFor(path));
 }
 
 /** The shipped IDX files, for a run whose data is the default path (read where it is missing). */

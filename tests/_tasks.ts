@@ -27,3 +27,10 @@ export function runTask(task: string, args: string[], env: Record<string, string
   const words = tasks[task].split(" ").slice(1); // drop "deno"
   return runDeno([...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args], env);
 }
+
+/** A fresh directory under data/ (where the tasks may write), relative to the project. */
+export async function tmpOut(): Promise<string> {
+  const dir = `data/test-${crypto.randomUUID().slice(0, 8)}`;
+  await Deno.mkdir(`${root}/${dir}`, { recursive: true });
+  return dir;
+}

@@ -4,16 +4,10 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { getBlas, loadNpz, mnistArrays, ndarray, Network, saveNpy, saveNpz } from "../mod.ts";
 import { gzipSync } from "npm:fflate@0.8.3";
-import { runDeno, runTask } from "./_tasks.ts";
+import { runDeno, runTask, tmpOut } from "./_tasks.ts";
 import { writeFileAtomic } from "../src/io/mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-
-async function tmpOut(): Promise<string> {
-  const dir = `data/test-${crypto.randomUUID().slice(0, 8)}`;
-  await Deno.mkdir(`${root}/${dir}`, { recursive: true });
-  return dir;
-}
 
 /** A small MNIST-shaped dataset (features by samples), `classes` one-hot rows. */
 function tinyMnist(path: string, n: number, classes: number, x: (i: number) => number = () => 0.5) {

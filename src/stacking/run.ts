@@ -6,13 +6,8 @@
  */
 
 import { BatchSource } from "../data/batches.ts";
-import {
-  datasetFromColumns,
-  type DatasetSplits,
-  firstSamples,
-  loadMnistNpz,
-} from "../data/dataset.ts";
-import { loadMnistIdx, mnistArrays } from "../data/mnist.ts";
+import { type DatasetSplits, firstSamples } from "../data/dataset.ts";
+import { loadMnistSplits } from "../data/mnist.ts";
 import { getBlas } from "../native/blas.ts";
 import type { WeakLearnerConfig } from "./weak_learner.ts";
 
@@ -162,17 +157,7 @@ export type RunData = DatasetSplits & { source: BatchSource };
  * @returns The splits and the batch source of the training set.
  */
 export function loadRunData(o: RunOptions): RunData {
-  let d: DatasetSplits;
-  try {
-    d = loadMnistNpz(o.data);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound) || !o.fallbackIdxDir) throw error;
-    const a = mnistArrays(loadMnistIdx(o.fallbackIdxDir));
-    d = {
-      train: datasetFromColumns(a.X_train, a.y_train),
-      test: datasetFromColumns(a.X_test, a.y_test),
-    };
-  }
+  const d = loadMnistSplits(o.data, o.fallbackIdxDir);
   const train = firstSamples(d.train, o.trainSamples), test = firstSamples(d.test, o.testSamples);
   return { train, test, source: new BatchSource(train, o.config.batch) };
 }
