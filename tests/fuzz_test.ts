@@ -5,9 +5,10 @@
 import { assert, assertEquals } from "@std/assert";
 import { DataFormatError, type NdArray } from "../mod.ts";
 import { gzipSync } from "npm:fflate@0.8.3";
-import { loadIdx, loadNpy, loadNpz, npyHeader, writeZip } from "../src/io/mod.ts";
+import { loadIdx, loadNpy, loadNpz, npyHeader } from "../src/io/mod.ts";
 import { runDeno } from "./_tasks.ts";
-import { allCases, type Format, PER_FORMAT } from "./fuzz/cases.ts";
+import { idxBytes } from "./_idx.ts";
+import { allCases, type Format, PER_FORMAT, zipBytes } from "./fuzz/cases.ts";
 import { evalPython } from "./numpy_helpers.ts";
 
 const ext = (
@@ -104,13 +105,8 @@ Deno.test("fuzz: every hostile file is read as NumPy reads it, or refused with a
 });
 
 /** A zip archive of one member, as writeZip makes it. */
-function zipOf(name: string, parts: Uint8Array[], compress: boolean): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  writeZip([{ name, parts }], compress, (c) => chunks.push(c));
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  chunks.reduce((o, c) => (out.set(c, o), o + c.length), 0);
-  return out;
-}
+const zipOf = (name: string, parts: Uint8Array[], compress: boolean) =>
+  zipBytes([{ name, parts }], compress);
 
 /** Overwrites every 32-bit size field of an archive's one member (local and central) with `size`. */
 function lieAboutSize(zip: Uint8Array, size: number): Uint8Array {
@@ -128,18 +124,7 @@ Deno.test("decompression bombs: honest ones read within twice their size, lying 
   const zeros = new Uint8Array(size);
   const header = (shape: number) =>
     npyHeader({ dtype: "uint8", shape: [shape], data: new Uint8Array(0) } as unknown as NdArray);
-  const idxHead = (n: number) => {
-    const h = new Uint8Array(8);
-    h.set([0, 0, 8, 1]);
-    new DataView(h.buffer).setUint32(4, n, false);
-    return h;
-  };
-  const gz = (head: Uint8Array, body: Uint8Array) => {
-    const all = new Uint8Array(head.length + body.length);
-    all.set(head);
-    all.set(body, head.length);
-    return gzipSync(all);
-  };
+  const gzIdx = (n: number) => gzipSync(idxBytes(8, [n], zeros)); // declares n bytes, holds 64 MB
   const bombs: [string, Uint8Array, "read" | "refused"][] = [
     ["honest.npz", zipOf("z.npy", [header(size), zeros], true), "read"],
     // The .npy header and the zip sizes agree on 1 GB; the stream inflates to 64 MB.
@@ -148,8 +133,8 @@ Deno.test("decompression bombs: honest ones read within twice their size, lying 
       lieAboutSize(zipOf("z.npy", [header(2 ** 30), zeros], true), 2 ** 30 + 128),
       "refused",
     ],
-    ["honest-idx.gz", gz(idxHead(size), zeros), "read"],
-    ["lying-idx.gz", gz(idxHead(2 ** 31), zeros), "refused"],
+    ["honest-idx.gz", gzIdx(size), "read"],
+    ["lying-idx.gz", gzIdx(2 ** 31), "refused"],
   ];
   try {
     for (const [name, bytes, expected] of bombs) {

@@ -5,6 +5,7 @@ import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/a
 import { getBlas, loadNpz, mnistArrays, ndarray, Network, saveNpy, saveNpz } from "../mod.ts";
 import { gzipSync } from "npm:fflate@0.8.3";
 import { runDeno, runTask, tmpOut } from "./_tasks.ts";
+import { idxBytes } from "./_idx.ts";
 import { writeFileAtomic } from "../src/io/mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -295,15 +296,7 @@ Deno.test("shards trained under different BLAS settings are not merged, and the 
 Deno.test("a damaged gzip IDX file fails create-dataset and leaves the old mnist.npz as it was", async () => {
   const dir = await tmpOut();
   try {
-    const idx = (dims: number[], body: Uint8Array) => {
-      const h = new Uint8Array(4 + 4 * dims.length);
-      h.set([0, 0, 8, dims.length]);
-      dims.forEach((d, i) => new DataView(h.buffer).setUint32(4 + 4 * i, d, false));
-      const all = new Uint8Array(h.length + body.length);
-      all.set(h);
-      all.set(body, h.length);
-      return gzipSync(all);
-    };
+    const idx = (dims: number[], body: Uint8Array) => gzipSync(idxBytes(8, dims, body));
     const images = idx([4, 2, 2], new Uint8Array(16).fill(9)),
       labels = idx([4], Uint8Array.of(1, 2, 3, 4));
     const damaged = images.slice();

@@ -4,15 +4,9 @@ import { DataFormatError, loadMnistIdx, loadMnistNpz, loadNpz, ndarray, saveNpz 
 import { decodeIdx } from "../src/io/mod.ts";
 import { evalPython } from "./numpy_helpers.ts";
 import { runDeno } from "./_tasks.ts";
+import { idxBytes } from "./_idx.ts";
 
-function idx(typeCode: number, shape: number[], body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + 4 * shape.length + body.length);
-  out.set([0, 0, typeCode, shape.length]);
-  const v = new DataView(out.buffer);
-  shape.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
-  out.set(body, 4 + 4 * shape.length);
-  return out;
-}
+const idx = idxBytes;
 
 /** A tiny MNIST-shaped IDX directory: n train and m test images of 28×28, label = index % 10. */
 function writeTinyIdx(dir: string, n: number, m: number, gzip = false): void {

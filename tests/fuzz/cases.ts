@@ -4,6 +4,7 @@
 // hostile .npy headers). Deterministic: the same seed gives the same files.
 import { gzipSync } from "npm:fflate@0.8.3";
 import { ndarray, Rng } from "../../mod.ts";
+import { idxBytes } from "../_idx.ts";
 import { encodeNpy, encodeNpz, npyBody, npyHeader, writeZip } from "../../src/io/mod.ts";
 
 /** Cases of each format, at least. */
@@ -17,14 +18,7 @@ export interface Case {
   bytes: Uint8Array;
 }
 
-function idx(type: number, dims: number[], body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length + body.length);
-  out.set([0, 0, type, dims.length]);
-  const v = new DataView(out.buffer);
-  dims.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
-  out.set(body, 4 + 4 * dims.length);
-  return out;
-}
+const idx = idxBytes;
 
 /** Valid files of each format, with the offsets where their structures begin and end. */
 export function bases(rng: Rng, zip64: Uint8Array): Record<Format, Uint8Array[]> {
@@ -202,16 +196,21 @@ export function zip64Base(rng: Rng): Uint8Array {
     a: ndarray("float32", [2, 3], Float32Array.from({ length: 6 }, () => rng.normal())),
     b: ndarray("int32", [4], Int32Array.from({ length: 4 }, () => rng.int(1000))),
   };
+  const members = Object.entries(arrays).map(([k, a]) => ({
+    name: `${k}.npy`,
+    parts: [npyHeader(a), npyBody(a)],
+  }));
+  return zipBytes(members, false, 0);
+}
+
+/** A zip archive's bytes as `writeZip` streams them (`zip64From` 0: Zip64 records throughout). */
+export function zipBytes(
+  members: { name: string; parts: Uint8Array[] }[],
+  compress: boolean,
+  zip64From?: number,
+): Uint8Array {
   const chunks: Uint8Array[] = [];
-  writeZip(
-    Object.entries(arrays).map(([k, a]) => ({
-      name: `${k}.npy`,
-      parts: [npyHeader(a), npyBody(a)],
-    })),
-    false,
-    (c) => chunks.push(c),
-    0,
-  );
+  writeZip(members, compress, (c) => chunks.push(c), zip64From);
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   chunks.reduce((o, c) => (out.set(c, o), o + c.length), 0);
   return out;
