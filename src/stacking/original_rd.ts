@@ -19,6 +19,25 @@ import { Rng } from "../tensor/random.ts";
 import type { Workspace } from "../model/workspace.ts";
 import { type EpochStats, TrainingDivergedError, type TrainResult } from "../train/train.ts";
 
+/** Each workspace's scratch for the step, allocated once rather than per batch. */
+const scratches = new WeakMap<
+  Workspace,
+  { g2: Float64Array; ed2: Float32Array; s: Float32Array }
+>();
+
+function scratchOf(ws: Workspace, n: number, C: number) {
+  let sc = scratches.get(ws);
+  if (!sc || sc.s.length !== ws.maxBatch * n || sc.g2.length !== C) {
+    sc = {
+      g2: new Float64Array(C),
+      ed2: new Float32Array(ws.maxBatch * C),
+      s: new Float32Array(ws.maxBatch * n),
+    };
+    scratches.set(ws, sc);
+  }
+  return sc;
+}
+
 /**
  * One step of the original's update on the batch in `ws` (inputs `x`, targets `ws.y`), in place.
  *
@@ -59,14 +78,14 @@ export function originalRdStep(
   const loss = lossAndError(net.loss, yHat, ws.y, e, B * C),
     errors = countErrors(yHat, ws.labels, B, C);
   // D2 from the first sample: a2_0 = R·(d1 ⊙ x_0), g2 = a2_0 ⊙ e_0 (before d1 changes).
-  const g2 = new Float64Array(C);
+  const { g2, ed2, s } = scratchOf(ws, n, C);
   for (let j = 0; j < C; j++) {
     let a2 = 0;
     for (let i = 0; i < n; i++) a2 += R[j * n + i] * d1[i] * x[i];
     g2[j] = a2 * e[j];
   }
   // D1 from the batch mean: s (B, n) = (e ⊙ d2) (B, C) · R (C, n); g1_i = mean_b x_bi s_bi.
-  const ed2 = new Float32Array(B * C), s = new Float32Array(B * n);
+
   for (let k = 0; k < B * C; k++) ed2[k] = e[k] * d2[k % C];
   getBlas().sgemm(false, false, B, n, C, 1, ed2, C, R, n, 0, s, n);
   for (let i = 0; i < n; i++) {
