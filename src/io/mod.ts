@@ -15,6 +15,7 @@
 export * from "./ndarray.ts";
 export * from "./npy.ts";
 export * from "./npz.ts";
+export * from "./npz_stream.ts";
 export * from "./byte_source.ts";
 export * from "./zip.ts";
 export * from "./zip_write.ts";

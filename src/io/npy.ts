@@ -202,7 +202,7 @@ export function decodeNpy(bytes: Uint8Array): NdArray {
  * console.log(header.length % 64); // 0: the data start 64-byte aligned
  * ```
  */
-export function npyHeader(array: NdArray): Uint8Array {
+export function npyHeader(array: Pick<NdArray, "dtype" | "shape">): Uint8Array {
   const code = dtypeCode(array.dtype);
   const descr = array.dtype === "bool" ? "|b1" : `${code[1] === "1" ? "|" : "<"}${code}`;
   const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(", ")})`;

@@ -17,8 +17,12 @@ const { end64: SIG_END64, locator64: SIG_LOCATOR64, max32: MAX32, max16: MAX16 }
 export interface ZipMember {
   /** The name in the archive. */
   name: string;
-  /** The bytes, in pieces that are written one after another without being joined. */
-  parts: Uint8Array[];
+  /**
+   * The bytes, in pieces that are written one after another without being joined. Stored members
+   * iterate it twice (the CRC-32 and size go before the data), so a lazy iterable that loads each
+   * piece on demand keeps only one piece in memory at a time; it must yield the same bytes twice.
+   */
+  parts: Iterable<Uint8Array>;
 }
 
 /**
@@ -49,14 +53,15 @@ export function writeZip(
     const name = utf8.encode(member.name);
     let crc = 0, size = 0;
     for (const part of member.parts) crc = crc32(part, crc), size += part.length;
-    let data = member.parts;
+    let data = member.parts, csize = size;
     if (compress) {
       const joined = new Uint8Array(size);
       let o = 0;
       for (const part of data) joined.set(part, o), o += part.length;
-      data = [deflateSync(joined, { level: 6 })];
+      const deflated = deflateSync(joined, { level: 6 });
+      data = [deflated];
+      csize = deflated.length;
     }
-    const csize = data.reduce((n, d) => n + d.length, 0);
     const zip64 = big(size) || big(csize) || big(offset);
     const local = new DataView(new ArrayBuffer(30 + name.length + (zip64 ? 20 : 0)));
     local.setUint32(0, SIG_LOCAL, true);
@@ -80,7 +85,13 @@ export function writeZip(
     }
     const headerOffset = offset;
     emit(new Uint8Array(local.buffer));
-    for (const d of data) emit(d);
+    let written = 0;
+    for (const d of data) emit(d), written += d.length;
+    if (written !== csize) {
+      throw new RangeError(
+        `Cannot write member '${member.name}': its parts gave ${csize} bytes, then ${written}`,
+      );
+    }
 
     const extra64: bigint[] = [];
     if (big(size)) extra64.push(BigInt(size));

@@ -6,7 +6,11 @@
  */
 
 import { DataFormatError } from "../io/ndarray.ts";
-import { linoutPaths, readShard, writeLinouts } from "./outputs.ts";
+import { loadNpz } from "../io/npz.ts";
+import { npyBody } from "../io/npy.ts";
+import { readNpzShapes, saveNpzPieces } from "../io/npz_stream.ts";
+import { requireKeys } from "../data/dataset.ts";
+import { LINOUT_KEYS, linoutPaths } from "./outputs.ts";
 
 /** The settings in which two run identities (JSON) differ, as "key a vs b, …". */
 function differences(a: string, b: string): string {
@@ -23,7 +27,8 @@ function differences(a: string, b: string): string {
 
 /**
  * Merges shard files (in any order) into the run's `train_linouts.npz` and `test_linouts.npz`
- * (`diff-` before the names for a diff run) in `outDir`.
+ * (`diff-` before the names for a diff run) in `outDir`. It streams: one shard's outputs are in
+ * memory at a time.
  *
  * @example
  * ```ts ignore
@@ -39,10 +44,10 @@ function differences(a: string, b: string): string {
  */
 export function mergeLinouts(files: readonly string[], outDir: string): string[] {
   if (files.length === 0) throw new RangeError("Cannot merge: name the shard files to merge");
-  const shards = files.map((f) => ({ f, s: readShard(f) }));
+  const shards = files.map((f) => ({ f, s: readShardInfo(f) }));
   const { f: firstFile, s: first } = shards[0], n = first.n;
-  const train: Float32Array[] = new Array(n), test: Float32Array[] = new Array(n);
-  let classes = 0;
+  const owner: string[] = new Array(n);
+  let classes = 0, samples: number[] = [];
   for (const { f, s } of shards) {
     if (s.identity !== first.identity || s.n !== n) {
       throw new DataFormatError(
@@ -51,24 +56,29 @@ export function mergeLinouts(files: readonly string[], outDir: string): string[]
         }`,
       );
     }
-    if (s.learners.length && classes && s.classes !== classes) {
+    if (!s.learners.length) continue;
+    if (classes && s.classes !== classes) {
       throw new DataFormatError(
         `Cannot merge ${f}: ${s.classes} classes a learner, not ${classes}`,
       );
     }
-    classes ||= s.classes;
-    const perTrain = s.train.length / s.learners.length,
-      perTest = s.test.length / s.learners.length;
-    s.learners.forEach((i, j) => {
+    if (samples.length && s.samples.some((v, i) => v !== samples[i])) {
+      throw new DataFormatError(
+        `Cannot merge ${f}: outputs for ${s.samples.join(" and ")} samples, not ${
+          samples.join(" and ")
+        }`,
+      );
+    }
+    classes ||= s.classes, samples = s.samples;
+    for (const i of s.learners) {
       if (!(i >= 0 && i < n)) {
         throw new DataFormatError(`Cannot merge ${f}: learner ${i} is outside the run's ${n}`);
       }
-      if (train[i]) throw new DataFormatError(`Cannot merge ${f}: learner ${i} is in two shards`);
-      train[i] = s.train.subarray(j * perTrain, (j + 1) * perTrain);
-      test[i] = s.test.subarray(j * perTest, (j + 1) * perTest);
-    });
+      if (owner[i]) throw new DataFormatError(`Cannot merge ${f}: learner ${i} is in two shards`);
+      owner[i] = f;
+    }
   }
-  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !train[i]);
+  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !owner[i]);
   if (missing.length) {
     throw new DataFormatError(
       `Cannot merge: ${missing.length} of ${n} learners are in no shard (first: ${
@@ -76,8 +86,61 @@ export function mergeLinouts(files: readonly string[], outDir: string): string[]
       }); is a shard file missing?`,
     );
   }
+  // The merged array is the shards' arrays one after another, in the order of their learners.
+  const order = shards.filter(({ s }) => s.learners.length)
+    .sort((a, b) => a.s.learners[0] - b.s.learners[0]);
+  const flat = order.flatMap(({ s }) => [...s.learners]);
+  const out = flat.findIndex((learner, i) => learner !== i);
+  if (out >= 0) {
+    throw new DataFormatError(
+      `Cannot merge ${owner[flat[out]]}: its learners are not a contiguous run (learner ${
+        flat[out]
+      } where ${out} belongs)`,
+    );
+  }
+  // Each shard's outputs are loaded when their turn comes, one shard in memory at a time.
+  const pieces = (key: string): Iterable<Uint8Array> => ({
+    *[Symbol.iterator]() {
+      for (const { f } of order) yield npyBody(requireKeys(loadNpz(f, [key]), f, [key])[0]);
+    },
+  });
   Deno.mkdirSync(outDir, { recursive: true });
   const paths = linoutPaths(outDir, JSON.parse(first.identity).diff);
-  writeLinouts(paths, train, test, classes);
+  (["train", "test"] as const).forEach((part, i) =>
+    saveNpzPieces(paths[part], {
+      [LINOUT_KEYS[part]]: {
+        dtype: "float32",
+        shape: [classes * n, samples[i]],
+        pieces: pieces(LINOUT_KEYS[part]),
+      },
+    })
+  );
   return [paths.train, paths.test];
+}
+
+/** A shard file's learners, run and shapes, without its outputs. */
+function readShardInfo(path: string) {
+  const small = loadNpz(path, ["learners", "n", "identity"]);
+  const [learners, n, identity] = requireKeys(small, path, ["learners", "n", "identity"]);
+  const shapes = readNpzShapes(path);
+  const [tr, te] = [LINOUT_KEYS.train, LINOUT_KEYS.test].map((k) => {
+    const a = shapes[k];
+    if (!a || a.dtype !== "float32" || a.shape.length !== 2) {
+      throw new DataFormatError(`Cannot merge ${path}: no (rows, samples) float32 '${k}'`);
+    }
+    return a.shape;
+  });
+  const count = learners.data.length, classes = count ? tr[0] / count : 0;
+  if (!Number.isInteger(classes) || te[0] !== tr[0]) {
+    throw new DataFormatError(
+      `Cannot merge ${path}: ${count} learners but outputs of (${tr}) and (${te})`,
+    );
+  }
+  return {
+    learners: learners.data as Int32Array,
+    n: (n.data as Int32Array)[0],
+    identity: new TextDecoder().decode(identity.data as Uint8Array),
+    classes,
+    samples: [tr[1], te[1]],
+  };
 }

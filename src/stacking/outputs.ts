@@ -9,6 +9,7 @@
 
 import { DataFormatError, type NdArray, ndarray } from "../io/ndarray.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
+import { type PiecewiseArray, saveNpzPieces } from "../io/npz_stream.ts";
 
 /**
  * The keys of the linear outputs in the stacked files (and in shard and part files).
@@ -132,8 +133,22 @@ export function writeLinouts(
   test: Float32Array[],
   classes: number,
 ): void {
-  saveNpz(paths.train, { [LINOUT_KEYS.train]: stackOutputs(train, classes) });
-  saveNpz(paths.test, { [LINOUT_KEYS.test]: stackOutputs(test, classes) });
+  // The stacked file is the learners' outputs one after another: written without joining them.
+  const piecewise = (parts: Float32Array[]): PiecewiseArray => {
+    const per = parts[0]?.length ?? 0;
+    parts.forEach((p, i) => {
+      if (p.length !== per) {
+        throw new RangeError(`Cannot stack learner ${i}: ${p.length} values, not ${per}`);
+      }
+    });
+    return {
+      dtype: "float32",
+      shape: [classes * parts.length, classes ? per / classes : 0],
+      pieces: parts.map((p) => new Uint8Array(p.buffer, p.byteOffset, p.byteLength)),
+    };
+  };
+  saveNpzPieces(paths.train, { [LINOUT_KEYS.train]: piecewise(train) });
+  saveNpzPieces(paths.test, { [LINOUT_KEYS.test]: piecewise(test) });
 }
 
 /**
