@@ -187,8 +187,20 @@ function permissionAdvice(name: string, error: Error): string | undefined {
   return `${name}: cannot ${kind} ${path}: the task may ${kind} only ${
     (task[kind as "read" | "write"] ?? ["nothing"]).join(", ")
   }; to allow it, run: deno run ${flags.join(" ")} ${task.script} ${
-    Deno.args.map(quote).join(" ")
+    cliArgs().map(quote).join(" ")
   }`;
+}
+
+let argsOverride: string[] | undefined;
+
+/** The command's arguments: Deno.args, or those the runner (compile-runner's entry) passed on. */
+export function cliArgs(): string[] {
+  return argsOverride ?? Deno.args;
+}
+
+/** Sets the arguments {@linkcode cliArgs} returns (for scripts/runner.ts). */
+export function setCliArgs(args: string[]): void {
+  argsOverride = args;
 }
 
 /**

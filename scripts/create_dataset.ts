@@ -1,6 +1,6 @@
 // Step 1 of the workflow: MNIST → data/mnist.npz in the original layout (features by samples).
 import { createMnistNpz } from "../mod.ts";
-import { noMoreArguments, parse, run, UsageError } from "./_cli.ts";
+import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { SHIPPED_IDX } from "./_data.ts";
 import { formatBytes } from "./_format.ts";
 
@@ -28,7 +28,7 @@ const spec = {
 } as const;
 
 await run(spec.name, () => {
-  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
   noMoreArguments(args);
   const idxDir = args.optional("idx-dir"), keras = args.optional("keras-npz");

@@ -21,12 +21,35 @@ export interface TaskPermissions {
   write?: string[];
   /** Calls OpenBLAS (then reads DFA_OPENBLAS_PATH and DFA_THREADS, and gets --allow-ffi=LIB). */
   ffi?: boolean;
+  /** --allow-run scopes (programs it starts). */
+  run?: string[];
+  /** --allow-env scopes (beyond those of `ffi`). */
+  env?: string[];
+  /**
+   * Options whose values are paths the task then may read or write (e.g. `--out-dir` outside the
+   * project); `"positional"` stands for the arguments that are not options.
+   */
+  paths?: Record<string, "read" | "write">;
 }
 
-const train = { read: ["."], write: ["data"], ffi: true };
+/**
+ * The launcher's own read scope: the fewest directories that hold every one of the loader's known
+ * paths (deno.json's tasks grant exactly these; a test checks they agree).
+ */
+export const LIBRARY_DIRS = KNOWN_OPENBLAS_PATHS.map((p) => p.slice(0, p.lastIndexOf("/")))
+  .filter((d, i, all) => all.indexOf(d) === i)
+  .filter((d, _, all) => !all.some((o) => o !== d && d.startsWith(`${o}/`)));
+
+const data = { data: "read", "out-dir": "write" } as const;
+const train = { read: ["."], write: ["data"], ffi: true, paths: data };
 export const TASKS: Record<string, TaskPermissions> = {
   "create-dataset": { script: "scripts/create_dataset.ts", read: ["."], write: ["data"] },
-  "merge-linouts": { script: "scripts/merge_linouts.ts", read: ["."], write: ["data"] },
+  "merge-linouts": {
+    script: "scripts/merge_linouts.ts",
+    read: ["."],
+    write: ["data"],
+    paths: { positional: "read", "out-dir": "write" },
+  },
   mnist: { script: "scripts/mnist.ts", ...train },
   "linear-net": { script: "scripts/linear_net.ts", write: ["data"], ffi: true },
   "weak-learners": { script: "scripts/weak_learners.ts", ...train },
@@ -36,12 +59,22 @@ export const TASKS: Record<string, TaskPermissions> = {
     args: ["--layer", "dense"],
     read: ["."],
     ffi: true,
+    paths: { positional: "read", mnist: "read" },
   },
   "rd-stacked-model": {
     script: "scripts/stacked_model.ts",
     args: ["--layer", "rd"],
     read: ["."],
     ffi: true,
+    paths: { positional: "read", mnist: "read" },
+  },
+  slurm: {
+    script: "scripts/slurm.ts",
+    read: [".", ...LIBRARY_DIRS],
+    write: ["data"],
+    run: ["sbatch", "scontrol"],
+    env: ["DFA_OPENBLAS_PATH"],
+    paths: { ...data, binary: "read", openblas: "read" },
   },
   pipeline: { script: "scripts/pipeline.ts", ...train },
   "stacking-study": {
@@ -56,24 +89,42 @@ export const TASKS: Record<string, TaskPermissions> = {
 };
 
 /**
- * The launcher's own read scope: the fewest directories that hold every one of the loader's known
- * paths (deno.json's tasks grant exactly these; a test checks they agree).
+ * The paths a task's arguments name in its `paths` options: `--out-dir X` or `--out-dir=X` (and,
+ * for `"positional"`, the arguments that are not options), by the access they need.
  */
-export const LIBRARY_DIRS = KNOWN_OPENBLAS_PATHS.map((p) => p.slice(0, p.lastIndexOf("/")))
-  .filter((d, i, all) => all.indexOf(d) === i)
-  .filter((d, _, all) => !all.some((o) => o !== d && d.startsWith(`${o}/`)));
-
-/** The `deno run` flags of a task, FFI scoped to `library`. */
-export function taskFlags(task: TaskPermissions, library: string): string[] {
-  const flags = ["--no-prompt"];
-  if (task.read) flags.push(`--allow-read=${task.read.join(",")}`);
-  if (task.write) flags.push(`--allow-write=${task.write.join(",")}`);
-  if (task.ffi) {
-    flags.push(
-      `--allow-ffi=${library}`,
-      "--allow-env=DFA_OPENBLAS_PATH,DFA_THREADS,OPENBLAS_CORETYPE",
-    );
+export function pathScopes(
+  task: TaskPermissions,
+  args: string[],
+): { read: string[]; write: string[] } {
+  const out = { read: [] as string[], write: [] as string[] }, paths = task.paths ?? {};
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--([\w-]+)(?:=(.*))?$/.exec(args[i]);
+    if (!m) {
+      if (paths.positional) out[paths.positional].push(args[i]);
+      continue;
+    }
+    const access = paths[m[1]];
+    const value = m[2] ?? (access && i + 1 < args.length ? args[++i] : undefined);
+    if (access && value) out[access].push(value);
   }
+  if (out.write.length) out.read.push(...out.write); // a task reads what it writes (resuming)
+  return out;
+}
+
+/** The `deno run` flags of a task, FFI scoped to `library`, with the paths its arguments name. */
+export function taskFlags(task: TaskPermissions, library: string, args: string[] = []): string[] {
+  const flags = ["--no-prompt"], named = pathScopes(task, args);
+  const read = [...(task.read ?? []), ...named.read],
+    write = [...(task.write ?? []), ...named.write];
+  if (read.length) flags.push(`--allow-read=${read.join(",")}`);
+  if (write.length) flags.push(`--allow-write=${write.join(",")}`);
+  if (task.run) flags.push(`--allow-run=${task.run.join(",")}`);
+  if (task.ffi) flags.push(`--allow-ffi=${library}`);
+  const env = [
+    ...(task.ffi ? ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"] : []),
+    ...(task.env ?? []),
+  ];
+  if (env.length) flags.push(`--allow-env=${[...new Set(env)].join(",")}`);
   return flags;
 }
 
@@ -94,7 +145,13 @@ if (import.meta.main) {
     );
     Deno.exit(1);
   }
-  const command = ["run", ...taskFlags(task, library), task.script, ...(task.args ?? []), ...args];
+  const command = [
+    "run",
+    ...taskFlags(task, library, args),
+    task.script,
+    ...(task.args ?? []),
+    ...args,
+  ];
   if (Deno.env.get("DFA_LAUNCH_PRINT")) console.error(`deno ${command.join(" ")}`);
   const child = new Deno.Command("deno", { args: command, stdin: "inherit" }).spawn();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

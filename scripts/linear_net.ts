@@ -10,7 +10,7 @@ import {
   RULES,
   trainStep,
 } from "../mod.ts";
-import { noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
+import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
 import { secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
 
@@ -50,7 +50,7 @@ const spec = {
 } as const;
 
 await run(spec.name, async () => {
-  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
   noMoreArguments(args);
   const nIn = args.int("inputs"), nOut = args.int("outputs"), nHidden = args.int("hidden");

@@ -1,6 +1,6 @@
 // Joins the shard files of `weak-learners N --shard K/M` into the two files a single run writes.
 import { mergeLinouts } from "../mod.ts";
-import { parse, run, UsageError } from "./_cli.ts";
+import { cliArgs, parse, run, UsageError } from "./_cli.ts";
 
 const spec = {
   name: "merge-linouts",
@@ -15,7 +15,7 @@ const spec = {
 } as const;
 
 await run(spec.name, () => {
-  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
   if (args.positional.length === 0) throw new UsageError("name the shard files to merge");
   const out = mergeLinouts(args.positional, args.get("out-dir"));

@@ -16,7 +16,15 @@ import {
   saveNetwork,
   train,
 } from "../mod.ts";
-import { checkedInt, noMoreArguments, OUTPUT_OPTIONS, parse, run, UsageError } from "./_cli.ts";
+import {
+  checkedInt,
+  cliArgs,
+  noMoreArguments,
+  OUTPUT_OPTIONS,
+  parse,
+  run,
+  UsageError,
+} from "./_cli.ts";
 import { pct, secs } from "./_format.ts";
 import { Progress } from "./_progress.ts";
 import { loadMnist } from "./_data.ts";
@@ -112,7 +120,7 @@ function pick<T extends string>(what: string, value: string, allowed: readonly T
 }
 
 await run(spec.name, async () => {
-  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
   noMoreArguments(args);
   const presetName = args.choice<keyof typeof MNIST_PRESETS>("preset");

@@ -11,7 +11,7 @@ import {
   type StackedModelResult,
   WEAK_LEARNER_DEFAULTS,
 } from "../mod.ts";
-import { noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
+import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
 import { disagreement, learnerPredictions } from "../src/stacking/mod.ts";
 import { DEFAULT_MNIST, loadMnistLabels, SHIPPED_IDX } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
@@ -50,7 +50,7 @@ const spec = {
 } as const;
 
 await run(spec.name, async () => {
-  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
   noMoreArguments(args);
   const n = args.int("n"), seed = args.int("seed"), quiet = args.flag("quiet");

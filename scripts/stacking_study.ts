@@ -10,7 +10,7 @@ import {
   stackedModel,
   WEAK_LEARNER_DEFAULTS,
 } from "../mod.ts";
-import { noMoreArguments, parse, run } from "./_cli.ts";
+import { cliArgs, noMoreArguments, parse, run } from "./_cli.ts";
 import { DEFAULT_MNIST, fallbackFor, loadMnistLabels } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
 
@@ -57,7 +57,7 @@ const std = (v: number[]) =>
   Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)) * v.length / Math.max(1, v.length - 1));
 
 await run(spec.name, async () => {
-  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
   noMoreArguments(args);
   const n = args.int("n"), out = args.get("out");

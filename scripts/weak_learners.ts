@@ -2,7 +2,15 @@
 // each have their own feedback matrix; their linear outputs stacked into two .npz files.
 import { type LearnerSummary, runWeakLearners, WEAK_LEARNER_DEFAULTS } from "../mod.ts";
 import { MAX_LEARNERS, shardRange } from "../src/stacking/mod.ts";
-import { checkedInt, noMoreArguments, OUTPUT_OPTIONS, parse, run, UsageError } from "./_cli.ts";
+import {
+  checkedInt,
+  cliArgs,
+  noMoreArguments,
+  OUTPUT_OPTIONS,
+  parse,
+  run,
+  UsageError,
+} from "./_cli.ts";
 import { fallbackFor } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
 
@@ -62,7 +70,7 @@ const spec = {
 } as const;
 
 await run(spec.name, async () => {
-  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
   noMoreArguments(args, 1);
   if (args.positional[0] === undefined) {

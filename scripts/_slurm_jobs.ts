@@ -1,0 +1,162 @@
+// The files of a Slurm run: the plan (what to run, where, with which site options), the job
+// scripts it becomes, and the exact `deno run` flags of each job. Pure functions of the plan.
+import { linoutPaths } from "../mod.ts";
+import { shardPath } from "../src/stacking/mod.ts";
+
+/** What `deno task slurm` submits, saved as OUT/slurm/run.json. */
+export interface SlurmPlan {
+  /** weak-learners, diff-weak-learners or pipeline (weak learners, then both stacked models). */
+  task: "weak-learners" | "diff-weak-learners" | "pipeline";
+  /** Weak learners. */
+  n: number;
+  /** Array tasks, one shard each. */
+  shards: number;
+  /** Learners with their own initialisations. */
+  diff: boolean;
+  /** Absolute paths: the project, the MNIST file, the run's directory, OpenBLAS on the nodes. */
+  project: string;
+  data: string;
+  outDir: string;
+  library: string;
+  /** Options passed to every shard (they are part of the run: --epochs, --seed, …). */
+  learnerArgs: string[];
+  /** `#SBATCH` options of both jobs (--partition=…, --time=…, …). */
+  sbatch: string[];
+  /** A compiled runner (`deno task compile-runner`) that replaces `deno run`, or "". */
+  binary: string;
+}
+
+/** The environment variables a job's process may read. */
+export const JOB_ENV = ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"];
+
+/** Where a run's files go. */
+export function runFiles(plan: Pick<SlurmPlan, "outDir" | "diff" | "shards">) {
+  const slurm = `${plan.outDir}/slurm`;
+  return {
+    slurm,
+    plan: `${slurm}/run.json`,
+    shardScript: `${slurm}/shard.sh`,
+    finishScript: `${slurm}/finish.sh`,
+    shardLog: (k: number | string) => `${slurm}/logs/shard-${k}.log`,
+    shardExit: (k: number | string) => `${slurm}/shard-${k}.exit`,
+    finishLog: `${slurm}/logs/finish.log`,
+    finishExit: `${slurm}/finish.exit`,
+    shardDir: (k: number | string) => `${plan.outDir}/shards/${k}`,
+    shardFile: (k: number) => shardPath(`${plan.outDir}/shards/${k}`, plan.diff, k, plan.shards),
+    merged: linoutPaths(plan.outDir, plan.diff),
+    results: { dense: `${plan.outDir}/stacked-dense.json`, rd: `${plan.outDir}/stacked-rd.json` },
+  };
+}
+
+/** `deno run` flags with exactly these scopes (none unscoped, no network, no -A). */
+export function denoFlags(read: string[], write: string[], library: string): string[] {
+  return [
+    "--no-prompt",
+    `--allow-read=${read.join(",")}`,
+    ...(write.length ? [`--allow-write=${write.join(",")}`] : []), // an empty scope is all
+    `--allow-ffi=${library}`,
+    `--allow-env=${JOB_ENV.join(",")}`,
+  ];
+}
+
+/**
+ * Quotes a word for bash where needed. `$K` (the array task's index) stays a variable, in double
+ * quotes; every other character is taken literally.
+ */
+export function sh(a: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(a)) return a;
+  if (!a.includes("$K")) return `'${a.replaceAll("'", "'\\''")}'`;
+  return `"${a.split("$K").map((p) => p.replace(/[$`"\\]/g, "\\$&")).join("$K")}"`;
+}
+
+/** The command line of one dfa task in a job: the compiled runner, or deno with scoped flags. */
+function command(
+  plan: SlurmPlan,
+  task: "weak-learners" | "merge-linouts" | "stacked-model",
+  args: string[],
+  scopes: { read: string[]; write: string[] },
+): string {
+  if (plan.binary) return [plan.binary, task, ...args].map(sh).join(" ");
+  const script = `${plan.project}/scripts/${task.replaceAll("-", "_")}.ts`;
+  return ["deno", "run", ...denoFlags(scopes.read, scopes.write, plan.library), script, ...args]
+    .map(sh).join(" ");
+}
+
+function header(plan: SlurmPlan, name: string, log: string): string[] {
+  return [
+    "#!/bin/bash",
+    `# Written by \`deno task slurm ${plan.task} ${plan.n} --shards ${plan.shards}\`; that command`,
+    "# resubmits only what is missing. Submitting this file by hand works too.",
+    `#SBATCH --job-name=dfa-${name}`,
+    `#SBATCH --output=${log}`,
+    ...plan.sbatch.map((o) => `#SBATCH ${o}`),
+    "set -uo pipefail",
+    'export DFA_THREADS="${SLURM_CPUS_PER_TASK:-1}" # OpenBLAS threads: the CPUs Slurm gave us',
+    `export DFA_OPENBLAS_PATH=${sh(plan.library)}`,
+    `cd ${sh(plan.project)}`,
+  ];
+}
+
+/** The job array's script: task K trains shard K of M in its own directory. */
+export function shardScript(plan: SlurmPlan): string {
+  const f = runFiles(plan), dir = f.shardDir("$K");
+  const args = [
+    String(plan.n),
+    "--shard",
+    `$K/${plan.shards}`,
+    "--data",
+    plan.data,
+    "--out-dir",
+    dir,
+    "--quiet",
+    ...(plan.diff ? ["--diff"] : []),
+    ...plan.learnerArgs,
+  ];
+  const run = command(plan, "weak-learners", args, {
+    read: [plan.project, plan.data, dir],
+    write: [dir],
+  });
+  return [
+    ...header(plan, `${plan.task}-shard`, f.shardLog("%a")),
+    "K=$SLURM_ARRAY_TASK_ID",
+    `rm -f ${sh(f.shardExit("$K"))}`,
+    run,
+    "code=$?",
+    `echo "$code" > ${sh(f.shardExit("$K"))}`,
+    'exit "$code"',
+    "",
+  ].join("\n");
+}
+
+/** The job that runs once every shard succeeded: the merge, and for a pipeline the two models. */
+export function finishScript(plan: SlurmPlan): string {
+  const f = runFiles(plan);
+  const shardFiles = Array.from({ length: plan.shards }, (_, i) => f.shardFile(i + 1));
+  const scopes = { read: [plan.project, plan.data, plan.outDir], write: [plan.outDir] };
+  const lines = [command(plan, "merge-linouts", [...shardFiles, "--out-dir", plan.outDir], scopes)];
+  if (plan.task === "pipeline") {
+    for (const layer of ["dense", "rd"] as const) {
+      const args = [String(plan.n), f.merged.train, f.merged.test, "--layer", layer];
+      const run = command(plan, "stacked-model", [
+        ...args,
+        "--mnist",
+        plan.data,
+        "--quiet",
+        "--json",
+      ], {
+        read: scopes.read,
+        write: [],
+      });
+      lines.push(`${run} | tail -n 1 > ${sh(f.results[layer])}`);
+    }
+  }
+  return [
+    ...header(plan, `${plan.task}-finish`, f.finishLog),
+    `rm -f ${sh(f.finishExit)}`,
+    `( set -e; ${lines.join("; ")} )`,
+    "code=$?",
+    `echo "$code" > ${sh(f.finishExit)}`,
+    'exit "$code"',
+    "",
+  ].join("\n");
+}
