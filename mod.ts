@@ -126,4 +126,10 @@ export {
   type StackedModelOptions,
   type StackedModelResult,
 } from "./src/stacking/stacked_model.ts";
-export { checkLinouts, standardize } from "./src/stacking/stacked_inputs.ts";
+export {
+  checkLinouts,
+  type Linouts,
+  linoutsAsRows,
+  linoutsShape,
+  standardize,
+} from "./src/stacking/stacked_inputs.ts";

@@ -4,13 +4,12 @@ import {
   checkLinouts,
   type EpochStats,
   LINOUT_KEYS,
-  loadNpz,
+  linoutsShape,
   type OptimizerName,
   OPTIMIZERS,
-  requireKeys,
   stackedModel,
 } from "../mod.ts";
-import { checkedInt, OUTPUT_OPTIONS, parse, run, UsageError } from "./_cli.ts";
+import { checkedInt, cliArgs, OUTPUT_OPTIONS, parse, run, UsageError } from "./_cli.ts";
 import { loadMnistLabels } from "./_data.ts";
 import { pct } from "./_format.ts";
 import { Progress } from "./_progress.ts";
@@ -78,7 +77,13 @@ const spec = {
       default: 10,
       help: "epochs without a better validation error",
     },
-    { name: "batch", kind: "integer", min: 1, help: "batch size (dense 200, rd 20; original 200)" },
+    { name: "batch", kind: "integer", min: 1, help: "batch size (dense 200, rd 50; original 200)" },
+    {
+      name: "loss",
+      kind: "choice",
+      choices: ["bce", "ce"],
+      help: "sigmoid outputs and binary cross-entropy (dense), or softmax and cross-entropy (rd)",
+    },
     {
       name: "tolerance",
       kind: "number",
@@ -88,8 +93,7 @@ const spec = {
       name: "init",
       kind: "choice",
       choices: ["normal", "uniform", "xavier"],
-      default: "normal",
-      help: "weights (dense) or diagonals (rd)",
+      help: "weights (dense; normal) or diagonals (rd; uniform)",
     },
     {
       name: "inputs",
@@ -127,7 +131,7 @@ function findData(name: string): string {
 }
 
 await run(spec.name, () => {
-  const args = parse({ ...spec, options: [...spec.options] }, Deno.args);
+  const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
   if (args.positional.length !== 3) {
     throw new UsageError(`expected N TRAIN TEST, got ${args.positional.length} arguments`);
@@ -140,10 +144,11 @@ await run(spec.name, () => {
     throw new UsageError("--rule dfa is for the RD layer: a dense layer alone has no hidden layer");
   }
   const quiet = args.flag("quiet"), labels = loadMnistLabels(args.get("mnist"));
+  // The outputs stay in their files: the model reads them a block at a time (no second copy).
   const load = (file: string, key: string, count: number) => {
-    const [a] = requireKeys(loadNpz(file, [key]), file, [key]);
+    const a = { path: file, key }, shape = [...linoutsShape(a)];
     try {
-      checkLinouts(a, n, labels.classes, count, `${file}: ${key}`);
+      checkLinouts({ shape }, n, labels.classes, count, `${file}: ${key}`);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -169,7 +174,8 @@ await run(spec.name, () => {
     patience: args.int("patience"),
     rdFeedback: args.choice<"signs" | "aligned" | "random">("rd-feedback"),
     seed: args.int("seed"),
-    init: args.choice<"normal" | "uniform" | "xavier">("init"),
+    init: args.optional("init") as "normal" | "uniform" | "xavier" | undefined,
+    loss: args.optional("loss") as "bce" | "ce" | undefined,
     standardize: inputs === "auto" ? undefined : inputs === "standardized",
     onBatch: (done, total, epoch) => {
       if (done === 1) progress.start(`${layer} epoch ${epoch}${epochs ? `/${epochs}` : ""}`);

@@ -7,8 +7,9 @@
  * the memory (MNIST: 47 MB instead of 188 MB an epoch, the most of which is cache misses), and the
  * SIMD kernels decode it into the very same floats. Other inputs are copied as floats, from a
  * copy in the kernels' memory where one bulk copy moves a row (half the time of `set()` calls):
- * while a source lives, float inputs take twice their memory (up to 2 GiB of inputs; beyond that,
- * or without WebAssembly SIMD, rows are copied from the dataset itself). One-hot targets are
+ * while a source lives, float inputs take twice their memory (up to 512 MiB of inputs; beyond
+ * that, where a second copy would cost more than it saves, or without WebAssembly SIMD, rows are
+ * copied from the dataset itself). One-hot targets are
  * written from the labels instead of read from scattered rows.
  *
  * @module
@@ -19,6 +20,8 @@ import { Arena } from "../kernels/arena.ts";
 import { encodeBytes, gatherBytes, gatherRows } from "../kernels/byte_codecs.ts";
 
 /** Floats encoded per call: 256 KiB of staging, a size that stays in the L2 cache. */
+/** Float inputs larger than this (bytes) are not copied into the arena. */
+const FLOAT_COPY_LIMIT = 512 * 2 ** 20;
 const STAGE = 65536;
 
 /** Whether every target row is +0 but for a 1 at its label. */
@@ -109,7 +112,9 @@ export class BatchSource {
     const held = Arena.padded(bytes ? Math.ceil(total / 4) : total);
     const stage = bytes ? Arena.padded(Math.min(STAGE, total)) : 0;
     const floats = held + Arena.padded(n) + Arena.padded(maxBatch * f) + stage;
-    if (total === 0 || floats * 4 > 2 ** 31) return undefined;
+    if (total === 0 || floats * 4 > 2 ** 31 || (!bytes && total * 4 > FLOAT_COPY_LIMIT)) {
+      return undefined;
+    }
     const arena = new Arena(floats);
     if (!arena.simd) return undefined;
     const inputs = arena.alloc(held), idx = arena.alloc(n);

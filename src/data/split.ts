@@ -10,7 +10,9 @@ import { Rng } from "../tensor/random.ts";
 
 /**
  * Splits a dataset into a training part and a held-out part of `fraction` of its samples, chosen
- * by a seeded shuffle (the rows are copied, in their original order within each part).
+ * by a seeded shuffle (the rows are copied, in their original order within each part). With
+ * `inPlace`, the training part is `d`'s own memory, its kept rows moved to the front (then `d`
+ * must not be used again), and only the held-out rows are copied: for sets too large to copy.
  *
  * @example
  * ```ts
@@ -23,6 +25,7 @@ import { Rng } from "../tensor/random.ts";
  * @param d The dataset.
  * @param fraction The share held out, in (0, 1).
  * @param seed Seed of the shuffle.
+ * @param options `inPlace`: reuse `d`'s memory for the training part.
  * @returns The two parts.
  * @throws {RangeError} When the fraction leaves either part empty.
  */
@@ -30,6 +33,7 @@ export function holdOut(
   d: Dataset,
   fraction: number,
   seed: number,
+  options: { inPlace?: boolean } = {},
 ): { train: Dataset; validation: Dataset } {
   const n = d.x.rows, held = Math.round(n * fraction);
   if (!(fraction > 0 && fraction < 1) || held < 1 || held >= n) {
@@ -51,5 +55,22 @@ export function holdOut(
     });
     return { x, y, labels };
   };
-  return { train: take(keep), validation: take(out) };
+  if (!options.inPlace) return { train: take(keep), validation: take(out) };
+  const validation = take(out), { x, y, labels } = d;
+  keep.forEach((s, r) => {
+    // s ≥ r (both ascending): moving rows forward in order never overwrites one still to move.
+    if (s === r) return;
+    x.data.copyWithin(r * x.cols, s * x.cols, (s + 1) * x.cols);
+    y.data.copyWithin(r * y.cols, s * y.cols, (s + 1) * y.cols);
+    labels[r] = labels[s];
+  });
+  const k = keep.length;
+  return {
+    train: {
+      x: new Matrix(k, x.cols, x.data.subarray(0, k * x.cols)),
+      y: new Matrix(k, y.cols, y.data.subarray(0, k * y.cols)),
+      labels: labels.subarray(0, k),
+    },
+    validation,
+  };
 }

@@ -5,8 +5,9 @@
  * @module
  */
 
-import type { NdArray } from "../io/ndarray.ts";
-import type { Matrix } from "../tensor/matrix.ts";
+import { DataFormatError, type NdArray } from "../io/ndarray.ts";
+import { npzRowBlocks, readNpzShapes } from "../io/npz_stream.ts";
+import { Matrix } from "../tensor/matrix.ts";
 
 /**
  * Checks stacked outputs against N and the labels.
@@ -29,7 +30,7 @@ import type { Matrix } from "../tensor/matrix.ts";
  * @throws {RangeError} When the rows are not classes · n or there are more samples than labels.
  */
 export function checkLinouts(
-  a: NdArray,
+  a: Pick<NdArray, "shape">,
   n: number,
   classes: number,
   labels: number,
@@ -81,4 +82,70 @@ export function standardize(stats: Matrix, targets: Matrix[]): void {
       }
     }
   }
+}
+
+/**
+ * Stacked linear outputs, (classes · n, samples): in memory, or an array in an `.npz` file that is
+ * read a block of rows at a time (so that 400 learners' 960 MB are never held twice).
+ *
+ * @example
+ * ```ts
+ * import type { Linouts } from "./mod.ts";
+ * const a: Linouts = { path: "data/train_linouts.npz", key: "train_linear_outputs" };
+ * console.log("path" in a); // true
+ * ```
+ */
+export type Linouts = NdArray | { path: string; key: string };
+
+/**
+ * The shape of stacked outputs (read from the file's header for a file).
+ *
+ * @example
+ * ```ts
+ * import { ndarray } from "../../mod.ts";
+ * import { linoutsShape } from "./mod.ts";
+ * console.log(linoutsShape(ndarray("float32", [20, 3], new Float32Array(60)))); // [20, 3]
+ * ```
+ *
+ * @param a The outputs.
+ * @returns Their shape.
+ * @throws {DataFormatError} When the file has no such array.
+ */
+export function linoutsShape(a: Linouts): readonly number[] {
+  if (!("path" in a)) return a.shape;
+  const shape = readNpzShapes(a.path)[a.key]?.shape;
+  if (!shape) throw new DataFormatError(`Cannot read ${a.path}: it has no '${a.key}'`);
+  return shape;
+}
+
+/**
+ * The outputs as a (samples, features) matrix: each sample a row, as the network takes them.
+ *
+ * @example
+ * ```ts
+ * import { ndarray } from "../../mod.ts";
+ * import { linoutsAsRows } from "./mod.ts";
+ * const m = linoutsAsRows(ndarray("float32", [2, 3], new Float32Array([1, 2, 3, 4, 5, 6])));
+ * console.log(m.rows, m.cols, [...m.data]); // 3 2 [1, 4, 2, 5, 3, 6]
+ * ```
+ *
+ * @param a The outputs, (features, samples).
+ * @returns The transposed matrix, in memory of its own.
+ */
+export function linoutsAsRows(a: Linouts): Matrix {
+  const [f, samples] = linoutsShape(a), x = new Matrix(samples, f);
+  const put = (first: number, block: ArrayLike<number | bigint>, rows: number) => {
+    const B = 64;
+    for (let j0 = 0; j0 < samples; j0 += B) {
+      const j1 = Math.min(samples, j0 + B);
+      for (let i = 0; i < rows; i++) {
+        for (let j = j0; j < j1; j++) x.data[j * f + first + i] = Number(block[i * samples + j]);
+      }
+    }
+  };
+  if (!("path" in a)) put(0, a.data, f);
+  else {for (const { first, rows } of npzRowBlocks(a.path, a.key)) {
+      put(first, rows.data, rows.shape[0]);
+    }}
+  return x;
 }

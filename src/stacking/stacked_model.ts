@@ -5,13 +5,20 @@
  * @module
  */
 
-import { datasetFromColumns } from "../data/dataset.ts";
-import type { NdArray } from "../io/ndarray.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { Matrix } from "../tensor/matrix.ts";
 import type { Init } from "../model/init.ts";
+import type { Loss } from "../model/loss.ts";
 import type { OptimizerName } from "../train/optimizers.ts";
 import { holdOut } from "../data/split.ts";
 import { trainOriginalRd } from "./original_rd.ts";
-import { checkLinouts, standardize } from "./stacked_inputs.ts";
+import {
+  checkLinouts,
+  type Linouts,
+  linoutsAsRows,
+  linoutsShape,
+  standardize,
+} from "./stacked_inputs.ts";
 import { prepareRdDfa, warmUp } from "./rd_dfa.ts";
 import { Network } from "../model/network.ts";
 import { type EpochStats, train } from "../train/train.ts";
@@ -29,10 +36,10 @@ import { type EpochStats, train } from "../train/train.ts";
 export interface StackedModelOptions {
   /** Weak learners stacked. */
   n: number;
-  /** Their outputs on the training set, (classes · n, samples). */
-  train: NdArray;
+  /** Their outputs on the training set, (classes · n, samples), or the file that holds them. */
+  train: Linouts;
   /** Their outputs on the test set. */
-  test: NdArray;
+  test: Linouts;
   /** The training and test labels (at least as many as samples), and the number of classes. */
   labels: { train: Uint8Array; test: Uint8Array; classes: number };
   /** `"dense"`: a sigmoid layer classes·n → classes; `"rd"`: an RD layer, no bias. */
@@ -67,14 +74,19 @@ export interface StackedModelOptions {
   validation?: number;
   /** Epochs without a better validation error before stopping. */
   patience?: number;
-  /** Batch size (dense 200, rd 20; the original's 200). */
+  /** Batch size (dense 200, rd 50; the original's 200). */
   batch?: number;
   /** Stop when the training error changes less (the original's rule; default: never). */
   tolerance?: number;
   /** Seed of the initialisation and the shuffling. */
   seed: number;
-  /** Weights (dense) or diagonals (rd). Default `"normal"`. */
+  /** Weights (dense) or diagonals (rd). Default: dense `"normal"`, rd `"uniform"`. */
   init?: Init;
+  /**
+   * The output layer and its loss: `"bce"`, sigmoid outputs and binary cross-entropy (the
+   * original's; the dense default); `"ce"`, softmax and cross-entropy (the RD default).
+   */
+  loss?: Loss;
   /** Standardize the inputs by the training statistics (default: dense yes, rd no). */
   standardize?: boolean;
   /** Called after each batch. */
@@ -104,6 +116,7 @@ export const STACKED_DEFAULTS: Record<"dense" | "rd" | "original" | "dense-origi
   init: Init;
   bias: boolean;
   batch: number;
+  loss: Loss;
 }> = {
   dense: {
     optimizer: "adam",
@@ -115,6 +128,7 @@ export const STACKED_DEFAULTS: Record<"dense" | "rd" | "original" | "dense-origi
     init: "normal",
     bias: true,
     batch: 200,
+    loss: "bce",
   },
   rd: {
     optimizer: "adam",
@@ -123,9 +137,10 @@ export const STACKED_DEFAULTS: Record<"dense" | "rd" | "original" | "dense-origi
     reduction: "mean",
     standardize: true,
     validation: 0.1,
-    init: "normal",
+    init: "uniform",
     bias: true,
-    batch: 20,
+    batch: 50,
+    loss: "ce",
   },
   "dense-original": {
     optimizer: "sgd",
@@ -137,6 +152,7 @@ export const STACKED_DEFAULTS: Record<"dense" | "rd" | "original" | "dense-origi
     init: "normal",
     bias: true,
     batch: 200,
+    loss: "bce",
   },
   original: {
     optimizer: "sgd",
@@ -148,6 +164,7 @@ export const STACKED_DEFAULTS: Record<"dense" | "rd" | "original" | "dense-origi
     init: "normal",
     bias: false,
     batch: 200,
+    loss: "bce",
   },
 };
 
@@ -211,12 +228,12 @@ export function stackedModel(o: StackedModelOptions): StackedModelResult {
   }
   const original = o.update === "original";
   const d = STACKED_DEFAULTS[original ? (rd ? "original" : "dense-original") : o.layer];
-  const dataset = (a: NdArray, labels: Uint8Array, where: string) => {
-    checkLinouts(a, o.n, C, labels.length, where);
-    // The labels as (classes, samples) columns, for the first `samples` images (all, normally).
-    const cols = a.shape[1], y = new Float32Array(C * cols);
-    for (let s = 0; s < cols; s++) y[labels[s] * cols + s] = 1;
-    return datasetFromColumns(a, { dtype: "float32", shape: [C, cols], data: y });
+  const dataset = (a: Linouts, labels: Uint8Array, where: string): Dataset => {
+    checkLinouts({ shape: [...linoutsShape(a)] }, o.n, C, labels.length, where);
+    // Samples as rows, each with its one-hot label, for the first `samples` images (all, normally).
+    const x = linoutsAsRows(a), y = new Matrix(x.rows, C);
+    for (let s = 0; s < x.rows; s++) y.data[s * C + labels[s]] = 1;
+    return { x, y, labels: labels.slice(0, x.rows) };
   };
   const all = dataset(o.train, o.labels.train, "the training outputs");
   const testSet = dataset(o.test, o.labels.test, "the test outputs");
@@ -224,12 +241,12 @@ export function stackedModel(o: StackedModelOptions): StackedModelResult {
   if (standardized) standardize(all.x, [all.x, testSet.x]);
   const held = o.validation ?? d.validation;
   const { train: trainSet, validation } = held > 0
-    ? holdOut(all, held, o.seed)
+    ? holdOut(all, held, o.seed, { inPlace: true })
     : { train: all, validation: undefined };
   const net = Network.create({
     sizes: [C * o.n, C],
     layers: [o.layer],
-    loss: "bce",
+    loss: o.loss ?? d.loss,
     rule: o.rule,
     init: o.init ?? d.init,
     bias: o.bias ?? d.bias,
