@@ -9,6 +9,9 @@ import { taskFlags, TASKS } from "./launch.ts";
 /** A mistake in how the command was called: printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
+/** A failure the command reports as one line and exit 1 (not a bug: e.g. a cluster job failed). */
+export class CommandError extends Error {}
+
 interface Base {
   name: string;
   help: string;
@@ -219,7 +222,8 @@ export async function run(name: string, body: () => Promise<void> | void): Promi
       Deno.exit(2);
     }
     const advice = e instanceof Deno.errors.NotCapable ? permissionAdvice(name, e) : undefined;
-    const expected = e instanceof DataFormatError || e instanceof TrainingDivergedError ||
+    const expected = e instanceof CommandError || e instanceof DataFormatError ||
+      e instanceof TrainingDivergedError ||
       e instanceof RangeError || Object.values(Deno.errors).some((k) => e instanceof k) ||
       "code" in e; // system errors such as ENOSPC
     const line = advice ?? (expected ? e.message : `${e.name}: ${e.message} (a bug in dfa)`);

@@ -1,5 +1,6 @@
 // Talking to Slurm: sbatch to submit, scontrol to read a job's state; and what a run's shards
 // and its finishing job have come to, from those states and from the files the jobs leave.
+import { CommandError } from "./_cli.ts";
 import { runFiles, type SlurmPlan } from "./_slurm_jobs.ts";
 
 /** Runs a Slurm command; a missing command is one line that says what to install. */
@@ -10,7 +11,7 @@ export function slurm(cmd: string, args: string[]): { code: number; out: string;
     return { code: r.code, out: text.decode(r.stdout), err: text.decode(r.stderr).trim() };
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new Error(
+      throw new CommandError(
         `Cannot run ${cmd}: Slurm's commands are not on PATH (install slurm-wlm, or load your ` +
           "site's Slurm module)",
       );
@@ -24,7 +25,7 @@ export function submit(script: string, args: string[]): string {
   const r = slurm("sbatch", ["--parsable", ...args, script]);
   const id = r.out.trim().split(";")[0];
   if (r.code !== 0 || !/^\d+$/.test(id)) {
-    throw new Error(`Cannot submit ${script}: sbatch says: ${r.err || r.out.trim()}`);
+    throw new CommandError(`Cannot submit ${script}: sbatch says: ${r.err || r.out.trim()}`);
   }
   return id;
 }
@@ -105,9 +106,10 @@ function status(
   }
   if (record) {
     const why = record.reason && record.reason !== "None" ? ` (${record.reason})` : "";
+    const exit = record.exitCode.split(":")[0];
     return {
       state: "failed",
-      detail: `${record.state}${why}, exit code ${record.exitCode.split(":")[0]}`,
+      detail: `${record.state}${why}${exit && exit !== "0" ? `, exit code ${exit}` : ""}`,
       log,
     } as const;
   }

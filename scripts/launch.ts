@@ -77,6 +77,14 @@ export const TASKS: Record<string, TaskPermissions> = {
     paths: { ...data, binary: "read", openblas: "read" },
   },
   pipeline: { script: "scripts/pipeline.ts", ...train },
+  "compile-runner": {
+    script: "scripts/compile_runner.ts",
+    read: [".", ...LIBRARY_DIRS],
+    write: ["data"],
+    run: ["deno"],
+    env: ["DFA_OPENBLAS_PATH", "DENORT_BIN"],
+    paths: { out: "write" },
+  },
   "stacking-study": {
     script: "scripts/stacking_study.ts",
     read: ["."],

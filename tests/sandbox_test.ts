@@ -60,8 +60,24 @@ console.log(out.join(","));`,
   }
 });
 
-Deno.test("a task pointed outside data/ fails with one line that names the permission", async () => {
-  const r = await runTask("weak-learners", ["1", "--out-dir", "/tmp/dfa-escape", "--quiet"]);
+Deno.test("a task writes outside data/ only where its arguments name, else one line names the permission", async () => {
+  // --out-dir and --data widen the scopes by exactly what they name ...
+  const flags = taskFlags(TASKS["weak-learners"], "/lib/x.so", [
+    "4",
+    "--out-dir",
+    "/scratch/run1",
+    "--data=/scratch/mnist.npz",
+  ]);
+  assert(flags.includes("--allow-write=data,/scratch/run1"), flags.join(" "));
+  assert(flags.includes("--allow-read=.,/scratch/mnist.npz,/scratch/run1"), flags.join(" "));
+  // ... and a path that no such option names stays out of reach.
+  const r = await runTask("linear-net", [
+    "--epochs",
+    "2",
+    "--quiet",
+    "--report-dir",
+    "/tmp/dfa-escape",
+  ]);
   assertEquals(r.code, 1);
   assertStringIncludes(r.stderr, "/tmp/dfa-escape");
   assertStringIncludes(r.stderr, "--allow-");

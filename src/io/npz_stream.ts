@@ -84,6 +84,14 @@ export function saveNpzPieces(path: string, arrays: Record<string, PiecewiseArra
   writeFileAtomic(path, (file) => writeZip(members, false, (c) => writeAll(file, c)));
 }
 
+/** Opens an archive to read, refusing a directory by name (as {@linkcode loadNpz} does). */
+function openArchive(path: string): Deno.FsFile {
+  if (Deno.statSync(path).isDirectory) {
+    throw new DataFormatError(`Cannot read ${path}: it is a directory`);
+  }
+  return Deno.openSync(path);
+}
+
 /** The `.npy` header of a stored member, and the bytes it was read from. */
 function storedHeader(path: string, src: ByteSource, entry: ZipEntry) {
   const start = dataOffset(src, entry);
@@ -118,7 +126,7 @@ function storedHeader(path: string, src: ByteSource, entry: ZipEntry) {
  * @throws {DataFormatError} When the file or a member's header is damaged.
  */
 export function readNpzShapes(path: string): Record<string, { dtype: DType; shape: number[] }> {
-  using file = Deno.openSync(path);
+  using file = openArchive(path);
   const src = fileSource(file), out: Record<string, { dtype: DType; shape: number[] }> = {};
   for (const entry of listZip(src)) {
     const key = entry.name.endsWith(".npy") ? entry.name.slice(0, -4) : entry.name;
@@ -159,13 +167,43 @@ export function readNpzRows(
   onRows: (first: number, rows: NdArray) => void,
   blockBytes = 64 << 20,
 ): number[] {
-  using file = Deno.openSync(path);
+  const blocks = npzRowBlocks(path, key, blockBytes);
+  for (let b = blocks.next();; b = blocks.next()) {
+    if (b.done) return b.value;
+    onRows(b.value.first, b.value.rows);
+  }
+}
+
+/**
+ * The blocks of {@linkcode readNpzRows} as a generator, which returns the array's shape; the
+ * CRC-32 is checked after the last block (a damaged member throws then).
+ *
+ * @example
+ * ```ts
+ * import { ndarray, npzRowBlocks, saveNpz } from "./mod.ts";
+ * const path = `${await Deno.makeTempDir()}/a.npz`;
+ * saveNpz(path, { x: ndarray("uint8", [3, 2], new Uint8Array(6)) });
+ * console.log([...npzRowBlocks(path, "x", 2)].map((b) => b.first)); // [0, 1, 2]
+ * ```
+ *
+ * @param path The file.
+ * @param key The array's name.
+ * @param blockBytes About how many bytes a block holds (at least one row). Default 64 MiB.
+ * @returns Blocks of rows, each with the index of its first row; one buffer reused throughout.
+ * @throws {DataFormatError} As {@linkcode readNpzRows}.
+ */
+export function* npzRowBlocks(
+  path: string,
+  key: string,
+  blockBytes = 64 << 20,
+): Generator<{ first: number; rows: NdArray }, number[]> {
+  using file = openArchive(path);
   const src = fileSource(file);
   const entry = listZip(src).find((e) => e.name === `${key}.npy`);
   if (!entry) throw new DataFormatError(`Cannot read ${path}: it has no '${key}'`);
   if (entry.method !== 0) {
     const a = loadNpz(path, [key])[key];
-    onRows(0, a);
+    yield { first: 0, rows: a };
     return [...a.shape];
   }
   const { start, head, header } = storedHeader(path, src, entry);
@@ -182,7 +220,7 @@ export function readNpzRows(
     src.readAt(start + at + r * rowBytes, bytes);
     crc = crc32(bytes, crc);
     const block = { ...header, shape: [rows, ...shape.slice(1)], dataBytes: bytes.length };
-    onRows(r, npyFromBody(block, bytes));
+    yield { first: r, rows: npyFromBody(block, bytes) };
   }
   if (crc >>> 0 !== entry.crc) {
     throw new DataFormatError(

@@ -8,7 +8,7 @@
 import { DataFormatError } from "../io/ndarray.ts";
 import { loadNpz } from "../io/npz.ts";
 import { npyBody } from "../io/npy.ts";
-import { readNpzShapes, saveNpzPieces } from "../io/npz_stream.ts";
+import { npzRowBlocks, readNpzShapes, saveNpzPieces } from "../io/npz_stream.ts";
 import { requireKeys } from "../data/dataset.ts";
 import { LINOUT_KEYS, linoutPaths } from "./outputs.ts";
 
@@ -98,10 +98,12 @@ export function mergeLinouts(files: readonly string[], outDir: string): string[]
       } where ${out} belongs)`,
     );
   }
-  // Each shard's outputs are loaded when their turn comes, one shard in memory at a time.
+  // Each shard's outputs are read when their turn comes, a block at a time into one buffer.
   const pieces = (key: string): Iterable<Uint8Array> => ({
     *[Symbol.iterator]() {
-      for (const { f } of order) yield npyBody(requireKeys(loadNpz(f, [key]), f, [key])[0]);
+      for (const { f } of order) {
+        for (const { rows } of npzRowBlocks(f, key, 8 << 20)) yield npyBody(rows);
+      }
     },
   });
   Deno.mkdirSync(outDir, { recursive: true });
