@@ -23,11 +23,14 @@
 // The model: a network of layers, a rule, and how to make, save and load one.
 export { Network } from "./src/model/network.ts";
 export { createNetwork } from "./src/model/network_factory.ts";
+export { type Architecture, LENET5, parseArchitecture } from "./src/model/architecture.ts";
 export {
   checkValues,
+  feedbackShapes,
   type NetworkConfig,
   networkConfig,
   type NetworkOptions,
+  weightShapes,
 } from "./src/model/network_config.ts";
 export {
   loadNetwork,
@@ -35,12 +38,18 @@ export {
   networkToArrays,
   saveNetwork,
 } from "./src/model/serialize.ts";
-export type { Layer, LayerFactory, LayerInit } from "./src/model/layers/layer.ts";
+export type { Layer, LayerFactory, LayerInit, LayerSpec } from "./src/model/layers/layer.ts";
 export { DenseLayer } from "./src/model/layers/dense.ts";
 export { RdLayer } from "./src/model/layers/rd.ts";
+export { col2im, CONV, ConvLayer, im2col } from "./src/model/layers/conv2d.ts";
+export { AVGPOOL, MAXPOOL, PoolLayer } from "./src/model/layers/pool.ts";
+export { DROPOUT, DropoutLayer } from "./src/model/layers/dropout.ts";
+export { type RuleState, ruleState, sendSignal } from "./src/model/signals.ts";
 export { LAYER_KINDS, type LayerKind } from "./src/model/layers/registry.ts";
 export type { FeedbackRule, SignalArgs } from "./src/model/rules/rule.ts";
 export { FEEDBACK_RULES, type Rule, RULES } from "./src/model/rules/registry.ts";
+export { BRSF, FRSF, USF } from "./src/model/rules/sign_concordant.ts";
+export { DRTP } from "./src/model/rules/drtp.ts";
 export type { Param } from "./src/model/param.ts";
 export { type BatchResult, Workspace } from "./src/model/workspace.ts";
 export { type Activation, ACTIVATIONS } from "./src/kernels/activations.ts";

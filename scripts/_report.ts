@@ -33,6 +33,12 @@ export interface Chart {
 }
 
 /** A line chart of `y` against `x`, one line per value of `series`. */
+function dashEncoding(values: Record<string, unknown>[], field: string) {
+  const domain = [...new Set(values.map((v) => String(v[field])))];
+  const range = domain.map((d) => (/train/.test(d) ? [6, 4] : [1, 0]));
+  return { field, type: "nominal", title: field, scale: { domain, range } };
+}
+
 export function lineChart(
   name: string,
   title: string,
@@ -53,7 +59,13 @@ export function lineChart(
       height: 300,
       mark: { type: "line", point: true },
       encoding: {
-        x: { field: x, type: "quantitative", title: x },
+        // Epochs (and other counts) are whole numbers: ticks at integers only.
+        x: {
+          field: x,
+          type: "quantitative",
+          title: x,
+          ...(x === "epoch" ? { axis: { tickMinStep: 1, format: "d" } } : {}),
+        },
         y: {
           field: y,
           type: "quantitative",
@@ -61,7 +73,8 @@ export function lineChart(
           scale: log ? { type: "log" } : { zero: false },
         },
         color: { field: series, type: "nominal", title: series },
-        ...(dash ? { strokeDash: { field: dash, type: "nominal", title: dash } } : {}),
+        // Dashed for training, solid for the rest (test, held out).
+        ...(dash ? { strokeDash: dashEncoding(values, dash) } : {}),
       },
     },
   };

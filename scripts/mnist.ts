@@ -8,10 +8,12 @@ import {
   firstSamples,
   type Init,
   INITS,
+  LENET5,
   MNIST_PRESETS,
   Network,
   type OptimizerName,
   OPTIMIZERS,
+  parseArchitecture,
   RULES,
   saveNetwork,
   train,
@@ -28,7 +30,8 @@ import {
 import { pct, secs } from "./_format.ts";
 import { Progress } from "./_progress.ts";
 import { loadMnist } from "./_data.ts";
-import { lineChart, reportOptions, writeReport } from "./_report.ts";
+import { reportOptions } from "./_report.ts";
+import { mnistReport } from "./_mnist_report.ts";
 
 const spec = {
   name: "mnist",
@@ -55,6 +58,13 @@ const spec = {
       kind: "string",
       default: "800",
       help: "hidden layer widths, comma-separated",
+    },
+    {
+      name: "arch",
+      kind: "string",
+      help:
+        "layers instead of --hidden: e.g. conv:6x5x5:p2,pool:2,fc:120 or fc:800x2,dropout:0.2; " +
+        "lenet5 for LeNet-5",
     },
     {
       name: "activation",
@@ -126,6 +136,10 @@ await run(spec.name, async () => {
   const presetName = args.choice<keyof typeof MNIST_PRESETS>("preset");
   const preset = MNIST_PRESETS[presetName];
   const rules = args.get("rule").split(",").map((r) => pick("--rule", r.trim(), RULES));
+  const archText = args.optional("arch");
+  if (archText !== undefined && args.optional("hidden") !== "800") {
+    throw new UsageError("give --arch or --hidden, not both");
+  }
   const hidden = args.get("hidden").split(",").map((h) => checkedInt("--hidden", h.trim(), 1));
   const activation = args.choice<Activation>("activation");
   const epochs = args.optionalInt("epochs") ?? preset.epochs;
@@ -152,18 +166,35 @@ await run(spec.name, async () => {
   }
   const progress = new Progress(quiet);
   const runs = [];
+  // The layers: --arch (images of 28×28), or dense layers of the --hidden widths.
+  let arch;
+  try {
+    arch = archText === undefined
+      ? { sizes: [trainSet.x.cols, ...hidden, trainSet.y.cols], hidden: activation }
+      : parseArchitecture(
+        archText === "lenet5" ? LENET5 : archText,
+        [1, 28, 28],
+        trainSet.y.cols,
+        activation,
+      );
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   for (const rule of rules) {
-    const sizes = [trainSet.x.cols, ...hidden, trainSet.y.cols];
-    const net = Network.create({
-      sizes,
-      hidden: activation,
-      loss: "bce",
-      rule,
-      init: init || preset.init[rule],
-      biasInit: preset.biasInit,
-      feedbackInit,
-      seed,
-    });
+    let net: Network;
+    try {
+      net = Network.create({
+        ...arch,
+        loss: "bce",
+        rule,
+        init: init || preset.init[rule],
+        biasInit: preset.biasInit,
+        feedbackInit,
+        seed,
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message); // a rule that cannot train these layers
+    }
     const started = performance.now();
     const result = train(net, trainSet, {
       epochs,
@@ -223,49 +254,7 @@ await run(spec.name, async () => {
     }
   }
   if (args.flag("report")) {
-    const errors = runs.flatMap((r) =>
-      r.epochs.flatMap((e) => [
-        { epoch: e.epoch, "error (%)": 100 * e.trainError, curve: `${r.rule} train` },
-        { epoch: e.epoch, "error (%)": 100 * (e.testError ?? NaN), curve: `${r.rule} test` },
-      ])
-    );
-    const angles = runs.flatMap((r) =>
-      r.epochs.flatMap((e) =>
-        (e.alignment ?? []).filter((a) => Number.isFinite(a.angle)).map((a) => ({
-          epoch: e.epoch,
-          "angle (°)": a.angle,
-          layer: `${r.rule} hidden ${a.layer}`,
-        }))
-      )
-    );
-    const charts = [
-      lineChart(
-        "errors",
-        "Training and test error per epoch",
-        errors,
-        "epoch",
-        "error (%)",
-        "curve",
-      ),
-    ];
-    if (angles.length) {
-      charts.push(
-        lineChart(
-          "alignment",
-          "Angle between the update and the backprop gradient",
-          angles,
-          "epoch",
-          "angle (°)",
-          "layer",
-        ),
-      );
-    }
-    const path = await writeReport(
-      args.get("report-dir"),
-      `MNIST, preset ${presetName}`,
-      runs.map((r) => `${r.rule}: test error ${pct(r.testError)} after ${r.epochs.length} epochs`),
-      charts,
-    );
+    const path = await mnistReport(args.get("report-dir"), `MNIST, preset ${presetName}`, runs);
     if (!quiet) console.log(`Report: ${path}`);
   }
   if (json) {

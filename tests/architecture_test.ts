@@ -1,7 +1,17 @@
 // The shape of the code, held by tests: short files, and an engine that asks its layers and rules
 // instead of branching on their names (so that a new kind or rule is a file and a registry line).
 import { assert, assertEquals } from "@std/assert";
-import { FEEDBACK_RULES, LAYER_KINDS, Network, RULES } from "../mod.ts";
+import {
+  FEEDBACK_RULES,
+  LAYER_KINDS,
+  type LayerSpec,
+  Network,
+  networkFromArrays,
+  networkToArrays,
+  Optimizer,
+  RULES,
+  trainStep,
+} from "../mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -44,14 +54,39 @@ Deno.test("the engine names no layer kind and no rule: it asks the registries", 
 });
 
 Deno.test("every registered layer kind and rule builds, trains a step and round-trips", async (t) => {
+  // dense (8) → KIND → dense (3), the input an image of (2, 2, 2) for the spatial kinds.
+  const specs: Record<string, LayerSpec | undefined> = {
+    conv: { in: [2, 2, 2], out: [3, 2, 2], kernel: 1 },
+    maxpool: { in: [2, 2, 2], out: [2, 1, 1], kernel: 2 },
+    avgpool: { in: [2, 2, 2], out: [2, 1, 1], kernel: 2 },
+    dropout: { in: [2, 2, 2], out: [2, 2, 2], rate: 0.5 },
+  };
   for (const kind of Object.keys(LAYER_KINDS) as (keyof typeof LAYER_KINDS)[]) {
     for (const rule of RULES) {
-      const refusal = FEEDBACK_RULES[rule].refuse(["dense", kind]);
+      const refusal = FEEDBACK_RULES[rule].refuse(["dense", kind, "dense"]);
       await t.step(`${kind} under ${rule}`, () => {
         if (refusal) return; // refused by the rule, as its registry entry says
-        const net = Network.create({ sizes: [5, 4, 3], layers: ["dense", kind], rule, seed: 1 });
-        assertEquals(net.layers.map((l) => l.kind), ["dense", kind]);
+        const spec = specs[kind], out = spec ? spec.out[0] * spec.out[1] * spec.out[2] : 4;
+        const net = Network.create({
+          sizes: [8, 8, out, 3],
+          layers: ["dense", kind, "dense"],
+          specs: [undefined, spec, undefined],
+          hidden: ["tanh", spec ? "linear" : "tanh"],
+          rule,
+          init: "uniform",
+          seed: 1,
+        });
+        assertEquals(net.layers.map((l) => l.kind), ["dense", kind, "dense"]);
         assert(net.params.every((p) => p.value.length === p.grad.length));
+        const ws = net.workspace(2);
+        ws.x.set(Array.from({ length: 16 }, (_, i) => Math.sin(i)));
+        ws.y.set([1, 0, 0, 0, 0, 1]);
+        const before = net.params.map((p) => p.value.slice());
+        trainStep(net, ws, 2, new Optimizer({ name: "sgd", lr: 0.1 }));
+        assert(net.params.some((p, i) => p.value.some((v, j) => v !== before[i][j])), "a step");
+        const copy = networkFromArrays(networkToArrays(net)), ws2 = copy.workspace(2);
+        ws2.x.set(ws.x.subarray(0, 16));
+        assertEquals(copy.forward(ws2, 2).slice(0, 6), net.forward(ws, 2).slice(0, 6));
       });
     }
   }

@@ -213,10 +213,19 @@ Deno.test("bad arguments and files are one line each", async (t) => {
 Deno.test("the library refuses what it cannot honour", () => {
   // deno-lint-ignore no-explicit-any
   const bad = (o: any) => () => Network.create({ sizes: [3, 2], ...o });
-  assertThrows(bad({ rule: "xyz" }), RangeError, "the rule must be one of bp, fa, dfa: xyz");
+  assertThrows(
+    bad({ rule: "xyz" }),
+    RangeError,
+    "the rule must be one of bp, fa, dfa, usf, brsf, frsf, drtp: xyz",
+  );
   assertThrows(bad({ loss: "hinge" }), RangeError, "the loss");
   assertThrows(bad({ init: "weird" }), RangeError, "an initialisation");
-  assertThrows(bad({ layers: ["conv"] }), RangeError, "dense or rd");
+  assertThrows(
+    bad({ layers: ["lstm"] }),
+    RangeError,
+    "dense or rd or conv or maxpool or avgpool or dropout: [lstm]",
+  );
+  assertThrows(bad({ layers: ["conv"] }), RangeError, "layer 1 (conv) needs a spec");
   const a = new Float32Array(4), c = new Float32Array(4);
   assertThrows(
     () => getBlas().sgemm(false, false, 2, 2, 2, NaN, a, 2, a, 2, 0, c, 2),

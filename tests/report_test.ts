@@ -30,9 +30,15 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
     ]);
     assertEquals(r.code, 0, r.stderr);
     const errors = Deno.readTextFileSync(`${root}/${dir}/mnist/errors.svg`);
-    for (const curve of ["dfa train", "dfa test", "bp train", "bp test"]) {
-      assertStringIncludes(errors, `>${curve}<`);
+    // One colour per rule, training dashed and test solid; whole epochs on the axis.
+    for (const legend of ["dfa", "bp", "train", "test"]) {
+      assertStringIncludes(errors, `>${legend}<`);
     }
+    assertStringIncludes(errors, 'stroke-dasharray="6,4"');
+    const xAxis = errors.slice(errors.indexOf("X-axis titled 'epoch'"));
+    const texts = [...xAxis.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+    const ticks = texts.slice(0, texts.indexOf("epoch")); // the labels, then the axis title
+    assert(ticks.length >= 2 && ticks.every((t) => /^\d+$/.test(t)), `epoch ticks: ${ticks}`);
     assertStringIncludes(
       Deno.readTextFileSync(`${root}/${dir}/mnist/alignment.svg`),
       ">dfa hidden 1<",

@@ -43,7 +43,11 @@ Deno.test("deno task linear-net learns M = W2·W1 with DFA", async () => {
 
 Deno.test("bad arguments print one line and exit 2", async (t) => {
   const cases: [string, string[], string][] = [
-    ["mnist", ["--rule", "magic"], "--rule must be one of bp, fa, dfa: magic"],
+    [
+      "mnist",
+      ["--rule", "magic"],
+      "--rule must be one of bp, fa, dfa, usf, brsf, frsf, drtp: magic",
+    ],
     ["mnist", ["--epochs", "-3"], "--epochs must be an integer ≥ 1: -3"],
     ["mnist", ["--epochs", "0"], "--epochs must be an integer ≥ 1: 0"],
     ["linear-net", ["--epochs", "0"], "--epochs must be an integer ≥ 1: 0"],

@@ -84,6 +84,20 @@ export function saveNpzPieces(path: string, arrays: Record<string, PiecewiseArra
   writeFileAtomic(path, (file) => writeZip(members, false, (c) => writeAll(file, c)));
 }
 
+/** Runs `read`, naming `path` in a format error that does not name it yet (as loadNpz does). */
+function naming<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof DataFormatError && !error.message.includes(path)) {
+      throw new DataFormatError(
+        `Cannot read ${path}: ${error.message.replace(/^Cannot read /, "")}`,
+      );
+    }
+    throw error;
+  }
+}
+
 /** Opens an archive to read, refusing a directory by name (as {@linkcode loadNpz} does). */
 function openArchive(path: string): Deno.FsFile {
   if (Deno.statSync(path).isDirectory) {
@@ -126,6 +140,10 @@ function storedHeader(path: string, src: ByteSource, entry: ZipEntry) {
  * @throws {DataFormatError} When the file or a member's header is damaged.
  */
 export function readNpzShapes(path: string): Record<string, { dtype: DType; shape: number[] }> {
+  return naming(path, () => shapesOf(path));
+}
+
+function shapesOf(path: string): Record<string, { dtype: DType; shape: number[] }> {
   using file = openArchive(path);
   const src = fileSource(file), out: Record<string, { dtype: DType; shape: number[] }> = {};
   for (const entry of listZip(src)) {
@@ -199,14 +217,14 @@ export function* npzRowBlocks(
 ): Generator<{ first: number; rows: NdArray }, number[]> {
   using file = openArchive(path);
   const src = fileSource(file);
-  const entry = listZip(src).find((e) => e.name === `${key}.npy`);
+  const entry = naming(path, () => listZip(src)).find((e) => e.name === `${key}.npy`);
   if (!entry) throw new DataFormatError(`Cannot read ${path}: it has no '${key}'`);
   if (entry.method !== 0) {
     const a = loadNpz(path, [key])[key];
     yield { first: 0, rows: a };
     return [...a.shape];
   }
-  const { start, head, header } = storedHeader(path, src, entry);
+  const { start, head, header } = naming(path, () => storedHeader(path, src, entry));
   const { shape, dataOffset: at, dataBytes } = header;
   if (shape.length === 0 || header.fortran) {
     throw new DataFormatError(`Cannot read ${path}: '${key}' is not a C-order array with rows`);
@@ -224,7 +242,7 @@ export function* npzRowBlocks(
   }
   if (crc >>> 0 !== entry.crc) {
     throw new DataFormatError(
-      `Cannot read member '${entry.name}': its data are damaged (CRC-32 does not match)`,
+      `Cannot read ${path}: member '${entry.name}' is damaged (CRC-32 does not match)`,
     );
   }
   return [...shape];

@@ -32,6 +32,7 @@ import { createNetwork } from "./network_factory.ts";
 import type { Param } from "./param.ts";
 import { FEEDBACK_RULES, type Rule } from "./rules/registry.ts";
 import { Workspace } from "./workspace.ts";
+import { type RuleState, ruleState, sendSignal } from "./signals.ts";
 
 /**
  * A network of layers with its feedback matrices.
@@ -54,6 +55,8 @@ export class Network {
   readonly params: readonly Param[];
   /** Holds the parameters, their gradients and the optimisers' state, for the SIMD kernels. */
   readonly arena: Arena;
+  /** What the rule keeps between batches (scratch for backward weights, a generator). */
+  readonly ruleState: RuleState;
   #evalWs?: Workspace;
 
   /**
@@ -73,6 +76,7 @@ export class Network {
     this.layers = inits.map((init, k) => kinds[k].build(init, this.arena));
     this.params = this.layers.flatMap((l) => l.params);
     this.feedback = feedback;
+    this.ruleState = ruleState(this.layers, c.rule);
   }
 
   /**
@@ -127,14 +131,21 @@ export class Network {
    * @param B Samples in the batch.
    * @param x Inputs (B, n₀); default `ws.x`.
    * @param raw Leave the output layer's pre-activations (the "linear outputs") instead of ŷ.
+   * @param training A training step's pass (dropout draws a mask) rather than evaluation.
    * @returns The output buffer `ws.h[last]` (its first B rows).
    */
-  forward(ws: Workspace, B: number, x: Float32Array = ws.x, raw = false): Float32Array {
+  forward(
+    ws: Workspace,
+    B: number,
+    x: Float32Array = ws.x,
+    raw = false,
+    training = false,
+  ): Float32Array {
     const L = this.depth;
     let input = x;
     this.layers.forEach((layer, k) => {
       const a = ws.h[k]; // a: (B, n_{k+1})
-      layer.forward(input, B, ws.ones, a);
+      layer.forward(input, B, ws.ones, a, training);
       if (k < L - 1) activateIn(ws.arena, this.hidden[k], a, B * layer.outputs);
       else if (!raw && this.loss === "bce") activateIn(ws.arena, "sigmoid", a, B * layer.outputs);
       else if (!raw) outputActivate(this.loss, a, B, layer.outputs);
@@ -157,11 +168,12 @@ export class Network {
         `Cannot run ${rule} on a ${this.rule} network: its feedback matrices are for ${this.rule}`,
       );
     }
-    const { layers, feedback } = this, deltas = ws.delta;
+    const { layers } = this, deltas = ws.delta, direct = FEEDBACK_RULES[rule].direct;
     for (let k = this.depth - 2; k >= 0; k--) {
       const out = deltas[k]; // δ_k: (B, n_{k+1})
-      FEEDBACK_RULES[rule].signal({ layers, feedback, deltas, k, B, out });
+      sendSignal(this, rule, { deltas, k, B, out, target: ws.y });
       multiplyDerivativeIn(ws.arena, this.hidden[k], ws.h[k], out, B * layers[k].outputs);
+      if (direct) layers[k + 1].maskBelow?.(out, B); // dropped units get no direct update
     }
   }
 

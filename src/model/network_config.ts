@@ -7,7 +7,7 @@
 
 import { type Activation, ACTIVATIONS } from "../kernels/activations.ts";
 import { FEEDBACK_INITS, type FeedbackInit, type Init, INITS } from "./init.ts";
-import type { LayerInit } from "./layers/layer.ts";
+import type { LayerInit, LayerSpec } from "./layers/layer.ts";
 import { LAYER_KINDS, type LayerKind } from "./layers/registry.ts";
 import type { Matrix } from "../tensor/matrix.ts";
 import { type Loss, LOSSES } from "./loss.ts";
@@ -46,6 +46,8 @@ export interface NetworkOptions {
   feedbackSeed?: number;
   /** One kind per weight layer. Default all `"dense"`. */
   layers?: readonly LayerKind[];
+  /** Each layer's geometry: required for spatial kinds (conv, pools, dropout), else undefined. */
+  specs?: readonly (LayerSpec | undefined)[];
 }
 
 /**
@@ -71,6 +73,8 @@ export interface NetworkConfig {
   bias: boolean;
   /** One kind per weight layer. */
   layers: LayerKind[];
+  /** Each layer's geometry (present when a layer is spatial). */
+  specs?: (LayerSpec | undefined)[];
 }
 
 function oneOf<T extends string>(what: string, value: T, allowed: readonly string[]): T {
@@ -127,7 +131,69 @@ export function networkConfig(o: NetworkOptions): NetworkConfig {
   const loss = oneOf("the loss", o.loss ?? "bce", LOSSES);
   for (const init of [o.init, o.biasInit]) if (init) oneOf("an initialisation", init, INITS);
   if (o.feedbackInit) oneOf("the feedback initialisation", o.feedbackInit, FEEDBACK_INITS);
-  return { sizes, hidden, loss, rule, bias: o.bias ?? true, layers };
+  const specs = o.specs ? o.specs.map((s) => (s ? structuredClone(s) : undefined)) : undefined;
+  if (specs && specs.length !== layers.length) {
+    throw new RangeError(
+      `Cannot build a network: ${layers.length} layers need as many specs: ${specs.length}`,
+    );
+  }
+  layers.forEach((kind, k) => {
+    const spec = specs?.[k], spatial = LAYER_KINDS[kind].spatial;
+    if (spatial && !spec) {
+      throw new RangeError(`Cannot build a network: layer ${k + 1} (${kind}) needs a spec`);
+    }
+    if (!spec) return;
+    const size = (d: number[]) => d.reduce((a, b) => a * b, 1);
+    if (size(spec.in) !== sizes[k] || size(spec.out) !== sizes[k + 1]) {
+      throw new RangeError(
+        `Cannot build a network: layer ${k + 1} (${kind}) takes (${spec.in}) to (${spec.out}), ` +
+          `not ${sizes[k]} to ${sizes[k + 1]} values`,
+      );
+    }
+  });
+  const c: NetworkConfig = { sizes, hidden, loss, rule, bias: o.bias ?? true, layers };
+  if (specs?.some(Boolean)) c.specs = specs;
+  return c;
+}
+
+/**
+ * Each layer's weight shape, (rows, cols): (outputs, inputs) unless its kind says otherwise (a
+ * convolution's kernels; (0, 0) for a layer without weights).
+ *
+ * @example
+ * ```ts
+ * import { networkConfig, weightShapes } from "../../mod.ts";
+ * console.log(weightShapes(networkConfig({ sizes: [4, 3, 2] }))); // [[3, 4], [2, 3]]
+ * ```
+ *
+ * @param c The network's configuration.
+ * @returns One shape per layer.
+ */
+export function weightShapes(c: NetworkConfig): [number, number][] {
+  return c.layers.map((kind, k) => {
+    const init = { inputs: c.sizes[k], outputs: c.sizes[k + 1], spec: c.specs?.[k] };
+    return LAYER_KINDS[kind].weightShape?.(init) ?? [init.outputs, init.inputs];
+  });
+}
+
+/**
+ * The shapes of the rule's fixed matrices, one per hidden layer that gets one.
+ *
+ * @example
+ * ```ts
+ * import { feedbackShapes, networkConfig } from "../../mod.ts";
+ * console.log(feedbackShapes(networkConfig({ sizes: [4, 3, 2], rule: "dfa" }))); // [[2, 3]]
+ * ```
+ *
+ * @param c The network's configuration.
+ * @returns The shapes, hidden layer by hidden layer (skipping those without).
+ */
+export function feedbackShapes(c: NetworkConfig): [number, number][] {
+  const rule = FEEDBACK_RULES[c.rule], weights = weightShapes(c);
+  return c.sizes.slice(1, -1).flatMap((_, k) => {
+    const shape = rule.feedbackShape(c.sizes, k, weights);
+    return shape ? [shape] : [];
+  });
 }
 
 /**
@@ -166,20 +232,20 @@ export function checkValues(
     outputs: sizes[k + 1],
     classes: sizes[L],
     hasBias: c.bias,
+    spec: c.specs?.[k],
   }));
+  const shapes = weightShapes(c);
   inits.forEach((init, k) => {
-    const w = init.weight, kind = LAYER_KINDS[c.layers[k]];
-    const problem = w.rows !== sizes[k + 1] || w.cols !== sizes[k]
-      ? `W${k + 1} must be ${sizes[k + 1]}×${sizes[k]}: ${w.rows}×${w.cols}`
-      : init.bias.length !== sizes[k + 1]
-      ? `b${k + 1} must have ${sizes[k + 1]} values: ${init.bias.length}`
+    const w = init.weight, kind = LAYER_KINDS[c.layers[k]], [rows, cols] = shapes[k];
+    const biasLength = kind.biasLength?.(init) ?? sizes[k + 1];
+    const problem = w.rows !== rows || w.cols !== cols
+      ? `W${k + 1} must be ${rows}×${cols}: ${w.rows}×${w.cols}`
+      : init.bias.length !== biasLength
+      ? `b${k + 1} must have ${biasLength} values: ${init.bias.length}`
       : kind.check(init, rule.direct && kind.directFeedback);
     if (problem) throw new RangeError(`Cannot build a network: ${problem}`);
   });
-  const expected = sizes.slice(1, L).flatMap((_, k) => {
-    const shape = rule.feedbackShape(sizes, k);
-    return shape ? [shape] : [];
-  });
+  const expected = feedbackShapes(c);
   if (
     feedback.length !== expected.length ||
     feedback.some((f, k) => f.rows !== expected[k][0] || f.cols !== expected[k][1])

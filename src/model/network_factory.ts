@@ -12,7 +12,7 @@ import type { LayerInit } from "./layers/layer.ts";
 import { LAYER_KINDS } from "./layers/registry.ts";
 import { Matrix } from "../tensor/matrix.ts";
 import { Network } from "./network.ts";
-import { networkConfig, type NetworkOptions } from "./network_config.ts";
+import { networkConfig, type NetworkOptions, weightShapes } from "./network_config.ts";
 import { Rng } from "../tensor/random.ts";
 import { FEEDBACK_RULES } from "./rules/registry.ts";
 
@@ -35,26 +35,32 @@ export function createNetwork(options: NetworkOptions): Network {
   const rng = new Rng(options.seed ?? 0);
   const fbRng = options.feedbackSeed === undefined ? rng : new Rng(options.feedbackSeed);
   const init = options.init ?? "normal", fbInit = options.feedbackInit ?? "normal";
-  const inits: LayerInit[] = c.layers.map((_, k) => ({
-    index: k,
-    inputs: sizes[k],
-    outputs: sizes[k + 1],
-    classes: sizes[L],
-    hasBias: c.bias,
-    weight: new Matrix(sizes[k + 1], sizes[k]),
-    bias: new Float32Array(sizes[k + 1]),
-    extra: {},
-  }));
-  for (const l of inits) initialize(init, l.weight.data, l.inputs, l.outputs, rng);
+  const shapes = weightShapes(c);
+  const inits: LayerInit[] = c.layers.map((kind, k) => {
+    const spec = c.specs?.[k], widths = { inputs: sizes[k], outputs: sizes[k + 1], spec };
+    return {
+      index: k,
+      ...widths,
+      classes: sizes[L],
+      hasBias: c.bias,
+      weight: new Matrix(...shapes[k]),
+      bias: new Float32Array(LAYER_KINDS[kind].biasLength?.(widths) ?? sizes[k + 1]),
+      extra: {},
+      spec,
+    };
+  });
+  // Fan-in and fan-out: the widths, or what the kind says (a convolution's C·k·k and K·k·k).
+  const fans = inits.map((l, k) => LAYER_KINDS[c.layers[k]].fans?.(l) ?? [l.inputs, l.outputs]);
+  inits.forEach((l, k) => initialize(init, l.weight.data, fans[k][0], fans[k][1], rng));
   if (c.bias) {
-    for (const l of inits) {
-      initialize(options.biasInit ?? "zeros", l.bias, l.inputs, l.outputs, rng);
-    }
+    inits.forEach((l, k) =>
+      initialize(options.biasInit ?? "zeros", l.bias, fans[k][0], fans[k][1], rng)
+    );
   }
   inits.forEach((l, k) => LAYER_KINDS[c.layers[k]].draw?.(l, rng, init));
   const rule = FEEDBACK_RULES[c.rule];
   const feedback = sizes.slice(1, L).flatMap((n, k) => {
-    const shape = rule.feedbackShape(sizes, k);
+    const shape = rule.feedbackShape(sizes, k, shapes);
     if (!shape) return [];
     const f = new Matrix(shape[0], shape[1]);
     initializeFeedback(fbInit, f.data, n, fbRng);

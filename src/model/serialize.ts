@@ -12,7 +12,7 @@ import type { LayerInit } from "./layers/layer.ts";
 import { LAYER_KINDS } from "./layers/registry.ts";
 import { Matrix } from "../tensor/matrix.ts";
 import { Network } from "./network.ts";
-import { networkConfig } from "./network_config.ts";
+import { networkConfig, weightShapes } from "./network_config.ts";
 import { FEEDBACK_RULES } from "./rules/registry.ts";
 
 /**
@@ -69,23 +69,26 @@ export function networkFromArrays(arrays: NpzArrays, where = "the arrays"): Netw
       JSON.parse(new TextDecoder().decode(get("config").data as Uint8Array)),
     );
     const { sizes } = config, L = sizes.length - 1, rule = FEEDBACK_RULES[config.rule];
+    const shapes = weightShapes(config);
     const layers = config.layers.map((kind, k): LayerInit => {
+      const weightless = shapes[k][0] * shapes[k][1] === 0; // pooling, dropout: nothing saved
       const init: LayerInit = {
         index: k,
         inputs: sizes[k],
         outputs: sizes[k + 1],
         classes: sizes[L],
         hasBias: config.bias,
-        weight: mat(`W${k + 1}`),
-        bias: get(`b${k + 1}`).data as Float32Array,
+        weight: weightless ? new Matrix(...shapes[k]) : mat(`W${k + 1}`),
+        bias: weightless ? new Float32Array(0) : get(`b${k + 1}`).data as Float32Array,
         extra: {},
+        spec: config.specs?.[k],
       };
       const factory = LAYER_KINDS[kind];
       factory.load(get, init, rule.direct && factory.directFeedback);
       return init;
     });
     const feedback = sizes.slice(1, L).flatMap((_, k) =>
-      rule.feedbackShape(sizes, k) ? [mat(`B${k + 1}`)] : []
+      rule.feedbackShape(sizes, k, shapes) ? [mat(`B${k + 1}`)] : []
     );
     return new Network(config, layers, feedback);
   } catch (error) {

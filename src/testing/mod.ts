@@ -15,3 +15,4 @@
 export * from "./reference.ts";
 export { gemmNaive } from "../tensor/gemm.ts";
 export { activationNaive } from "../kernels/activations.ts";
+export * from "./reference_spatial.ts";

@@ -8,7 +8,7 @@
 
 import { lossAndError } from "../model/loss.ts";
 import type { Network } from "../model/network.ts";
-import { FEEDBACK_RULES } from "../model/rules/registry.ts";
+import { sendSignal } from "../model/signals.ts";
 import type { Workspace } from "../model/workspace.ts";
 
 /**
@@ -68,7 +68,7 @@ function angle(dot: number, a2: number, b2: number): number {
  * @returns One entry per hidden layer.
  */
 export function alignment(net: Network, ws: Workspace, B: number): LayerAlignment[] {
-  const L = net.depth, C = net.sizes[L], { layers, feedback } = net;
+  const L = net.depth, C = net.sizes[L], { layers } = net;
   const yHat = net.forward(ws, B);
   lossAndError(net.loss, yHat, ws.y, ws.delta[L - 1], B * C);
   // The weights' updates (the bias's left out, as in the notebook): every parameter but b.
@@ -91,8 +91,8 @@ export function alignment(net: Network, ws: Workspace, B: number): LayerAlignmen
     });
     // c: (B, n), the backprop gradient at the layer's output; δh: (B, n), what the rule sends there.
     const n = layers[k].outputs, c = new Float32Array(B * n), dh = new Float32Array(B * n);
-    FEEDBACK_RULES.bp.signal({ layers, feedback, deltas: bpDeltas, k, B, out: c });
-    FEEDBACK_RULES[net.rule].signal({ layers, feedback, deltas: ws.delta, k, B, out: dh });
+    sendSignal(net, "bp", { deltas: bpDeltas, k, B, out: c, target: ws.y });
+    sendSignal(net, net.rule, { deltas: ws.delta, k, B, out: dh, target: ws.y });
     let sdot = 0, s2 = 0, c2 = 0, crit = 0;
     for (let r = 0; r < B; r++) {
       let rd = 0, rs2 = 0;

@@ -51,7 +51,15 @@ export interface MnistPreset {
  */
 export const MNIST_PRESETS: Record<"seed" | "nokland", MnistPreset> = {
   seed: {
-    init: { bp: "normal", fa: "normal", dfa: "normal" },
+    init: {
+      bp: "normal",
+      fa: "normal",
+      dfa: "normal",
+      usf: "normal",
+      brsf: "normal",
+      frsf: "normal",
+      drtp: "normal",
+    },
     biasInit: "normal",
     feedbackInit: "normal",
     optimizer: "sgd",
@@ -61,7 +69,16 @@ export const MNIST_PRESETS: Record<"seed" | "nokland", MnistPreset> = {
     dropLast: true,
   },
   nokland: {
-    init: { bp: "uniform", fa: "zeros", dfa: "zeros" },
+    // The sign-concordant rules feed back the signs of W: they cannot start from zeros.
+    init: {
+      bp: "uniform",
+      fa: "zeros",
+      dfa: "zeros",
+      usf: "uniform",
+      brsf: "uniform",
+      frsf: "uniform",
+      drtp: "zeros",
+    },
     biasInit: "zeros",
     feedbackInit: "uniform",
     optimizer: "rmsprop",

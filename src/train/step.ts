@@ -60,7 +60,7 @@ export function trainStep(
   options: StepOptions = {},
 ): BatchResult {
   const { scale = 1, x = ws.x } = options, L = net.depth, C = net.sizes[L], result = ws.result;
-  const yHat = net.forward(ws, B, x), e = ws.delta[L - 1];
+  const yHat = net.forward(ws, B, x, false, true), e = ws.delta[L - 1];
   result.loss = lossAndError(net.loss, yHat, ws.y, e, B * C);
   result.errors = countErrors(yHat, ws.labels, B, C);
   if (!Number.isFinite(result.loss)) return result;

@@ -127,10 +127,10 @@ export class DenseLayer implements Layer {
     affineForward(getBlas(), input, this.weight.data, b, ones, B, this.inputs, this.outputs, a);
   }
 
-  backward(delta: Float32Array, B: number, out: Float32Array): void {
-    const { inputs: nIn, outputs: nOut } = this;
+  backward(delta: Float32Array, B: number, out: Float32Array, weight?: Float32Array): void {
+    const { inputs: nIn, outputs: nOut } = this, W = weight ?? this.weight.data;
     // out: (B, nIn) = δ (B, nOut) · W (nOut, nIn)
-    getBlas().sgemm(false, false, B, nIn, nOut, 1, delta, nOut, this.weight.data, nIn, 0, out, nIn);
+    getBlas().sgemm(false, false, B, nIn, nOut, 1, delta, nOut, W, nIn, 0, out, nIn);
   }
 
   gradients(

@@ -40,22 +40,37 @@ export interface Layer {
   /** The trainable parameters with their gradient buffers. */
   readonly params: readonly Param[];
   /**
-   * The forward pass: a (B, outputs) = input (B, inputs) · W_effᵀ + 1·bᵀ.
+   * The forward pass: a (B, outputs) = input (B, inputs) · W_effᵀ + 1·bᵀ (a convolution or a
+   * pooling for those kinds; dropout masks only when `training`).
    *
    * @param input (B, inputs).
    * @param B Samples.
    * @param ones At least B ones.
    * @param a Receives the pre-activations.
+   * @param training A training step's forward pass (dropout draws its mask), not evaluation.
    */
-  forward(input: Float32Array, B: number, ones: Float32Array, a: Float32Array): void;
+  forward(
+    input: Float32Array,
+    B: number,
+    ones: Float32Array,
+    a: Float32Array,
+    training?: boolean,
+  ): void;
   /**
    * Backprop's signal to the layer below: out (B, inputs) = δ (B, outputs) · W_eff.
    *
    * @param delta The layer's δ.
    * @param B Samples.
    * @param out Receives the signal.
+   * @param weight Backward weights to use instead of the layer's own, shaped like them (feedback
+   *   alignment and the sign-concordant rules); ignored by layers without weights.
    */
-  backward(delta: Float32Array, B: number, out: Float32Array): void;
+  backward(delta: Float32Array, B: number, out: Float32Array, weight?: Float32Array): void;
+  /**
+   * Under a direct rule, what this layer does to the direct signal of the layer below it (dropout:
+   * the dropped units get no update); absent where it does nothing.
+   */
+  maskBelow?(delta: Float32Array, B: number): void;
   /**
    * Writes every parameter's gradient from the layer's δ and input: ∂W = scale·δᵀ·input, and so on.
    *
@@ -86,7 +101,10 @@ export interface Layer {
     lr: number,
     ones: Float32Array,
   ): void;
-  /** The full matrix W of a dense layer (FA feeds back through one shaped like it); else absent. */
+  /**
+   * The layer's forward weights, (rows, cols) as {@linkcode LayerFactory.weightShape} says: a
+   * dense layer's W, a convolution's kernels; the shape of FA's feedback. Absent for an RD layer.
+   */
   readonly weight?: Matrix;
   /** The layer's arrays by their saved names (`W1`, `b1`, `D1_1`, …): views, not copies. */
   arrays(): Record<string, NdArray>;
@@ -120,6 +138,36 @@ export interface LayerInit {
   bias: Float32Array;
   /** The kind's other arrays by name (an RD layer's `d1`, `d2` and DFA `feedback`). */
   extra: Record<string, Float32Array | Matrix>;
+  /** The geometry of a spatial layer (convolution, pooling) or dropout's rate; else absent. */
+  spec?: LayerSpec;
+}
+
+/**
+ * What a layer kind needs beyond its widths: images as (channels, height, width), a kernel's
+ * size, stride and padding, a pooling window, a dropout rate.
+ *
+ * @example
+ * ```ts
+ * import type { LayerSpec } from "../../../mod.ts";
+ * const conv: LayerSpec = { in: [1, 28, 28], out: [6, 24, 24], kernel: 5, stride: 1, pad: 0 };
+ * console.log(conv.out[0]); // 6 channels
+ * ```
+ */
+export interface LayerSpec {
+  /** Input image: channels, height, width. */
+  in: [number, number, number];
+  /** Output image. */
+  out: [number, number, number];
+  /** Kernel or pooling window (square). */
+  kernel?: number;
+  /** Stride. */
+  stride?: number;
+  /** Zero padding on each side. */
+  pad?: number;
+  /** Dropout's probability of dropping a unit. */
+  rate?: number;
+  /** Dropout's seed. */
+  seed?: number;
 }
 
 /**
@@ -135,6 +183,14 @@ export interface LayerInit {
 export interface LayerFactory {
   /** Whether, under a direct rule (DFA), the layer needs a (classes, inputs) feedback matrix. */
   readonly directFeedback: boolean;
+  /** Whether the kind takes a {@linkcode LayerSpec} (spatial layers, dropout). */
+  readonly spatial?: boolean;
+  /** The forward matrix's shape (default (outputs, inputs)); (0, 0) for a layer without one. */
+  weightShape?(init: Pick<LayerInit, "inputs" | "outputs" | "spec">): [number, number];
+  /** The bias's length (default: outputs; a convolution: its channels; 0 for none). */
+  biasLength?(init: Pick<LayerInit, "inputs" | "outputs" | "spec">): number;
+  /** Fan-in and fan-out for initialisation (default: inputs, outputs). */
+  fans?(init: Pick<LayerInit, "inputs" | "outputs" | "spec">): [number, number];
   /** Floats the layer takes in its network's arena, padding included. */
   arenaFloats(init: LayerInit): number;
   /**

@@ -5,8 +5,11 @@
  * @module
  */
 
+import { CONV } from "./conv2d.ts";
 import { DENSE } from "./dense.ts";
+import { DROPOUT } from "./dropout.ts";
 import type { LayerFactory } from "./layer.ts";
+import { AVGPOOL, MAXPOOL } from "./pool.ts";
 import { RD } from "./rd.ts";
 
 /**
@@ -21,6 +24,10 @@ import { RD } from "./rd.ts";
 export const LAYER_KINDS = {
   dense: DENSE,
   rd: RD,
+  conv: CONV,
+  maxpool: MAXPOOL,
+  avgpool: AVGPOOL,
+  dropout: DROPOUT,
 } as const satisfies Record<string, LayerFactory>;
 
 /**

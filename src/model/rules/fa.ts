@@ -5,7 +5,6 @@
  * @module
  */
 
-import { getBlas } from "../../native/blas.ts";
 import type { FeedbackRule } from "./rule.ts";
 
 /**
@@ -19,14 +18,16 @@ import type { FeedbackRule } from "./rule.ts";
  */
 export const FA: FeedbackRule = {
   direct: false,
-  feedbackShape: (sizes, k) => [sizes[k + 2], sizes[k + 1]],
+  feedbackShape: (sizes, k, weights) => weights?.[k + 1] ?? [sizes[k + 2], sizes[k + 1]],
   refuse: (kinds) =>
-    kinds.every((kind) => kind === "dense")
-      ? undefined
-      : "Cannot build an FA network with RD layers: train them with bp or dfa",
-  signal({ feedback, deltas, k, B, out }) {
-    const F = feedback[k], n = F.cols, next = F.rows;
-    // δh_k: (B, n) = δ_{k+1} (B, next) · F_{k+1} (next, n)
-    getBlas().sgemm(false, false, B, n, next, 1, deltas[k + 1], next, F.data, n, 0, out, n);
+    kinds.includes("rd")
+      ? "Cannot build an FA network with RD layers: train them with bp or dfa"
+      : undefined,
+  signal({ layers, feedback, deltas, k, B, out }) {
+    // δh_k: (B, n) = δ_{k+1} (B, next) · F_{k+1} (next, n), through the layer above's own backward
+    // (a convolution's col2im) with F in place of its weights; a layer without weights (pooling,
+    // dropout) passes the signal down its own way.
+    const F = feedback[k];
+    layers[k + 1].backward(deltas[k + 1], B, out, F.size ? F.data : undefined);
   },
 };

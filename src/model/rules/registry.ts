@@ -7,7 +7,9 @@
 
 import { BP } from "./bp.ts";
 import { DFA } from "./dfa.ts";
+import { DRTP } from "./drtp.ts";
 import { FA } from "./fa.ts";
+import { BRSF, FRSF, USF } from "./sign_concordant.ts";
 import type { FeedbackRule } from "./rule.ts";
 
 /**
@@ -23,6 +25,10 @@ export const FEEDBACK_RULES = {
   bp: BP,
   fa: FA,
   dfa: DFA,
+  usf: USF,
+  brsf: BRSF,
+  frsf: FRSF,
+  drtp: DRTP,
 } as const satisfies Record<string, FeedbackRule>;
 
 /**

@@ -8,6 +8,7 @@
 
 import type { Layer } from "../layers/layer.ts";
 import type { Matrix } from "../../tensor/matrix.ts";
+import type { Rng } from "../../tensor/random.ts";
 
 /**
  * What a rule sees when it sends the signal to hidden layer `k` (0-based).
@@ -32,6 +33,12 @@ export interface SignalArgs {
   B: number;
   /** Receives the signal at layer k's output, (B, n_{k+1}), before the activation's derivative. */
   out: Float32Array;
+  /** The batch's targets, (B, classes) (DRTP sends them instead of the error). */
+  target?: Float32Array;
+  /** Room for backward weights computed per batch (the sign-concordant rules): ≥ any layer's W. */
+  scratch?: Float32Array;
+  /** The network's generator for what a rule redraws every batch (brSF). */
+  rng?: Rng;
 }
 
 /**
@@ -47,13 +54,20 @@ export interface SignalArgs {
 export interface FeedbackRule {
   /** Whether hidden layers get the output error e itself (through fixed matrices): DFA. */
   readonly direct: boolean;
+  /** Whether the rule computes backward weights every batch (then {@linkcode SignalArgs.scratch}). */
+  readonly scratch?: boolean;
   /**
    * The shape of the fixed matrix the rule needs for hidden layer `k`, or undefined for none.
    *
    * @param sizes The network's widths, input first.
    * @param k The hidden layer, 0-based.
+   * @param weights Each layer's weight shape (default: (outputs, inputs)).
    */
-  feedbackShape(sizes: readonly number[], k: number): [number, number] | undefined;
+  feedbackShape(
+    sizes: readonly number[],
+    k: number,
+    weights?: readonly [number, number][],
+  ): [number, number] | undefined;
   /**
    * Why the rule cannot train a network of these layer kinds, or undefined when it can.
    *

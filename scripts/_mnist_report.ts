@@ -1,0 +1,62 @@
+// The mnist task's HTML report: training (dashed) and test (solid) error per epoch, one colour
+// per rule, and the angle between each rule's update and backprop's, per hidden layer.
+import type { EpochStats } from "../mod.ts";
+import { pct } from "./_format.ts";
+import { lineChart, writeReport } from "./_report.ts";
+
+/** One rule's run, as the mnist task records it. */
+export interface MnistRun {
+  rule: string;
+  testError: number;
+  epochs: EpochStats[];
+}
+
+/** Writes the report under `dir`; returns the path of its HTML file. */
+export async function mnistReport(dir: string, title: string, runs: MnistRun[]): Promise<string> {
+  const errors = runs.flatMap((r) =>
+    r.epochs.flatMap((e) => [
+      { epoch: e.epoch, "error (%)": 100 * e.trainError, rule: r.rule, set: "train" },
+      { epoch: e.epoch, "error (%)": 100 * (e.testError ?? NaN), rule: r.rule, set: "test" },
+    ])
+  );
+  const angles = runs.flatMap((r) =>
+    r.epochs.flatMap((e) =>
+      (e.alignment ?? []).filter((a) => Number.isFinite(a.angle)).map((a) => ({
+        epoch: e.epoch,
+        "angle (°)": a.angle,
+        layer: `${r.rule} hidden ${a.layer}`,
+      }))
+    )
+  );
+  const charts = [
+    lineChart(
+      "errors",
+      "Training and test error per epoch",
+      errors,
+      "epoch",
+      "error (%)",
+      "rule",
+      "error (%)",
+      false,
+      "set",
+    ),
+  ];
+  if (angles.length) {
+    charts.push(
+      lineChart(
+        "alignment",
+        "Angle between the update and the backprop gradient",
+        angles,
+        "epoch",
+        "angle (°)",
+        "layer",
+      ),
+    );
+  }
+  return await writeReport(
+    dir,
+    title,
+    runs.map((r) => `${r.rule}: test error ${pct(r.testError)} after ${r.epochs.length} epochs`),
+    charts,
+  );
+}

@@ -1,0 +1,96 @@
+// The rules beyond BP and DFA: feedback alignment through convolutions, the sign-concordant
+// rules and DRTP; each differs from backprop where it should and equals it where it must.
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { Network, parseArchitecture, type Rule, sendSignal } from "../mod.ts";
+import { randomBatch } from "./_gradient_check.ts";
+
+const arch = parseArchitecture("conv:3x3x3,maxpool:2,fc:12", [2, 8, 8], 4, "tanh");
+
+/** The signal `rule` sends to hidden layer k, and backprop's, for one batch. */
+function signals(net: Network, rule: Rule, k: number) {
+  const B = 5, { ws } = randomBatch(net, B, 3), L = net.depth, C = net.sizes[L];
+  const yHat = net.forward(ws, B);
+  for (let i = 0; i < B * C; i++) ws.delta[L - 1][i] = yHat[i] - ws.y[i];
+  net.backward(ws, B, "bp"); // every δ above k as backprop has it
+  const n = net.layers[k].outputs, got = new Float32Array(B * n), bp = new Float32Array(B * n);
+  sendSignal(net, rule, { deltas: ws.delta, k, B, out: got, target: ws.y });
+  sendSignal(net, "bp", { deltas: ws.delta, k, B, out: bp, target: ws.y });
+  return { got, bp, ws, B };
+}
+
+const cosine = (a: Float32Array, b: Float32Array) => {
+  let d = 0, x = 0, y = 0;
+  for (let i = 0; i < a.length; i++) d += a[i] * b[i], x += a[i] * a[i], y += b[i] * b[i];
+  return d / Math.sqrt(x * y);
+};
+const same = (a: Float32Array, b: Float32Array, tol = 1e-6) =>
+  a.every((v, i) => Math.abs(v - b[i]) <= tol * Math.max(1, Math.abs(b[i])));
+
+Deno.test("FA sends the error through a fixed kernel shaped like the convolution's", () => {
+  const net = Network.create({ ...arch, rule: "fa", init: "uniform", seed: 1 });
+  // One per hidden layer, shaped like the weights above it: none above the convolution (the pool
+  // has no weights: the signal passes down its own way), the dense layers' above the others.
+  assertEquals(net.feedback.map((f) => [f.rows, f.cols]), [[0, 0], [12, 27], [4, 12]]);
+  const { got, bp } = signals(net, "fa", 1); // to the pool's output, through F₂ (12, 27)
+  assert(!same(got, bp), "FA's signal is not backprop's");
+  // With F set to the forward weights, FA is backprop.
+  net.feedback[1].data.set(net.layers[2].weight!.data);
+  const again = signals(net, "fa", 1);
+  assert(same(again.got, again.bp));
+});
+
+Deno.test("FA through a convolution equals backprop when its kernel is the forward one", () => {
+  const a = parseArchitecture("conv:2x3x3,conv:3x3x3:p1", [1, 6, 6], 2, "tanh");
+  const net = Network.create({ ...a, rule: "fa", init: "uniform", seed: 2 });
+  const F = net.feedback[0], W = net.layers[1].weight!;
+  assertEquals([F.rows, F.cols], [W.rows, W.cols]);
+  const first = signals(net, "fa", 0);
+  assert(!same(first.got, first.bp));
+  F.data.set(W.data);
+  const second = signals(net, "fa", 0);
+  assert(same(second.got, second.bp), "through col2im with W itself");
+});
+
+Deno.test("uSF equals backprop on a net whose weights are already ±1/√(3·fan-in)", () => {
+  const net = Network.create({ ...arch, rule: "usf", init: "uniform", seed: 3 });
+  for (const l of net.layers) {
+    const W = l.weight;
+    if (!W || !W.size) continue;
+    const s = 1 / Math.sqrt(3 * W.cols);
+    W.data.forEach((v, i) => (W.data[i] = v >= 0 ? s : -s));
+  }
+  for (const k of [0, 1, 2]) {
+    const { got, bp } = signals(net, "usf", k);
+    assert(same(got, bp, 1e-5), `layer ${k + 1}`);
+  }
+  // With weights of other magnitudes the signal differs, but keeps backprop's direction roughly.
+  const other = Network.create({ ...arch, rule: "usf", init: "uniform", seed: 4 });
+  const { got, bp } = signals(other, "usf", 2);
+  assert(!same(got, bp));
+  assert(cosine(got, bp) > 0.5, `cosine ${cosine(got, bp)}`);
+});
+
+Deno.test("brSF redraws its magnitudes every batch and frSF keeps them", () => {
+  for (const rule of ["brsf", "frsf"] as const) {
+    const net = Network.create({ ...arch, rule, init: "uniform", seed: 5 });
+    const a = signals(net, rule, 2).got, b = signals(net, rule, 2).got;
+    assertEquals(same(a, b), rule === "frsf", `${rule}: the same signal twice`);
+    const { got, bp } = signals(net, rule, 2);
+    assert(cosine(got, bp) > 0.3, `${rule}: cosine ${cosine(got, bp)}`);
+  }
+});
+
+Deno.test("DRTP sends the targets, not the error: δh = −y·B", () => {
+  const net = Network.create({ sizes: [6, 5, 3], rule: "drtp", init: "uniform", seed: 6 });
+  const { got, ws, B } = signals(net, "drtp", 0), Bk = net.feedback[0];
+  for (let r = 0; r < B; r++) {
+    for (let j = 0; j < 5; j++) {
+      let want = 0;
+      for (let c = 0; c < 3; c++) want -= ws.y[r * 3 + c] * Bk.data[c * 5 + j];
+      assertAlmostEquals(got[r * 5 + j], want, 1e-6);
+    }
+  }
+  // The output does not enter: the same targets give the same signal whatever the network says.
+  net.layers[1].weight!.data.fill(0.5);
+  assert(same(signals(net, "drtp", 0).got, got));
+});
