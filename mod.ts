@@ -80,6 +80,7 @@ export {
   OPTIMIZERS,
 } from "./src/train/optimizers.ts";
 export { alignment, type LayerAlignment } from "./src/train/alignment.ts";
+export { matrixAlignment, weightAlignment } from "./src/train/weight_alignment.ts";
 export { MNIST_PRESETS, type MnistPreset } from "./src/train/presets.ts";
 
 // Tensors and the BLAS.

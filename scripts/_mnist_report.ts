@@ -53,6 +53,39 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
       ),
     );
   }
+  // The backward weights against the forward ones, per hidden layer (FA-like and direct rules).
+  const weights = runs.flatMap((r) =>
+    r.epochs.flatMap((e) =>
+      (e.alignment ?? []).filter((a) => a.weightAngle !== undefined).map((a) => ({
+        epoch: e.epoch,
+        "W vs B (°)": a.weightAngle,
+        "‖W‖/‖B‖": a.normRatio,
+        layer: `${r.rule} hidden ${a.layer}`,
+      }))
+    )
+  );
+  if (weights.length) {
+    charts.push(
+      lineChart(
+        "weight-angle",
+        "Angle between the forward weights and the backward weights",
+        weights,
+        "epoch",
+        "W vs B (°)",
+        "layer",
+      ),
+      lineChart(
+        "norm-ratio",
+        "Norm of the forward weights over the backward weights",
+        weights,
+        "epoch",
+        "‖W‖/‖B‖",
+        "layer",
+        "‖W‖/‖B‖",
+        true,
+      ),
+    );
+  }
   return await writeReport(
     dir,
     title,

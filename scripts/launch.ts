@@ -77,6 +77,13 @@ export const TASKS: Record<string, TaskPermissions> = {
     paths: { ...data, binary: "read", openblas: "read" },
   },
   pipeline: { script: "scripts/pipeline.ts", ...train },
+  reproduce: {
+    script: "scripts/reproduce.ts",
+    read: ["."],
+    write: ["data", "results"],
+    ffi: true,
+    paths: { data: "read", "out-dir": "write", "report-dir": "write" },
+  },
   "compile-runner": {
     script: "scripts/compile_runner.ts",
     read: [".", ...LIBRARY_DIRS],

@@ -1,7 +1,7 @@
 // The rules beyond BP and DFA: feedback alignment through convolutions, the sign-concordant
 // rules and DRTP; each differs from backprop where it should and equals it where it must.
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
-import { Network, parseArchitecture, type Rule, sendSignal } from "../mod.ts";
+import { Network, parseArchitecture, type Rule, sendSignal, weightAlignment } from "../mod.ts";
 import { randomBatch } from "./_gradient_check.ts";
 
 const arch = parseArchitecture("conv:3x3x3,maxpool:2,fc:12", [2, 8, 8], 4, "tanh");
@@ -93,4 +93,29 @@ Deno.test("DRTP sends the targets, not the error: δh = −y·B", () => {
   // The output does not enter: the same targets give the same signal whatever the network says.
   net.layers[1].weight!.data.fill(0.5);
   assert(same(signals(net, "drtp", 0).got, got));
+});
+
+Deno.test("the weight diagnostics compare each rule's backward weights with the forward ones", () => {
+  // FA: an independent random F is near 90° from W; with F = W, 0° and a norm ratio of 1.
+  const fa = Network.create({ sizes: [20, 30, 25, 4], rule: "fa", init: "uniform", seed: 7 });
+  const far = weightAlignment(fa, 0)!;
+  assert(far.angle > 75 && far.angle < 105, `FA at the start: ${far.angle}°`);
+  fa.feedback[0].data.set(fa.layers[1].weight!.data);
+  assertEquals(weightAlignment(fa, 0), { angle: 0, normRatio: 1 });
+  // uSF: sign(W)·s keeps W's signs: well under 90° (about 30° for uniform weights).
+  const usf = Network.create({ sizes: [20, 30, 25, 4], rule: "usf", init: "uniform", seed: 7 });
+  signals(usf, "usf", 0); // the backward weights of this batch
+  assert(weightAlignment(usf, 0)!.angle < 40, `uSF: ${weightAlignment(usf, 0)!.angle}°`);
+  // DFA: B_k against the product of the weights above; BP has no backward weights.
+  const dfa = Network.create({ sizes: [6, 5, 4, 3], rule: "dfa", init: "uniform", seed: 2 });
+  const P = new Float32Array(3 * 5);
+  const [w2, w3] = [dfa.layers[1].weight!, dfa.layers[2].weight!];
+  for (let r = 0; r < 3; r++) {
+    for (let j = 0; j < 5; j++) {
+      for (let p = 0; p < 4; p++) P[r * 5 + j] += w3.data[r * 4 + p] * w2.data[p * 5 + j];
+    }
+  }
+  dfa.feedback[0].data.set(P);
+  assertAlmostEquals(weightAlignment(dfa, 0)!.angle, 0, 1e-2);
+  assertEquals(weightAlignment(Network.create({ sizes: [4, 3, 2], rule: "bp" }), 0), undefined);
 });

@@ -25,8 +25,10 @@ Deno.test("no task runs with -A or network access, and none writes outside data/
       assertEquals(words.at(-1), name);
       assert(words.includes(`--allow-read=${LIBRARY_DIRS.join(",")}`), `${name}: launcher reads`);
       assert(words.includes("--allow-run=deno"), name);
-      // Writes go to data/; the study also records its results in results/.
-      const allowed = name === "stacking-study" ? ["data", "results"] : ["data"];
+      // Writes go to data/; the study and reproduce also record their results in results/.
+      const allowed = ["stacking-study", "reproduce"].includes(name)
+        ? ["data", "results"]
+        : ["data"];
       for (const w of TASKS[name].write ?? []) assert(allowed.includes(w), `${name} writes ${w}`);
       const flags = taskFlags(TASKS[name], "/lib/x.so");
       assert(!flags.includes("--allow-ffi") && !flags.includes("--allow-env"), name);

@@ -9,6 +9,7 @@
 import { lossAndError } from "../model/loss.ts";
 import type { Network } from "../model/network.ts";
 import { sendSignal } from "../model/signals.ts";
+import { weightAlignment } from "./weight_alignment.ts";
 import type { Workspace } from "../model/workspace.ts";
 
 /**
@@ -38,6 +39,13 @@ export interface LayerAlignment {
   criterion: number;
   /** Angle in degrees between δh and c over the batch. */
   signalAngle: number;
+  /**
+   * Angle in degrees between the forward weights and the backward weights the rule uses in their
+   * place (see `weight_alignment.ts`); absent for backprop and where there is none to compare.
+   */
+  weightAngle?: number;
+  /** ‖W‖/‖B‖ for the same pair. */
+  normRatio?: number;
 }
 
 function angle(dot: number, a2: number, b2: number): number {
@@ -103,11 +111,13 @@ export function alignment(net: Network, ws: Workspace, B: number): LayerAlignmen
       s2 += rs2;
       if (rs2 > 0) crit += rd / Math.sqrt(rs2);
     }
+    const weights = weightAlignment(net, k); // right after the rule's signal to layer k
     out.push({
       layer: k + 1,
       angle: angle(dot, a2, b2),
       criterion: crit / B,
       signalAngle: angle(sdot, s2, c2),
+      ...(weights ? { weightAngle: weights.angle, normRatio: weights.normRatio } : {}),
     });
   }
   return out;

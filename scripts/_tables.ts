@@ -1,0 +1,106 @@
+// The published MNIST tables that `deno task reproduce` runs: each row a network (an architecture
+// string), each column a rule, with the published test error (%) and where the figure comes from.
+import { type Activation, LENET5, type OptimizerName, type Rule } from "../mod.ts";
+
+/** One row of a table: a network and its published figures by rule. */
+export interface TableRow {
+  name: string;
+  arch: string;
+  activation: Activation;
+  /** Published test error (%), by rule; undefined where not published or not recalled. */
+  published: Partial<Record<Rule, number>>;
+}
+
+/** A table: its rows, rules and the training recipe of every cell. */
+export interface Table {
+  title: string;
+  /** Where the published figures come from, and whether we saw them there. */
+  source: string;
+  rules: Rule[];
+  rows: TableRow[];
+  optimizer: OptimizerName;
+  lr: number;
+  batch: number;
+  epochs: number;
+  /** Forward weights: by rule (DFA and FA from zeros in Nøkland's recipe). */
+  init: (rule: Rule) => "uniform" | "zeros";
+  feedbackInit: "uniform" | "normal";
+}
+
+export const TABLES: Record<string, Table> = {
+  "nokland-table1": {
+    title: "Nøkland 2016, Table 1: MNIST, fully connected, test error (%)",
+    source: "as recalled by two readers (issue #11), not checked against the paper's text; " +
+      "100×240 tanh not recalled",
+    rules: ["bp", "fa", "dfa"],
+    rows: [
+      {
+        name: "7×240 tanh",
+        arch: "fc:240x7",
+        activation: "tanh",
+        published: { bp: 2.16, fa: 2.20, dfa: 2.32 },
+      },
+      { name: "100×240 tanh", arch: "fc:240x100", activation: "tanh", published: {} },
+      {
+        name: "1×800 tanh",
+        arch: "fc:800",
+        activation: "tanh",
+        published: { bp: 1.59, fa: 1.68, dfa: 1.68 },
+      },
+      {
+        name: "2×800 tanh",
+        arch: "fc:800x2",
+        activation: "tanh",
+        published: { bp: 1.60, fa: 1.64, dfa: 1.74 },
+      },
+      {
+        name: "3×800 tanh",
+        arch: "fc:800x3",
+        activation: "tanh",
+        published: { bp: 1.75, fa: 1.66, dfa: 1.70 },
+      },
+      {
+        name: "4×800 tanh",
+        arch: "fc:800x4",
+        activation: "tanh",
+        published: { bp: 1.92, fa: 1.70, dfa: 1.83 },
+      },
+      {
+        name: "2×800 logistic",
+        arch: "fc:800x2",
+        activation: "sigmoid",
+        published: { bp: 1.67, fa: 1.82, dfa: 1.75 },
+      },
+      {
+        name: "2×800 ReLU",
+        arch: "fc:800x2",
+        activation: "relu",
+        published: { bp: 1.48, fa: 1.74, dfa: 1.70 },
+      },
+    ],
+    optimizer: "rmsprop",
+    lr: 1e-4,
+    batch: 64,
+    epochs: 100,
+    init: (rule) => (rule === "bp" ? "uniform" : "zeros"),
+    feedbackInit: "uniform",
+  },
+  "biotorch-lenet": {
+    title: "biotorch's LeNet on MNIST (Benchmarks.md), test error (%)",
+    source: "biotorch's Benchmarks.md, read in its repository (jsalbert/biotorch); trained there " +
+      "100 epochs, SGD with momentum and weight decay, inputs resized to 32×32",
+    rules: ["bp", "fa", "dfa", "usf", "brsf", "frsf", "drtp"],
+    rows: [{
+      name: "LeNet-5 (ReLU)",
+      arch: LENET5,
+      activation: "relu",
+      published: { bp: 0.91, fa: 1.7, dfa: 1.61, usf: 0.94, brsf: 0.91, frsf: 0.97 },
+    }],
+    optimizer: "adam",
+    lr: 1e-3,
+    batch: 64,
+    epochs: 20,
+    init: () => "uniform",
+    feedbackInit: "uniform",
+  },
+};

@@ -1,0 +1,189 @@
+// Runs every cell of a published MNIST table (network × rule × seed), saving each cell as it
+// finishes (a killed run resumes), and prints our mean ± std beside the published figure.
+import { firstSamples, Network, parseArchitecture, type Rule, train } from "../mod.ts";
+import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
+import { loadMnist } from "./_data.ts";
+import { pct, secs } from "./_format.ts";
+import { lineChart, reportOptions, writeReport } from "./_report.ts";
+import { type Table, TABLES } from "./_tables.ts";
+
+const spec = {
+  name: "reproduce",
+  summary: "Runs the cells of a published MNIST table (network × rule × seed) and writes\n" +
+    "results/TABLE.json (each cell saved as it finishes: a killed run resumes), a Markdown table of\n" +
+    "our mean ± std beside the published figure (results/TABLE.md), and an HTML report of the\n" +
+    `curves. Tables: ${Object.keys(TABLES).join(", ")}.`,
+  usage: "deno task reproduce TABLE [--epochs N] [--seeds 1,2,3] [--only TEXT] [--rules bp,dfa]",
+  options: [
+    { name: "epochs", kind: "integer", min: 1, help: "epochs a cell (default: the table's)" },
+    { name: "seeds", kind: "string", default: "1", help: "seeds, comma-separated" },
+    { name: "only", kind: "string", help: "only the rows whose name contains this" },
+    { name: "rules", kind: "string", help: "only these rules, comma-separated" },
+    {
+      name: "train-samples",
+      kind: "integer",
+      min: 1,
+      help: "use only the first N training images",
+    },
+    {
+      name: "data",
+      kind: "string",
+      default: "data/mnist.npz",
+      help: "MNIST (else the shipped copy)",
+    },
+    {
+      name: "out-dir",
+      kind: "string",
+      default: "results",
+      help: "where TABLE.json and TABLE.md go",
+    },
+    ...reportOptions("reproduce"),
+  ],
+} as const;
+
+/** One finished cell. */
+interface Cell {
+  row: string;
+  rule: Rule;
+  seed: number;
+  epochs: number;
+  testError: number;
+  bestTestError: number;
+  seconds: number;
+  history: { epoch: number; trainError: number; testError: number }[];
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const std = (v: number[]) =>
+  v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
+
+/** The Markdown table: one row per network, ours beside the published figure per rule. */
+function markdown(table: Table, cells: Cell[], epochs: number): string {
+  const head = `| network | ${
+    table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
+  } |`;
+  const rule = `| --- | ${table.rules.map(() => "--- | ---").join(" | ")} |`;
+  const rows = table.rows.map((row) => {
+    const parts = table.rules.map((r) => {
+      const v = cells.filter((c) => c.row === row.name && c.rule === r && c.epochs === epochs)
+        .map((c) => 100 * c.testError);
+      const ours = v.length ? `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})` : "–";
+      return `${ours} | ${row.published[r]?.toFixed(2) ?? "–"}`;
+    });
+    return `| ${row.name} | ${parts.join(" | ")} |`;
+  });
+  return `## ${table.title}\n\n${epochs} epochs a cell; published figures: ${table.source}.\n\n` +
+    [head, rule, ...rows].join("\n") + "\n";
+}
+
+/** Each rule's training and test error per epoch, the mean over its seeds. */
+function curves(cells: Cell[]) {
+  const rules = [...new Set(cells.map((c) => c.rule))];
+  return rules.flatMap((rule) => {
+    const runs = cells.filter((c) => c.rule === rule), epochs = runs[0].history.length;
+    return Array.from({ length: epochs }, (_, e) =>
+      (["train", "test"] as const).map((set) => ({
+        epoch: e + 1,
+        "error (%)": 100 *
+          mean(runs.map((c) => c.history[e][set === "train" ? "trainError" : "testError"])),
+        rule,
+        set,
+      }))).flat();
+  });
+}
+
+await run(spec.name, async () => {
+  const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
+  if (!args) return;
+  noMoreArguments(args, 1);
+  const name = args.positional[0], table = TABLES[name ?? ""];
+  if (!table) {
+    throw new UsageError(`TABLE must be one of ${Object.keys(TABLES).join(", ")}: ${name}`);
+  }
+  const epochs = args.optionalInt("epochs") ?? table.epochs;
+  const seeds = args.get("seeds").split(",").map(Number);
+  if (seeds.some((s) => !Number.isInteger(s))) {
+    throw new UsageError(`--seeds: ${args.get("seeds")}`);
+  }
+  const only = args.optional("only"), ruleFilter = args.optional("rules")?.split(",");
+  const out = `${args.get("out-dir")}/${name}`;
+  let cells: Cell[] = [];
+  try {
+    cells = JSON.parse(Deno.readTextFileSync(`${out}.json`)).cells;
+  } catch { /* a new table */ }
+  const data = loadMnist(args.get("data"));
+  const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
+  for (const row of table.rows.filter((r) => !only || r.name.includes(only))) {
+    for (const rule of table.rules.filter((r) => !ruleFilter || ruleFilter.includes(r))) {
+      for (const seed of seeds) {
+        const done = cells.some((c) =>
+          c.row === row.name && c.rule === rule && c.seed === seed && c.epochs === epochs
+        );
+        if (done) continue;
+        const arch = parseArchitecture(row.arch, [1, 28, 28], 10, row.activation);
+        const net = Network.create({
+          ...arch,
+          loss: "bce",
+          rule,
+          init: table.init(rule),
+          feedbackInit: table.feedbackInit,
+          seed,
+        });
+        const t0 = performance.now();
+        const r = train(net, trainSet, {
+          epochs,
+          batchSize: table.batch,
+          optimizer: { name: table.optimizer, lr: table.lr },
+          seed,
+          test: data.test,
+          onEpoch: (s) =>
+            console.log(
+              `${row.name} ${rule} seed ${seed} epoch ${s.epoch}/${epochs}: train ${
+                pct(s.trainError)
+              }, test ${pct(s.testError)} (${secs(s.seconds)})`,
+            ),
+        });
+        const history = r.epochs.map((e) => ({
+          epoch: e.epoch,
+          trainError: e.trainError,
+          testError: e.testError ?? NaN,
+        }));
+        cells.push({
+          row: row.name,
+          rule,
+          seed,
+          epochs,
+          testError: history.at(-1)!.testError,
+          bestTestError: Math.min(...history.map((h) => h.testError)),
+          seconds: (performance.now() - t0) / 1000,
+          history,
+        });
+        Deno.mkdirSync(args.get("out-dir"), { recursive: true });
+        Deno.writeTextFileSync(
+          `${out}.json`,
+          JSON.stringify({ table: name, cells }, null, 1) + "\n",
+        );
+      }
+    }
+  }
+  const md = markdown(table, cells, epochs);
+  Deno.writeTextFileSync(`${out}.md`, md);
+  console.log(`\n${md}`);
+  if (args.flag("report")) {
+    const charts = table.rows.filter((row) => cells.some((c) => c.row === row.name)).map((row, i) =>
+      lineChart(
+        `row-${i + 1}`,
+        `${row.name}: error per epoch`,
+        curves(cells.filter((c) => c.row === row.name && c.epochs === epochs)),
+        "epoch",
+        "error (%)",
+        "rule",
+        "error (%)",
+        false,
+        "set",
+      )
+    );
+    const path = await writeReport(args.get("report-dir"), table.title, [md], charts);
+    console.log(`Report: ${path}`);
+  }
+});
