@@ -199,3 +199,17 @@ Deno.test("every layer kind trains under every rule that takes it", async (t) =>
     });
   }
 });
+
+Deno.test("a convolution's gradients are its input's, whatever ran between forward and gradients", () => {
+  const arch = parseArchitecture("conv:2x3x3,fc:6", [1, 6, 6], 3);
+  const net = Network.create({ ...arch, rule: "bp", init: "uniform", seed: 8 });
+  const B = 4, { ws } = randomBatch(net, B, 1), other = randomBatch(net, 7, 2).ws;
+  const expected = fastGradients(net, ws, B, "bp").w[0];
+  // The same batch again, with an evaluation of other samples between forward and gradients.
+  const yHat = net.forward(ws, B), L = net.depth;
+  for (let i = 0; i < B * 3; i++) ws.delta[L - 1][i] = yHat[i] - ws.y[i];
+  net.backward(ws, B, "bp");
+  net.forward(other, 7);
+  net.gradients(ws, B, { rule: "bp" });
+  assertEquals(Array.from(net.layers[0].params[0].grad), expected);
+});

@@ -51,19 +51,22 @@ export function im2col(x: Float32Array, B: number, spec: LayerSpec, cols: Float3
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) {
         const row = ((c * k + i) * k + j) * BP;
+        // The outputs ox whose input column ox·s − p + j lies inside the image: [lo, hi).
+        const lo = Math.max(0, Math.ceil((p - j) / s)),
+          hi = Math.min(Wo, Math.floor((W - 1 + p - j) / s) + 1);
         for (let b = 0; b < B; b++) {
           const img = (b * C + c) * H * W, o = row + b * P;
           for (let oy = 0; oy < Ho; oy++) {
             const iy = oy * s - p + i, line = o + oy * Wo;
-            if (iy < 0 || iy >= H) {
-              cols.fill(0, line, line + Wo);
+            if (iy < 0 || iy >= H || hi <= lo) {
+              for (let ox = 0; ox < Wo; ox++) cols[line + ox] = 0;
               continue;
             }
-            const src = img + iy * W;
-            for (let ox = 0; ox < Wo; ox++) {
-              const ix = ox * s - p + j;
-              cols[line + ox] = ix >= 0 && ix < W ? x[src + ix] : 0;
-            }
+            for (let ox = 0; ox < lo; ox++) cols[line + ox] = 0;
+            for (let ox = hi; ox < Wo; ox++) cols[line + ox] = 0;
+            // Short runs (28, 10, 1 wide in LeNet): a plain loop beats subarray() + set().
+            const src = img + iy * W - p + j;
+            for (let ox = lo; ox < hi; ox++) cols[line + ox] = x[src + ox * s];
           }
         }
       }
@@ -94,16 +97,15 @@ export function col2im(cols: Float32Array, B: number, spec: LayerSpec, x: Float3
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) {
         const row = ((c * k + i) * k + j) * BP;
+        const lo = Math.max(0, Math.ceil((p - j) / s)),
+          hi = Math.min(Wo, Math.floor((W - 1 + p - j) / s) + 1);
         for (let b = 0; b < B; b++) {
           const img = (b * C + c) * H * W, o = row + b * P;
           for (let oy = 0; oy < Ho; oy++) {
             const iy = oy * s - p + i;
             if (iy < 0 || iy >= H) continue;
-            const dst = img + iy * W, line = o + oy * Wo;
-            for (let ox = 0; ox < Wo; ox++) {
-              const ix = ox * s - p + j;
-              if (ix >= 0 && ix < W) x[dst + ix] += cols[line + ox];
-            }
+            const dst = img + iy * W - p + j, line = o + oy * Wo;
+            for (let ox = lo; ox < hi; ox++) x[dst + ox * s] += cols[line + ox];
           }
         }
       }
@@ -144,6 +146,8 @@ export class ConvLayer implements Layer {
   #gb: Float32Array;
   #cols = new Float32Array(0);
   #tmp = new Float32Array(0);
+  /** The input buffer and batch size whose patches `#cols` holds (forward's, for gradients). */
+  #patchesOf: [Float32Array | undefined, number] = [undefined, 0];
 
   /**
    * Builds the layer from its values, copied into `arena`.
@@ -177,6 +181,7 @@ export class ConvLayer implements Layer {
   forward(input: Float32Array, B: number, _ones: Float32Array, a: Float32Array): void {
     const { CKK, K, P } = convGeometry(this.spec), BP = B * P, { cols, tmp } = this.#buffers(B);
     im2col(input, B, this.spec, cols);
+    this.#patchesOf = [input, B];
     // tmp: (K, B·P) = W (K, CKK) · cols (CKK, B·P)
     getBlas().sgemm(false, false, K, BP, CKK, 1, this.weight.data, CKK, cols, BP, 0, tmp, BP);
     // a: (B, K, P) from tmp (K, B, P), plus the channel's bias
@@ -201,6 +206,7 @@ export class ConvLayer implements Layer {
 
   backward(delta: Float32Array, B: number, out: Float32Array, weight?: Float32Array): void {
     const { CKK, K, P } = convGeometry(this.spec), BP = B * P, { cols, tmp } = this.#buffers(B);
+    this.#patchesOf = [undefined, 0]; // the patch buffer is about to hold the input's gradient
     this.#deltaByChannel(delta, B, tmp);
     // cols: (CKK, B·P) = Wᵀ (CKK, K) · δ (K, B·P)
     getBlas().sgemm(
@@ -223,7 +229,10 @@ export class ConvLayer implements Layer {
 
   gradients(input: Float32Array, delta: Float32Array, B: number, scale: number): void {
     const { CKK, K, P } = convGeometry(this.spec), BP = B * P, { cols, tmp } = this.#buffers(B);
-    im2col(input, B, this.spec, cols);
+    // A training step's gradients follow its forward pass on the same input: its patches are
+    // still in the buffer then (checked by buffer and batch size); else they are made again.
+    const [seen, seenB] = this.#patchesOf;
+    if (seen !== input || seenB !== B) im2col(input, B, this.spec, cols);
     this.#deltaByChannel(delta, B, tmp);
     // ∂W: (K, CKK) = δ (K, B·P) · colsᵀ (B·P, CKK)
     getBlas().sgemm(false, true, K, CKK, BP, scale, tmp, BP, cols, BP, 0, this.#gw, CKK);
