@@ -76,6 +76,15 @@ function markdown(table: Table, cells: Cell[], epochs: number): string {
     [head, rule, ...rows].join("\n") + "\n";
 }
 
+/** The cells saved so far (none for a new table). */
+function readCells(path: string): Cell[] {
+  try {
+    return JSON.parse(Deno.readTextFileSync(path)).cells;
+  } catch {
+    return [];
+  }
+}
+
 /** Each rule's training and test error per epoch, the mean over its seeds. */
 function curves(cells: Cell[]) {
   const rules = [...new Set(cells.map((c) => c.rule))];
@@ -107,10 +116,7 @@ await run(spec.name, async () => {
   }
   const only = args.optional("only"), ruleFilter = args.optional("rules")?.split(",");
   const out = `${args.get("out-dir")}/${name}`;
-  let cells: Cell[] = [];
-  try {
-    cells = JSON.parse(Deno.readTextFileSync(`${out}.json`)).cells;
-  } catch { /* a new table */ }
+  let cells = readCells(`${out}.json`);
   const data = loadMnist(args.get("data"));
   const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
   for (const row of table.rows.filter((r) => !only || r.name.includes(only))) {
@@ -148,6 +154,9 @@ await run(spec.name, async () => {
           trainError: e.trainError,
           testError: e.testError ?? NaN,
         }));
+        // Re-read the file before adding the cell: another run of the same table (other rules or
+        // rows, in parallel) may have added its own since.
+        cells = readCells(`${out}.json`);
         cells.push({
           row: row.name,
           rule,
@@ -166,7 +175,7 @@ await run(spec.name, async () => {
       }
     }
   }
-  const md = markdown(table, cells, epochs);
+  const md = markdown(table, cells = readCells(`${out}.json`), epochs);
   Deno.writeTextFileSync(`${out}.md`, md);
   console.log(`\n${md}`);
   if (args.flag("report")) {

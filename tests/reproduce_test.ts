@@ -1,0 +1,40 @@
+// deno task reproduce: cells saved as they finish, a rerun resumes, and the Markdown table puts
+// ours beside the published figure.
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { runTask, tmpOut } from "./_tasks.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+Deno.test("reproduce runs each cell once, resumes, and tabulates beside the published figure", async () => {
+  const dir = await tmpOut();
+  try {
+    const args = [
+      "nokland-table1",
+      ...["--only", "1×800", "--rules", "bp,dfa", "--epochs", "1", "--train-samples", "600"],
+      ...["--out-dir", dir, "--report-dir", `${dir}/report`],
+    ];
+    let r = await runTask("reproduce", args);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.stdout.match(/epoch 1\/1/g)?.length, 2, "one epoch for each of two cells");
+    const saved = JSON.parse(Deno.readTextFileSync(`${root}/${dir}/nokland-table1.json`));
+    assertEquals(saved.cells.map((c: { rule: string }) => c.rule), ["bp", "dfa"]);
+    const md = Deno.readTextFileSync(`${root}/${dir}/nokland-table1.md`);
+    assertMatch(
+      md,
+      /\| 1×800 tanh \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.59 \| – \| 1\.68 \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.68 \|/,
+    );
+    assertStringIncludes(md, "| 7×240 tanh | – | 2.16 |");
+    assert(Deno.statSync(`${root}/${dir}/report/report.html`).isFile);
+    r = await runTask("reproduce", args); // everything is done: nothing trains again
+    assertEquals(r.code, 0, r.stderr);
+    assert(!r.stdout.includes("epoch 1/1"), r.stdout);
+    r = await runTask("reproduce", ["no-such-table"]);
+    assertEquals(r.code, 2);
+    assertStringIncludes(
+      r.stderr,
+      "TABLE must be one of nokland-table1, biotorch-lenet: no-such-table",
+    );
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+  }
+});
