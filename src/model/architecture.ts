@@ -108,7 +108,7 @@ export function parseArchitecture(
     if (name === "dropout") {
       const rate = Number(parts[0]);
       if (!(rate >= 0 && rate < 1)) fail(`the rate must be in [0, 1): ${parts[0]}`);
-      add("dropout", shape, { rate, seed: i + 1 });
+      add("dropout", shape, { rate });
       return;
     }
     if (name === "pool" || name === "maxpool" || name === "avgpool") {

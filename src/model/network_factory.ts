@@ -35,6 +35,13 @@ export function createNetwork(options: NetworkOptions): Network {
   const rng = new Rng(options.seed ?? 0);
   const fbRng = options.feedbackSeed === undefined ? rng : new Rng(options.feedbackSeed);
   const init = options.init ?? "normal", fbInit = options.feedbackInit ?? "normal";
+  // Dropout draws its masks from a generator of its own, seeded from the network's seed and its
+  // position unless the spec names a seed.
+  c.specs?.forEach((spec, k) => {
+    if (spec?.rate !== undefined && spec.seed === undefined) {
+      spec.seed = (options.seed ?? 0) * 1009 + k + 1;
+    }
+  });
   const shapes = weightShapes(c);
   const inits: LayerInit[] = c.layers.map((kind, k) => {
     const spec = c.specs?.[k], widths = { inputs: sizes[k], outputs: sizes[k + 1], spec };
