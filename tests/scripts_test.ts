@@ -54,6 +54,15 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
     ["mnist", ["--epochs", "1", "--epochs", "2"], "--epochs given more than once"],
     ["mnist", ["--bogus"], "unknown option: --bogus"],
     ["linear-net", ["--lr", "fast"], "--lr must be a number"],
+    // Descriptions that do not fit the images, and a rule that cannot train a layer of them.
+    ["mnist", ["--arch", "conv:6x9x9,pool:7"], "a 7×7 pool does not divide a 20×20 image"],
+    ["mnist", ["--arch", "conv:6x30x30"], "larger than the 28×28 image"],
+    ["mnist", ["--arch", "fc:100,lstm:5"], 'lstm:5 (layer 2 of "fc:100,lstm:5"): unknown layer'],
+    [
+      "mnist",
+      ["--arch", "fc:100,rd:50", "--rule", "fa"],
+      "Cannot build an FA network with RD layers",
+    ],
   ];
   for (const [task, args, message] of cases) {
     await t.step(`${task} ${args.join(" ")}`, async () => {

@@ -6,6 +6,7 @@
  *   conv:KxHxW[:sS][:pP]   K kernels of H×W (square), stride S (1), zero padding P (0)
  *   pool:N | maxpool:N     N×N max pooling, stride N;  avgpool:N  the mean
  *   fc:N | fc:NxR          a dense layer of N units (R of them)
+ *   rd:N                   an RD layer of N units (y = D2·R·D1·x: R fixed, D1 and D2 trained)
  *   dropout:R              inverted dropout of rate R
  *   flatten                accepted and ignored: activations are already flat rows (C, H, W)
  *
@@ -84,7 +85,7 @@ export function parseArchitecture(
   const add = (kind: LayerKind, next: [number, number, number], spec?: Partial<LayerSpec>) => {
     out.layers.push(kind);
     out.specs.push(spec ? { in: shape, out: next, ...spec } : undefined);
-    out.hidden.push(kind === "dense" || kind === "conv" ? activation : "linear");
+    out.hidden.push(kind === "dense" || kind === "conv" || kind === "rd" ? activation : "linear");
     out.sizes.push(next[0] * next[1] * next[2]);
     shape = next;
   };
@@ -103,6 +104,10 @@ export function parseArchitecture(
       const [n, r = "1"] = (parts[0] ?? "").split("x");
       const units = int(n, "the units"), repeat = int(r, "the repeat");
       for (let j = 0; j < repeat; j++) add("dense", [units, 1, 1]);
+      return;
+    }
+    if (name === "rd") {
+      add("rd", [int(parts[0], "the units"), 1, 1]);
       return;
     }
     if (name === "dropout") {
@@ -139,7 +144,7 @@ export function parseArchitecture(
       add("conv", [K, span(H), span(W)], { kernel: kh, stride, pad });
       return;
     }
-    fail("unknown layer (conv, pool, maxpool, avgpool, fc, dropout, flatten)");
+    fail("unknown layer (conv, pool, maxpool, avgpool, fc, rd, dropout, flatten)");
   });
   add("dense", [classes, 1, 1]);
   out.hidden.pop(); // the output layer's activation is the loss's
