@@ -8,7 +8,8 @@
  *   backward   δ_in = col2im(Wᵀ·δ)        δ: (K, B·P) reordered from (B, K·P)
  *   gradients  ∂W = δ·colsᵀ, ∂b = Σ δ     summed over the batch (times `scale`)
  *
- * The patch and reorder buffers are the layer's own, sized once for the largest batch.
+ * The patch, input-gradient and reorder buffers are the layer's own, sized once for the largest
+ * batch; a training step's gradients reuse the patches of its forward pass.
  *
  * @module
  */
@@ -145,6 +146,7 @@ export class ConvLayer implements Layer {
   #gw: Float32Array;
   #gb: Float32Array;
   #cols = new Float32Array(0);
+  #dcols = new Float32Array(0);
   #tmp = new Float32Array(0);
   /** The input buffer and batch size whose patches `#cols` holds (forward's, for gradients). */
   #patchesOf: [Float32Array | undefined, number] = [undefined, 0];
@@ -205,8 +207,10 @@ export class ConvLayer implements Layer {
   }
 
   backward(delta: Float32Array, B: number, out: Float32Array, weight?: Float32Array): void {
-    const { CKK, K, P } = convGeometry(this.spec), BP = B * P, { cols, tmp } = this.#buffers(B);
-    this.#patchesOf = [undefined, 0]; // the patch buffer is about to hold the input's gradient
+    const { CKK, K, P } = convGeometry(this.spec), BP = B * P, { tmp } = this.#buffers(B);
+    // A buffer of its own, so that the forward pass's patches stay for the gradients.
+    if (this.#dcols.length < CKK * BP) this.#dcols = new Float32Array(CKK * BP);
+    const cols = this.#dcols;
     this.#deltaByChannel(delta, B, tmp);
     // cols: (CKK, B·P) = Wᵀ (CKK, K) · δ (K, B·P)
     getBlas().sgemm(
