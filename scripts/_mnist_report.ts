@@ -24,7 +24,8 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
       (e.alignment ?? []).filter((a) => Number.isFinite(a.angle)).map((a) => ({
         epoch: e.epoch,
         "angle (°)": a.angle,
-        layer: `${r.rule} hidden ${a.layer}`,
+        rule: r.rule,
+        layer: `hidden layer ${a.layer}`,
       }))
     )
   );
@@ -49,6 +50,10 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         angles,
         "epoch",
         "angle (°)",
+        "rule",
+        "angle (°)",
+        false,
+        undefined,
         "layer",
       ),
     );
@@ -56,11 +61,14 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
   // The backward weights against the forward ones, per hidden layer (FA-like and direct rules).
   const weights = runs.flatMap((r) =>
     r.epochs.flatMap((e) =>
-      (e.alignment ?? []).filter((a) => a.weightAngle !== undefined).map((a) => ({
+      (e.alignment ?? []).filter((a) => Number.isFinite(a.weightAngle) && a.normRatio! > 0).map((
+        a,
+      ) => ({
         epoch: e.epoch,
         "W vs B (°)": a.weightAngle,
         "‖W‖/‖B‖": a.normRatio,
-        layer: `${r.rule} hidden ${a.layer}`,
+        rule: r.rule,
+        layer: `hidden layer ${a.layer}`,
       }))
     )
   );
@@ -72,6 +80,10 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         weights,
         "epoch",
         "W vs B (°)",
+        "rule",
+        "W vs B (°)",
+        false,
+        undefined,
         "layer",
       ),
       lineChart(
@@ -80,9 +92,11 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         weights,
         "epoch",
         "‖W‖/‖B‖",
-        "layer",
+        "rule",
         "‖W‖/‖B‖",
         true,
+        undefined,
+        "layer",
       ),
     );
   }

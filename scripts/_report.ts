@@ -33,6 +33,21 @@ export interface Chart {
 }
 
 /** A line chart of `y` against `x`, one line per value of `series`. */
+/** Vega's category colours, assigned to the rules in registry order: a rule keeps its colour in
+ * every chart, whichever rules a chart shows. */
+const PALETTE = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2"];
+const RULE_ORDER = ["bp", "fa", "dfa", "usf", "brsf", "frsf", "drtp"];
+
+function colourEncoding(values: Record<string, unknown>[], field: string) {
+  const domain = [...new Set(values.map((v) => String(v[field])))];
+  if (field !== "rule" || !domain.every((d) => RULE_ORDER.includes(d))) {
+    return { field, type: "nominal", title: field };
+  }
+  domain.sort((a, b) => RULE_ORDER.indexOf(a) - RULE_ORDER.indexOf(b));
+  const range = domain.map((d) => PALETTE[RULE_ORDER.indexOf(d)]);
+  return { field, type: "nominal", title: field, scale: { domain, range } };
+}
+
 function dashEncoding(values: Record<string, unknown>[], field: string) {
   const domain = [...new Set(values.map((v) => String(v[field])))];
   const range = domain.map((d) => (/train/.test(d) ? [6, 4] : [1, 0]));
@@ -49,35 +64,36 @@ export function lineChart(
   yTitle = y,
   log = false,
   dash?: string,
+  facet?: string,
 ): Chart {
-  return {
-    name,
-    title,
-    values,
-    spec: {
-      width: 560,
-      height: 300,
-      mark: { type: "line", point: true },
-      encoding: {
-        // Epochs (and other counts) are whole numbers: ticks at integers only.
-        x: {
-          field: x,
-          type: "quantitative",
-          title: x,
-          ...(x === "epoch" ? { axis: { tickMinStep: 1, format: "d" } } : {}),
-        },
-        y: {
-          field: y,
-          type: "quantitative",
-          title: yTitle,
-          scale: log ? { type: "log" } : { zero: false },
-        },
-        color: { field: series, type: "nominal", title: series },
-        // Dashed for training, solid for the rest (test, held out).
-        ...(dash ? { strokeDash: dashEncoding(values, dash) } : {}),
+  const view = {
+    width: facet ? 260 : 560,
+    height: facet ? 200 : 300,
+    mark: { type: "line", point: true },
+    encoding: {
+      // Epochs (and other counts) are whole numbers: ticks at integers only.
+      x: {
+        field: x,
+        type: "quantitative",
+        title: x,
+        ...(x === "epoch" ? { axis: { tickMinStep: 1, format: "d" } } : {}),
       },
+      y: {
+        field: y,
+        type: "quantitative",
+        title: yTitle,
+        scale: log ? { type: "log" } : { zero: false },
+      },
+      color: colourEncoding(values, series),
+      // Dashed for training, solid for the rest (test, held out).
+      ...(dash ? { strokeDash: dashEncoding(values, dash) } : {}),
     },
   };
+  // Small multiples: one panel per value of `facet` (a layer, say), three to a row.
+  const spec = facet
+    ? { facet: { field: facet, type: "nominal", title: null }, columns: 3, spec: view }
+    : view;
+  return { name, title, values, spec };
 }
 
 async function svgOf(chart: Chart): Promise<string> {

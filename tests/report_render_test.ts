@@ -72,9 +72,9 @@ Deno.test("the HTML report renders in headless Chromium with every plotted serie
     assertEquals(c.code, 0, new TextDecoder().decode(c.stderr));
     const { width, height, channels, pixels } = decodePng(Deno.readFileSync(shot));
     assertEquals([width, height], [900, 1100]);
-    // Vega's first two category colours, one per rule (each with a solid test and a dashed
-    // training curve): both rules' lines must be drawn.
-    const colours = { bp: [0x4c, 0x78, 0xa8], dfa: [0xf5, 0x85, 0x18] };
+    // Each rule's colour (the same in every chart: bp the first category colour, dfa the third),
+    // a solid test and a dashed training curve: both rules' lines must be drawn.
+    const colours = { bp: [0x4c, 0x78, 0xa8], dfa: [0xe4, 0x57, 0x56] };
     for (const [curve, [r0, g0, b0]] of Object.entries(colours)) {
       let n = 0;
       for (let i = 0; i < width * height; i++) {

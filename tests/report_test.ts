@@ -39,10 +39,10 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
     const texts = [...xAxis.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
     const ticks = texts.slice(0, texts.indexOf("epoch")); // the labels, then the axis title
     assert(ticks.length >= 2 && ticks.every((t) => /^\d+$/.test(t)), `epoch ticks: ${ticks}`);
-    assertStringIncludes(
-      Deno.readTextFileSync(`${root}/${dir}/mnist/alignment.svg`),
-      ">dfa hidden 1<",
-    );
+    // Diagnostics as small multiples: a panel per hidden layer, a colour per rule.
+    const alignmentSvg = Deno.readTextFileSync(`${root}/${dir}/mnist/alignment.svg`);
+    assertStringIncludes(alignmentSvg, "Title text 'hidden layer 1'");
+    assertStringIncludes(alignmentSvg, ">dfa<");
 
     r = await runTask("linear-net", ["--quiet", "--no-report", "--report-dir", `${dir}/none`]);
     assertEquals(r.code, 0, r.stderr);
