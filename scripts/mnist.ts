@@ -82,6 +82,12 @@ const spec = {
       choices: OPTIMIZERS,
       help: "the optimiser (preset: seed sgd, nokland rmsprop)",
     },
+    { name: "weight-decay", kind: "number", min: 0, default: 0, help: "L2 weight decay" },
+    {
+      name: "lr-drops",
+      kind: "string",
+      help: "epochs after which the learning rate is divided by 10, comma-separated (e.g. 50,75)",
+    },
     { name: "init", kind: "choice", choices: INITS, help: "forward weights (preset)" },
     {
       name: "feedback-init",
@@ -149,6 +155,10 @@ await run(spec.name, async () => {
   const init = args.optional("init") as Init | undefined;
   const feedbackInit = (args.optional("feedback-init") ?? preset.feedbackInit) as FeedbackInit;
   const tolerance = args.optionalNumber("tolerance");
+  const weightDecay = args.number("weight-decay");
+  const lrDrops = args.optional("lr-drops")?.split(",").map((d) =>
+    checkedInt("--lr-drops", d.trim(), 1)
+  );
   const seed = args.int("seed"), alignmentEvery = args.int("alignment-every");
   const quiet = args.flag("quiet"), json = args.flag("json"), save = args.optional("save");
 
@@ -199,7 +209,8 @@ await run(spec.name, async () => {
     const result = train(net, trainSet, {
       epochs,
       batchSize: batch,
-      optimizer: { name: optimizer, lr },
+      optimizer: { name: optimizer, lr, weightDecay },
+      lrDrops,
       seed,
       test,
       tolerance,

@@ -298,3 +298,27 @@ Deno.test("lossAndError sums the losses of the reference, soft targets included"
     assertEquals(e[5], yHat[5] - y[5]);
   }
 });
+
+Deno.test("weight decay adds wd·w to the gradient, and lr drops divide the rate by 10", () => {
+  // One SGD step with decay: w ← w − lr·(g + wd·w).
+  const p = { name: "w", value: new Float32Array([1, -2]), grad: new Float32Array([0.5, 0.5]) };
+  const sgd = new Optimizer({ name: "sgd", lr: 0.1, weightDecay: 0.01 });
+  assertEquals(sgd.isPlainSgd, false); // not fused into the GEMMs: the decay needs the gradient
+  sgd.update(p);
+  assertAlmostEquals(p.value[0], 1 - 0.1 * (0.5 + 0.01 * 1), 1e-7);
+  assertAlmostEquals(p.value[1], -2 - 0.1 * (0.5 + 0.01 * -2), 1e-7);
+  assertThrows(() => new Optimizer({ name: "adam", lr: 1, weightDecay: -1 }), RangeError);
+  // The schedule: 1e-2 for epochs 1–2, 1e-3 for 3, 1e-4 for 4; restored afterwards.
+  const net = Network.create({ sizes: [3, 2], seed: 1 });
+  const y = Matrix.from([[1, 0], [0, 1]]), seen: number[] = [];
+  const opt = new Optimizer({ name: "adam", lr: 1e-2 });
+  train(net, { x: Matrix.from([[1, 0, 0], [0, 1, 0]]), y, labels: rowArgmax(y) }, {
+    epochs: 4,
+    batchSize: 2,
+    optimizer: opt,
+    lrDrops: [2, 3],
+    onEpoch: () => seen.push(opt.options.lr),
+  });
+  seen.forEach((lr, i) => assertAlmostEquals(lr, [1e-2, 1e-2, 1e-3, 1e-4][i], 1e-12));
+  assertEquals(opt.options.lr, 1e-2);
+});

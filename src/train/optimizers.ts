@@ -60,6 +60,8 @@ export interface OptimizerOptions {
   beta2?: number;
   /** Added to the denominator (RMSprop, Adam). Default 1e-8. */
   eps?: number;
+  /** L2 weight decay: wd·w is added to every gradient before the update (as torch's). Default 0. */
+  weightDecay?: number;
 }
 
 /** An optimiser's state for one parameter. */
@@ -92,7 +94,8 @@ export class Optimizer {
    * Creates an optimiser.
    *
    * @param options Its settings.
-   * @throws {RangeError} When the learning rate is not a positive finite number.
+   * @throws {RangeError} When the learning rate is not a positive finite number, or the weight
+   *   decay not a finite number ≥ 0.
    */
   constructor(options: OptimizerOptions) {
     if (!(options.lr > 0) || !Number.isFinite(options.lr)) {
@@ -100,12 +103,24 @@ export class Optimizer {
         `Cannot create an optimiser: the learning rate must be positive: ${options.lr}`,
       );
     }
-    this.options = { momentum: 0.9, rho: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, ...options };
+    const wd = options.weightDecay ?? 0;
+    if (!(wd >= 0) || !Number.isFinite(wd)) {
+      throw new RangeError(`Cannot create an optimiser: the weight decay must be ≥ 0: ${wd}`);
+    }
+    this.options = {
+      momentum: 0.9,
+      rho: 0.9,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+      ...options,
+    };
   }
 
   /** Whether the update is a plain scaled gradient, which the network may fuse into its GEMMs. */
   get isPlainSgd(): boolean {
-    return this.options.name === "sgd";
+    return this.options.name === "sgd" && this.options.weightDecay === 0;
   }
 
   /**
@@ -146,6 +161,8 @@ export class Optimizer {
         `Cannot update ${p.name}: ${n} values but ${g.length} gradients`,
       );
     }
+    const wd = this.options.weightDecay;
+    if (wd > 0) getBlas().saxpy(n, wd, w, g); // g ← g + wd·w
     if (name === "sgd") return getBlas().saxpy(n, -lr, g, w);
     if (!this.#state.has(p)) this.prepare([p]);
     const s = this.#state.get(p)!;

@@ -103,6 +103,8 @@ export interface TrainOptions {
   batchSize: number;
   /** The optimiser, or its settings. */
   optimizer: Optimizer | OptimizerOptions;
+  /** Epochs after which the learning rate is divided by 10 (a step schedule: `[50, 75]`). */
+  lrDrops?: readonly number[];
   /** Seed of the shuffling. Default 0. */
   seed?: number;
   /** Evaluated after every epoch. */
@@ -229,8 +231,11 @@ export function train(
   const early = options.validation &&
     new EarlyStopping(net, options.validation, options.patience ?? 10);
   let previousError = NaN;
+  const baseLr = optimizer.options.lr;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const t0 = performance.now();
+    const drops = options.lrDrops?.filter((d) => d < epoch).length ?? 0;
+    optimizer.options.lr = baseLr * 0.1 ** drops;
     for (let i = 0; i < n; i++) order[i] = i;
     rng.shuffle(order);
     const stats: EpochStats = { epoch, loss: 0, trainError: 0, seconds: 0 };
@@ -279,5 +284,6 @@ export function train(
     early.restore();
     result.bestEpoch = early.bestEpoch;
   }
+  optimizer.options.lr = baseLr; // a given optimiser leaves as it came
   return result;
 }
