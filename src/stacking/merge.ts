@@ -6,11 +6,9 @@
  */
 
 import { DataFormatError } from "../io/ndarray.ts";
-import { loadNpz } from "../io/npz.ts";
 import { npyBody } from "../io/npy.ts";
-import { npzRowBlocks, readNpzShapes, saveNpzPieces } from "../io/npz_stream.ts";
-import { requireKeys } from "../data/dataset.ts";
-import { LINOUT_KEYS, linoutPaths } from "./outputs.ts";
+import { npzRowBlocks, saveNpzPieces } from "../io/npz_stream.ts";
+import { LINOUT_KEYS, linoutPaths, readShardInfo } from "./outputs.ts";
 
 /** The settings in which two run identities (JSON) differ, as "key a vs b, …". */
 function differences(a: string, b: string): string {
@@ -118,31 +116,4 @@ export function mergeLinouts(files: readonly string[], outDir: string): string[]
     })
   );
   return [paths.train, paths.test];
-}
-
-/** A shard file's learners, run and shapes, without its outputs. */
-function readShardInfo(path: string) {
-  const small = loadNpz(path, ["learners", "n", "identity"]);
-  const [learners, n, identity] = requireKeys(small, path, ["learners", "n", "identity"]);
-  const shapes = readNpzShapes(path);
-  const [tr, te] = [LINOUT_KEYS.train, LINOUT_KEYS.test].map((k) => {
-    const a = shapes[k];
-    if (!a || a.dtype !== "float32" || a.shape.length !== 2) {
-      throw new DataFormatError(`Cannot merge ${path}: no (rows, samples) float32 '${k}'`);
-    }
-    return a.shape;
-  });
-  const count = learners.data.length, classes = count ? tr[0] / count : 0;
-  if (!Number.isInteger(classes) || te[0] !== tr[0]) {
-    throw new DataFormatError(
-      `Cannot merge ${path}: ${count} learners but outputs of (${tr}) and (${te})`,
-    );
-  }
-  return {
-    learners: learners.data as Int32Array,
-    n: (n.data as Int32Array)[0],
-    identity: new TextDecoder().decode(identity.data as Uint8Array),
-    classes,
-    samples: [tr[1], te[1]],
-  };
 }

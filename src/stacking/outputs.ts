@@ -8,8 +8,9 @@
  */
 
 import { DataFormatError, type NdArray, ndarray } from "../io/ndarray.ts";
-import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
-import { type PiecewiseArray, saveNpzPieces } from "../io/npz_stream.ts";
+import { loadNpz, saveNpz } from "../io/npz.ts";
+import { type PiecewiseArray, readNpzShapes, saveNpzPieces } from "../io/npz_stream.ts";
+import { requireKeys } from "../data/dataset.ts";
 
 /**
  * The keys of the linear outputs in the stacked files (and in shard and part files).
@@ -101,15 +102,20 @@ export function shardRange(n: number, k: number, m: number): [number, number] {
  * @throws {RangeError} When the learners' outputs differ in size.
  */
 export function stackOutputs(parts: Float32Array[], classes: number): NdArray<"float32"> {
+  const per = partSize(parts), out = new Float32Array(per * parts.length);
+  parts.forEach((p, i) => out.set(p, i * per));
+  return ndarray("float32", [classes * parts.length, per / classes], out);
+}
+
+/** The size every learner's outputs share; a RangeError naming the first that differs. */
+function partSize(parts: Float32Array[]): number {
   const per = parts[0]?.length ?? 0;
-  const out = new Float32Array(per * parts.length);
   parts.forEach((p, i) => {
     if (p.length !== per) {
       throw new RangeError(`Cannot stack learner ${i}: ${p.length} values, not ${per}`);
     }
-    out.set(p, i * per);
   });
-  return ndarray("float32", [classes * parts.length, per / classes], out);
+  return per;
 }
 
 /**
@@ -135,12 +141,7 @@ export function writeLinouts(
 ): void {
   // The stacked file is the learners' outputs one after another: written without joining them.
   const piecewise = (parts: Float32Array[]): PiecewiseArray => {
-    const per = parts[0]?.length ?? 0;
-    parts.forEach((p, i) => {
-      if (p.length !== per) {
-        throw new RangeError(`Cannot stack learner ${i}: ${p.length} values, not ${per}`);
-      }
-    });
+    const per = partSize(parts);
     return {
       dtype: "float32",
       shape: [classes * parts.length, classes ? per / classes : 0],
@@ -210,41 +211,56 @@ export function writeShard(path: string, s: Shard): void {
 }
 
 /**
- * Reads a shard's file.
+ * A shard file's learners, run and shapes, without its outputs (which {@linkcode mergeLinouts}
+ * streams block by block).
+ *
+ * @example
+ * ```ts
+ * import type { ShardInfo } from "./mod.ts";
+ * const keys: (keyof ShardInfo)[] = ["n", "learners", "classes", "samples", "identity"];
+ * console.log(keys.length); // 5
+ * ```
+ */
+export type ShardInfo = Pick<Shard, "n" | "learners" | "classes" | "identity"> & {
+  /** Samples of the training and the test outputs. */
+  samples: [number, number];
+};
+
+/**
+ * Reads a shard file's learners, run and the shapes of its outputs, leaving the outputs unread.
  *
  * @example
  * ```ts ignore
- * import { readShard } from "./mod.ts";
- * console.log(readShard("data/linouts-shard-1-of-2.npz").learners);
+ * import { readShardInfo } from "./mod.ts";
+ * console.log(readShardInfo("data/linouts-shard-1-of-2.npz").learners);
  * ```
  *
  * @param path The file.
- * @returns The shard.
+ * @returns What it holds, but the outputs.
  * @throws {DataFormatError} When a key is missing or the shapes disagree.
  */
-export function readShard(path: string): Shard {
-  const a: NpzArrays = loadNpz(path);
-  const need = (k: string) => {
-    if (!a[k]) {
-      throw new DataFormatError(`Cannot merge ${path}: it has no '${k}' (not a shard file?)`);
+export function readShardInfo(path: string): ShardInfo {
+  const small = loadNpz(path, ["learners", "n", "identity"]);
+  const [learners, n, identity] = requireKeys(small, path, ["learners", "n", "identity"]);
+  const shapes = readNpzShapes(path);
+  const [tr, te] = [LINOUT_KEYS.train, LINOUT_KEYS.test].map((k) => {
+    const a = shapes[k];
+    if (!a || a.dtype !== "float32" || a.shape.length !== 2) {
+      throw new DataFormatError(`Cannot merge ${path}: no (rows, samples) float32 '${k}'`);
     }
-    return a[k];
-  };
-  const learners = need("learners").data as Int32Array, tr = need(LINOUT_KEYS.train);
-  const te = need(LINOUT_KEYS.test), count = learners.length;
-  const classes = count ? tr.shape[0] / count : 0;
-  if (!Number.isInteger(classes) || tr.shape.length !== 2 || te.shape[0] !== tr.shape[0]) {
+    return a.shape;
+  });
+  const count = learners.data.length, classes = count ? tr[0] / count : 0;
+  if (!Number.isInteger(classes) || te[0] !== tr[0]) {
     throw new DataFormatError(
-      `Cannot merge ${path}: ${count} learners but outputs of (${tr.shape}) and (${te.shape})`,
+      `Cannot merge ${path}: ${count} learners but outputs of (${tr}) and (${te})`,
     );
   }
   return {
-    n: (need("n").data as Int32Array)[0],
-    learners,
-    errors: need("errors").data as Float64Array,
+    learners: learners.data as Int32Array,
+    n: (n.data as Int32Array)[0],
+    identity: new TextDecoder().decode(identity.data as Uint8Array),
     classes,
-    train: tr.data as Float32Array,
-    test: te.data as Float32Array,
-    identity: new TextDecoder().decode(need("identity").data as Uint8Array),
+    samples: [tr[1], te[1]],
   };
 }

@@ -63,8 +63,8 @@ export function weightAlignment(
     // P = W_{L−1} ⋯ W_{k+1} (0-based layers above k): (classes, n_{k+1}), if all are matrices.
     const ws = net.layers.slice(k + 1).map((l) => l.weight);
     if (ws.some((w) => !w || w.size === 0)) return undefined;
-    const last = ws.at(-1)!;
-    let prod = Float64Array.from(last.data), rows = last.rows, cols = last.cols;
+    const last = ws.at(-1)!, rows = last.rows;
+    let prod = Float64Array.from(last.data), cols = last.cols;
     for (let i = ws.length - 2; i >= 0; i--) {
       const w = ws[i]!, next = new Float64Array(rows * w.cols);
       if (cols !== w.rows) return undefined; // a convolution in between: no single matrix
