@@ -41,7 +41,8 @@ export {
 export type { Layer, LayerFactory, LayerInit, LayerSpec } from "./src/model/layers/layer.ts";
 export { DenseLayer } from "./src/model/layers/dense.ts";
 export { RdLayer } from "./src/model/layers/rd.ts";
-export { col2im, CONV, ConvLayer, im2col } from "./src/model/layers/conv2d.ts";
+export { CONV, ConvLayer } from "./src/model/layers/conv2d.ts";
+export { col2im, im2col, type PatchGeometry } from "./src/kernels/spatial.ts";
 export { AVGPOOL, MAXPOOL, PoolLayer } from "./src/model/layers/pool.ts";
 export { DROPOUT, DropoutLayer } from "./src/model/layers/dropout.ts";
 export { type RuleState, ruleState, sendSignal } from "./src/model/signals.ts";

@@ -1,6 +1,6 @@
 // The published MNIST tables that `deno task reproduce` runs: each row a network (an architecture
 // string), each column a rule, with the published test error (%) and where the figure comes from.
-import { type Activation, LENET5, type OptimizerName, type Rule } from "../mod.ts";
+import { type Activation, LENET5, type Loss, type OptimizerName, type Rule } from "../mod.ts";
 
 /** One row of a table: a network and its published figures by rule. */
 export interface TableRow {
@@ -22,6 +22,12 @@ export interface Table {
   lr: number;
   batch: number;
   epochs: number;
+  /** Output layer and loss. */
+  loss: Loss;
+  /** Where the learning rate is divided by 10, as fractions of the epochs (none: constant). */
+  lrDrops: number[];
+  /** The recipe in words; a cell is reused only under the same recipe (and epochs). */
+  recipe: string;
   /** Forward weights: by rule (DFA and FA from zeros in Nøkland's recipe). */
   init: (rule: Rule) => "uniform" | "zeros";
   feedbackInit: "uniform" | "normal";
@@ -82,6 +88,9 @@ export const TABLES: Record<string, Table> = {
     lr: 1e-4,
     batch: 64,
     epochs: 100,
+    loss: "bce",
+    lrDrops: [],
+    recipe: "RMSprop lr 1e-4, batch 64, sigmoid outputs with binary cross-entropy",
     init: (rule) => (rule === "bp" ? "uniform" : "zeros"),
     feedbackInit: "uniform",
   },
@@ -99,7 +108,11 @@ export const TABLES: Record<string, Table> = {
     optimizer: "adam",
     lr: 1e-3,
     batch: 64,
-    epochs: 20,
+    epochs: 30,
+    loss: "ce",
+    lrDrops: [0.5, 0.75],
+    recipe: "Adam lr 1e-3 divided by 10 at 50 % and 75 % of the epochs, batch 64, softmax " +
+      "outputs with cross-entropy",
     init: () => "uniform",
     feedbackInit: "uniform",
   },

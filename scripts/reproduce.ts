@@ -47,6 +47,7 @@ interface Cell {
   rule: Rule;
   seed: number;
   epochs: number;
+  recipe: string;
   testError: number;
   bestTestError: number;
   seconds: number;
@@ -58,7 +59,8 @@ const std = (v: number[]) =>
   v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
 
 /** The Markdown table: one row per network, ours beside the published figure per rule. */
-function markdown(table: Table, cells: Cell[], epochs: number): string {
+function markdown(table: Table, all: Cell[], epochs: number): string {
+  const cells = all.filter((c) => c.recipe === table.recipe);
   const head = `| network | ${
     table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
   } |`;
@@ -72,14 +74,16 @@ function markdown(table: Table, cells: Cell[], epochs: number): string {
     });
     return `| ${row.name} | ${parts.join(" | ")} |`;
   });
-  return `## ${table.title}\n\n${epochs} epochs a cell; published figures: ${table.source}.\n\n` +
+  return `## ${table.title}\n\n${epochs} epochs a cell (${table.recipe}); published figures: ` +
+    `${table.source}.\n\n` +
     [head, rule, ...rows].join("\n") + "\n";
 }
 
-/** The cells saved so far (none for a new table). */
-function readCells(path: string): Cell[] {
+/** The cells saved so far (none for a new table); cells without a recipe had the table's. */
+function readCells(path: string, table: Table): Cell[] {
   try {
-    return JSON.parse(Deno.readTextFileSync(path)).cells;
+    const cells: Cell[] = JSON.parse(Deno.readTextFileSync(path)).cells;
+    return cells.map((c) => ({ ...c, recipe: c.recipe ?? table.recipe }));
   } catch {
     return [];
   }
@@ -116,20 +120,21 @@ await run(spec.name, async () => {
   }
   const only = args.optional("only"), ruleFilter = args.optional("rules")?.split(",");
   const out = `${args.get("out-dir")}/${name}`;
-  let cells = readCells(`${out}.json`);
+  let cells = readCells(`${out}.json`, table);
   const data = loadMnist(args.get("data"));
   const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
   for (const row of table.rows.filter((r) => !only || r.name.includes(only))) {
     for (const rule of table.rules.filter((r) => !ruleFilter || ruleFilter.includes(r))) {
       for (const seed of seeds) {
         const done = cells.some((c) =>
-          c.row === row.name && c.rule === rule && c.seed === seed && c.epochs === epochs
+          c.row === row.name && c.rule === rule && c.seed === seed && c.epochs === epochs &&
+          c.recipe === table.recipe
         );
         if (done) continue;
         const arch = parseArchitecture(row.arch, [1, 28, 28], 10, row.activation);
         const net = Network.create({
           ...arch,
-          loss: "bce",
+          loss: table.loss,
           rule,
           init: table.init(rule),
           feedbackInit: table.feedbackInit,
@@ -140,6 +145,7 @@ await run(spec.name, async () => {
           epochs,
           batchSize: table.batch,
           optimizer: { name: table.optimizer, lr: table.lr },
+          lrDrops: table.lrDrops.map((f) => Math.round(f * epochs)).filter((e) => e > 0),
           seed,
           test: data.test,
           onEpoch: (s) =>
@@ -156,12 +162,13 @@ await run(spec.name, async () => {
         }));
         // Re-read the file before adding the cell: another run of the same table (other rules or
         // rows, in parallel) may have added its own since.
-        cells = readCells(`${out}.json`);
+        cells = readCells(`${out}.json`, table);
         cells.push({
           row: row.name,
           rule,
           seed,
           epochs,
+          recipe: table.recipe,
           testError: history.at(-1)!.testError,
           bestTestError: Math.min(...history.map((h) => h.testError)),
           seconds: (performance.now() - t0) / 1000,
@@ -175,7 +182,7 @@ await run(spec.name, async () => {
       }
     }
   }
-  const md = markdown(table, cells = readCells(`${out}.json`), epochs);
+  const md = markdown(table, cells = readCells(`${out}.json`, table), epochs);
   Deno.writeTextFileSync(`${out}.md`, md);
   console.log(`\n${md}`);
   if (args.flag("report")) {
@@ -183,7 +190,11 @@ await run(spec.name, async () => {
       lineChart(
         `row-${i + 1}`,
         `${row.name}: error per epoch`,
-        curves(cells.filter((c) => c.row === row.name && c.epochs === epochs)),
+        curves(
+          cells.filter((c) =>
+            c.row === row.name && c.epochs === epochs && c.recipe === table.recipe
+          ),
+        ),
         "epoch",
         "error (%)",
         "rule",

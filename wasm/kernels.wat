@@ -361,4 +361,367 @@
         (local.set $out (i32.add (local.get $out) (local.get $bytes)))
         (local.set $order (i32.add (local.get $order) (i32.const 4)))
         (br $row))))
+
+  ;; ---- Spatial kernels: im2col/col2im, channel reordering, bias sums, max pooling. ----
+  ;; Pointers are byte offsets at any 4-byte alignment (v128 loads and stores may be unaligned);
+  ;; sizes count floats. Each has a scalar twin in src/kernels/spatial_kernels.ts, which tests
+  ;; compare them with.
+
+  ;; n floats from $src, $s floats apart, to $dst one after another (four at a time when s = 1).
+  (func $gather (param $dst i32) (param $src i32) (param $n i32) (param $s i32)
+    (local $end i32) (local $body i32) (local $step i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (if (i32.eq (local.get $s) (i32.const 1))
+      (then
+        (local.set $body (i32.sub (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+        (block $bdone
+          (loop $body4
+            (br_if $bdone (i32.ge_u (local.get $dst) (local.get $body)))
+            (v128.store (local.get $dst) (v128.load (local.get $src)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (br $body4)))))
+    (local.set $step (i32.shl (local.get $s) (i32.const 2)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (f32.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (local.get $step)))
+        (br $one))))
+
+  ;; n floats of $dst ← 0, by stores: a row's short margins, where a memory.fill call would cost
+  ;; more than the stores.
+  (func $zero (param $dst i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $bdone
+      (loop $body4
+        (br_if $bdone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+        (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $body4)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (f32.const 0))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (br $one))))
+
+  ;; $dst[m·s] += $src[m] for m < n (four at a time when s = 1).
+  (func $scatter_add (param $dst i32) (param $src i32) (param $n i32) (param $s i32)
+    (local $end i32) (local $body i32) (local $step i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (if (i32.eq (local.get $s) (i32.const 1))
+      (then
+        (local.set $body (i32.sub (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+        (block $bdone
+          (loop $body4
+            (br_if $bdone (i32.ge_u (local.get $src) (local.get $body)))
+            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (br $body4)))))
+    (local.set $step (i32.shl (local.get $s) (i32.const 2)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (local.get $step)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (br $one))))
+
+  ;; The outputs ox whose input column ox·s − p + j lies inside a row of W: [lo, hi), packed as
+  ;; lo | hi << 16 (hi ≥ lo).
+  (func $span (param $j i32) (param $W i32) (param $Wo i32) (param $s i32) (param $p i32) (result i32)
+    (local $lo i32) (local $hi i32) (local $t i32)
+    (local.set $t (i32.sub (local.get $p) (local.get $j)))
+    (if (i32.gt_s (local.get $t) (i32.const 0))
+      (then (local.set $lo (i32.div_u (i32.add (local.get $t) (i32.sub (local.get $s) (i32.const 1))) (local.get $s)))))
+    (local.set $t (i32.sub (i32.add (local.get $W) (i32.sub (local.get $p) (local.get $j))) (i32.const 1)))
+    (if (i32.ge_s (local.get $t) (i32.const 0))
+      (then (local.set $hi (i32.add (i32.div_u (local.get $t) (local.get $s)) (i32.const 1)))))
+    (if (i32.gt_s (local.get $hi) (local.get $Wo)) (then (local.set $hi (local.get $Wo))))
+    (if (i32.gt_s (local.get $lo) (local.get $hi)) (then (local.set $hi (local.get $lo))))
+    (i32.or (local.get $lo) (i32.shl (local.get $hi) (i32.const 16))))
+
+  ;; Patches to columns: cols (C·k·k, B·Ho·Wo) from x (B, C, H, W), zero outside the image. The
+  ;; columns are written in order, row (c, i, j), sample b, output row oy.
+  (func (export "im2col") (param $x i32) (param $cols i32) (param $B i32) (param $C i32) (param $H i32)
+    (param $W i32) (param $Ho i32) (param $Wo i32) (param $k i32) (param $s i32) (param $p i32)
+    (local $c i32) (local $i i32) (local $j i32) (local $b i32) (local $oy i32) (local $iy i32)
+    (local $lo i32) (local $hi i32) (local $span i32) (local $img i32) (local $lineBytes i32)
+    (local.set $lineBytes (i32.shl (local.get $Wo) (i32.const 2)))
+    (local.set $c (i32.const 0))
+    (loop $cl
+      (local.set $i (i32.const 0))
+      (loop $il
+        (local.set $j (i32.const 0))
+        (loop $jl
+          (local.set $span (call $span (local.get $j) (local.get $W) (local.get $Wo) (local.get $s) (local.get $p)))
+          (local.set $lo (i32.and (local.get $span) (i32.const 0xffff)))
+          (local.set $hi (i32.shr_u (local.get $span) (i32.const 16)))
+          (local.set $b (i32.const 0))
+          (loop $bl
+            (local.set $img (i32.add (local.get $x) (i32.shl
+              (i32.mul (i32.add (i32.mul (local.get $b) (local.get $C)) (local.get $c)) (i32.mul (local.get $H) (local.get $W)))
+              (i32.const 2))))
+            (local.set $oy (i32.const 0))
+            (loop $yl
+              (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $s)) (local.get $p)) (local.get $i)))
+              (if (i32.or (i32.or (i32.lt_s (local.get $iy) (i32.const 0)) (i32.ge_s (local.get $iy) (local.get $H)))
+                    (i32.eq (local.get $lo) (local.get $hi)))
+                (then (call $zero (local.get $cols) (local.get $Wo)))
+                (else
+                  (call $zero (local.get $cols) (local.get $lo))
+                  (call $gather
+                    (i32.add (local.get $cols) (i32.shl (local.get $lo) (i32.const 2)))
+                    (i32.add (local.get $img) (i32.shl (i32.add
+                      (i32.sub (i32.mul (local.get $iy) (local.get $W)) (local.get $p))
+                      (i32.add (local.get $j) (i32.mul (local.get $lo) (local.get $s)))) (i32.const 2)))
+                    (i32.sub (local.get $hi) (local.get $lo))
+                    (local.get $s))
+                  (call $zero (i32.add (local.get $cols) (i32.shl (local.get $hi) (i32.const 2)))
+                    (i32.sub (local.get $Wo) (local.get $hi)))))
+              (local.set $cols (i32.add (local.get $cols) (local.get $lineBytes)))
+              (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+            (br_if $bl (i32.lt_s (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $B))))
+          (br_if $jl (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $k))))
+        (br_if $il (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $k))))
+      (br_if $cl (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
+
+  ;; The adjoint of im2col: x (B, C, H, W) ← 0, then each column entry added to its pixel.
+  (func (export "col2im") (param $cols i32) (param $x i32) (param $B i32) (param $C i32) (param $H i32)
+    (param $W i32) (param $Ho i32) (param $Wo i32) (param $k i32) (param $s i32) (param $p i32)
+    (local $c i32) (local $i i32) (local $j i32) (local $b i32) (local $oy i32) (local $iy i32)
+    (local $lo i32) (local $hi i32) (local $span i32) (local $img i32) (local $lineBytes i32)
+    (memory.fill (local.get $x) (i32.const 0)
+      (i32.shl (i32.mul (i32.mul (local.get $B) (local.get $C)) (i32.mul (local.get $H) (local.get $W))) (i32.const 2)))
+    (local.set $lineBytes (i32.shl (local.get $Wo) (i32.const 2)))
+    (local.set $c (i32.const 0))
+    (loop $cl
+      (local.set $i (i32.const 0))
+      (loop $il
+        (local.set $j (i32.const 0))
+        (loop $jl
+          (local.set $span (call $span (local.get $j) (local.get $W) (local.get $Wo) (local.get $s) (local.get $p)))
+          (local.set $lo (i32.and (local.get $span) (i32.const 0xffff)))
+          (local.set $hi (i32.shr_u (local.get $span) (i32.const 16)))
+          (local.set $b (i32.const 0))
+          (loop $bl
+            (local.set $img (i32.add (local.get $x) (i32.shl
+              (i32.mul (i32.add (i32.mul (local.get $b) (local.get $C)) (local.get $c)) (i32.mul (local.get $H) (local.get $W)))
+              (i32.const 2))))
+            (local.set $oy (i32.const 0))
+            (loop $yl
+              (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $s)) (local.get $p)) (local.get $i)))
+              (if (i32.and (i32.and (i32.ge_s (local.get $iy) (i32.const 0)) (i32.lt_s (local.get $iy) (local.get $H)))
+                    (i32.lt_s (local.get $lo) (local.get $hi)))
+                (then
+                  (call $scatter_add
+                    (i32.add (local.get $img) (i32.shl (i32.add
+                      (i32.sub (i32.mul (local.get $iy) (local.get $W)) (local.get $p))
+                      (i32.add (local.get $j) (i32.mul (local.get $lo) (local.get $s)))) (i32.const 2)))
+                    (i32.add (local.get $cols) (i32.shl (local.get $lo) (i32.const 2)))
+                    (i32.sub (local.get $hi) (local.get $lo))
+                    (local.get $s))))
+              (local.set $cols (i32.add (local.get $cols) (local.get $lineBytes)))
+              (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+            (br_if $bl (i32.lt_s (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $B))))
+          (br_if $jl (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $k))))
+        (br_if $il (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $k))))
+      (br_if $cl (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $C)))))
+
+  ;; Channel-major to batch-major plus a bias per channel: a (B, K, P) ← t (K, B, P) + bias (K).
+  (func (export "to_batch_major") (param $t i32) (param $a i32) (param $bias i32) (param $K i32) (param $B i32) (param $P i32)
+    (local $c i32) (local $b i32) (local $dst i32) (local $end i32) (local $body i32) (local $v v128) (local $f f32)
+    (local.set $c (i32.const 0))
+    (loop $cl
+      (local.set $f (f32.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))
+      (local.set $v (f32x4.splat (local.get $f)))
+      (local.set $b (i32.const 0))
+      (loop $bl
+        (local.set $dst (i32.add (local.get $a) (i32.shl
+          (i32.mul (i32.add (i32.mul (local.get $b) (local.get $K)) (local.get $c)) (local.get $P)) (i32.const 2))))
+        (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $P) (i32.const 2))))
+        (local.set $body (i32.sub (local.get $end) (i32.shl (i32.and (local.get $P) (i32.const 3)) (i32.const 2))))
+        (block $bdone
+          (loop $body4
+            (br_if $bdone (i32.ge_u (local.get $dst) (local.get $body)))
+            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $t)) (local.get $v)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $t (i32.add (local.get $t) (i32.const 16)))
+            (br $body4)))
+        (block $done
+          (loop $one
+            (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+            (f32.store (local.get $dst) (f32.add (f32.load (local.get $t)) (local.get $f)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $t (i32.add (local.get $t) (i32.const 4)))
+            (br $one)))
+        (br_if $bl (i32.lt_s (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $B))))
+      (br_if $cl (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $K)))))
+
+  ;; Batch-major to channel-major: t (K, B, P) ← d (B, K, P).
+  (func (export "to_channel_major") (param $d i32) (param $t i32) (param $K i32) (param $B i32) (param $P i32)
+    (local $b i32) (local $c i32)
+    (local.set $b (i32.const 0))
+    (loop $bl
+      (local.set $c (i32.const 0))
+      (loop $cl
+        (call $gather
+          (i32.add (local.get $t) (i32.shl
+            (i32.mul (i32.add (i32.mul (local.get $c) (local.get $B)) (local.get $b)) (local.get $P)) (i32.const 2)))
+          (local.get $d) (local.get $P) (i32.const 1))
+        (local.set $d (i32.add (local.get $d) (i32.shl (local.get $P) (i32.const 2))))
+        (br_if $cl (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $K))))
+      (br_if $bl (i32.lt_s (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $B)))))
+
+  ;; out[r] = scale · Σ of row r of m (rows, n): a convolution's bias gradient.
+  (func (export "row_sums") (param $m i32) (param $out i32) (param $rows i32) (param $n i32) (param $scale f32)
+    (local $end i32) (local $body i32) (local $acc v128) (local $sum f32) (local $r i32)
+    (local.set $r (i32.const 0))
+    (loop $rl
+      (local.set $end (i32.add (local.get $m) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $body (i32.sub (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+      (local.set $acc (v128.const f32x4 0 0 0 0))
+      (block $bdone
+        (loop $body4
+          (br_if $bdone (i32.ge_u (local.get $m) (local.get $body)))
+          (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $m))))
+          (local.set $m (i32.add (local.get $m) (i32.const 16)))
+          (br $body4)))
+      (local.set $sum (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (block $done
+        (loop $one
+          (br_if $done (i32.ge_u (local.get $m) (local.get $end)))
+          (local.set $sum (f32.add (local.get $sum) (f32.load (local.get $m))))
+          (local.set $m (i32.add (local.get $m) (i32.const 4)))
+          (br $one)))
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.mul (local.get $scale) (local.get $sum)))
+      (br_if $rl (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+
+  ;; Max pooling of BC planes H×W into Ho×Wo, k×k windows, stride s: a ← the window's maximum,
+  ;; win ← its index (floats from x; the first of equal maxima).
+  (func (export "maxpool") (param $x i32) (param $a i32) (param $win i32) (param $BC i32) (param $H i32)
+    (param $W i32) (param $Ho i32) (param $Wo i32) (param $k i32) (param $s i32)
+    (local $bc i32) (local $oy i32) (local $ox i32) (local $i i32) (local $j i32)
+    (local $first i32) (local $at i32) (local $best i32) (local $bv f32) (local $v f32)
+    (local.set $bc (i32.const 0))
+    (loop $pl
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $ox (i32.const 0))
+        (loop $xl
+          (local.set $first (i32.add
+            (i32.mul (local.get $bc) (i32.mul (local.get $H) (local.get $W)))
+            (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $s)) (local.get $W)) (i32.mul (local.get $ox) (local.get $s)))))
+          (local.set $best (local.get $first))
+          (local.set $bv (f32.load (i32.add (local.get $x) (i32.shl (local.get $first) (i32.const 2)))))
+          (local.set $i (i32.const 0))
+          (loop $il
+            (local.set $j (i32.const 0))
+            (loop $jl
+              (local.set $at (i32.add (local.get $first) (i32.add (i32.mul (local.get $i) (local.get $W)) (local.get $j))))
+              (local.set $v (f32.load (i32.add (local.get $x) (i32.shl (local.get $at) (i32.const 2)))))
+              ;; branch-free: which input wins is data, not a pattern a predictor learns
+              (local.set $best (select (local.get $at) (local.get $best) (f32.gt (local.get $v) (local.get $bv))))
+              (local.set $bv (select (local.get $v) (local.get $bv) (f32.gt (local.get $v) (local.get $bv))))
+              (br_if $jl (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $k))))
+            (br_if $il (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $k))))
+          (f32.store (local.get $a) (local.get $bv))
+          (i32.store (local.get $win) (local.get $best))
+          (local.set $a (i32.add (local.get $a) (i32.const 4)))
+          (local.set $win (i32.add (local.get $win) (i32.const 4)))
+          (br_if $xl (i32.lt_s (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $Wo))))
+        (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+      (br_if $pl (i32.lt_s (local.tee $bc (i32.add (local.get $bc) (i32.const 1))) (local.get $BC)))))
+
+  ;; Max pooling's backward pass: out (inputs floats) ← 0, then out[win[o]] += d[o] for o < n.
+  (func (export "maxpool_back") (param $d i32) (param $out i32) (param $win i32) (param $n i32) (param $inputs i32)
+    (local $end i32) (local $at i32)
+    (memory.fill (local.get $out) (i32.const 0) (i32.shl (local.get $inputs) (i32.const 2)))
+    (local.set $end (i32.add (local.get $d) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_u (local.get $d) (local.get $end)))
+        (local.set $at (i32.add (local.get $out) (i32.shl (i32.load (local.get $win)) (i32.const 2))))
+        (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32.load (local.get $d))))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (local.set $win (i32.add (local.get $win) (i32.const 4)))
+        (br $one))))
+
+  ;; maxpool for 2×2 windows at stride 2, four outputs at a time: each row's even and odd columns
+  ;; are split apart by shuffles, the row's winner taken (the left on ties), then the upper row's
+  ;; unless the lower one is greater: the first of equal maxima in scan order, as maxpool.
+  (func (export "maxpool2") (param $x i32) (param $a i32) (param $win i32) (param $BC i32) (param $H i32)
+    (param $W i32) (param $Ho i32) (param $Wo i32)
+    (local $bc i32) (local $oy i32) (local $ox i32) (local $row i32) (local $r0 i32) (local $r1 i32)
+    (local $p v128) (local $q v128) (local $e v128) (local $o v128) (local $top v128) (local $topOdd v128)
+    (local $bot v128) (local $botOdd v128) (local $down v128) (local $Wv v128) (local $one v128)
+    (local $fa f32) (local $fb f32) (local $ft f32) (local $fd f32) (local $it i32) (local $id i32) (local $vec i32)
+    (local.set $Wv (i32x4.splat (local.get $W)))
+    (local.set $one (i32x4.splat (i32.const 1)))
+    (local.set $vec (i32.and (local.get $Wo) (i32.const -4)))
+    (local.set $bc (i32.const 0))
+    (loop $pl
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        ;; $row: the float index of the window row's first input; $r0, $r1 its two rows' addresses
+        (local.set $row (i32.mul (i32.add (i32.mul (local.get $bc) (local.get $H)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $W)))
+        (local.set $r0 (i32.add (local.get $x) (i32.shl (local.get $row) (i32.const 2))))
+        (local.set $r1 (i32.add (local.get $r0) (i32.shl (local.get $W) (i32.const 2))))
+        (local.set $ox (i32.const 0))
+        (block $vdone
+          (loop $vl
+            (br_if $vdone (i32.ge_s (local.get $ox) (local.get $vec)))
+            (local.set $p (v128.load (i32.add (local.get $r0) (i32.shl (local.get $ox) (i32.const 3)))))
+            (local.set $q (v128.load offset=16 (i32.add (local.get $r0) (i32.shl (local.get $ox) (i32.const 3)))))
+            (local.set $e (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $p) (local.get $q)))
+            (local.set $o (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $p) (local.get $q)))
+            (local.set $topOdd (f32x4.gt (local.get $o) (local.get $e)))
+            (local.set $top (v128.bitselect (local.get $o) (local.get $e) (local.get $topOdd)))
+            (local.set $p (v128.load (i32.add (local.get $r1) (i32.shl (local.get $ox) (i32.const 3)))))
+            (local.set $q (v128.load offset=16 (i32.add (local.get $r1) (i32.shl (local.get $ox) (i32.const 3)))))
+            (local.set $e (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $p) (local.get $q)))
+            (local.set $o (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $p) (local.get $q)))
+            (local.set $botOdd (f32x4.gt (local.get $o) (local.get $e)))
+            (local.set $bot (v128.bitselect (local.get $o) (local.get $e) (local.get $botOdd)))
+            (local.set $down (f32x4.gt (local.get $bot) (local.get $top)))
+            (v128.store (local.get $a) (v128.bitselect (local.get $bot) (local.get $top) (local.get $down)))
+            ;; index: row + 2·ox + (0, 2, 4, 6) + W if the lower row won + 1 if the odd column did
+            (v128.store (local.get $win)
+              (i32x4.add
+                (i32x4.add (i32x4.splat (i32.add (local.get $row) (i32.shl (local.get $ox) (i32.const 1))))
+                  (v128.const i32x4 0 2 4 6))
+                (i32x4.add (v128.and (local.get $down) (local.get $Wv))
+                  (v128.and (v128.bitselect (local.get $botOdd) (local.get $topOdd) (local.get $down)) (local.get $one)))))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $win (i32.add (local.get $win) (i32.const 16)))
+            (local.set $ox (i32.add (local.get $ox) (i32.const 4)))
+            (br $vl)))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.ge_s (local.get $ox) (local.get $Wo)))
+            (local.set $fa (f32.load (i32.add (local.get $r0) (i32.shl (local.get $ox) (i32.const 3)))))
+            (local.set $fb (f32.load offset=4 (i32.add (local.get $r0) (i32.shl (local.get $ox) (i32.const 3)))))
+            (local.set $it (f32.gt (local.get $fb) (local.get $fa)))
+            (local.set $ft (select (local.get $fb) (local.get $fa) (local.get $it)))
+            (local.set $fa (f32.load (i32.add (local.get $r1) (i32.shl (local.get $ox) (i32.const 3)))))
+            (local.set $fb (f32.load offset=4 (i32.add (local.get $r1) (i32.shl (local.get $ox) (i32.const 3)))))
+            (local.set $id (f32.gt (local.get $fb) (local.get $fa)))
+            (local.set $fd (select (local.get $fb) (local.get $fa) (local.get $id)))
+            (if (f32.gt (local.get $fd) (local.get $ft))
+              (then (local.set $ft (local.get $fd)) (local.set $it (i32.add (local.get $id) (local.get $W)))))
+            (f32.store (local.get $a) (local.get $ft))
+            (i32.store (local.get $win) (i32.add (i32.add (local.get $row) (i32.shl (local.get $ox) (i32.const 1))) (local.get $it)))
+            (local.set $a (i32.add (local.get $a) (i32.const 4)))
+            (local.set $win (i32.add (local.get $win) (i32.const 4)))
+            (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+            (br $sl)))
+        (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+      (br_if $pl (i32.lt_s (local.tee $bc (i32.add (local.get $bc) (i32.const 1))) (local.get $BC)))))
 )

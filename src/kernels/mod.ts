@@ -21,3 +21,5 @@ export * from "./activation_kernels.ts";
 export * from "./optimizer_kernels.ts";
 export * from "./byte_codecs.ts";
 export * from "./wasm.ts";
+export * from "./spatial.ts";
+export * from "./spatial_kernels.ts";

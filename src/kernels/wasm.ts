@@ -57,6 +57,22 @@ export interface KernelExports {
   gather_u8(codes: number, f: number, order: number, rows: number, out: number): void;
   /** Rows of `bytes` bytes copied in the order given. */
   gather_rows(src: number, bytes: number, order: number, rows: number, out: number): void;
+  /** Patches to columns (geometry B, C, H, W, Ho, Wo, k, s, p). */
+  im2col(x: number, cols: number, ...geometry: number[]): void;
+  /** Columns back to pixels, summed (the same geometry). */
+  col2im(cols: number, x: number, ...geometry: number[]): void;
+  /** a (B, K, P) ← t (K, B, P) + bias (K). */
+  to_batch_major(t: number, a: number, bias: number, K: number, B: number, P: number): void;
+  /** t (K, B, P) ← d (B, K, P). */
+  to_channel_major(d: number, t: number, K: number, B: number, P: number): void;
+  /** out[r] = scale · Σ of row r of m (rows, n). */
+  row_sums(m: number, out: number, rows: number, n: number, scale: number): void;
+  /** Max pooling with winners (geometry BC, H, W, Ho, Wo, k, s). */
+  maxpool(x: number, a: number, win: number, ...geometry: number[]): void;
+  /** Max pooling of 2×2 windows at stride 2, in SIMD (geometry BC, H, W, Ho, Wo). */
+  maxpool2(x: number, a: number, win: number, ...geometry: number[]): void;
+  /** out ← 0 (inputs floats), then out[win[o]] += d[o] for o < n. */
+  maxpool_back(d: number, out: number, win: number, n: number, inputs: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -58,6 +58,7 @@ export class Network {
   /** What the rule keeps between batches (scratch for backward weights, a generator). */
   readonly ruleState: RuleState;
   #evalWs?: Workspace;
+  #bound?: Workspace;
 
   /**
    * A network from given values (copied into its arena); see {@linkcode Network.create} to draw
@@ -118,10 +119,19 @@ export class Network {
    * Buffers for batches of up to `maxBatch` samples.
    *
    * @param maxBatch The largest batch.
+   * @param training Whether it runs backward passes too (false: evaluation only, less scratch).
    * @returns The workspace.
    */
-  workspace(maxBatch: number): Workspace {
-    return new Workspace(this.sizes, maxBatch);
+  workspace(maxBatch: number, training = true): Workspace {
+    const scratch = this.layers.map((l) => l.scratchFloats?.(maxBatch, training) ?? 0);
+    return new Workspace(this.sizes, maxBatch, scratch);
+  }
+
+  /** Hands every layer its scratch in `ws`, when another workspace ran last. */
+  #bind(ws: Workspace): void {
+    if (this.#bound === ws) return;
+    this.layers.forEach((l, k) => l.bind?.(ws.scratch[k], ws.arena, ws.maxBatch));
+    this.#bound = ws;
   }
 
   /**
@@ -142,6 +152,7 @@ export class Network {
     training = false,
   ): Float32Array {
     const L = this.depth;
+    this.#bind(ws);
     let input = x;
     this.layers.forEach((layer, k) => {
       const a = ws.h[k]; // a: (B, n_{k+1})
@@ -168,6 +179,7 @@ export class Network {
         `Cannot run ${rule} on a ${this.rule} network: its feedback matrices are for ${this.rule}`,
       );
     }
+    this.#bind(ws);
     const { layers } = this, deltas = ws.delta, direct = FEEDBACK_RULES[rule].direct;
     for (let k = this.depth - 2; k >= 0; k--) {
       const out = deltas[k]; // δ_k: (B, n_{k+1})
@@ -192,6 +204,7 @@ export class Network {
     options: { x?: Float32Array; rule?: Rule; scale?: number } = {},
   ): void {
     const { x = ws.x, rule = this.rule, scale = 1 } = options;
+    this.#bind(ws);
     const e = FEEDBACK_RULES[rule].direct ? ws.delta[this.depth - 1] : undefined;
     this.layers.forEach((layer, k) =>
       layer.gradients(k === 0 ? x : ws.h[k - 1], ws.delta[k], B, scale, ws.ones, e)
@@ -199,7 +212,7 @@ export class Network {
   }
 
   #evalWorkspace(): Workspace {
-    return this.#evalWs ??= this.workspace(1000);
+    return this.#evalWs ??= this.workspace(1000, false);
   }
 
   /**
@@ -218,7 +231,9 @@ export class Network {
     const out = new Matrix(x.rows, C), ws = this.#evalWorkspace();
     for (let s = 0; s < x.rows; s += ws.maxBatch) {
       const B = Math.min(ws.maxBatch, x.rows - s);
-      const y = this.forward(ws, B, x.data.subarray(s * n0, (s + B) * n0), raw);
+      // Copied into the workspace, so that a first convolution's patches are made in SIMD.
+      ws.x.set(x.data.subarray(s * n0, (s + B) * n0));
+      const y = this.forward(ws, B, ws.x, raw);
       out.data.set(y.subarray(0, B * C), s * C);
     }
     return out;
@@ -244,7 +259,8 @@ export class Network {
     let loss = 0, errors = 0;
     for (let s = 0; s < n; s += ws.maxBatch) {
       const B = Math.min(ws.maxBatch, n - s);
-      const yHat = this.forward(ws, B, data.x.data.subarray(s * n0, (s + B) * n0));
+      ws.x.set(data.x.data.subarray(s * n0, (s + B) * n0));
+      const yHat = this.forward(ws, B, ws.x);
       loss += lossAndError(this.loss, yHat, data.y.data.subarray(s * C), e, B * C);
       errors += countErrors(yHat, data.labels.subarray(s, s + B), B, C);
     }

@@ -34,6 +34,8 @@ export class Workspace {
   readonly delta: Float32Array[];
   /** maxBatch ones, for bias sums. */
   readonly ones: Float32Array;
+  /** Each layer's scratch (empty for most), as its `scratchFloats` asked. */
+  readonly scratch: Float32Array[];
   /** The kernel arena that holds the buffers above. */
   readonly arena: Arena;
   /** The last batch's outcome, reused so that a training step allocates nothing. */
@@ -44,8 +46,9 @@ export class Workspace {
    *
    * @param sizes The network's layer widths.
    * @param maxBatch The largest batch.
+   * @param scratch Floats of scratch for each layer (default none).
    */
-  constructor(sizes: readonly number[], maxBatch: number) {
+  constructor(sizes: readonly number[], maxBatch: number, scratch: readonly number[] = []) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) {
       throw new RangeError(
         `Cannot allocate a workspace: the batch size must be a positive integer: ${maxBatch}`,
@@ -56,13 +59,15 @@ export class Workspace {
     const lengths = [sizes[0], last, ...sizes.slice(1), ...sizes.slice(1), 1].map((n) =>
       n * maxBatch
     );
-    const k = this.arena = new Arena(lengths.reduce((t, n) => t + Arena.padded(n), 0));
+    const floats = [...lengths, ...scratch].reduce((t, n) => t + Arena.padded(n), 0);
+    const k = this.arena = new Arena(floats);
     this.x = k.alloc(maxBatch * sizes[0]);
     this.y = k.alloc(maxBatch * last);
     this.labels = new Uint8Array(maxBatch);
     this.h = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
     this.delta = sizes.slice(1).map((n) => k.alloc(maxBatch * n));
     this.ones = k.alloc(maxBatch).fill(1);
+    this.scratch = sizes.slice(1).map((_, i) => k.alloc(scratch[i] ?? 0));
   }
 }
 

@@ -59,7 +59,15 @@ export function trainStep(
   optimizer: Optimizer,
   options: StepOptions = {},
 ): BatchResult {
-  const { scale = 1, x = ws.x } = options, L = net.depth, C = net.sizes[L], result = ws.result;
+  const { scale = 1 } = options, L = net.depth, C = net.sizes[L], result = ws.result;
+  let { x = ws.x } = options;
+  // A first layer that works in workspace scratch (a convolution) runs its SIMD kernels only on
+  // inputs in the workspace's arena: the batch is copied there (B rows, once a step).
+  if (net.layers[0].scratchFloats && !ws.arena.holds(x)) {
+    const n = B * net.sizes[0];
+    ws.x.set(x.subarray(0, n));
+    x = ws.x;
+  }
   const yHat = net.forward(ws, B, x, false, true), e = ws.delta[L - 1];
   result.loss = lossAndError(net.loss, yHat, ws.y, e, B * C);
   result.errors = countErrors(yHat, ws.labels, B, C);

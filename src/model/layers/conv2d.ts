@@ -8,13 +8,21 @@
  *   backward   δ_in = col2im(Wᵀ·δ)        δ: (K, B·P) reordered from (B, K·P)
  *   gradients  ∂W = δ·colsᵀ, ∂b = Σ δ     summed over the batch (times `scale`)
  *
- * The patch, input-gradient and reorder buffers are the layer's own, sized once for the largest
- * batch; a training step's gradients reuse the patches of its forward pass.
+ * The patch, input-gradient and reorder buffers are the workspace's scratch (sized once, for its
+ * largest batch), where the SIMD kernels of `spatial_kernels.ts` work; a training step's gradients
+ * reuse the patches of its forward pass.
  *
  * @module
  */
 
 import { Arena } from "../../kernels/arena.ts";
+import {
+  col2imIn,
+  im2colIn,
+  rowSumsIn,
+  toBatchMajorIn,
+  toChannelMajorIn,
+} from "../../kernels/spatial_kernels.ts";
 import { getBlas } from "../../native/blas.ts";
 import { type NdArray, ndarray } from "../../io/ndarray.ts";
 import { Matrix } from "../../tensor/matrix.ts";
@@ -27,91 +35,6 @@ export function convGeometry(spec: LayerSpec) {
   const [C, H, W] = spec.in, [K, Ho, Wo] = spec.out;
   const k = spec.kernel ?? 1, s = spec.stride ?? 1, p = spec.pad ?? 0;
   return { C, H, W, K, Ho, Wo, k, s, p, CKK: C * k * k, P: Ho * Wo };
-}
-
-/**
- * Copies a batch's patches into columns: cols[(c·k + i)·k + j][b·P + oy·Wo + ox] =
- * x[b][c][oy·s − p + i][ox·s − p + j], zero outside the image.
- *
- * @example
- * ```ts
- * import { im2col } from "./conv2d.ts";
- * const cols = new Float32Array(4 * 4);
- * im2col(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), 1, { in: [1, 3, 3], out: [1, 2, 2], kernel: 2 }, cols);
- * console.log(Array.from(cols.subarray(0, 4))); // [1, 2, 4, 5]: the top-left value of each patch
- * ```
- *
- * @param x (B, C·H·W).
- * @param B Samples.
- * @param spec The geometry.
- * @param cols Receives (C·k·k, B·P).
- */
-export function im2col(x: Float32Array, B: number, spec: LayerSpec, cols: Float32Array): void {
-  const { C, H, W, Ho, Wo, k, s, p, P } = convGeometry(spec), BP = B * P;
-  for (let c = 0; c < C; c++) {
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) {
-        const row = ((c * k + i) * k + j) * BP;
-        // The outputs ox whose input column ox·s − p + j lies inside the image: [lo, hi).
-        const lo = Math.max(0, Math.ceil((p - j) / s)),
-          hi = Math.min(Wo, Math.floor((W - 1 + p - j) / s) + 1);
-        for (let b = 0; b < B; b++) {
-          const img = (b * C + c) * H * W, o = row + b * P;
-          for (let oy = 0; oy < Ho; oy++) {
-            const iy = oy * s - p + i, line = o + oy * Wo;
-            if (iy < 0 || iy >= H || hi <= lo) {
-              for (let ox = 0; ox < Wo; ox++) cols[line + ox] = 0;
-              continue;
-            }
-            for (let ox = 0; ox < lo; ox++) cols[line + ox] = 0;
-            for (let ox = hi; ox < Wo; ox++) cols[line + ox] = 0;
-            // Short runs (28, 10, 1 wide in LeNet): a plain loop beats subarray() + set().
-            const src = img + iy * W - p + j;
-            for (let ox = lo; ox < hi; ox++) cols[line + ox] = x[src + ox * s];
-          }
-        }
-      }
-    }
-  }
-}
-
-/**
- * The adjoint of {@linkcode im2col}: adds each column entry back to the pixel it came from.
- *
- * @example
- * ```ts
- * import { col2im } from "./conv2d.ts";
- * const x = new Float32Array(9);
- * col2im(new Float32Array(16).fill(1), 1, { in: [1, 3, 3], out: [1, 2, 2], kernel: 2 }, x);
- * console.log(x[4]); // 4: the centre pixel is in all four patches
- * ```
- *
- * @param cols (C·k·k, B·P).
- * @param B Samples.
- * @param spec The geometry.
- * @param x Receives (B, C·H·W) (overwritten).
- */
-export function col2im(cols: Float32Array, B: number, spec: LayerSpec, x: Float32Array): void {
-  const { C, H, W, Ho, Wo, k, s, p, P } = convGeometry(spec), BP = B * P;
-  x.fill(0, 0, B * C * H * W);
-  for (let c = 0; c < C; c++) {
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) {
-        const row = ((c * k + i) * k + j) * BP;
-        const lo = Math.max(0, Math.ceil((p - j) / s)),
-          hi = Math.min(Wo, Math.floor((W - 1 + p - j) / s) + 1);
-        for (let b = 0; b < B; b++) {
-          const img = (b * C + c) * H * W, o = row + b * P;
-          for (let oy = 0; oy < Ho; oy++) {
-            const iy = oy * s - p + i;
-            if (iy < 0 || iy >= H) continue;
-            const dst = img + iy * W - p + j, line = o + oy * Wo;
-            for (let ox = lo; ox < hi; ox++) x[dst + ox * s] += cols[line + ox];
-          }
-        }
-      }
-    }
-  }
 }
 
 /**
@@ -145,10 +68,12 @@ export class ConvLayer implements Layer {
   readonly spec: LayerSpec;
   #gw: Float32Array;
   #gb: Float32Array;
-  #cols = new Float32Array(0);
-  #dcols = new Float32Array(0);
-  #tmp = new Float32Array(0);
-  /** The input buffer and batch size whose patches `#cols` holds (forward's, for gradients). */
+  /** The scratch views: patches, input-gradient patches, the reorder buffer, the bias. */
+  #bufs?: { cols: Float32Array; dcols: Float32Array; tmp: Float32Array; bias: Float32Array };
+  #arena?: Arena;
+  /** The largest batch the scratch holds (0: no scratch yet). */
+  #maxBatch = 0;
+  /** The input buffer and batch size whose patches `cols` holds (forward's, for gradients). */
   #patchesOf: [Float32Array | undefined, number] = [undefined, 0];
 
   /**
@@ -172,47 +97,58 @@ export class ConvLayer implements Layer {
     this.params = this.hasBias ? [w, { name: `b${k}`, value: this.bias, grad: this.#gb }] : [w];
   }
 
-  /** The patch and reorder buffers for B samples (grown once, for the largest batch). */
-  #buffers(B: number) {
+  /** The views' lengths for B samples: patches, reorder buffer, bias, input-gradient patches. */
+  #lengths(B: number, training: boolean): number[] {
     const { CKK, K, P } = convGeometry(this.spec);
-    if (this.#cols.length < CKK * B * P) this.#cols = new Float32Array(CKK * B * P);
-    if (this.#tmp.length < K * B * P) this.#tmp = new Float32Array(K * B * P);
-    return { cols: this.#cols, tmp: this.#tmp };
+    return [CKK * B * P, K * B * P, K, training ? CKK * B * P : 0];
+  }
+
+  scratchFloats(B: number, training: boolean): number {
+    return this.#lengths(B, training).reduce((t, n) => t + Arena.padded(n), 0);
+  }
+
+  bind(scratch: Float32Array, arena: Arena | undefined, maxBatch: number): void {
+    // Each view starts 32-byte aligned, as the arena's buffers do.
+    const [cols, tmp, bias, dcols] = this.#lengths(maxBatch, true).map((n, i, all) => {
+      const from = all.slice(0, i).reduce((t, m) => t + Arena.padded(m), 0);
+      // Empty where the scratch has no room: an evaluation workspace has no backward pass.
+      return from + n <= scratch.length ? scratch.subarray(from, from + n) : new Float32Array(0);
+    });
+    this.#bufs = { cols, tmp, bias, dcols };
+    this.#arena = arena;
+    this.#maxBatch = maxBatch;
+    this.#patchesOf = [undefined, 0];
+  }
+
+  /** The scratch views, in buffers of the layer's own when no workspace bound it or B is larger. */
+  #buffers(B: number) {
+    if (B > this.#maxBatch || !this.#bufs) {
+      this.bind(new Float32Array(this.scratchFloats(B, true)), undefined, B);
+    }
+    return this.#bufs!;
   }
 
   forward(input: Float32Array, B: number, _ones: Float32Array, a: Float32Array): void {
-    const { CKK, K, P } = convGeometry(this.spec), BP = B * P, { cols, tmp } = this.#buffers(B);
-    im2col(input, B, this.spec, cols);
+    const g = convGeometry(this.spec), { CKK, K, P } = g, BP = B * P, bufs = this.#buffers(B);
+    const { cols, tmp, bias } = bufs, arena = this.#arena;
+    im2colIn(arena, input, B, g, cols);
     this.#patchesOf = [input, B];
     // tmp: (K, B·P) = W (K, CKK) · cols (CKK, B·P)
     getBlas().sgemm(false, false, K, BP, CKK, 1, this.weight.data, CKK, cols, BP, 0, tmp, BP);
     // a: (B, K, P) from tmp (K, B, P), plus the channel's bias
-    for (let c = 0; c < K; c++) {
-      const bias = this.hasBias ? this.bias[c] : 0;
-      for (let b = 0; b < B; b++) {
-        const from = c * BP + b * P, to = (b * K + c) * P;
-        for (let q = 0; q < P; q++) a[to + q] = tmp[from + q] + bias;
-      }
-    }
-  }
-
-  /** δ (B, K, P) reordered to (K, B, P) in the reorder buffer. */
-  #deltaByChannel(delta: Float32Array, B: number, tmp: Float32Array): void {
-    const { K, P } = convGeometry(this.spec), BP = B * P;
-    for (let b = 0; b < B; b++) {
-      for (let c = 0; c < K; c++) {
-        tmp.set(delta.subarray((b * K + c) * P, (b * K + c + 1) * P), c * BP + b * P);
-      }
-    }
+    if (this.hasBias) bias.set(this.bias);
+    else bias.fill(0);
+    toBatchMajorIn(arena, tmp, a, bias, K, B, P);
   }
 
   backward(delta: Float32Array, B: number, out: Float32Array, weight?: Float32Array): void {
-    const { CKK, K, P } = convGeometry(this.spec), BP = B * P, { tmp } = this.#buffers(B);
-    // A buffer of its own, so that the forward pass's patches stay for the gradients.
-    if (this.#dcols.length < CKK * BP) this.#dcols = new Float32Array(CKK * BP);
-    const cols = this.#dcols;
-    this.#deltaByChannel(delta, B, tmp);
-    // cols: (CKK, B·P) = Wᵀ (CKK, K) · δ (K, B·P)
+    const g = convGeometry(this.spec), { CKK, K, P } = g, BP = B * P;
+    let { tmp, dcols } = this.#buffers(B);
+    // An evaluation workspace has no room for them: buffers of the layer's own, made once.
+    if (dcols.length < CKK * BP) dcols = this.#bufs!.dcols = new Float32Array(CKK * BP);
+    // tmp: δ (K, B·P), reordered from (B, K·P)
+    toChannelMajorIn(this.#arena, delta, tmp, K, B, P);
+    // dcols: (CKK, B·P) = Wᵀ (CKK, K) · δ (K, B·P); out = col2im(dcols)
     getBlas().sgemm(
       true,
       false,
@@ -225,26 +161,24 @@ export class ConvLayer implements Layer {
       tmp,
       BP,
       0,
-      cols,
+      dcols,
       BP,
     );
-    col2im(cols, B, this.spec, out);
+    col2imIn(this.#arena, dcols, B, g, out);
   }
 
   gradients(input: Float32Array, delta: Float32Array, B: number, scale: number): void {
-    const { CKK, K, P } = convGeometry(this.spec), BP = B * P, { cols, tmp } = this.#buffers(B);
+    const g = convGeometry(this.spec), { CKK, K, P } = g, BP = B * P;
+    const { cols, tmp, bias } = this.#buffers(B);
     // A training step's gradients follow its forward pass on the same input: its patches are
     // still in the buffer then (checked by buffer and batch size); else they are made again.
     const [seen, seenB] = this.#patchesOf;
-    if (seen !== input || seenB !== B) im2col(input, B, this.spec, cols);
-    this.#deltaByChannel(delta, B, tmp);
-    // ∂W: (K, CKK) = δ (K, B·P) · colsᵀ (B·P, CKK)
+    if (seen !== input || seenB !== B) im2colIn(this.#arena, input, B, g, cols);
+    toChannelMajorIn(this.#arena, delta, tmp, K, B, P);
+    // ∂W: (K, CKK) = δ (K, B·P) · colsᵀ (B·P, CKK); ∂b = row sums of δ
     getBlas().sgemm(false, true, K, CKK, BP, scale, tmp, BP, cols, BP, 0, this.#gw, CKK);
-    for (let c = 0; c < K; c++) {
-      let sum = 0;
-      for (let q = c * BP; q < (c + 1) * BP; q++) sum += tmp[q];
-      this.#gb[c] = scale * sum;
-    }
+    rowSumsIn(this.#arena, tmp, bias, K, BP, scale);
+    this.#gb.set(bias);
   }
 
   arrays(): Record<string, NdArray> {

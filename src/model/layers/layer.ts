@@ -108,6 +108,22 @@ export interface Layer {
   readonly weight?: Matrix;
   /** The layer's arrays by their saved names (`W1`, `b1`, `D1_1`, …): views, not copies. */
   arrays(): Record<string, NdArray>;
+  /**
+   * Floats of workspace scratch the layer works in for batches of up to `B` samples (a
+   * convolution's patches, max pooling's winners); absent where it needs none. Without the backward
+   * pass (`training` false) a layer may ask for less.
+   */
+  scratchFloats?(B: number, training: boolean): number;
+  /**
+   * Hands the layer its scratch in the workspace about to run (its network calls this before a
+   * pass on another workspace): the SIMD kernels run when the scratch and the batch buffers share
+   * that workspace's arena. A layer never bound works in buffers of its own, by the scalar kernels.
+   *
+   * @param scratch `scratchFloats(maxBatch, training)` floats, 32-byte aligned.
+   * @param arena The workspace's arena.
+   * @param maxBatch The largest batch of the workspace.
+   */
+  bind?(scratch: Float32Array, arena: Arena, maxBatch: number): void;
 }
 
 /**

@@ -10,6 +10,8 @@
  * @module
  */
 
+import type { Arena } from "../../kernels/arena.ts";
+import { maxpoolBackIn, maxpoolIn } from "../../kernels/spatial_kernels.ts";
 import type { NdArray } from "../../io/ndarray.ts";
 import type { Param } from "../param.ts";
 import type { Layer, LayerFactory, LayerInit, LayerSpec } from "./layer.ts";
@@ -17,7 +19,7 @@ import type { Layer, LayerFactory, LayerInit, LayerSpec } from "./layer.ts";
 /** The sizes of a pooling layer, from its spec. */
 function poolGeometry(spec: LayerSpec) {
   const [C, H, W] = spec.in, [, Ho, Wo] = spec.out, k = spec.kernel ?? 2;
-  return { C, H, W, Ho, Wo, k, s: spec.stride ?? k };
+  return { C, H, W, Ho, Wo, k, s: spec.stride ?? k, p: 0 };
 }
 
 /**
@@ -48,7 +50,8 @@ export class PoolLayer implements Layer {
   /** The geometry. */
   readonly spec: LayerSpec;
   /** Max pooling: each output's winning input, for the last forward pass's batch. */
-  #winner = new Int32Array(0);
+  #winner: Int32Array = new Int32Array(0);
+  #arena?: Arena;
 
   /**
    * Builds the layer.
@@ -64,30 +67,32 @@ export class PoolLayer implements Layer {
     this.spec = init.spec!;
   }
 
+  scratchFloats(B: number): number {
+    return this.kind === "maxpool" ? B * this.outputs : 0;
+  }
+
+  bind(scratch: Float32Array, arena: Arena | undefined): void {
+    this.#winner = new Int32Array(scratch.buffer, scratch.byteOffset, scratch.length);
+    this.#arena = arena;
+  }
+
   forward(input: Float32Array, B: number, _ones: Float32Array, a: Float32Array): void {
-    const { C, H, W, Ho, Wo, k, s } = poolGeometry(this.spec), max = this.kind === "maxpool";
-    if (max && this.#winner.length < B * this.outputs) {
-      this.#winner = new Int32Array(B * this.outputs);
+    const g = poolGeometry(this.spec), { C, H, W, Ho, Wo, k, s } = g;
+    if (this.kind === "maxpool") {
+      if (this.#winner.length < B * this.outputs) {
+        this.bind(new Float32Array(B * this.outputs), undefined);
+      }
+      return maxpoolIn(this.#arena, input, a, this.#winner, B * C, g);
     }
-    const win = this.#winner, inv = 1 / (k * k);
+    const inv = 1 / (k * k);
     for (let bc = 0; bc < B * C; bc++) {
       const img = bc * H * W, o = bc * Ho * Wo;
       for (let oy = 0; oy < Ho; oy++) {
         for (let ox = 0; ox < Wo; ox++) {
           const first = img + oy * s * W + ox * s;
-          let best = first, acc = 0;
-          for (let i = 0; i < k; i++) {
-            for (let j = 0; j < k; j++) {
-              const at = first + i * W + j;
-              if (max) {
-                if (input[at] > input[best]) best = at;
-              } else acc += input[at];
-            }
-          }
-          if (max) {
-            a[o + oy * Wo + ox] = input[best];
-            win[o + oy * Wo + ox] = best;
-          } else a[o + oy * Wo + ox] = acc * inv;
+          let acc = 0;
+          for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) acc += input[first + i * W + j];
+          a[o + oy * Wo + ox] = acc * inv;
         }
       }
     }
@@ -95,12 +100,17 @@ export class PoolLayer implements Layer {
 
   backward(delta: Float32Array, B: number, out: Float32Array): void {
     const { C, H, W, Ho, Wo, k, s } = poolGeometry(this.spec);
-    out.fill(0, 0, B * this.inputs);
     if (this.kind === "maxpool") {
-      const win = this.#winner;
-      for (let o = 0; o < B * this.outputs; o++) out[win[o]] += delta[o];
-      return;
+      return maxpoolBackIn(
+        this.#arena,
+        delta,
+        out,
+        this.#winner,
+        B * this.outputs,
+        B * this.inputs,
+      );
     }
+    out.fill(0, 0, B * this.inputs);
     const inv = 1 / (k * k);
     for (let bc = 0; bc < B * C; bc++) {
       const img = bc * H * W, o = bc * Ho * Wo;
