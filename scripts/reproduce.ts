@@ -144,7 +144,7 @@ await run(spec.name, async () => {
         const r = train(net, trainSet, {
           epochs,
           batchSize: table.batch,
-          optimizer: { name: table.optimizer, lr: table.lr },
+          optimizer: { name: table.optimizer, lr: table.lr, weightDecay: table.weightDecay },
           lrDrops: table.lrDrops.map((f) => Math.round(f * epochs)).filter((e) => e > 0),
           seed,
           test: data.test,

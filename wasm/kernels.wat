@@ -367,20 +367,25 @@
   ;; sizes count floats. Each has a scalar twin in src/kernels/spatial_kernels.ts, which tests
   ;; compare them with.
 
-  ;; n floats from $src, $s floats apart, to $dst one after another (four at a time when s = 1).
+  ;; n floats from $src, $s floats apart, to $dst one after another. When s = 1 and n ≥ 4: four at a
+  ;; time, the last four copied by one more (overlapping) vector instead of a loop of leftovers,
+  ;; whose varying length the branch predictor would miss (the buffers never overlap).
   (func $gather (param $dst i32) (param $src i32) (param $n i32) (param $s i32)
-    (local $end i32) (local $body i32) (local $step i32)
+    (local $end i32) (local $last i32) (local $step i32)
     (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
-    (if (i32.eq (local.get $s) (i32.const 1))
+    (if (i32.and (i32.eq (local.get $s) (i32.const 1)) (i32.ge_u (local.get $n) (i32.const 4)))
       (then
-        (local.set $body (i32.sub (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+        (local.set $last (i32.sub (local.get $end) (i32.const 16)))
+        (v128.store (local.get $last)
+          (v128.load (i32.add (local.get $src) (i32.sub (local.get $last) (local.get $dst)))))
         (block $bdone
           (loop $body4
-            (br_if $bdone (i32.ge_u (local.get $dst) (local.get $body)))
+            (br_if $bdone (i32.ge_u (local.get $dst) (local.get $last)))
             (v128.store (local.get $dst) (v128.load (local.get $src)))
             (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
             (local.set $src (i32.add (local.get $src) (i32.const 16)))
-            (br $body4)))))
+            (br $body4)))
+        (return)))
     (local.set $step (i32.shl (local.get $s) (i32.const 2)))
     (block $done
       (loop $one

@@ -127,6 +127,17 @@ export class Network {
     return new Workspace(this.sizes, maxBatch, scratch);
   }
 
+  /**
+   * The inputs as the first layer takes them: a layer that works in workspace scratch (a
+   * convolution) runs its SIMD kernels only on inputs in the workspace's arena, so they are copied
+   * there; any other layer reads them where they are.
+   */
+  #staged(ws: Workspace, x: Float32Array): Float32Array {
+    if (!this.layers[0].scratchFloats || ws.arena.holds(x)) return x;
+    ws.x.set(x);
+    return ws.x.subarray(0, x.length);
+  }
+
   /** Hands every layer its scratch in `ws`, when another workspace ran last. */
   #bind(ws: Workspace): void {
     if (this.#bound === ws) return;
@@ -211,8 +222,14 @@ export class Network {
     );
   }
 
+  /**
+   * The evaluation workspace: chunks of 1 000 samples, fewer where the layers' scratch (a
+   * convolution's patches, C·k² floats a position) would pass 32 MiB.
+   */
   #evalWorkspace(): Workspace {
-    return this.#evalWs ??= this.workspace(1000, false);
+    const perSample = this.layers.reduce((t, l) => t + (l.scratchFloats?.(1, false) ?? 0), 0);
+    const chunk = Math.max(1, Math.min(1000, Math.floor(2 ** 23 / Math.max(1, perSample))));
+    return this.#evalWs ??= this.workspace(chunk, false);
   }
 
   /**
@@ -231,9 +248,7 @@ export class Network {
     const out = new Matrix(x.rows, C), ws = this.#evalWorkspace();
     for (let s = 0; s < x.rows; s += ws.maxBatch) {
       const B = Math.min(ws.maxBatch, x.rows - s);
-      // Copied into the workspace, so that a first convolution's patches are made in SIMD.
-      ws.x.set(x.data.subarray(s * n0, (s + B) * n0));
-      const y = this.forward(ws, B, ws.x, raw);
+      const y = this.forward(ws, B, this.#staged(ws, x.data.subarray(s * n0, (s + B) * n0)), raw);
       out.data.set(y.subarray(0, B * C), s * C);
     }
     return out;
@@ -259,8 +274,11 @@ export class Network {
     let loss = 0, errors = 0;
     for (let s = 0; s < n; s += ws.maxBatch) {
       const B = Math.min(ws.maxBatch, n - s);
-      ws.x.set(data.x.data.subarray(s * n0, (s + B) * n0));
-      const yHat = this.forward(ws, B, ws.x);
+      const yHat = this.forward(
+        ws,
+        B,
+        this.#staged(ws, data.x.data.subarray(s * n0, (s + B) * n0)),
+      );
       loss += lossAndError(this.loss, yHat, data.y.data.subarray(s * C), e, B * C);
       errors += countErrors(yHat, data.labels.subarray(s, s + B), B, C);
     }
