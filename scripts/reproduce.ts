@@ -60,7 +60,7 @@ const std = (v: number[]) =>
 
 /** The Markdown table: one row per network, ours beside the published figure per rule. */
 function markdown(table: Table, all: Cell[], epochs: number): string {
-  const cells = all.filter((c) => c.recipe === table.recipe);
+  const cells = all.filter((c) => c.recipe === table.recipe(c.rule));
   const head = `| network | ${
     table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
   } |`;
@@ -74,7 +74,14 @@ function markdown(table: Table, all: Cell[], epochs: number): string {
     });
     return `| ${row.name} | ${parts.join(" | ")} |`;
   });
-  return `## ${table.title}\n\n${epochs} epochs a cell (${table.recipe}); published figures: ` +
+  const recipes = [...new Set(table.rules.map((r) => table.recipe(r)))].map((text) =>
+    `${
+      table.rules.filter((r) => table.recipe(r) === text).map((r) => r.toUpperCase()).join(", ")
+    }: ${text}`
+  );
+  return `## ${table.title}\n\n${epochs} epochs a cell (${
+    recipes.join("; ")
+  }); published figures: ` +
     `${table.source}.\n\n` +
     [head, rule, ...rows].join("\n") + "\n";
 }
@@ -83,7 +90,7 @@ function markdown(table: Table, all: Cell[], epochs: number): string {
 function readCells(path: string, table: Table): Cell[] {
   try {
     const cells: Cell[] = JSON.parse(Deno.readTextFileSync(path)).cells;
-    return cells.map((c) => ({ ...c, recipe: c.recipe ?? table.recipe }));
+    return cells.map((c) => ({ ...c, recipe: c.recipe ?? table.recipe(c.rule) }));
   } catch {
     return [];
   }
@@ -128,7 +135,7 @@ await run(spec.name, async () => {
       for (const seed of seeds) {
         const done = cells.some((c) =>
           c.row === row.name && c.rule === rule && c.seed === seed && c.epochs === epochs &&
-          c.recipe === table.recipe
+          c.recipe === table.recipe(rule)
         );
         if (done) continue;
         const arch = parseArchitecture(row.arch, [1, 28, 28], 10, row.activation);
@@ -144,7 +151,7 @@ await run(spec.name, async () => {
         const r = train(net, trainSet, {
           epochs,
           batchSize: table.batch,
-          optimizer: { name: table.optimizer, lr: table.lr, weightDecay: table.weightDecay },
+          optimizer: { name: table.optimizer, lr: table.lr, weightDecay: table.weightDecay(rule) },
           lrDrops: table.lrDrops.map((f) => Math.round(f * epochs)).filter((e) => e > 0),
           seed,
           test: data.test,
@@ -168,7 +175,7 @@ await run(spec.name, async () => {
           rule,
           seed,
           epochs,
-          recipe: table.recipe,
+          recipe: table.recipe(rule),
           testError: history.at(-1)!.testError,
           bestTestError: Math.min(...history.map((h) => h.testError)),
           seconds: (performance.now() - t0) / 1000,
@@ -192,7 +199,7 @@ await run(spec.name, async () => {
         `${row.name}: error per epoch`,
         curves(
           cells.filter((c) =>
-            c.row === row.name && c.epochs === epochs && c.recipe === table.recipe
+            c.row === row.name && c.epochs === epochs && c.recipe === table.recipe(c.rule)
           ),
         ),
         "epoch",
