@@ -105,6 +105,7 @@ export {
 } from "./src/data/dataset.ts";
 export { BatchSource } from "./src/data/batches.ts";
 export { holdOut } from "./src/data/split.ts";
+export { randomShifts } from "./src/data/augment.ts";
 export {
   createMnistNpz,
   loadMnistIdx,

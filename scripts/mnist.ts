@@ -14,6 +14,7 @@ import {
   type OptimizerName,
   OPTIMIZERS,
   parseArchitecture,
+  randomShifts,
   RULES,
   saveNetwork,
   train,
@@ -83,6 +84,13 @@ const spec = {
       help: "the optimiser (preset: seed sgd, nokland rmsprop)",
     },
     { name: "weight-decay", kind: "number", min: 0, default: 0, help: "L2 weight decay" },
+    {
+      name: "shift",
+      kind: "integer",
+      min: 0,
+      default: 0,
+      help: "move each training image by up to N random pixels (data augmentation)",
+    },
     {
       name: "lr-drops",
       kind: "string",
@@ -155,7 +163,7 @@ await run(spec.name, async () => {
   const init = args.optional("init") as Init | undefined;
   const feedbackInit = (args.optional("feedback-init") ?? preset.feedbackInit) as FeedbackInit;
   const tolerance = args.optionalNumber("tolerance");
-  const weightDecay = args.number("weight-decay");
+  const weightDecay = args.number("weight-decay"), shift = args.int("shift");
   const lrDrops = args.optional("lr-drops")?.split(",").map((d) =>
     checkedInt("--lr-drops", d.trim(), 1)
   );
@@ -211,6 +219,7 @@ await run(spec.name, async () => {
       batchSize: batch,
       optimizer: { name: optimizer, lr, weightDecay },
       lrDrops,
+      augment: shift ? randomShifts([1, 28, 28], shift, seed) : undefined,
       seed,
       test,
       tolerance,

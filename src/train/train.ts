@@ -130,6 +130,8 @@ export interface TrainOptions {
   validation?: Dataset;
   /** With `validation`, stop after this many epochs without a new best. Default 10. */
   patience?: number;
+  /** Changes each training batch's inputs in place before its step (e.g. `randomShifts`). */
+  augment?: (x: Float32Array, B: number) => void;
   /** Called after each epoch. */
   onEpoch?: (stats: EpochStats) => void;
   /** Called after each batch with the batches done and the total in the epoch. */
@@ -248,6 +250,7 @@ export function train(
     for (let b = 0; b < batches; b++) {
       const start = b * batchSize, B = Math.min(batchSize, n - start);
       const x = feed.fill(start, B, ws);
+      options.augment?.(x, B);
       const r = trainStep(net, ws, B, optimizer, {
         scale: options.reduction === "mean" ? 1 / B : 1,
         x,
