@@ -35,8 +35,17 @@ export interface Chart {
 /** A line chart of `y` against `x`, one line per value of `series`. */
 /** Vega's category colours, assigned to the rules in registry order: a rule keeps its colour in
  * every chart, whichever rules a chart shows. */
-const PALETTE = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2"];
-const RULE_ORDER = ["bp", "fa", "dfa", "usf", "brsf", "frsf", "drtp"];
+const PALETTE = [
+  "#4c78a8",
+  "#f58518",
+  "#e45756",
+  "#9d755d",
+  "#72b7b2",
+  "#54a24b",
+  "#eeca3b",
+  "#b279a2",
+];
+const RULE_ORDER = ["bp", "fa", "dfa", "cdfa", "usf", "brsf", "frsf", "drtp"];
 
 function colourEncoding(values: Record<string, unknown>[], field: string) {
   const domain = [...new Set(values.map((v) => String(v[field])))];

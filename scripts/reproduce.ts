@@ -1,11 +1,18 @@
 // Runs every cell of a published MNIST table (network × rule × seed), saving each cell as it
 // finishes (a killed run resumes), and prints our mean ± std beside the published figure.
-import { firstSamples, Network, parseArchitecture, type Rule, train } from "../mod.ts";
+import {
+  firstSamples,
+  Network,
+  parseArchitecture,
+  randomShifts,
+  type Rule,
+  train,
+} from "../mod.ts";
 import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
-import { type Table, TABLES } from "./_tables.ts";
+import { cellRecipe, type Table, TABLES } from "./_tables.ts";
 
 const spec = {
   name: "reproduce",
@@ -59,15 +66,17 @@ const std = (v: number[]) =>
   v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
 
 /** The Markdown table: one row per network, ours beside the published figure per rule. */
-function markdown(table: Table, all: Cell[], epochs: number): string {
-  const cells = all.filter((c) => c.recipe === table.recipe(c.rule));
+function markdown(table: Table, cells: Cell[], epochs: number): string {
   const head = `| network | ${
     table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
   } |`;
   const rule = `| --- | ${table.rules.map(() => "--- | ---").join(" | ")} |`;
   const rows = table.rows.map((row) => {
     const parts = table.rules.map((r) => {
-      const v = cells.filter((c) => c.row === row.name && c.rule === r && c.epochs === epochs)
+      const v = cells.filter((c) =>
+        c.row === row.name && c.rule === r && c.epochs === epochs &&
+        c.recipe === cellRecipe(table, row, r)
+      )
         .map((c) => 100 * c.testError);
       const ours = v.length ? `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})` : "–";
       return `${ours} | ${row.published[r]?.toFixed(2) ?? "–"}`;
@@ -131,11 +140,12 @@ await run(spec.name, async () => {
   const data = loadMnist(args.get("data"));
   const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
   for (const row of table.rows.filter((r) => !only || r.name.includes(only))) {
-    for (const rule of table.rules.filter((r) => !ruleFilter || ruleFilter.includes(r))) {
+    const rules = row.rules ?? table.rules;
+    for (const rule of rules.filter((r) => !ruleFilter || ruleFilter.includes(r))) {
       for (const seed of seeds) {
         const done = cells.some((c) =>
           c.row === row.name && c.rule === rule && c.seed === seed && c.epochs === epochs &&
-          c.recipe === table.recipe(rule)
+          c.recipe === cellRecipe(table, row, rule)
         );
         if (done) continue;
         const arch = parseArchitecture(row.arch, [1, 28, 28], 10, row.activation);
@@ -152,6 +162,7 @@ await run(spec.name, async () => {
           epochs,
           batchSize: table.batch,
           optimizer: { name: table.optimizer, lr: table.lr, weightDecay: table.weightDecay(rule) },
+          augment: row.shift ? randomShifts([1, 28, 28], row.shift, seed) : undefined,
           lrDrops: table.lrDrops.map((f) => Math.round(f * epochs)).filter((e) => e > 0),
           seed,
           test: data.test,
@@ -175,7 +186,7 @@ await run(spec.name, async () => {
           rule,
           seed,
           epochs,
-          recipe: table.recipe(rule),
+          recipe: cellRecipe(table, row, rule),
           testError: history.at(-1)!.testError,
           bestTestError: Math.min(...history.map((h) => h.testError)),
           seconds: (performance.now() - t0) / 1000,
@@ -199,7 +210,7 @@ await run(spec.name, async () => {
         `${row.name}: error per epoch`,
         curves(
           cells.filter((c) =>
-            c.row === row.name && c.epochs === epochs && c.recipe === table.recipe(c.rule)
+            c.row === row.name && c.epochs === epochs && c.recipe === cellRecipe(table, row, c.rule)
           ),
         ),
         "epoch",

@@ -119,3 +119,29 @@ Deno.test("the weight diagnostics compare each rule's backward weights with the 
   assertAlmostEquals(weightAlignment(dfa, 0)!.angle, 0, 1e-2);
   assertEquals(weightAlignment(Network.create({ sizes: [4, 3, 2], rule: "bp" }), 0), undefined);
 });
+
+Deno.test("cdfa sends every position of a channel the same signal: e·B_k, B_k (classes, C)", () => {
+  const net = Network.create({ ...arch, rule: "cdfa", init: "uniform", seed: 4 });
+  // conv → (3, 6, 6) and pool → (3, 3, 3) get B_k (4, 3), shared by their positions; fc:12 DFA's.
+  assertEquals(net.feedback.map((f) => [f.rows, f.cols]), [[4, 3], [4, 3], [4, 12]]);
+  for (const k of [0, 1, 2]) {
+    const { got, bp, ws, B } = signals(net, "cdfa", k);
+    const e = ws.delta[net.depth - 1], Bk = net.feedback[k], n = Bk.cols, C = Bk.rows;
+    const P = net.layers[k].outputs / n;
+    for (let b = 0; b < B; b++) {
+      for (let c = 0; c < n; c++) {
+        let want = 0;
+        for (let j = 0; j < C; j++) want += e[b * C + j] * Bk.data[j * n + c];
+        for (let p = 0; p < P; p++) {
+          assertAlmostEquals(
+            got[(b * n + c) * P + p],
+            want,
+            1e-5,
+            `layer ${k}, (${b}, ${c}, ${p})`,
+          );
+        }
+      }
+    }
+    assert(!same(got, bp), `layer ${k}: not backprop's signal`);
+  }
+});

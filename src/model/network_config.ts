@@ -191,7 +191,7 @@ export function weightShapes(c: NetworkConfig): [number, number][] {
 export function feedbackShapes(c: NetworkConfig): [number, number][] {
   const rule = FEEDBACK_RULES[c.rule], weights = weightShapes(c);
   return c.sizes.slice(1, -1).flatMap((_, k) => {
-    const shape = rule.feedbackShape(c.sizes, k, weights);
+    const shape = rule.feedbackShape(c.sizes, k, weights, c.specs);
     return shape ? [shape] : [];
   });
 }

@@ -67,7 +67,7 @@ export function createNetwork(options: NetworkOptions): Network {
   inits.forEach((l, k) => LAYER_KINDS[c.layers[k]].draw?.(l, rng, init));
   const rule = FEEDBACK_RULES[c.rule];
   const feedback = sizes.slice(1, L).flatMap((n, k) => {
-    const shape = rule.feedbackShape(sizes, k, shapes);
+    const shape = rule.feedbackShape(sizes, k, shapes, c.specs);
     if (!shape) return [];
     const f = new Matrix(shape[0], shape[1]);
     initializeFeedback(fbInit, f.data, n, fbRng);

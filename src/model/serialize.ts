@@ -88,7 +88,7 @@ export function networkFromArrays(arrays: NpzArrays, where = "the arrays"): Netw
       return init;
     });
     const feedback = sizes.slice(1, L).flatMap((_, k) =>
-      rule.feedbackShape(sizes, k, shapes) ? [mat(`B${k + 1}`)] : []
+      rule.feedbackShape(sizes, k, shapes, config.specs) ? [mat(`B${k + 1}`)] : []
     );
     return new Network(config, layers, feedback);
   } catch (error) {

@@ -6,7 +6,7 @@
  */
 
 import { BP } from "./bp.ts";
-import { DFA } from "./dfa.ts";
+import { CDFA, DFA } from "./dfa.ts";
 import { DRTP } from "./drtp.ts";
 import { FA } from "./fa.ts";
 import { BRSF, FRSF, USF } from "./sign_concordant.ts";
@@ -25,6 +25,7 @@ export const FEEDBACK_RULES = {
   bp: BP,
   fa: FA,
   dfa: DFA,
+  cdfa: CDFA,
   usf: USF,
   brsf: BRSF,
   frsf: FRSF,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Layer } from "../layers/layer.ts";
+import type { Layer, LayerSpec } from "../layers/layer.ts";
 import type { Matrix } from "../../tensor/matrix.ts";
 import type { Rng } from "../../tensor/random.ts";
 
@@ -62,11 +62,13 @@ export interface FeedbackRule {
    * @param sizes The network's widths, input first.
    * @param k The hidden layer, 0-based.
    * @param weights Each layer's weight shape (default: (outputs, inputs)).
+   * @param specs Each layer's spec (spatial layers: their (C, H, W) outputs).
    */
   feedbackShape(
     sizes: readonly number[],
     k: number,
     weights?: readonly [number, number][],
+    specs?: readonly (LayerSpec | undefined)[],
   ): [number, number] | undefined;
   /**
    * Why the rule cannot train a network of these layer kinds, or undefined when it can.
