@@ -119,6 +119,14 @@ export const TABLES: Record<string, Table> = {
       // biotorch's DFA reaches a Conv2d through a feedback kernel over the error broadcast to
       // every position: nearer cdfa than dfa; its figure stands beside both.
       published: { bp: 0.91, fa: 1.7, dfa: 1.61, cdfa: 1.61, usf: 0.94, brsf: 0.91, frsf: 0.97 },
+    }, {
+      // The same net and recipe with augmented training images: what shifts buy each rule
+      // (biotorch trained without; no published figures to hold these to).
+      name: "LeNet-5 (ReLU), shifts ±2",
+      arch: LENET5,
+      activation: "relu",
+      published: {},
+      shift: 2,
     }],
     optimizer: "adam",
     lr: 1e-3,

@@ -9,6 +9,8 @@ import {
   type Init,
   INITS,
   LENET5,
+  type Loss,
+  LOSSES,
   MNIST_PRESETS,
   Network,
   type OptimizerName,
@@ -84,6 +86,13 @@ const spec = {
       help: "the optimiser (preset: seed sgd, nokland rmsprop)",
     },
     { name: "weight-decay", kind: "number", min: 0, default: 0, help: "L2 weight decay" },
+    {
+      name: "loss",
+      kind: "choice",
+      choices: LOSSES,
+      default: "bce",
+      help: "outputs and loss: bce (sigmoid, binary cross-entropy), ce (softmax), mse",
+    },
     {
       name: "shift",
       kind: "integer",
@@ -203,7 +212,7 @@ await run(spec.name, async () => {
     try {
       net = Network.create({
         ...arch,
-        loss: "bce",
+        loss: args.get("loss") as Loss,
         rule,
         init: init || preset.init[rule],
         biasInit: preset.biasInit,
