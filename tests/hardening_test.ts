@@ -216,7 +216,7 @@ Deno.test("the library refuses what it cannot honour", () => {
   assertThrows(
     bad({ rule: "xyz" }),
     RangeError,
-    "the rule must be one of bp, fa, dfa, usf, brsf, frsf, drtp: xyz",
+    "the rule must be one of bp, fa, dfa, cdfa, usf, brsf, frsf, drtp: xyz",
   );
   assertThrows(bad({ loss: "hinge" }), RangeError, "the loss");
   assertThrows(bad({ init: "weird" }), RangeError, "an initialisation");

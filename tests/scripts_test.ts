@@ -46,7 +46,7 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
     [
       "mnist",
       ["--rule", "magic"],
-      "--rule must be one of bp, fa, dfa, usf, brsf, frsf, drtp: magic",
+      "--rule must be one of bp, fa, dfa, cdfa, usf, brsf, frsf, drtp: magic",
     ],
     ["mnist", ["--epochs", "-3"], "--epochs must be an integer ≥ 1: -3"],
     ["mnist", ["--epochs", "0"], "--epochs must be an integer ≥ 1: 0"],
