@@ -114,7 +114,7 @@ Deno.test("SIMD max pooling picks the first of equal maxima, as the scalar twin"
       assertEquals(a, wantA, JSON.stringify(g));
       assertEquals(win, wantWin, JSON.stringify(g));
       const d = inArena(n), out = inArena(inputs, () => NaN), wantOut = new Float32Array(inputs);
-      maxpoolBackIn(arena, d, out, win, n, inputs);
+      maxpoolBackIn(arena, d, out, win, B * C, g);
       maxpoolBack(d, wantOut, win, n, inputs);
       assertEquals(out, wantOut);
     }

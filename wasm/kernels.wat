@@ -731,4 +731,68 @@
             (br $sl)))
         (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
       (br_if $pl (i32.lt_s (local.tee $bc (i32.add (local.get $bc) (i32.const 1))) (local.get $BC)))))
+
+  ;; maxpool2's backward pass, four windows at a time: every input of a 2×2 window written once,
+  ;; δ where the window's winner was and 0 elsewhere (the windows tile the input: no fill first).
+  (func (export "maxpool2_back") (param $d i32) (param $out i32) (param $win i32) (param $BC i32) (param $H i32)
+    (param $W i32) (param $Ho i32) (param $Wo i32)
+    (local $bc i32) (local $oy i32) (local $ox i32) (local $row i32) (local $r0 i32) (local $r1 i32) (local $vec i32)
+    (local $base v128) (local $w v128) (local $v v128) (local $a v128) (local $b v128) (local $Wv v128) (local $one v128)
+    (local $at i32) (local $f f32) (local $top i32)
+    (local.set $Wv (i32x4.splat (local.get $W)))
+    (local.set $one (i32x4.splat (i32.const 1)))
+    (local.set $vec (i32.and (local.get $Wo) (i32.const -4)))
+    (local.set $bc (i32.const 0))
+    (loop $pl
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $row (i32.mul (i32.add (i32.mul (local.get $bc) (local.get $H)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $W)))
+        (local.set $r0 (i32.add (local.get $out) (i32.shl (local.get $row) (i32.const 2))))
+        (local.set $r1 (i32.add (local.get $r0) (i32.shl (local.get $W) (i32.const 2))))
+        (local.set $ox (i32.const 0))
+        (block $vdone
+          (loop $vl
+            (br_if $vdone (i32.ge_s (local.get $ox) (local.get $vec)))
+            (local.set $v (v128.load (local.get $d)))
+            (local.set $w (v128.load (local.get $win)))
+            (local.set $base (i32x4.add (i32x4.splat (i32.add (local.get $row) (i32.shl (local.get $ox) (i32.const 1))))
+              (v128.const i32x4 0 2 4 6)))
+            ;; upper row: (left, right) of each window, interleaved
+            (local.set $a (v128.and (local.get $v) (i32x4.eq (local.get $w) (local.get $base))))
+            (local.set $b (v128.and (local.get $v) (i32x4.eq (local.get $w) (i32x4.add (local.get $base) (local.get $one)))))
+            (v128.store (i32.add (local.get $r0) (i32.shl (local.get $ox) (i32.const 3)))
+              (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+            (v128.store offset=16 (i32.add (local.get $r0) (i32.shl (local.get $ox) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+            ;; lower row
+            (local.set $base (i32x4.add (local.get $base) (local.get $Wv)))
+            (local.set $a (v128.and (local.get $v) (i32x4.eq (local.get $w) (local.get $base))))
+            (local.set $b (v128.and (local.get $v) (i32x4.eq (local.get $w) (i32x4.add (local.get $base) (local.get $one)))))
+            (v128.store (i32.add (local.get $r1) (i32.shl (local.get $ox) (i32.const 3)))
+              (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+            (v128.store offset=16 (i32.add (local.get $r1) (i32.shl (local.get $ox) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (local.set $win (i32.add (local.get $win) (i32.const 16)))
+            (local.set $ox (i32.add (local.get $ox) (i32.const 4)))
+            (br $vl)))
+        (block $sdone
+          (loop $sl
+            (br_if $sdone (i32.ge_s (local.get $ox) (local.get $Wo)))
+            (local.set $f (f32.load (local.get $d)))
+            ;; the winner's offset in its window: 0, 1, W or W + 1
+            (local.set $at (i32.sub (i32.load (local.get $win)) (i32.add (local.get $row) (i32.shl (local.get $ox) (i32.const 1)))))
+            (local.set $top (i32.add (local.get $r0) (i32.shl (local.get $ox) (i32.const 3))))
+            (f32.store (local.get $top) (select (local.get $f) (f32.const 0) (i32.eqz (local.get $at))))
+            (f32.store offset=4 (local.get $top) (select (local.get $f) (f32.const 0) (i32.eq (local.get $at) (i32.const 1))))
+            (local.set $top (i32.add (local.get $r1) (i32.shl (local.get $ox) (i32.const 3))))
+            (f32.store (local.get $top) (select (local.get $f) (f32.const 0) (i32.eq (local.get $at) (local.get $W))))
+            (f32.store offset=4 (local.get $top)
+              (select (local.get $f) (f32.const 0) (i32.eq (local.get $at) (i32.add (local.get $W) (i32.const 1)))))
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (local.set $win (i32.add (local.get $win) (i32.const 4)))
+            (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+            (br $sl)))
+        (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $Ho))))
+      (br_if $pl (i32.lt_s (local.tee $bc (i32.add (local.get $bc) (i32.const 1))) (local.get $BC)))))
 )

@@ -258,22 +258,24 @@ export function maxpoolIn(
 }
 
 /**
- * {@linkcode maxpoolBack}, in WebAssembly on arena buffers.
+ * {@linkcode maxpoolBack}, in WebAssembly on arena buffers (2×2 windows at stride 2: four at a
+ * time, each input written once, without clearing first).
  *
  * @example
  * ```ts
  * import { maxpoolBackIn } from "./spatial_kernels.ts";
  * const out = new Float32Array(4);
- * maxpoolBackIn(undefined, new Float32Array([5]), out, new Int32Array([3]), 1, 4);
+ * const g = { C: 1, H: 2, W: 2, Ho: 1, Wo: 1, k: 2, s: 2, p: 0 };
+ * maxpoolBackIn(undefined, new Float32Array([5]), out, new Int32Array([3]), 1, g);
  * console.log(Array.from(out)); // [0, 0, 0, 5]
  * ```
  *
  * @param arena The workspace's arena (undefined: the scalar twin).
- * @param d The outputs' δ.
- * @param out Receives the inputs' δ.
- * @param win The forward pass's winners, each below `inputs`.
- * @param n Outputs.
- * @param inputs Inputs.
+ * @param d The outputs' δ, (BC, Ho·Wo).
+ * @param out Receives the inputs' δ, (BC, H·W).
+ * @param win The forward pass's winners (each inside its own window).
+ * @param BC Planes.
+ * @param g The geometry.
  * @throws {RangeError} When a buffer is too small.
  */
 export function maxpoolBackIn(
@@ -281,11 +283,16 @@ export function maxpoolBackIn(
   d: Float32Array,
   out: Float32Array,
   win: Int32Array,
-  n: number,
-  inputs: number,
+  BC: number,
+  g: PatchGeometry,
 ): void {
+  const n = BC * g.Ho * g.Wo, inputs = BC * g.H * g.W;
   need("max pooling's backward pass", [d, n], [out, inputs], [win, n]);
+  if (n === 0) return;
   const m = simd(arena, d, out, win);
-  if (m) m.maxpool_back(d.byteOffset, out.byteOffset, win.byteOffset, n, inputs);
-  else maxpoolBack(d, out, win, n, inputs);
+  if (!m) return maxpoolBack(d, out, win, n, inputs);
+  const geometry = [BC, g.H, g.W, g.Ho, g.Wo] as const;
+  if (g.k === 2 && g.s === 2 && 2 * g.Ho === g.H && 2 * g.Wo === g.W) {
+    m.maxpool2_back(d.byteOffset, out.byteOffset, win.byteOffset, ...geometry);
+  } else m.maxpool_back(d.byteOffset, out.byteOffset, win.byteOffset, n, inputs);
 }

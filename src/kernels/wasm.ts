@@ -71,6 +71,8 @@ export interface KernelExports {
   maxpool(x: number, a: number, win: number, ...geometry: number[]): void;
   /** Max pooling of 2×2 windows at stride 2, in SIMD (geometry BC, H, W, Ho, Wo). */
   maxpool2(x: number, a: number, win: number, ...geometry: number[]): void;
+  /** Max pooling's backward pass for 2×2 windows at stride 2, in SIMD (geometry as maxpool2). */
+  maxpool2_back(d: number, out: number, win: number, ...geometry: number[]): void;
   /** out ← 0 (inputs floats), then out[win[o]] += d[o] for o < n. */
   maxpool_back(d: number, out: number, win: number, n: number, inputs: number): void;
 }

@@ -101,14 +101,7 @@ export class PoolLayer implements Layer {
   backward(delta: Float32Array, B: number, out: Float32Array): void {
     const { C, H, W, Ho, Wo, k, s } = poolGeometry(this.spec);
     if (this.kind === "maxpool") {
-      return maxpoolBackIn(
-        this.#arena,
-        delta,
-        out,
-        this.#winner,
-        B * this.outputs,
-        B * this.inputs,
-      );
+      return maxpoolBackIn(this.#arena, delta, out, this.#winner, B * C, poolGeometry(this.spec));
     }
     out.fill(0, 0, B * this.inputs);
     const inv = 1 / (k * k);
