@@ -44,6 +44,35 @@ function span(j: number, g: PatchGeometry): [number, number] {
 }
 
 /**
+ * Visits the lines of the columns in their order (row (c, i, j), sample, output row): each line's
+ * start in the columns, the input index of its output ox = 0 (pixel ox at `src + ox·s`; it may be
+ * negative, ox = 0 lying in the padding), whether the input row lies inside the image, and the
+ * outputs [lo, hi) whose pixels lie inside it.
+ */
+function eachLine(
+  g: PatchGeometry,
+  B: number,
+  visit: (line: number, src: number, inside: boolean, lo: number, hi: number) => void,
+): void {
+  const { C, H, W, Ho, Wo, k, s, p } = g;
+  let line = 0;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const [lo, hi] = span(j, g);
+        for (let b = 0; b < B; b++) {
+          const img = (b * C + c) * H * W;
+          for (let oy = 0; oy < Ho; oy++, line += Wo) {
+            const iy = oy * s - p + i;
+            visit(line, img + iy * W - p + j, iy >= 0 && iy < H, lo, hi);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * Copies a batch's patches into columns: cols[(c·k + i)·k + j][b·P + oy·Wo + ox] =
  * x[b][c][oy·s − p + i][ox·s − p + j], zero outside the image (P = Ho·Wo).
  *
@@ -61,29 +90,16 @@ function span(j: number, g: PatchGeometry): [number, number] {
  * @param cols Receives (C·k·k, B·P).
  */
 export function im2col(x: Float32Array, B: number, g: PatchGeometry, cols: Float32Array): void {
-  const { C, H, W, Ho, Wo, k, s, p } = g;
-  let line = 0; // the columns are written in order: row (c, i, j), sample, output row
-  for (let c = 0; c < C; c++) {
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) {
-        const [lo, hi] = span(j, g);
-        for (let b = 0; b < B; b++) {
-          const img = (b * C + c) * H * W;
-          for (let oy = 0; oy < Ho; oy++, line += Wo) {
-            const iy = oy * s - p + i;
-            if (iy < 0 || iy >= H || hi === lo) {
-              cols.fill(0, line, line + Wo);
-              continue;
-            }
-            for (let ox = 0; ox < lo; ox++) cols[line + ox] = 0;
-            for (let ox = hi; ox < Wo; ox++) cols[line + ox] = 0;
-            const src = img + iy * W - p + j;
-            for (let ox = lo; ox < hi; ox++) cols[line + ox] = x[src + ox * s];
-          }
-        }
-      }
+  const { Wo, s } = g;
+  eachLine(g, B, (line, src, inside, lo, hi) => {
+    if (!inside || hi === lo) {
+      cols.fill(0, line, line + Wo);
+      return;
     }
-  }
+    for (let ox = 0; ox < lo; ox++) cols[line + ox] = 0;
+    for (let ox = hi; ox < Wo; ox++) cols[line + ox] = 0;
+    for (let ox = lo; ox < hi; ox++) cols[line + ox] = x[src + ox * s];
+  });
 }
 
 /**
@@ -103,25 +119,12 @@ export function im2col(x: Float32Array, B: number, g: PatchGeometry, cols: Float
  * @param x Receives (B, C·H·W) (overwritten).
  */
 export function col2im(cols: Float32Array, B: number, g: PatchGeometry, x: Float32Array): void {
-  const { C, H, W, Ho, Wo, k, s, p } = g;
+  const { C, H, W, s } = g;
   x.fill(0, 0, B * C * H * W);
-  let line = 0;
-  for (let c = 0; c < C; c++) {
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) {
-        const [lo, hi] = span(j, g);
-        for (let b = 0; b < B; b++) {
-          const img = (b * C + c) * H * W;
-          for (let oy = 0; oy < Ho; oy++, line += Wo) {
-            const iy = oy * s - p + i;
-            if (iy < 0 || iy >= H) continue;
-            const dst = img + iy * W - p + j;
-            for (let ox = lo; ox < hi; ox++) x[dst + ox * s] += cols[line + ox];
-          }
-        }
-      }
-    }
-  }
+  eachLine(g, B, (line, dst, inside, lo, hi) => {
+    if (!inside) return;
+    for (let ox = lo; ox < hi; ox++) x[dst + ox * s] += cols[line + ox];
+  });
 }
 
 /**

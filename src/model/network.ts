@@ -130,12 +130,17 @@ export class Network {
   /**
    * The inputs as the first layer takes them: a layer that works in workspace scratch (a
    * convolution) runs its SIMD kernels only on inputs in the workspace's arena, so they are copied
-   * there; any other layer reads them where they are.
+   * into `ws.x`; any other layer reads them where they are.
+   *
+   * @param ws The workspace of the pass.
+   * @param x The batch's inputs.
+   * @param n How many values of `x` the batch takes (default all).
+   * @returns `x`, or `ws.x` when they were copied there.
    */
-  #staged(ws: Workspace, x: Float32Array): Float32Array {
+  stageInputs(ws: Workspace, x: Float32Array, n: number = x.length): Float32Array {
     if (!this.layers[0].scratchFloats || ws.arena.holds(x)) return x;
-    ws.x.set(x);
-    return ws.x.subarray(0, x.length);
+    ws.x.set(x.subarray(0, n));
+    return ws.x;
   }
 
   /** Hands every layer its scratch in `ws`, when another workspace ran last. */
@@ -227,9 +232,10 @@ export class Network {
    * convolution's patches, C·k² floats a position) would pass 32 MiB.
    */
   #evalWorkspace(): Workspace {
+    if (this.#evalWs) return this.#evalWs;
     const perSample = this.layers.reduce((t, l) => t + (l.scratchFloats?.(1, false) ?? 0), 0);
     const chunk = Math.max(1, Math.min(1000, Math.floor(2 ** 23 / Math.max(1, perSample))));
-    return this.#evalWs ??= this.workspace(chunk, false);
+    return this.#evalWs = this.workspace(chunk, false);
   }
 
   /**
@@ -248,7 +254,12 @@ export class Network {
     const out = new Matrix(x.rows, C), ws = this.#evalWorkspace();
     for (let s = 0; s < x.rows; s += ws.maxBatch) {
       const B = Math.min(ws.maxBatch, x.rows - s);
-      const y = this.forward(ws, B, this.#staged(ws, x.data.subarray(s * n0, (s + B) * n0)), raw);
+      const y = this.forward(
+        ws,
+        B,
+        this.stageInputs(ws, x.data.subarray(s * n0, (s + B) * n0)),
+        raw,
+      );
       out.data.set(y.subarray(0, B * C), s * C);
     }
     return out;
@@ -277,7 +288,7 @@ export class Network {
       const yHat = this.forward(
         ws,
         B,
-        this.#staged(ws, data.x.data.subarray(s * n0, (s + B) * n0)),
+        this.stageInputs(ws, data.x.data.subarray(s * n0, (s + B) * n0)),
       );
       loss += lossAndError(this.loss, yHat, data.y.data.subarray(s * C), e, B * C);
       errors += countErrors(yHat, data.labels.subarray(s, s + B), B, C);

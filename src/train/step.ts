@@ -60,14 +60,8 @@ export function trainStep(
   options: StepOptions = {},
 ): BatchResult {
   const { scale = 1 } = options, L = net.depth, C = net.sizes[L], result = ws.result;
-  let { x = ws.x } = options;
-  // A first layer that works in workspace scratch (a convolution) runs its SIMD kernels only on
-  // inputs in the workspace's arena: the batch is copied there (B rows, once a step).
-  if (net.layers[0].scratchFloats && !ws.arena.holds(x)) {
-    const n = B * net.sizes[0];
-    ws.x.set(x.subarray(0, n));
-    x = ws.x;
-  }
+  // Gradients must see the very buffer the forward pass did (a convolution reuses its patches).
+  const x = net.stageInputs(ws, options.x ?? ws.x, B * net.sizes[0]);
   const yHat = net.forward(ws, B, x, false, true), e = ws.delta[L - 1];
   result.loss = lossAndError(net.loss, yHat, ws.y, e, B * C);
   result.errors = countErrors(yHat, ws.labels, B, C);
