@@ -25,13 +25,13 @@ export { Network } from "./src/model/network.ts";
 export { createNetwork } from "./src/model/network_factory.ts";
 export { type Architecture, LENET5, parseArchitecture } from "./src/model/architecture.ts";
 export {
-  checkValues,
-  feedbackShapes,
+  FEEDBACK_POINTS,
+  type FeedbackPoint,
   type NetworkConfig,
   networkConfig,
   type NetworkOptions,
-  weightShapes,
 } from "./src/model/network_config.ts";
+export { checkValues, feedbackShape, feedbackShapes, weightShapes } from "./src/model/shapes.ts";
 export {
   loadNetwork,
   networkFromArrays,
@@ -45,7 +45,13 @@ export { CONV, ConvLayer } from "./src/model/layers/conv2d.ts";
 export { col2im, im2col, type PatchGeometry } from "./src/kernels/spatial.ts";
 export { AVGPOOL, MAXPOOL, PoolLayer } from "./src/model/layers/pool.ts";
 export { DROPOUT, DropoutLayer } from "./src/model/layers/dropout.ts";
-export { type RuleState, ruleState, sendSignal } from "./src/model/signals.ts";
+export {
+  passesDown,
+  type RuleState,
+  ruleState,
+  sendSignal,
+  type SignalSource,
+} from "./src/model/signals.ts";
 export { LAYER_KINDS, type LayerKind } from "./src/model/layers/registry.ts";
 export type { FeedbackRule, SignalArgs } from "./src/model/rules/rule.ts";
 export { FEEDBACK_RULES, type Rule, RULES } from "./src/model/rules/registry.ts";

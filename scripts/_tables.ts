@@ -1,6 +1,13 @@
 // The published MNIST tables that `deno task reproduce` runs: each row a network (an architecture
 // string), each column a rule, with the published test error (%) and where the figure comes from.
-import { type Activation, LENET5, type Loss, type OptimizerName, type Rule } from "../mod.ts";
+import {
+  type Activation,
+  type FeedbackPoint,
+  LENET5,
+  type Loss,
+  type OptimizerName,
+  type Rule,
+} from "../mod.ts";
 
 /** One row of a table: a network and its published figures by rule. */
 export interface TableRow {
@@ -13,12 +20,16 @@ export interface TableRow {
   shift?: number;
   /** The rules this row runs (default the table's). */
   rules?: Rule[];
+  /** Where the direct rules' feedback enters (default each layer's output). */
+  feedbackAt?: FeedbackPoint;
 }
 
-/** The recipe of one cell in words: the table's for the rule, plus the row's augmentation. */
+/** The recipe of one cell in words: the table's for the rule, plus the row's own settings. */
 export function cellRecipe(table: Table, row: TableRow, rule: Rule): string {
-  const base = table.recipe(rule);
-  return row.shift ? `${base}, training images moved by up to ${row.shift} random pixels` : base;
+  let recipe = table.recipe(rule);
+  if (row.shift) recipe += `, training images moved by up to ${row.shift} random pixels`;
+  if (row.feedbackAt === "block") recipe += ", feedback at each block's output (after pooling)";
+  return recipe;
 }
 
 /** A table: its rows, rules and the training recipe of every cell. */
@@ -127,6 +138,15 @@ export const TABLES: Record<string, Table> = {
       activation: "relu",
       published: {},
       shift: 2,
+    }, {
+      // The direct rules with their feedback after each pooling, where Nøkland's dfa-torch puts
+      // its ErrorFeedback modules: a convolution learns at the positions its pooling kept.
+      name: "LeNet-5 (ReLU), feedback after pooling",
+      arch: LENET5,
+      activation: "relu",
+      published: { dfa: 1.61, cdfa: 1.61 },
+      rules: ["dfa", "cdfa", "drtp"],
+      feedbackAt: "block",
     }],
     optimizer: "adam",
     lr: 1e-3,

@@ -155,6 +155,7 @@ await run(spec.name, async () => {
           rule,
           init: table.init(rule),
           feedbackInit: table.feedbackInit,
+          feedbackAt: row.feedbackAt,
           seed,
         });
         const t0 = performance.now();

@@ -2,6 +2,7 @@
 // instead of branching on their names (so that a new kind or rule is a file and a registry line).
 import { assert, assertEquals } from "@std/assert";
 import {
+  FEEDBACK_POINTS,
   FEEDBACK_RULES,
   LAYER_KINDS,
   type LayerSpec,
@@ -62,9 +63,16 @@ Deno.test("every registered layer kind and rule builds, trains a step and round-
     dropout: { in: [2, 2, 2], out: [2, 2, 2], rate: 0.5 },
   };
   for (const kind of Object.keys(LAYER_KINDS) as (keyof typeof LAYER_KINDS)[]) {
-    for (const rule of RULES) {
+    for (
+      const [rule, feedbackAt] of RULES.flatMap((r) =>
+        FEEDBACK_RULES[r].direct
+          ? FEEDBACK_POINTS.map((at) => [r, at] as const)
+          : [[r, "layer"] as const]
+      )
+    ) {
       const refusal = FEEDBACK_RULES[rule].refuse(["dense", kind, "dense"]);
-      await t.step(`${kind} under ${rule}`, () => {
+      const name = `${kind} under ${rule}${feedbackAt === "block" ? ", feedback at blocks" : ""}`;
+      await t.step(name, () => {
         if (refusal) return; // refused by the rule, as its registry entry says
         const spec = specs[kind], out = spec ? spec.out[0] * spec.out[1] * spec.out[2] : 4;
         const net = Network.create({
@@ -75,6 +83,7 @@ Deno.test("every registered layer kind and rule builds, trains a step and round-
           rule,
           init: "uniform",
           seed: 1,
+          feedbackAt,
         });
         assertEquals(net.layers.map((l) => l.kind), ["dense", kind, "dense"]);
         assert(net.params.every((p) => p.value.length === p.grad.length));

@@ -53,6 +53,7 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
     ["linear-net", ["--epochs", "0"], "--epochs must be an integer ≥ 1: 0"],
     ["mnist", ["--epochs", "1", "--epochs", "2"], "--epochs given more than once"],
     ["mnist", ["--bogus"], "unknown option: --bogus"],
+    ["mnist", ["--feedback-at", "top"], "--feedback-at must be one of layer, block: top"],
     ["linear-net", ["--lr", "fast"], "--lr must be a number"],
     // Descriptions that do not fit the images, and a rule that cannot train a layer of them.
     ["mnist", ["--arch", "conv:6x9x9,pool:7"], "a 7×7 pool does not divide a 20×20 image"],

@@ -22,17 +22,13 @@ import { countErrors, type Loss, lossAndError, outputActivate } from "./loss.ts"
 import { Matrix } from "../tensor/matrix.ts";
 import type { Layer, LayerInit } from "./layers/layer.ts";
 import { LAYER_KINDS } from "./layers/registry.ts";
-import {
-  checkValues,
-  type NetworkConfig,
-  networkConfig,
-  type NetworkOptions,
-} from "./network_config.ts";
+import { type NetworkConfig, networkConfig, type NetworkOptions } from "./network_config.ts";
+import { checkValues } from "./shapes.ts";
 import { createNetwork } from "./network_factory.ts";
 import type { Param } from "./param.ts";
 import { FEEDBACK_RULES, type Rule } from "./rules/registry.ts";
 import { Workspace } from "./workspace.ts";
-import { type RuleState, ruleState, sendSignal } from "./signals.ts";
+import { passesDown, type RuleState, ruleState, sendSignal } from "./signals.ts";
 
 /**
  * A network of layers with its feedback matrices.
@@ -201,7 +197,8 @@ export class Network {
       const out = deltas[k]; // δ_k: (B, n_{k+1})
       sendSignal(this, rule, { deltas, k, B, out, target: ws.y });
       multiplyDerivativeIn(ws.arena, this.hidden[k], ws.h[k], out, B * layers[k].outputs);
-      if (direct) layers[k + 1].maskBelow?.(out, B); // dropped units get no direct update
+      // Dropped units get no direct update (a signal through the dropout has its mask already).
+      if (direct && !passesDown(this, rule, k)) layers[k + 1].maskBelow?.(out, B);
     }
   }
 

@@ -7,9 +7,8 @@
 
 import { type Activation, ACTIVATIONS } from "../kernels/activations.ts";
 import { FEEDBACK_INITS, type FeedbackInit, type Init, INITS } from "./init.ts";
-import type { LayerInit, LayerSpec } from "./layers/layer.ts";
+import type { LayerSpec } from "./layers/layer.ts";
 import { LAYER_KINDS, type LayerKind } from "./layers/registry.ts";
-import type { Matrix } from "../tensor/matrix.ts";
 import { type Loss, LOSSES } from "./loss.ts";
 import { FEEDBACK_RULES, type Rule, RULES } from "./rules/registry.ts";
 
@@ -48,7 +47,37 @@ export interface NetworkOptions {
   layers?: readonly LayerKind[];
   /** Each layer's geometry: required for spatial kinds (conv, pools, dropout), else undefined. */
   specs?: readonly (LayerSpec | undefined)[];
+  /** Where a direct rule's feedback enters (see {@linkcode FeedbackPoint}). Default `"layer"`. */
+  feedbackAt?: FeedbackPoint;
 }
+
+/**
+ * Where a direct rule (DFA, cDFA, DRTP) delivers its signal. `"layer"`: to the output of every
+ * hidden layer, a convolution's before its pooling (as biotorch and Frenkel's DRTP code do).
+ * `"block"`: to the output of each block, after the pooling and dropout that follow a layer with
+ * weights (as Nøkland's dfa-torch places its ErrorFeedback modules); a layer without weights passes
+ * the signal down by its own backward, so a convolution under a max pooling learns at the
+ * positions that won. The two are the same for dense nets without dropout.
+ *
+ * @example
+ * ```ts
+ * import { FEEDBACK_POINTS, type FeedbackPoint } from "../../mod.ts";
+ * const at: FeedbackPoint = "block";
+ * console.log(FEEDBACK_POINTS.includes(at)); // true
+ * ```
+ */
+export type FeedbackPoint = "layer" | "block";
+
+/**
+ * The feedback points, for validating user input.
+ *
+ * @example
+ * ```ts
+ * import { FEEDBACK_POINTS } from "../../mod.ts";
+ * console.log(FEEDBACK_POINTS); // ["layer", "block"]
+ * ```
+ */
+export const FEEDBACK_POINTS: readonly FeedbackPoint[] = ["layer", "block"];
 
 /**
  * What a network is, apart from its numbers: saved with it.
@@ -75,6 +104,8 @@ export interface NetworkConfig {
   layers: LayerKind[];
   /** Each layer's geometry (present when a layer is spatial). */
   specs?: (LayerSpec | undefined)[];
+  /** Present when a direct rule's feedback enters at blocks; absent for the default, layers. */
+  feedbackAt?: "block";
 }
 
 function oneOf<T extends string>(what: string, value: T, allowed: readonly string[]): T {
@@ -153,108 +184,8 @@ export function networkConfig(o: NetworkOptions): NetworkConfig {
   });
   const c: NetworkConfig = { sizes, hidden, loss, rule, bias: o.bias ?? true, layers };
   if (specs?.some(Boolean)) c.specs = specs;
+  if (oneOf("the feedback point", o.feedbackAt ?? "layer", FEEDBACK_POINTS) === "block") {
+    c.feedbackAt = "block";
+  }
   return c;
-}
-
-/**
- * Each layer's weight shape, (rows, cols): (outputs, inputs) unless its kind says otherwise (a
- * convolution's kernels; (0, 0) for a layer without weights).
- *
- * @example
- * ```ts
- * import { networkConfig, weightShapes } from "../../mod.ts";
- * console.log(weightShapes(networkConfig({ sizes: [4, 3, 2] }))); // [[3, 4], [2, 3]]
- * ```
- *
- * @param c The network's configuration.
- * @returns One shape per layer.
- */
-export function weightShapes(c: NetworkConfig): [number, number][] {
-  return c.layers.map((kind, k) => {
-    const init = { inputs: c.sizes[k], outputs: c.sizes[k + 1], spec: c.specs?.[k] };
-    return LAYER_KINDS[kind].weightShape?.(init) ?? [init.outputs, init.inputs];
-  });
-}
-
-/**
- * The shapes of the rule's fixed matrices, one per hidden layer that gets one.
- *
- * @example
- * ```ts
- * import { feedbackShapes, networkConfig } from "../../mod.ts";
- * console.log(feedbackShapes(networkConfig({ sizes: [4, 3, 2], rule: "dfa" }))); // [[2, 3]]
- * ```
- *
- * @param c The network's configuration.
- * @returns The shapes, hidden layer by hidden layer (skipping those without).
- */
-export function feedbackShapes(c: NetworkConfig): [number, number][] {
-  const rule = FEEDBACK_RULES[c.rule], weights = weightShapes(c);
-  return c.sizes.slice(1, -1).flatMap((_, k) => {
-    const shape = rule.feedbackShape(c.sizes, k, weights, c.specs);
-    return shape ? [shape] : [];
-  });
-}
-
-/**
- * Checks a network's values against its configuration and returns each layer's values with its
- * position and widths filled in from the configuration.
- *
- * @example
- * ```ts
- * import { checkValues, Matrix, networkConfig } from "../../mod.ts";
- * const config = networkConfig({ sizes: [2, 1], rule: "bp" });
- * const [init] = checkValues(config, [{ index: 0, inputs: 0, outputs: 0, classes: 0, hasBias: true, weight: new Matrix(1, 2), bias: new Float32Array(1), extra: {} }], []);
- * console.log(init.inputs, init.classes); // 2 1
- * ```
- *
- * @param c The configuration.
- * @param layers Each layer's values.
- * @param feedback The rule's matrices, one per hidden layer that needs one.
- * @returns The layers' values, normalised.
- * @throws {RangeError} When a shape disagrees with the configuration.
- */
-export function checkValues(
-  c: NetworkConfig,
-  layers: readonly LayerInit[],
-  feedback: readonly Matrix[],
-): LayerInit[] {
-  const { sizes } = c, L = sizes.length - 1, rule = FEEDBACK_RULES[c.rule];
-  if (layers.length !== L) {
-    throw new RangeError(
-      `Cannot build a network: ${L} layers need ${L} sets of values: ${layers.length}`,
-    );
-  }
-  const inits = layers.map((init, k) => ({
-    ...init,
-    index: k,
-    inputs: sizes[k],
-    outputs: sizes[k + 1],
-    classes: sizes[L],
-    hasBias: c.bias,
-    spec: c.specs?.[k],
-  }));
-  const shapes = weightShapes(c);
-  inits.forEach((init, k) => {
-    const w = init.weight, kind = LAYER_KINDS[c.layers[k]], [rows, cols] = shapes[k];
-    const biasLength = kind.biasLength?.(init) ?? sizes[k + 1];
-    const problem = w.rows !== rows || w.cols !== cols
-      ? `W${k + 1} must be ${rows}×${cols}: ${w.rows}×${w.cols}`
-      : init.bias.length !== biasLength
-      ? `b${k + 1} must have ${biasLength} values: ${init.bias.length}`
-      : kind.check(init, rule.direct && kind.directFeedback);
-    if (problem) throw new RangeError(`Cannot build a network: ${problem}`);
-  });
-  const expected = feedbackShapes(c);
-  if (
-    feedback.length !== expected.length ||
-    feedback.some((f, k) => f.rows !== expected[k][0] || f.cols !== expected[k][1])
-  ) {
-    throw new RangeError(
-      `Cannot build a ${c.rule} network: feedback matrices must be ${
-        expected.map(([r, q]) => `${r}×${q}`).join(", ") || "none"
-      }: ${feedback.map((f) => `${f.rows}×${f.cols}`).join(", ") || "none"}`,
-    );
-  }
-  return inits;
 }

@@ -12,7 +12,8 @@ import type { LayerInit } from "./layers/layer.ts";
 import { LAYER_KINDS } from "./layers/registry.ts";
 import { Matrix } from "../tensor/matrix.ts";
 import { Network } from "./network.ts";
-import { networkConfig, type NetworkOptions, weightShapes } from "./network_config.ts";
+import { networkConfig, type NetworkOptions } from "./network_config.ts";
+import { feedbackShape, weightShapes } from "./shapes.ts";
 import { Rng } from "../tensor/random.ts";
 import { FEEDBACK_RULES } from "./rules/registry.ts";
 
@@ -67,7 +68,7 @@ export function createNetwork(options: NetworkOptions): Network {
   inits.forEach((l, k) => LAYER_KINDS[c.layers[k]].draw?.(l, rng, init));
   const rule = FEEDBACK_RULES[c.rule];
   const feedback = sizes.slice(1, L).flatMap((n, k) => {
-    const shape = rule.feedbackShape(sizes, k, shapes, c.specs);
+    const shape = feedbackShape(c, k, shapes);
     if (!shape) return [];
     const f = new Matrix(shape[0], shape[1]);
     initializeFeedback(fbInit, f.data, n, fbRng);

@@ -12,7 +12,8 @@ import type { LayerInit } from "./layers/layer.ts";
 import { LAYER_KINDS } from "./layers/registry.ts";
 import { Matrix } from "../tensor/matrix.ts";
 import { Network } from "./network.ts";
-import { networkConfig, weightShapes } from "./network_config.ts";
+import { networkConfig } from "./network_config.ts";
+import { feedbackShape, weightShapes } from "./shapes.ts";
 import { FEEDBACK_RULES } from "./rules/registry.ts";
 
 /**
@@ -88,7 +89,7 @@ export function networkFromArrays(arrays: NpzArrays, where = "the arrays"): Netw
       return init;
     });
     const feedback = sizes.slice(1, L).flatMap((_, k) =>
-      rule.feedbackShape(sizes, k, shapes, config.specs) ? [mat(`B${k + 1}`)] : []
+      feedbackShape(config, k, shapes) ? [mat(`B${k + 1}`)] : []
     );
     return new Network(config, layers, feedback);
   } catch (error) {

@@ -1,8 +1,9 @@
 /**
  * Sending a rule's signal to a hidden layer with everything a rule may need: the fixed matrices,
  * the batch's targets (DRTP), room for backward weights computed per batch and a generator to
- * redraw them with (the sign-concordant rules). Training and the alignment diagnostics both call
- * it, so they see the same signal.
+ * redraw them with (the sign-concordant rules); or, under feedback at blocks, the layer above's
+ * own backward where it has no parameters. Training and the alignment diagnostics both call it, so
+ * they see the same signal.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { Layer } from "./layers/layer.ts";
 import type { Matrix } from "../tensor/matrix.ts";
 import { Rng } from "../tensor/random.ts";
 import { FEEDBACK_RULES, type Rule } from "./rules/registry.ts";
+import type { FeedbackPoint } from "./network_config.ts";
 
 /**
  * What a network keeps for its rule between batches.
@@ -49,8 +51,44 @@ export function ruleState(layers: readonly Layer[], rule: Rule): RuleState {
   return { scratch: new Float32Array(size), rng: new Rng(0x5eed) };
 }
 
+/** What a signal is sent through: a network's layers, fixed matrices, rule state and placement. */
+export interface SignalSource {
+  /** The layers. */
+  layers: readonly Layer[];
+  /** The rule's fixed matrices. */
+  feedback: readonly Matrix[];
+  /** What the rule keeps between batches. */
+  ruleState: RuleState;
+  /** Where a direct rule's feedback enters (the network's configuration). */
+  config: { feedbackAt?: FeedbackPoint };
+}
+
 /**
- * Writes `rule`'s signal to hidden layer `k` into `out`, (B, n_{k+1}).
+ * Whether `rule`'s signal to hidden layer `k` passes down through the layer above by that layer's
+ * own backward: under a direct rule with feedback at blocks, when the layer above has no
+ * parameters (pooling, dropout).
+ *
+ * @example
+ * ```ts
+ * import { Network, parseArchitecture } from "../../mod.ts";
+ * import { passesDown } from "./signals.ts";
+ * const net = Network.create({ ...parseArchitecture("fc:8,dropout:0.5", [4, 1, 1], 2), feedbackAt: "block" });
+ * console.log(passesDown(net, "dfa", 0), passesDown(net, "dfa", 1), passesDown(net, "bp", 0)); // true false false
+ * ```
+ *
+ * @param net The network.
+ * @param rule The rule whose signal it is.
+ * @param k The hidden layer.
+ * @returns Whether the signal comes from the layer above's backward rather than the rule.
+ */
+export function passesDown(net: SignalSource, rule: Rule, k: number): boolean {
+  return net.config.feedbackAt === "block" && FEEDBACK_RULES[rule].direct &&
+    net.layers[k + 1].params.length === 0;
+}
+
+/**
+ * Writes `rule`'s signal to hidden layer `k` into `out`, (B, n_{k+1}): the rule's, or under
+ * feedback at blocks, the layer above's backward of its δ where that layer has no parameters.
  *
  * @example
  * ```ts
@@ -67,7 +105,7 @@ export function ruleState(layers: readonly Layer[], rule: Rule): RuleState {
  * @param args The δs, the layer, the batch size, the output and the targets.
  */
 export function sendSignal(
-  net: { layers: readonly Layer[]; feedback: readonly Matrix[]; ruleState: RuleState },
+  net: SignalSource,
   rule: Rule,
   args: {
     deltas: readonly Float32Array[];
@@ -77,6 +115,7 @@ export function sendSignal(
     target?: Float32Array;
   },
 ): void {
-  const { layers, feedback, ruleState: { scratch, rng } } = net;
+  const { layers, feedback, ruleState: { scratch, rng } } = net, { k, deltas, B, out } = args;
+  if (passesDown(net, rule, k)) return layers[k + 1].backward(deltas[k + 1], B, out);
   FEEDBACK_RULES[rule].signal({ layers, feedback, scratch, rng, ...args });
 }

@@ -1,0 +1,130 @@
+// The mnist task's options: what `deno task mnist --help` lists.
+import {
+  ACTIVATIONS,
+  FEEDBACK_INITS,
+  FEEDBACK_POINTS,
+  INITS,
+  LOSSES,
+  MNIST_PRESETS,
+  OPTIMIZERS,
+  RULES,
+} from "../mod.ts";
+import { OUTPUT_OPTIONS } from "./_cli.ts";
+import { reportOptions } from "./_report.ts";
+
+export const MNIST_SPEC = {
+  name: "mnist",
+  summary:
+    "Trains the 784–800–10 MNIST net (tanh hidden, sigmoid output, binary cross-entropy) with DFA\n" +
+    "and with backprop, and reports the errors per epoch.",
+  usage: "deno task mnist [options]",
+  options: [
+    {
+      name: "preset",
+      kind: "choice",
+      choices: Object.keys(MNIST_PRESETS),
+      default: "nokland",
+      help: "the notebook's settings (seed) or Nøkland 2016's",
+    },
+    {
+      name: "rule",
+      kind: "string",
+      default: "dfa,bp",
+      help: `training rules, comma-separated: ${RULES.join(", ")}`,
+    },
+    {
+      name: "hidden",
+      kind: "string",
+      default: "800",
+      help: "hidden layer widths, comma-separated",
+    },
+    {
+      name: "arch",
+      kind: "string",
+      help:
+        "layers instead of --hidden: e.g. conv:6x5x5:p2,pool:2,fc:120 or fc:800x2,dropout:0.2; " +
+        "lenet5 for LeNet-5",
+    },
+    {
+      name: "activation",
+      kind: "choice",
+      choices: ACTIVATIONS,
+      default: "tanh",
+      help: "hidden activation",
+    },
+    { name: "epochs", kind: "integer", min: 1, help: "most epochs (preset: 100)" },
+    { name: "batch", kind: "integer", min: 1, help: "batch size (preset: seed 200, nokland 64)" },
+    { name: "lr", kind: "number", positive: true, help: "learning rate (preset: 1e-4)" },
+    {
+      name: "optimizer",
+      kind: "choice",
+      choices: OPTIMIZERS,
+      help: "the optimiser (preset: seed sgd, nokland rmsprop)",
+    },
+    { name: "weight-decay", kind: "number", min: 0, default: 0, help: "L2 weight decay" },
+    {
+      name: "loss",
+      kind: "choice",
+      choices: LOSSES,
+      default: "bce",
+      help: "outputs and loss: bce (sigmoid, binary cross-entropy), ce (softmax), mse",
+    },
+    {
+      name: "shift",
+      kind: "integer",
+      min: 0,
+      default: 0,
+      help: "move each training image by up to N random pixels (data augmentation)",
+    },
+    {
+      name: "lr-drops",
+      kind: "string",
+      help: "epochs after which the learning rate is divided by 10, comma-separated (e.g. 50,75)",
+    },
+    {
+      name: "feedback-at",
+      kind: "choice",
+      choices: FEEDBACK_POINTS,
+      default: "layer",
+      help: "where DFA/cDFA/DRTP feedback enters: every layer's output, or each block's (after " +
+        "its pooling and dropout, as Nøkland's dfa-torch)",
+    },
+    { name: "init", kind: "choice", choices: INITS, help: "forward weights (preset)" },
+    {
+      name: "feedback-init",
+      kind: "choice",
+      choices: FEEDBACK_INITS,
+      help: "feedback matrices (preset)",
+    },
+    {
+      name: "tolerance",
+      kind: "number",
+      min: 0,
+      help: "stop when the training error changes less than this",
+    },
+    { name: "seed", kind: "integer", default: 1, help: "random seed" },
+    {
+      name: "train-samples",
+      kind: "integer",
+      min: 1,
+      help: "use only the first N training images",
+    },
+    { name: "test-samples", kind: "integer", min: 1, help: "use only the first N test images" },
+    {
+      name: "data",
+      kind: "string",
+      default: "data/mnist.npz",
+      help: "mnist.npz from create-dataset (else the shipped MNIST)",
+    },
+    {
+      name: "alignment-every",
+      kind: "integer",
+      min: 0,
+      default: 1,
+      help: "measure DFA/FA alignment every N epochs (0: never)",
+    },
+    { name: "save", kind: "string", help: "save each trained net as PREFIX-RULE.npz" },
+    ...reportOptions("mnist"),
+    ...OUTPUT_OPTIONS,
+  ],
+} as const;
