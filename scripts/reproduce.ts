@@ -95,14 +95,49 @@ function markdown(table: Table, cells: Cell[], epochs: number): string {
     [head, rule, ...rows].join("\n") + "\n";
 }
 
+/**
+ * Runs `fn` on the table's file held under an advisory lock (exclusive to write): runs of the same
+ * table in parallel (other rows, rules or seeds) read whole files and keep each other's cells.
+ */
+function withTableFile<T>(path: string, exclusive: boolean, fn: (file: Deno.FsFile) => T): T {
+  using file = Deno.openSync(path, { read: true, write: true, create: true });
+  file.lockSync(exclusive);
+  return fn(file); // unlocked when closed
+}
+
 /** The cells saved so far (none for a new table); cells without a recipe had the table's. */
-function readCells(path: string, table: Table): Cell[] {
+function cellsIn(file: Deno.FsFile, table: Table): Cell[] {
+  const bytes = new Uint8Array(file.statSync().size);
+  file.seekSync(0, Deno.SeekMode.Start);
+  for (let n = 0; n < bytes.length;) n += file.readSync(bytes.subarray(n)) ?? bytes.length;
   try {
-    const cells: Cell[] = JSON.parse(Deno.readTextFileSync(path)).cells;
+    const cells: Cell[] = JSON.parse(new TextDecoder().decode(bytes)).cells;
     return cells.map((c) => ({ ...c, recipe: c.recipe ?? table.recipe(c.rule) }));
   } catch {
     return [];
   }
+}
+
+/** The cells in the table's file, none when there is no file yet. */
+function readCells(path: string, table: Table): Cell[] {
+  try {
+    Deno.statSync(path);
+  } catch {
+    return [];
+  }
+  return withTableFile(path, false, (file) => cellsIn(file, table));
+}
+
+/** Adds a cell to the table's file, re-read under the lock; returns every cell now in it. */
+function addCell(path: string, name: string, table: Table, cell: Cell): Cell[] {
+  return withTableFile(path, true, (file) => {
+    const cells = [...cellsIn(file, table), cell];
+    const bytes = new TextEncoder().encode(JSON.stringify({ table: name, cells }, null, 1) + "\n");
+    file.truncateSync(0);
+    file.seekSync(0, Deno.SeekMode.Start);
+    for (let n = 0; n < bytes.length;) n += file.writeSync(bytes.subarray(n));
+    return cells;
+  });
 }
 
 /** Each rule's training and test error per epoch, the mean over its seeds. */
@@ -136,6 +171,7 @@ await run(spec.name, async () => {
   }
   const only = args.optional("only"), ruleFilter = args.optional("rules")?.split(",");
   const out = `${args.get("out-dir")}/${name}`;
+  Deno.mkdirSync(args.get("out-dir"), { recursive: true });
   let cells = readCells(`${out}.json`, table);
   const data = loadMnist(args.get("data"));
   const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
@@ -179,10 +215,9 @@ await run(spec.name, async () => {
           trainError: e.trainError,
           testError: e.testError ?? NaN,
         }));
-        // Re-read the file before adding the cell: another run of the same table (other rules or
-        // rows, in parallel) may have added its own since.
-        cells = readCells(`${out}.json`, table);
-        cells.push({
+        // Another run of the same table (other rules or rows, in parallel) may have added its own
+        // cells since: addCell re-reads the file under its lock.
+        cells = addCell(`${out}.json`, name, table, {
           row: row.name,
           rule,
           seed,
@@ -193,11 +228,6 @@ await run(spec.name, async () => {
           seconds: (performance.now() - t0) / 1000,
           history,
         });
-        Deno.mkdirSync(args.get("out-dir"), { recursive: true });
-        Deno.writeTextFileSync(
-          `${out}.json`,
-          JSON.stringify({ table: name, cells }, null, 1) + "\n",
-        );
       }
     }
   }

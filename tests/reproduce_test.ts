@@ -38,3 +38,20 @@ Deno.test("reproduce runs each cell once, resumes, and tabulates beside the publ
     await Deno.remove(`${root}/${dir}`, { recursive: true });
   }
 });
+
+Deno.test("two runs of one table at once keep each other's cells", async () => {
+  const dir = await tmpOut();
+  try {
+    const common = ["--only", "1×800", "--epochs", "1", "--train-samples", "300", "--no-report"];
+    const runs = await Promise.all(
+      ["bp", "dfa", "fa"].map((rule) =>
+        runTask("reproduce", ["nokland-table1", ...common, "--rules", rule, "--out-dir", dir])
+      ),
+    );
+    for (const r of runs) assertEquals(r.code, 0, r.stderr);
+    const saved = JSON.parse(Deno.readTextFileSync(`${root}/${dir}/nokland-table1.json`));
+    assertEquals(saved.cells.map((c: { rule: string }) => c.rule).sort(), ["bp", "dfa", "fa"]);
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+  }
+});
