@@ -88,7 +88,7 @@ export {
 } from "./src/train/optimizers.ts";
 export { alignment, type LayerAlignment } from "./src/train/alignment.ts";
 export { matrixAlignment, weightAlignment } from "./src/train/weight_alignment.ts";
-export { MNIST_PRESETS, type MnistPreset } from "./src/train/presets.ts";
+export { MNIST_PRESETS, type MnistPreset, presetInit } from "./src/train/presets.ts";
 
 // Tensors and the BLAS.
 export { Matrix } from "./src/tensor/matrix.ts";

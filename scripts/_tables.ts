@@ -51,8 +51,8 @@ export interface Table {
   weightDecay: (rule: Rule) => number;
   /** The recipe of a rule's cells in words; a cell is reused only under the same (and epochs). */
   recipe: (rule: Rule) => string;
-  /** Forward weights: by rule (DFA and FA from zeros in Nøkland's recipe). */
-  init: (rule: Rule) => "uniform" | "zeros";
+  /** Forward weights: by rule and hidden activation (DFA and FA from zeros in Nøkland's recipe). */
+  init: (rule: Rule, activation: Activation) => "uniform" | "zeros";
   feedbackInit: "uniform" | "normal";
 }
 
@@ -115,7 +115,8 @@ export const TABLES: Record<string, Table> = {
     lrDrops: [],
     weightDecay: () => 0,
     recipe: () => "RMSprop lr 1e-4, batch 64, sigmoid outputs with binary cross-entropy",
-    init: (rule) => (rule === "bp" ? "uniform" : "zeros"),
+    // dfa-torch zeroes the weights of tanh and logistic nets only: ReLU units at zero never learn.
+    init: (rule, activation) => (rule === "bp" || activation === "relu" ? "uniform" : "zeros"),
     feedbackInit: "uniform",
   },
   "biotorch-lenet": {

@@ -189,7 +189,7 @@ await run(spec.name, async () => {
           ...arch,
           loss: table.loss,
           rule,
-          init: table.init(rule),
+          init: table.init(rule, row.activation),
           feedbackInit: table.feedbackInit,
           feedbackAt: row.feedbackAt,
           seed,

@@ -2,6 +2,8 @@
 // ours beside the published figure.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { runTask, tmpOut } from "./_tasks.ts";
+import { TABLES } from "../scripts/_tables.ts";
+import { MNIST_PRESETS, presetInit } from "../mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -54,4 +56,21 @@ Deno.test("two runs of one table at once keep each other's cells", async () => {
   } finally {
     await Deno.remove(`${root}/${dir}`, { recursive: true });
   }
+});
+
+Deno.test("no table starts a ReLU net from zero weights, which would never learn", () => {
+  for (const [name, table] of Object.entries(TABLES)) {
+    for (const row of table.rows) {
+      for (const rule of row.rules ?? table.rules) {
+        const init = table.init(rule, row.activation);
+        if (row.activation === "relu") {
+          assertEquals(init, "uniform", `${name}, ${row.name}, ${rule}`);
+        }
+      }
+    }
+  }
+  // Nøkland's recipe keeps its zeros where they work: tanh nets under FA and DFA.
+  assertEquals(TABLES["nokland-table1"].init("dfa", "tanh"), "zeros");
+  assertEquals(presetInit(MNIST_PRESETS.nokland, "dfa", "tanh"), "zeros");
+  assertEquals(presetInit(MNIST_PRESETS.nokland, "fa", "relu"), "uniform");
 });

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Activation } from "../kernels/activations.ts";
 import type { FeedbackInit, Init } from "../model/init.ts";
 import type { Rule } from "../model/rules/registry.ts";
 import type { OptimizerName } from "./optimizers.ts";
@@ -20,7 +21,7 @@ import type { OptimizerName } from "./optimizers.ts";
  * ```
  */
 export interface MnistPreset {
-  /** Forward weights, by rule. */
+  /** Forward weights, by rule (see {@linkcode presetInit} for what ReLU nets get instead). */
   init: Record<Rule, Init>;
   /** Biases. */
   biasInit: Init;
@@ -90,3 +91,25 @@ export const MNIST_PRESETS: Record<"seed" | "nokland", MnistPreset> = {
     dropLast: false,
   },
 };
+
+/**
+ * The forward weights a preset gives `rule` under a hidden `activation`: its own, except that ReLU
+ * nets never start from zeros (a ReLU unit with zero weights never activates, so it never learns);
+ * they get U(±1/√fan-in), Torch's default, as Nøkland's dfa-torch keeps for ReLU (it zeroes the
+ * weights of tanh and logistic nets only).
+ *
+ * @example
+ * ```ts
+ * import { MNIST_PRESETS, presetInit } from "../../mod.ts";
+ * console.log(presetInit(MNIST_PRESETS.nokland, "dfa", "tanh"), presetInit(MNIST_PRESETS.nokland, "dfa", "relu")); // zeros uniform
+ * ```
+ *
+ * @param preset The preset.
+ * @param rule The training rule.
+ * @param activation The hidden activation.
+ * @returns The initialisation.
+ */
+export function presetInit(preset: MnistPreset, rule: Rule, activation: Activation): Init {
+  const init = preset.init[rule];
+  return init === "zeros" && activation === "relu" ? "uniform" : init;
+}
