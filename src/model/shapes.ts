@@ -74,6 +74,8 @@ export function feedbackShape(
   weights: readonly [number, number][],
 ): [number, number] | undefined {
   const shape = FEEDBACK_RULES[c.rule].feedbackShape(c.sizes, k, weights, c.specs);
+  // The layer above has no weights, (0, 0), exactly when it has no parameters (pooling, dropout):
+  // where passesDown sends the layer's signal through that layer's own backward.
   const [rows, cols] = weights[k + 1];
   const passes = c.feedbackAt === "block" && FEEDBACK_RULES[c.rule].direct && rows * cols === 0;
   return shape && passes ? [shape[0], 0] : shape;
