@@ -47,6 +47,8 @@ export interface Table {
   loss: Loss;
   /** Where the learning rate is divided by 10, as fractions of the epochs (none: constant). */
   lrDrops: number[];
+  /** Stop a cell once its running mean training error is at or below this (train's option). */
+  stopAtTrainError?: number;
   /** L2 weight decay by rule, added to the gradient of the batch's summed loss. */
   weightDecay: (rule: Rule) => number;
   /** The recipe of a rule's cells in words; a cell is reused only under the same (and epochs). */
@@ -113,8 +115,12 @@ export const TABLES: Record<string, Table> = {
     epochs: 100,
     loss: "bce",
     lrDrops: [],
+    // dfa-torch's Main.lua ends a run at "zero training error": a running mean of ≤ 0.01 %.
+    stopAtTrainError: 1e-4,
     weightDecay: () => 0,
-    recipe: () => "RMSprop lr 1e-4, batch 64, sigmoid outputs with binary cross-entropy",
+    recipe: () =>
+      "RMSprop lr 1e-4, batch 64, sigmoid outputs with binary cross-entropy, stopped once the " +
+      "running mean training error is ≤ 0.01 % (dfa-torch's rule)",
     // dfa-torch zeroes the weights of tanh and logistic nets only: ReLU units at zero never learn.
     init: (rule, activation) => (rule === "bp" || activation === "relu" ? "uniform" : "zeros"),
     feedbackInit: "uniform",

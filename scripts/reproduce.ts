@@ -201,6 +201,7 @@ await run(spec.name, async () => {
           optimizer: { name: table.optimizer, lr: table.lr, weightDecay: table.weightDecay(rule) },
           augment: row.shift ? randomShifts([1, 28, 28], row.shift, seed) : undefined,
           lrDrops: table.lrDrops.map((f) => Math.round(f * epochs)).filter((e) => e > 0),
+          stopAtTrainError: table.stopAtTrainError,
           seed,
           test: data.test,
           onEpoch: (s) =>

@@ -322,3 +322,30 @@ Deno.test("weight decay adds wd·w to the gradient, and lr drops divide the rate
   seen.forEach((lr, i) => assertAlmostEquals(lr, [1e-2, 1e-2, 1e-3, 1e-4][i], 1e-12));
   assertEquals(opt.options.lr, 1e-2);
 });
+
+Deno.test("training stops once the running mean training error reaches zero, as dfa-torch's", () => {
+  const data = xorData(400, 2);
+  const run = (stopAtTrainError?: number) =>
+    train(Network.create({ sizes: [2, 32, 32, 2], rule: "dfa", init: "xavier", seed: 5 }), data, {
+      epochs: 80,
+      batchSize: 20,
+      optimizer: { name: "adam", lr: 0.01 },
+      stopAtTrainError,
+    });
+  const full = run(), stopped = run(1e-4);
+  // dfa-torch's rule: mean ← 0.75·mean + 0.25·error, from 1; stop once mean ≤ 1e-4.
+  let mean = 1, expected = full.epochs.length;
+  for (const e of full.epochs) {
+    mean = 0.75 * mean + 0.25 * e.trainError;
+    if (mean <= 1e-4) {
+      expected = e.epoch;
+      break;
+    }
+  }
+  assert(expected < full.epochs.length, `the net fits xor in ${full.epochs.length} epochs`);
+  assertEquals(stopped.epochs.length, expected);
+  assert(stopped.converged && !full.converged);
+  // Up to the stop, the same run epoch for epoch.
+  const errors = (r: typeof full) => r.epochs.map((e) => [e.trainError, e.loss]);
+  assertEquals(errors(stopped), errors(full).slice(0, expected));
+});

@@ -115,6 +115,11 @@ export interface TrainOptions {
    */
   tolerance?: number;
   /**
+   * Stop once the running mean of the training error, 0.75·previous + 0.25·the epoch's (from 1),
+   * is at or below this: Nøkland's dfa-torch stops at 1e-4. Default: never.
+   */
+  stopAtTrainError?: number;
+  /**
    * Gradients of the batch's summed loss (`"sum"`, the original's, so the learning rate scales with
    * the batch size) or of its mean (`"mean"`). Default `"sum"`.
    */
@@ -154,7 +159,7 @@ export interface TrainOptions {
 export interface TrainResult {
   /** One entry per epoch run. */
   epochs: EpochStats[];
-  /** Whether training stopped on the tolerance before the last epoch. */
+  /** Whether training stopped on the tolerance or the training error before the last epoch. */
   converged: boolean;
   /** With `validation`: the epoch whose parameters the network ends with. */
   bestEpoch?: number;
@@ -232,7 +237,7 @@ export function train(
   if (options.validation) checkDataset(options.validation, "the validation set");
   const early = options.validation &&
     new EarlyStopping(net, options.validation, options.patience ?? 10);
-  let previousError = NaN;
+  let previousError = NaN, errorMean = 1;
   const baseLr = optimizer.options.lr;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const t0 = performance.now();
@@ -274,9 +279,11 @@ export function train(
     result.epochs.push(stats);
     options.onEpoch?.(stats);
     if (check?.stop) break;
+    errorMean = 0.75 * errorMean + 0.25 * stats.trainError;
     if (
-      options.tolerance !== undefined &&
-      Math.abs(stats.trainError - previousError) <= options.tolerance
+      (options.tolerance !== undefined &&
+        Math.abs(stats.trainError - previousError) <= options.tolerance) ||
+      errorMean <= (options.stopAtTrainError ?? -1)
     ) {
       result.converged = true;
       break;
