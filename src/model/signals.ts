@@ -51,7 +51,16 @@ export function ruleState(layers: readonly Layer[], rule: Rule): RuleState {
   return { scratch: new Float32Array(size), rng: new Rng(0x5eed) };
 }
 
-/** What a signal is sent through: a network's layers, fixed matrices, rule state and placement. */
+/**
+ * What a signal is sent through: a network's layers, fixed matrices, rule state and placement.
+ *
+ * @example
+ * ```ts
+ * import { Network, type SignalSource } from "../../mod.ts";
+ * const source: SignalSource = Network.create({ sizes: [4, 3, 2], feedbackAt: "block" });
+ * console.log(source.config.feedbackAt, source.feedback.length); // block 1
+ * ```
+ */
 export interface SignalSource {
   /** The layers. */
   layers: readonly Layer[];
