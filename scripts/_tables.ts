@@ -3,9 +3,12 @@
 import {
   type Activation,
   type FeedbackPoint,
+  type Init,
   LENET5,
   type Loss,
+  MNIST_PRESETS,
   type OptimizerName,
+  presetInit,
   type Rule,
 } from "../mod.ts";
 
@@ -54,7 +57,7 @@ export interface Table {
   /** The recipe of a rule's cells in words; a cell is reused only under the same (and epochs). */
   recipe: (rule: Rule) => string;
   /** Forward weights: by rule and hidden activation (DFA and FA from zeros in Nøkland's recipe). */
-  init: (rule: Rule, activation: Activation) => "uniform" | "zeros";
+  init: (rule: Rule, activation: Activation) => Init;
   feedbackInit: "uniform" | "normal";
 }
 
@@ -121,8 +124,8 @@ export const TABLES: Record<string, Table> = {
     recipe: () =>
       "RMSprop lr 1e-4, batch 64, sigmoid outputs with binary cross-entropy, stopped once the " +
       "running mean training error is ≤ 0.01 % (dfa-torch's rule)",
-    // dfa-torch zeroes the weights of tanh and logistic nets only: ReLU units at zero never learn.
-    init: (rule, activation) => (rule === "bp" || activation === "relu" ? "uniform" : "zeros"),
+    // The nokland preset's: zeros for FA and DFA on tanh and logistic nets, as dfa-torch.
+    init: (rule, activation) => presetInit(MNIST_PRESETS.nokland, rule, activation),
     feedbackInit: "uniform",
   },
   "biotorch-lenet": {

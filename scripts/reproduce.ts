@@ -96,46 +96,41 @@ function markdown(table: Table, cells: Cell[], epochs: number): string {
 }
 
 /**
- * Runs `fn` on the table's file held under an advisory lock (exclusive to write): runs of the same
- * table in parallel (other rows, rules or seeds) read whole files and keep each other's cells.
+ * Runs `fn` while this process holds an advisory lock on the table's file (exclusive to write), so
+ * runs of the same table in parallel (other rows, rules or seeds) read whole files and keep each
+ * other's cells.
  */
-function withTableFile<T>(path: string, exclusive: boolean, fn: (file: Deno.FsFile) => T): T {
+function withLock<T>(path: string, exclusive: boolean, fn: () => T): T {
   using file = Deno.openSync(path, { read: true, write: true, create: true });
   file.lockSync(exclusive);
-  return fn(file); // unlocked when closed
+  return fn(); // unlocked when closed
 }
 
 /** The cells saved so far (none for a new table); cells without a recipe had the table's. */
-function cellsIn(file: Deno.FsFile, table: Table): Cell[] {
-  const bytes = new Uint8Array(file.statSync().size);
-  file.seekSync(0, Deno.SeekMode.Start);
-  for (let n = 0; n < bytes.length;) n += file.readSync(bytes.subarray(n)) ?? bytes.length;
+function cellsIn(path: string, table: Table): Cell[] {
   try {
-    const cells: Cell[] = JSON.parse(new TextDecoder().decode(bytes)).cells;
+    const cells: Cell[] = JSON.parse(Deno.readTextFileSync(path)).cells;
     return cells.map((c) => ({ ...c, recipe: c.recipe ?? table.recipe(c.rule) }));
   } catch {
-    return [];
+    return []; // no file yet, or an empty one
   }
 }
 
-/** The cells in the table's file, none when there is no file yet. */
+/** The cells in the table's file, read under a shared lock; none when there is no file yet. */
 function readCells(path: string, table: Table): Cell[] {
   try {
     Deno.statSync(path);
   } catch {
     return [];
   }
-  return withTableFile(path, false, (file) => cellsIn(file, table));
+  return withLock(path, false, () => cellsIn(path, table));
 }
 
 /** Adds a cell to the table's file, re-read under the lock; returns every cell now in it. */
 function addCell(path: string, name: string, table: Table, cell: Cell): Cell[] {
-  return withTableFile(path, true, (file) => {
-    const cells = [...cellsIn(file, table), cell];
-    const bytes = new TextEncoder().encode(JSON.stringify({ table: name, cells }, null, 1) + "\n");
-    file.truncateSync(0);
-    file.seekSync(0, Deno.SeekMode.Start);
-    for (let n = 0; n < bytes.length;) n += file.writeSync(bytes.subarray(n));
+  return withLock(path, true, () => {
+    const cells = [...cellsIn(path, table), cell];
+    Deno.writeTextFileSync(path, JSON.stringify({ table: name, cells }, null, 1) + "\n");
     return cells;
   });
 }
