@@ -171,6 +171,25 @@ await run(spec.name, async () => {
     const [first] = runs;
     console.log(JSON.stringify({
       preset: presetName,
+      // What produced these runs: the settings after the preset's defaults were applied.
+      options: {
+        arch: archText ?? `fc:${hidden.join(",fc:")}`,
+        activation,
+        loss: args.get("loss"),
+        feedbackAt: args.get("feedback-at"),
+        init: init ?? "preset",
+        feedbackInit,
+        optimizer,
+        lr,
+        lrDrops: lrDrops ?? [],
+        weightDecay,
+        batch,
+        epochs,
+        shift,
+        seed,
+        trainSamples: trainSet.x.rows,
+        testSamples: test.x.rows,
+      },
       rule: first.rule,
       testError: first.testError,
       epochs: first.epochs,

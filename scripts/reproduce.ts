@@ -24,7 +24,11 @@ const spec = {
   options: [
     { name: "epochs", kind: "integer", min: 1, help: "epochs a cell (default: the table's)" },
     { name: "seeds", kind: "string", default: "1", help: "seeds, comma-separated" },
-    { name: "only", kind: "string", help: "only the rows whose name contains this" },
+    {
+      name: "only",
+      kind: "string",
+      help: "only the row of this name, or else the rows whose name contains it",
+    },
     { name: "rules", kind: "string", help: "only these rules, comma-separated" },
     {
       name: "train-samples",
@@ -170,7 +174,9 @@ await run(spec.name, async () => {
   let cells = readCells(`${out}.json`, table);
   const data = loadMnist(args.get("data"));
   const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
-  for (const row of table.rows.filter((r) => !only || r.name.includes(only))) {
+  const exact = table.rows.filter((r) => r.name === only);
+  const rows = exact.length ? exact : table.rows.filter((r) => !only || r.name.includes(only));
+  for (const row of rows) {
     const rules = row.rules ?? table.rules;
     for (const rule of rules.filter((r) => !ruleFilter || ruleFilter.includes(r))) {
       for (const seed of seeds) {

@@ -24,6 +24,14 @@ Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", asy
   assertEquals(last.rule, "dfa");
   assertEquals(last.runs.map((x: { rule: string }) => x.rule), ["dfa", "bp"]);
   assertEquals(last.epochs.length, 2);
+  // The settings that produced the runs, the preset's defaults resolved.
+  assertEquals(last.options.arch, "fc:800");
+  assertEquals(last.options.lr, 1e-3);
+  assertEquals(last.options.batch, 100);
+  assertEquals(last.options.epochs, 2);
+  assertEquals(last.options.trainSamples, 6000);
+  assertEquals(last.options.testSamples, 2000);
+  assertEquals(last.options.feedbackAt, "layer");
   for (const e of last.epochs) {
     for (const k of ["epoch", "loss", "trainError", "testError", "seconds"]) assert(k in e, k);
   }
