@@ -35,6 +35,15 @@ export function cellRecipe(table: Table, row: TableRow, rule: Rule): string {
   return recipe;
 }
 
+/**
+ * The rows `--only` picks: the row of exactly that name if there is one (so "LeNet-5 (ReLU)" is
+ * not also its variants), else every row whose name contains it; all rows without it.
+ */
+export function selectRows(table: Table, only?: string): TableRow[] {
+  const exact = table.rows.filter((r) => r.name === only);
+  return exact.length ? exact : table.rows.filter((r) => !only || r.name.includes(only));
+}
+
 /** A table: its rows, rules and the training recipe of every cell. */
 export interface Table {
   title: string;

@@ -12,7 +12,7 @@ import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
-import { cellRecipe, type Table, TABLES } from "./_tables.ts";
+import { cellRecipe, selectRows, type Table, TABLES } from "./_tables.ts";
 
 const spec = {
   name: "reproduce",
@@ -174,9 +174,7 @@ await run(spec.name, async () => {
   let cells = readCells(`${out}.json`, table);
   const data = loadMnist(args.get("data"));
   const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
-  const exact = table.rows.filter((r) => r.name === only);
-  const rows = exact.length ? exact : table.rows.filter((r) => !only || r.name.includes(only));
-  for (const row of rows) {
+  for (const row of selectRows(table, only)) {
     const rules = row.rules ?? table.rules;
     for (const rule of rules.filter((r) => !ruleFilter || ruleFilter.includes(r))) {
       for (const seed of seeds) {

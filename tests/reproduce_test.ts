@@ -2,7 +2,7 @@
 // ours beside the published figure.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { runTask, tmpOut } from "./_tasks.ts";
-import { TABLES } from "../scripts/_tables.ts";
+import { selectRows, TABLES } from "../scripts/_tables.ts";
 import { MNIST_PRESETS, presetInit } from "../mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -73,4 +73,14 @@ Deno.test("no table starts a ReLU net from zero weights, which would never learn
   assertEquals(TABLES["nokland-table1"].init("dfa", "tanh"), "zeros");
   assertEquals(presetInit(MNIST_PRESETS.nokland, "dfa", "tanh"), "zeros");
   assertEquals(presetInit(MNIST_PRESETS.nokland, "fa", "relu"), "uniform");
+});
+
+Deno.test("--only picks the row of that exact name, else every row containing it", () => {
+  const lenet = TABLES["biotorch-lenet"];
+  const names = (only?: string) => selectRows(lenet, only).map((r) => r.name);
+  assertEquals(names("LeNet-5 (ReLU)"), ["LeNet-5 (ReLU)"]);
+  assertEquals(names("shifts"), ["LeNet-5 (ReLU), shifts ±2"]);
+  assertEquals(names("LeNet"), lenet.rows.map((r) => r.name));
+  assertEquals(names(), lenet.rows.map((r) => r.name));
+  assertEquals(names("no such row"), []);
 });
