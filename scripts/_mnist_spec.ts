@@ -111,6 +111,18 @@ export const MNIST_SPEC = {
     },
     { name: "test-samples", kind: "integer", min: 1, help: "use only the first N test images" },
     {
+      name: "validation",
+      kind: "integer",
+      min: 1,
+      help: "hold out N training images (seeded); each net ends at the epoch best on them",
+    },
+    {
+      name: "patience",
+      kind: "integer",
+      min: 1,
+      help: "with --validation, stop after N epochs without a new best (default: never)",
+    },
+    {
       name: "data",
       kind: "string",
       default: "data/mnist.npz",

@@ -5,6 +5,7 @@ import {
   type FeedbackInit,
   type FeedbackPoint,
   firstSamples,
+  holdOut,
   type Init,
   LENET5,
   type Loss,
@@ -61,13 +62,26 @@ await run(spec.name, async () => {
 
   const t0 = performance.now();
   const data = loadMnist(args.get("data"));
-  const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
+  const validationSize = args.optionalInt("validation"), patience = args.optionalInt("patience");
+  if (patience !== undefined && validationSize === undefined) {
+    throw new UsageError("--patience needs --validation");
+  }
+  const allTrain = firstSamples(data.train, args.optionalInt("train-samples"));
+  if (validationSize !== undefined && validationSize >= allTrain.x.rows) {
+    throw new UsageError(
+      `--validation must leave training images: ${validationSize} of ${allTrain.x.rows}`,
+    );
+  }
+  // With --validation: a seeded share of the training images, held out to pick each net's epoch.
+  const { train: trainSet, validation } = validationSize === undefined
+    ? { train: allTrain, validation: undefined }
+    : holdOut(allTrain, validationSize / allTrain.x.rows, seed);
   const test = firstSamples(data.test, args.optionalInt("test-samples"));
   if (!quiet) {
     console.log(
-      `MNIST: ${trainSet.x.rows} training and ${test.x.rows} test images (${
-        ((performance.now() - t0) / 1000).toFixed(1)
-      } s); ` +
+      `MNIST: ${trainSet.x.rows} training${
+        validation ? `, ${validation.x.rows} validation` : ""
+      } and ${test.x.rows} test images (${((performance.now() - t0) / 1000).toFixed(1)} s); ` +
         `preset ${presetName}: ${optimizer} lr ${lr}, batch ${batch}, up to ${epochs} epochs, seed ${seed}`,
     );
   }
@@ -115,6 +129,8 @@ await run(spec.name, async () => {
       tolerance,
       dropLast: preset.dropLast,
       alignmentEvery: rule === "bp" ? 0 : alignmentEvery,
+      validation,
+      patience: patience ?? epochs,
       onBatch: (done, total, epoch) => {
         if (done === 1) progress.start(`${rule} epoch ${epoch}/${epochs}`);
         progress.tick(done, total);
@@ -122,6 +138,9 @@ await run(spec.name, async () => {
       onEpoch: (s: EpochStats) => {
         progress.clear();
         if (quiet) return;
+        const held = s.validationError === undefined
+          ? ""
+          : `, validation ${pct(s.validationError)}`;
         const align = s.alignment?.map((a) =>
           `angle ${a.angle.toFixed(1)}°, criterion ${a.criterion.toFixed(3)}`
         ).join("; ");
@@ -129,7 +148,7 @@ await run(spec.name, async () => {
           `${rule} epoch ${String(s.epoch).padStart(3)}: loss ${s.loss.toFixed(4)}, train error ${
             pct(s.trainError)
           }, ` +
-            `test error ${pct(s.testError)}, ${secs(s.seconds)}${align ? `, ${align}` : ""}`,
+            `test error ${pct(s.testError)}${held}, ${secs(s.seconds)}${align ? `, ${align}` : ""}`,
         );
       },
     });
@@ -141,7 +160,9 @@ await run(spec.name, async () => {
     if (save) saveNetwork(net, `${save}-${rule}.npz`);
     runs.push({
       rule,
-      testError: last?.testError ?? NaN,
+      // The net as it ends: with --validation, put back to the epoch best on the held-out images.
+      testError: validation ? net.evaluate(test).error : last?.testError ?? NaN,
+      validationEpoch: result.bestEpoch,
       bestTestError: best?.testError ?? NaN,
       bestEpoch: best?.epoch ?? 0,
       seconds: (performance.now() - started) / 1000,
@@ -159,7 +180,9 @@ await run(spec.name, async () => {
         `${r.rule.padEnd(5)} ${String(r.epochs.length).padStart(6)} ${
           pct(r.testError).padStart(10)
         } ` +
-          `${pct(r.bestTestError).padStart(8)} (${r.bestEpoch}) ${secs(r.seconds).padStart(9)}`,
+          `${pct(r.bestTestError).padStart(8)} (${r.bestEpoch}) ${secs(r.seconds).padStart(9)}${
+            r.validationEpoch ? `  (ends at epoch ${r.validationEpoch}, best on validation)` : ""
+          }`,
       );
     }
   }
@@ -188,6 +211,8 @@ await run(spec.name, async () => {
         shift,
         seed,
         trainSamples: trainSet.x.rows,
+        validationSamples: validation?.x.rows ?? 0,
+        patience: validation ? patience ?? epochs : undefined,
         testSamples: test.x.rows,
       },
       rule: first.rule,

@@ -40,6 +40,24 @@ Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", asy
   assertLess(last.runs[1].testError, 0.5);
 });
 
+Deno.test("deno task mnist --validation ends each net at the epoch best on held-out images", async () => {
+  const r = await runTask("mnist", [
+    ...["--preset", "seed", "--rule", "dfa", "--epochs", "4", "--batch", "100", "--lr", "1e-2"],
+    ...["--train-samples", "3000", "--test-samples", "1000", "--validation", "600"],
+    ...["--alignment-every", "0", "--json", "--quiet", "--no-report"],
+  ]);
+  assertEquals(r.code, 0, r.stderr);
+  const last = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+  assertEquals([last.options.trainSamples, last.options.validationSamples], [2400, 600]);
+  const errors: number[] = last.epochs.map((e: { validationError: number }) => e.validationError);
+  assertEquals(errors.length, 4, "no --patience: every epoch runs");
+  const chosen = errors.indexOf(Math.min(...errors)) + 1;
+  assertEquals(last.runs[0].validationEpoch, chosen);
+  assertLess(chosen, 4, "this seed's best held-out epoch is not the last, so ending there shows");
+  // The test error reported is the restored net's, measured again: that epoch's test error.
+  assertEquals(last.testError, last.epochs[chosen - 1].testError);
+});
+
 Deno.test("deno task linear-net learns M = W2·W1 with DFA", async () => {
   const r = await runTask("linear-net", ["--json", "--quiet", "--no-report"]);
   assertEquals(r.code, 0, r.stderr);
@@ -62,6 +80,12 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
     ["mnist", ["--epochs", "1", "--epochs", "2"], "--epochs given more than once"],
     ["mnist", ["--bogus"], "unknown option: --bogus"],
     ["mnist", ["--feedback-at", "top"], "--feedback-at must be one of layer, block: top"],
+    ["mnist", ["--patience", "3"], "--patience needs --validation"],
+    [
+      "mnist",
+      ["--train-samples", "100", "--validation", "100"],
+      "--validation must leave training images: 100 of 100",
+    ],
     ["linear-net", ["--lr", "fast"], "--lr must be a number"],
     // Descriptions that do not fit the images, and a rule that cannot train a layer of them.
     ["mnist", ["--arch", "conv:6x9x9,pool:7"], "a 7×7 pool does not divide a 20×20 image"],
