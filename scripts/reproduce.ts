@@ -12,7 +12,7 @@ import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
-import { cellRecipe, selectRows, type Table, TABLES } from "./_tables.ts";
+import { cellRecipe, selectRows, type Table, type TableRow, TABLES } from "./_tables.ts";
 
 const spec = {
   name: "reproduce",
@@ -69,19 +69,35 @@ const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const std = (v: number[]) =>
   v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
 
-/** The Markdown table: one row per network, ours beside the published figure per rule. */
+/**
+ * The Markdown tables: this run's budget of epochs first, then every other budget that has cells of
+ * the table's recipes (those tables only with the rows that have some).
+ */
 function markdown(table: Table, cells: Cell[], epochs: number): string {
+  const others = [...new Set(cells.map((c) => c.epochs))].filter((e) => e !== epochs)
+    .sort((a, b) => a - b);
+  return [epochs, ...others].map((e) => budgetMarkdown(table, cells, e, e === epochs))
+    .filter((md) => md !== "").join("\n");
+}
+
+/** The Markdown table of one budget: one row per network, ours beside the published figure. */
+function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: boolean): string {
+  const matching = (row: TableRow, r: Rule) =>
+    cells.filter((c) =>
+      c.row === row.name && c.rule === r && c.epochs === epochs &&
+      c.recipe === cellRecipe(table, row, r)
+    );
+  const shown = table.rows.filter((row) =>
+    allRows || table.rules.some((r) => matching(row, r).length)
+  );
+  if (!shown.length) return "";
   const head = `| network | ${
     table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
   } |`;
   const rule = `| --- | ${table.rules.map(() => "--- | ---").join(" | ")} |`;
-  const rows = table.rows.map((row) => {
+  const rows = shown.map((row) => {
     const parts = table.rules.map((r) => {
-      const v = cells.filter((c) =>
-        c.row === row.name && c.rule === r && c.epochs === epochs &&
-        c.recipe === cellRecipe(table, row, r)
-      )
-        .map((c) => 100 * c.testError);
+      const v = matching(row, r).map((c) => 100 * c.testError);
       const ours = v.length ? `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})` : "–";
       return `${ours} | ${row.published[r]?.toFixed(2) ?? "–"}`;
     });

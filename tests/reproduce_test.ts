@@ -30,6 +30,23 @@ Deno.test("reproduce runs each cell once, resumes, and tabulates beside the publ
     r = await runTask("reproduce", args); // everything is done: nothing trains again
     assertEquals(r.code, 0, r.stderr);
     assert(!r.stdout.includes("epoch 1/1"), r.stdout);
+    // Another budget: its table comes first, the one-epoch table (all its cells) stays below it.
+    r = await runTask("reproduce", [
+      "nokland-table1",
+      ...["--only", "1×800", "--rules", "bp", "--epochs", "2", "--train-samples", "600"],
+      ...["--out-dir", dir, "--no-report"],
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const both = Deno.readTextFileSync(`${root}/${dir}/nokland-table1.md`);
+    const [two, one] = both.split(/^## /m).slice(1);
+    assertStringIncludes(two, "2 epochs a cell");
+    assertMatch(
+      two,
+      /\| 1×800 tanh \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.59 \| – \| 1\.68 \| – \| 1\.68 \|/,
+    );
+    assertStringIncludes(one, "1 epochs a cell");
+    assertMatch(one, /\| 1×800 tanh \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.59 \| – \| 1\.68 \| \d+/);
+    assert(!one.includes("7×240"), "other budgets list only the rows that have cells");
     r = await runTask("reproduce", ["no-such-table"]);
     assertEquals(r.code, 2);
     assertStringIncludes(
