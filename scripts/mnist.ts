@@ -103,12 +103,13 @@ await run(spec.name, async () => {
   }
   for (const rule of rules) {
     let net: Network;
+    const netInit = init || presetInit(preset, rule, activation);
     try {
       net = Network.create({
         ...arch,
         loss: args.get("loss") as Loss,
         rule,
-        init: init || presetInit(preset, rule, activation),
+        init: netInit,
         biasInit: preset.biasInit,
         feedbackInit,
         feedbackAt: args.choice<FeedbackPoint>("feedback-at"),
@@ -163,6 +164,7 @@ await run(spec.name, async () => {
       // The net as it ends: with --validation, put back to the epoch best on the held-out images.
       testError: validation ? net.evaluate(test).error : last?.testError ?? NaN,
       validationEpoch: result.bestEpoch,
+      init: netInit,
       bestTestError: best?.testError ?? NaN,
       bestEpoch: best?.epoch ?? 0,
       seconds: (performance.now() - started) / 1000,
@@ -200,7 +202,7 @@ await run(spec.name, async () => {
         activation,
         loss: args.get("loss"),
         feedbackAt: args.get("feedback-at"),
-        init: init ?? "preset",
+        init: init ?? "preset (each run's init says)",
         feedbackInit,
         optimizer,
         lr,

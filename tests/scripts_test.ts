@@ -32,6 +32,7 @@ Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", asy
   assertEquals(last.options.trainSamples, 6000);
   assertEquals(last.options.testSamples, 2000);
   assertEquals(last.options.feedbackAt, "layer");
+  assertEquals(last.runs.map((x: { init: string }) => x.init), ["normal", "normal"]);
   for (const e of last.epochs) {
     for (const k of ["epoch", "loss", "trainError", "testError", "seconds"]) assert(k in e, k);
   }
