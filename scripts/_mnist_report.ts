@@ -1,5 +1,6 @@
-// The mnist task's HTML report: training (dashed) and test (solid) error per epoch, one colour
-// per rule, and the angle between each rule's update and backprop's, per hidden layer.
+// The mnist task's HTML report: training (dashed), validation (dotted, with --validation) and test
+// (solid) error per epoch, one colour per rule, and the angle between each rule's update and
+// backprop's, per hidden layer.
 import type { EpochStats } from "../mod.ts";
 import { pct } from "./_format.ts";
 import { lineChart, writeReport } from "./_report.ts";
@@ -17,6 +18,9 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
     r.epochs.flatMap((e) => [
       { epoch: e.epoch, "error (%)": 100 * e.trainError, rule: r.rule, set: "train" },
       { epoch: e.epoch, "error (%)": 100 * (e.testError ?? NaN), rule: r.rule, set: "test" },
+      ...(e.validationError === undefined ? [] : [
+        { epoch: e.epoch, "error (%)": 100 * e.validationError, rule: r.rule, set: "validation" },
+      ]),
     ])
   );
   const angles = runs.flatMap((r) =>

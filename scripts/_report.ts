@@ -59,7 +59,9 @@ function colourEncoding(values: Record<string, unknown>[], field: string) {
 
 function dashEncoding(values: Record<string, unknown>[], field: string) {
   const domain = [...new Set(values.map((v) => String(v[field])))];
-  const range = domain.map((d) => (/train/.test(d) ? [6, 4] : [1, 0]));
+  const range = domain.map((
+    d,
+  ) => (/train/.test(d) ? [6, 4] : /validation/.test(d) ? [2, 2] : [1, 0]));
   return { field, type: "nominal", title: field, scale: { domain, range } };
 }
 
@@ -94,7 +96,7 @@ export function lineChart(
         scale: log ? { type: "log" } : { zero: false },
       },
       color: colourEncoding(values, series),
-      // Dashed for training, solid for the rest (test, held out).
+      // Dashed for training, dotted for validation, solid for the rest (test, held out).
       ...(dash ? { strokeDash: dashEncoding(values, dash) } : {}),
     },
   };

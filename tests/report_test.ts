@@ -26,15 +26,17 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
 
     r = await runTask("mnist", [
       ...["--preset", "seed", "--epochs", "2", "--train-samples", "3000", "--test-samples", "1000"],
-      ...["--quiet", "--report-dir", `${dir}/mnist`],
+      ...["--validation", "500", "--quiet", "--report-dir", `${dir}/mnist`],
     ]);
     assertEquals(r.code, 0, r.stderr);
     const errors = Deno.readTextFileSync(`${root}/${dir}/mnist/errors.svg`);
-    // One colour per rule, training dashed and test solid; whole epochs on the axis.
-    for (const legend of ["dfa", "bp", "train", "test"]) {
+    // One colour per rule, training dashed, validation dotted and test solid; whole epochs on the
+    // axis.
+    for (const legend of ["dfa", "bp", "train", "test", "validation"]) {
       assertStringIncludes(errors, `>${legend}<`);
     }
     assertStringIncludes(errors, 'stroke-dasharray="6,4"');
+    assertStringIncludes(errors, 'stroke-dasharray="2,2"');
     const xAxis = errors.slice(errors.indexOf("X-axis titled 'epoch'"));
     const texts = [...xAxis.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
     const ticks = texts.slice(0, texts.indexOf("epoch")); // the labels, then the axis title
