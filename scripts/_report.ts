@@ -59,9 +59,8 @@ function colourEncoding(values: Record<string, unknown>[], field: string) {
 
 function dashEncoding(values: Record<string, unknown>[], field: string) {
   const domain = [...new Set(values.map((v) => String(v[field])))];
-  const range = domain.map((
-    d,
-  ) => (/train/.test(d) ? [6, 4] : /validation/.test(d) ? [2, 2] : [1, 0]));
+  const pattern = (d: string) => /train/.test(d) ? [6, 4] : /validation/.test(d) ? [2, 2] : [1, 0];
+  const range = domain.map(pattern);
   return { field, type: "nominal", title: field, scale: { domain, range } };
 }
 

@@ -108,7 +108,7 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
       table.rules.filter((r) => table.recipe(r) === text).map((r) => r.toUpperCase()).join(", ")
     }: ${text}`
   );
-  return `## ${table.title}\n\n${epochs} epochs a cell (${
+  return `## ${table.title}\n\n${epochs} epoch${epochs === 1 ? "" : "s"} a cell (${
     recipes.join("; ")
   }); published figures: ` +
     `${table.source}.\n\n` +

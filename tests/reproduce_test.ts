@@ -44,7 +44,7 @@ Deno.test("reproduce runs each cell once, resumes, and tabulates beside the publ
       two,
       /\| 1×800 tanh \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.59 \| – \| 1\.68 \| – \| 1\.68 \|/,
     );
-    assertStringIncludes(one, "1 epochs a cell");
+    assertStringIncludes(one, "1 epoch a cell");
     assertMatch(one, /\| 1×800 tanh \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.59 \| – \| 1\.68 \| \d+/);
     assert(!one.includes("7×240"), "other budgets list only the rows that have cells");
     r = await runTask("reproduce", ["no-such-table"]);
