@@ -46,6 +46,7 @@ await run(spec.name, async () => {
   }
   const hidden = args.get("hidden").split(",").map((h) => checkedInt("--hidden", h.trim(), 1));
   const activation = args.choice<Activation>("activation");
+  const loss = args.get("loss") as Loss, feedbackAt = args.choice<FeedbackPoint>("feedback-at");
   const epochs = args.optionalInt("epochs") ?? preset.epochs;
   const batch = args.optionalInt("batch") ?? preset.batch;
   const lr = args.optionalNumber("lr") ?? preset.lr;
@@ -107,12 +108,12 @@ await run(spec.name, async () => {
     try {
       net = Network.create({
         ...arch,
-        loss: args.get("loss") as Loss,
+        loss,
         rule,
         init: netInit,
         biasInit: preset.biasInit,
         feedbackInit,
-        feedbackAt: args.choice<FeedbackPoint>("feedback-at"),
+        feedbackAt,
         seed,
       });
     } catch (error) {
@@ -162,7 +163,7 @@ await run(spec.name, async () => {
     runs.push({
       rule,
       // The net as it ends: with --validation, put back to the epoch best on the held-out images.
-      testError: validation ? net.evaluate(test).error : last?.testError ?? NaN,
+      testError: result.epochs[(result.bestEpoch ?? result.epochs.length) - 1]?.testError ?? NaN,
       validationEpoch: result.bestEpoch,
       init: netInit,
       bestTestError: best?.testError ?? NaN,
@@ -200,8 +201,8 @@ await run(spec.name, async () => {
       options: {
         arch: archText ?? `fc:${hidden.join(",fc:")}`,
         activation,
-        loss: args.get("loss"),
-        feedbackAt: args.get("feedback-at"),
+        loss,
+        feedbackAt,
         init: init ?? "preset (each run's init says)",
         feedbackInit,
         optimizer,

@@ -12,7 +12,7 @@ import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
-import { cellRecipe, selectRows, type Table, type TableRow, TABLES } from "./_tables.ts";
+import { cellRecipe, selectRows, type Table, TABLES } from "./_tables.ts";
 
 const spec = {
   name: "reproduce",
@@ -82,22 +82,26 @@ function markdown(table: Table, cells: Cell[], epochs: number): string {
 
 /** The Markdown table of one budget: one row per network, ours beside the published figure. */
 function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: boolean): string {
-  const matching = (row: TableRow, r: Rule) =>
-    cells.filter((c) =>
-      c.row === row.name && c.rule === r && c.epochs === epochs &&
-      c.recipe === cellRecipe(table, row, r)
-    );
-  const shown = table.rows.filter((row) =>
-    allRows || table.rules.some((r) => matching(row, r).length)
+  // Each row's test errors (%) by rule, for this budget and the row's recipe of each rule.
+  const errors = table.rows.map((row) =>
+    table.rules.map((r) =>
+      cells.filter((c) =>
+        c.row === row.name && c.rule === r && c.epochs === epochs &&
+        c.recipe === cellRecipe(table, row, r)
+      ).map((c) => 100 * c.testError)
+    )
+  );
+  const shown = table.rows.flatMap((row, i) =>
+    allRows || errors[i].some((v) => v.length) ? [{ row, byRule: errors[i] }] : []
   );
   if (!shown.length) return "";
   const head = `| network | ${
     table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
   } |`;
   const rule = `| --- | ${table.rules.map(() => "--- | ---").join(" | ")} |`;
-  const rows = shown.map((row) => {
-    const parts = table.rules.map((r) => {
-      const v = matching(row, r).map((c) => 100 * c.testError);
+  const rows = shown.map(({ row, byRule }) => {
+    const parts = table.rules.map((r, j) => {
+      const v = byRule[j];
       const ours = v.length ? `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})` : "–";
       return `${ours} | ${row.published[r]?.toFixed(2) ?? "–"}`;
     });
