@@ -61,6 +61,12 @@ export const MNIST_SPEC = {
       choices: OPTIMIZERS,
       help: "the optimiser (preset: seed sgd, nokland rmsprop)",
     },
+    {
+      name: "rho",
+      kind: "number",
+      min: 0,
+      help: "RMSprop's decay of its squared-gradient average, below 1 (preset: nokland 0.99)",
+    },
     { name: "weight-decay", kind: "number", min: 0, default: 0, help: "L2 weight decay" },
     {
       name: "loss",

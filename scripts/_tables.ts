@@ -53,6 +53,8 @@ export interface Table {
   rows: TableRow[];
   optimizer: OptimizerName;
   lr: number;
+  /** RMSprop's decay of its squared-gradient average (none: the optimiser's default). */
+  rho?: number;
   batch: number;
   epochs: number;
   /** Output layer and loss. */
@@ -123,16 +125,18 @@ export const TABLES: Record<string, Table> = {
     ],
     optimizer: "rmsprop",
     lr: 1e-4,
+    rho: MNIST_PRESETS.nokland.rho,
     batch: 64,
-    epochs: 100,
+    // dfa-torch's Main.lua trains for at most 300 epochs (its -epoch default).
+    epochs: 300,
     loss: "bce",
     lrDrops: [],
     // dfa-torch's Main.lua ends a run at "zero training error": a running mean of ≤ 0.01 %.
     stopAtTrainError: 1e-4,
     weightDecay: () => 0,
     recipe: () =>
-      "RMSprop lr 1e-4, batch 64, sigmoid outputs with binary cross-entropy, stopped once the " +
-      "running mean training error is ≤ 0.01 % (dfa-torch's rule)",
+      "RMSprop lr 1e-4 (ρ 0.99, Torch's default), batch 64, sigmoid outputs with binary " +
+      "cross-entropy, stopped once the running mean training error is ≤ 0.01 % (dfa-torch's rule)",
     // The nokland preset's: zeros for FA and DFA on tanh and logistic nets, as dfa-torch.
     init: (rule, activation) => presetInit(MNIST_PRESETS.nokland, rule, activation),
     feedbackInit: "uniform",

@@ -11,6 +11,7 @@ import {
   type Loss,
   MNIST_PRESETS,
   Network,
+  Optimizer,
   type OptimizerName,
   parseArchitecture,
   presetInit,
@@ -51,10 +52,15 @@ await run(spec.name, async () => {
   const batch = args.optionalInt("batch") ?? preset.batch;
   const lr = args.optionalNumber("lr") ?? preset.lr;
   const optimizer = (args.optional("optimizer") ?? preset.optimizer) as OptimizerName;
+  const rho = args.optionalNumber("rho") ?? preset.rho;
+  if (rho !== undefined && !(rho < 1)) throw new UsageError(`--rho must be below 1: ${rho}`);
+  const weightDecay = args.number("weight-decay");
+  // The optimiser's settings, its defaults filled in (each net gets an optimiser of its own).
+  const optimizerOptions = new Optimizer({ name: optimizer, lr, rho, weightDecay }).options;
   const init = args.optional("init") as Init | undefined;
   const feedbackInit = (args.optional("feedback-init") ?? preset.feedbackInit) as FeedbackInit;
   const tolerance = args.optionalNumber("tolerance");
-  const weightDecay = args.number("weight-decay"), shift = args.int("shift");
+  const shift = args.int("shift");
   const lrDrops = args.optional("lr-drops")?.split(",").map((d) =>
     checkedInt("--lr-drops", d.trim(), 1)
   );
@@ -83,7 +89,9 @@ await run(spec.name, async () => {
       `MNIST: ${trainSet.x.rows} training${
         validation ? `, ${validation.x.rows} validation` : ""
       } and ${test.x.rows} test images (${((performance.now() - t0) / 1000).toFixed(1)} s); ` +
-        `preset ${presetName}: ${optimizer} lr ${lr}, batch ${batch}, up to ${epochs} epochs, seed ${seed}`,
+        `preset ${presetName}: ${optimizer}${
+          optimizer === "rmsprop" ? ` ρ ${optimizerOptions.rho}` : ""
+        } lr ${lr}, batch ${batch}, up to ${epochs} epochs, seed ${seed}`,
     );
   }
   const progress = new Progress(quiet);
@@ -123,7 +131,7 @@ await run(spec.name, async () => {
     const result = train(net, trainSet, {
       epochs,
       batchSize: batch,
-      optimizer: { name: optimizer, lr, weightDecay },
+      optimizer: optimizerOptions,
       lrDrops,
       augment: shift ? randomShifts([1, 28, 28], shift, seed) : undefined,
       seed,
@@ -207,6 +215,7 @@ await run(spec.name, async () => {
         feedbackInit,
         optimizer,
         lr,
+        rho: optimizer === "rmsprop" ? optimizerOptions.rho : undefined,
         lrDrops: lrDrops ?? [],
         weightDecay,
         batch,

@@ -217,7 +217,12 @@ await run(spec.name, async () => {
         const r = train(net, trainSet, {
           epochs,
           batchSize: table.batch,
-          optimizer: { name: table.optimizer, lr: table.lr, weightDecay: table.weightDecay(rule) },
+          optimizer: {
+            name: table.optimizer,
+            lr: table.lr,
+            rho: table.rho,
+            weightDecay: table.weightDecay(rule),
+          },
           augment: row.shift ? randomShifts([1, 28, 28], row.shift, seed) : undefined,
           lrDrops: table.lrDrops.map((f) => Math.round(f * epochs)).filter((e) => e > 0),
           stopAtTrainError: table.stopAtTrainError,

@@ -6,6 +6,7 @@ import {
   assertEquals,
   assertGreater,
   assertInstanceOf,
+  assertStringIncludes,
   assertThrows,
 } from "@std/assert";
 import {
@@ -210,6 +211,21 @@ Deno.test("optimisers follow their update formulas", async (t) => {
     });
   }
   assertThrows(() => new Optimizer({ name: "sgd", lr: -1 }), RangeError);
+});
+
+Deno.test("an optimiser's decays must lie in [0, 1), and settings given as undefined keep their defaults", () => {
+  for (const key of ["momentum", "rho", "beta1", "beta2"] as const) {
+    for (const bad of [1, -0.1, NaN]) {
+      const error = assertThrows(
+        () => new Optimizer({ name: "adam", lr: 1, [key]: bad }),
+        RangeError,
+      );
+      assertStringIncludes(error.message, `${key} must be in [0, 1): ${bad}`);
+    }
+  }
+  const opt = new Optimizer({ name: "rmsprop", lr: 1, rho: undefined, eps: undefined });
+  assertEquals([opt.options.rho, opt.options.eps], [0.9, 1e-8]);
+  assertEquals(new Optimizer({ name: "rmsprop", lr: 1, rho: 0.99 }).options.rho, 0.99);
 });
 
 Deno.test("a saved network loads back equal and opens in NumPy", async () => {

@@ -32,6 +32,7 @@ Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", asy
   assertEquals(last.options.trainSamples, 6000);
   assertEquals(last.options.testSamples, 2000);
   assertEquals(last.options.feedbackAt, "layer");
+  assertEquals(last.options.rho, undefined, "the seed preset's SGD has no ρ");
   assertEquals(last.runs.map((x: { init: string }) => x.init), ["normal", "normal"]);
   for (const e of last.epochs) {
     for (const k of ["epoch", "loss", "trainError", "testError", "seconds"]) assert(k in e, k);
@@ -39,6 +40,25 @@ Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", asy
   // Two epochs on a tenth of MNIST already beat chance by far.
   assertLess(last.testError, 0.5);
   assertLess(last.runs[1].testError, 0.5);
+});
+
+Deno.test("the nokland preset runs RMSprop with Torch's ρ of 0.99 unless --rho says otherwise", async () => {
+  const small = [
+    "--rule",
+    "bp",
+    "--epochs",
+    "1",
+    "--train-samples",
+    "600",
+    "--test-samples",
+    "200",
+  ];
+  for (const [extra, rho] of [[[], 0.99], [["--rho", "0.9"], 0.9]] as const) {
+    const r = await runTask("mnist", [...small, ...extra, "--json", "--quiet", "--no-report"]);
+    assertEquals(r.code, 0, r.stderr);
+    const last = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    assertEquals([last.options.optimizer, last.options.rho], ["rmsprop", rho]);
+  }
 });
 
 Deno.test("deno task mnist --validation ends each net at the epoch best on held-out images", async () => {
@@ -82,6 +102,7 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
     ["mnist", ["--bogus"], "unknown option: --bogus"],
     ["mnist", ["--feedback-at", "top"], "--feedback-at must be one of layer, block: top"],
     ["mnist", ["--patience", "3"], "--patience needs --validation"],
+    ["mnist", ["--rho", "1"], "--rho must be below 1: 1"],
     [
       "mnist",
       ["--train-samples", "100", "--validation", "100"],

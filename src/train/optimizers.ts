@@ -94,8 +94,8 @@ export class Optimizer {
    * Creates an optimiser.
    *
    * @param options Its settings.
-   * @throws {RangeError} When the learning rate is not a positive finite number, or the weight
-   *   decay not a finite number ≥ 0.
+   * @throws {RangeError} When the learning rate is not a positive finite number, the weight
+   *   decay not a finite number ≥ 0, or momentum, rho, beta1 or beta2 not in [0, 1).
    */
   constructor(options: OptimizerOptions) {
     if (!(options.lr > 0) || !Number.isFinite(options.lr)) {
@@ -107,6 +107,8 @@ export class Optimizer {
     if (!(wd >= 0) || !Number.isFinite(wd)) {
       throw new RangeError(`Cannot create an optimiser: the weight decay must be ≥ 0: ${wd}`);
     }
+    // Settings given as undefined take their defaults.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
     this.options = {
       momentum: 0.9,
       rho: 0.9,
@@ -114,8 +116,14 @@ export class Optimizer {
       beta2: 0.999,
       eps: 1e-8,
       weightDecay: 0,
-      ...options,
-    };
+      ...given,
+    } as Required<OptimizerOptions>;
+    for (const key of ["momentum", "rho", "beta1", "beta2"] as const) {
+      const v = this.options[key];
+      if (!(v >= 0 && v < 1)) {
+        throw new RangeError(`Cannot create an optimiser: ${key} must be in [0, 1): ${v}`);
+      }
+    }
   }
 
   /** Whether the update is a plain scaled gradient, which the network may fuse into its GEMMs. */

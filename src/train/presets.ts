@@ -31,6 +31,8 @@ export interface MnistPreset {
   optimizer: OptimizerName;
   /** Its learning rate. */
   lr: number;
+  /** RMSprop's decay of the squared-gradient average, when the optimiser is RMSprop. */
+  rho?: number;
   /** Batch size. */
   batch: number;
   /** Most epochs. */
@@ -42,7 +44,7 @@ export interface MnistPreset {
 /**
  * The presets: `seed`, the numpy notebook `dfa-mnist.ipynb` (N(0, 1) for everything, plain SGD on
  * batch sums, the last partial batch dropped); `nokland`, Nøkland 2016 (zero forward weights for
- * DFA and FA, Torch's default for BP, B ~ U(±1/√800), RMSprop).
+ * DFA and FA, Torch's default for BP, B ~ U(±1/√800), RMSprop with Torch's ρ of 0.99).
  *
  * @example
  * ```ts
@@ -86,6 +88,8 @@ export const MNIST_PRESETS: Record<"seed" | "nokland", MnistPreset> = {
     feedbackInit: "uniform",
     optimizer: "rmsprop",
     lr: 1e-4,
+    // Torch's optim.rmsprop default (alpha), which dfa-torch's Main.lua leaves as it is.
+    rho: 0.99,
     batch: 64,
     epochs: 100,
     dropLast: false,
