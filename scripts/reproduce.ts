@@ -1,17 +1,11 @@
 // Runs every cell of a published MNIST table (network × rule × seed), saving each cell as it
 // finishes (a killed run resumes), and prints our mean ± std beside the published figure.
-import {
-  firstSamples,
-  Network,
-  parseArchitecture,
-  randomShifts,
-  type Rule,
-  train,
-} from "../mod.ts";
+import { firstSamples, Network, parseArchitecture, randomShifts, train } from "../mod.ts";
 import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
+import { type Cell, meanCurves, tableMarkdown } from "./_table_markdown.ts";
 import { cellRecipe, selectRows, type Table, TABLES } from "./_tables.ts";
 
 const spec = {
@@ -52,73 +46,6 @@ const spec = {
   ],
 } as const;
 
-/** One finished cell. */
-interface Cell {
-  row: string;
-  rule: Rule;
-  seed: number;
-  epochs: number;
-  recipe: string;
-  testError: number;
-  bestTestError: number;
-  seconds: number;
-  history: { epoch: number; trainError: number; testError: number }[];
-}
-
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const std = (v: number[]) =>
-  v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
-
-/**
- * The Markdown tables: this run's budget of epochs first, then every other budget that has cells of
- * the table's recipes (those tables only with the rows that have some).
- */
-function markdown(table: Table, cells: Cell[], epochs: number): string {
-  const others = [...new Set(cells.map((c) => c.epochs))].filter((e) => e !== epochs)
-    .sort((a, b) => a - b);
-  return [epochs, ...others].map((e) => budgetMarkdown(table, cells, e, e === epochs))
-    .filter((md) => md !== "").join("\n");
-}
-
-/** The Markdown table of one budget: one row per network, ours beside the published figure. */
-function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: boolean): string {
-  // Each row's test errors (%) by rule, for this budget and the row's recipe of each rule.
-  const errors = table.rows.map((row) =>
-    table.rules.map((r) =>
-      cells.filter((c) =>
-        c.row === row.name && c.rule === r && c.epochs === epochs &&
-        c.recipe === cellRecipe(table, row, r)
-      ).map((c) => 100 * c.testError)
-    )
-  );
-  const shown = table.rows.flatMap((row, i) =>
-    allRows || errors[i].some((v) => v.length) ? [{ row, byRule: errors[i] }] : []
-  );
-  if (!shown.length) return "";
-  const head = `| network | ${
-    table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
-  } |`;
-  const rule = `| --- | ${table.rules.map(() => "--- | ---").join(" | ")} |`;
-  const rows = shown.map(({ row, byRule }) => {
-    const parts = table.rules.map((r, j) => {
-      const v = byRule[j];
-      const ours = v.length ? `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})` : "–";
-      return `${ours} | ${row.published[r]?.toFixed(2) ?? "–"}`;
-    });
-    return `| ${row.name} | ${parts.join(" | ")} |`;
-  });
-  const recipes = [...new Set(table.rules.map((r) => table.recipe(r)))].map((text) =>
-    `${
-      table.rules.filter((r) => table.recipe(r) === text).map((r) => r.toUpperCase()).join(", ")
-    }: ${text}`
-  );
-  return `## ${table.title}\n\n${epochs} epoch${epochs === 1 ? "" : "s"} a cell (${
-    recipes.join("; ")
-  }); published figures: ` +
-    `${table.source}.\n\n` +
-    [head, rule, ...rows].join("\n") + "\n";
-}
-
 /**
  * Runs `fn` while this process holds an advisory lock on the table's file (exclusive to write), so
  * runs of the same table in parallel (other rows, rules or seeds) read whole files and keep each
@@ -156,22 +83,6 @@ function addCell(path: string, name: string, table: Table, cell: Cell): Cell[] {
     const cells = [...cellsIn(path, table), cell];
     Deno.writeTextFileSync(path, JSON.stringify({ table: name, cells }, null, 1) + "\n");
     return cells;
-  });
-}
-
-/** Each rule's training and test error per epoch, the mean over its seeds. */
-function curves(cells: Cell[]) {
-  const rules = [...new Set(cells.map((c) => c.rule))];
-  return rules.flatMap((rule) => {
-    const runs = cells.filter((c) => c.rule === rule), epochs = runs[0].history.length;
-    return Array.from({ length: epochs }, (_, e) =>
-      (["train", "test"] as const).map((set) => ({
-        epoch: e + 1,
-        "error (%)": 100 *
-          mean(runs.map((c) => c.history[e][set === "train" ? "trainError" : "testError"])),
-        rule,
-        set,
-      }))).flat();
   });
 }
 
@@ -256,19 +167,22 @@ await run(spec.name, async () => {
       }
     }
   }
-  const md = markdown(table, cells = readCells(`${out}.json`, table), epochs);
+  const md = tableMarkdown(table, cells = readCells(`${out}.json`, table), epochs);
   Deno.writeTextFileSync(`${out}.md`, md);
   console.log(`\n${md}`);
   if (args.flag("report")) {
-    const charts = table.rows.filter((row) => cells.some((c) => c.row === row.name)).map((row, i) =>
+    // One chart per row with cells of this budget under today's recipe.
+    const charted = table.rows.map((row) => ({
+      row,
+      cells: cells.filter((c) =>
+        c.row === row.name && c.epochs === epochs && c.recipe === cellRecipe(table, row, c.rule)
+      ),
+    })).filter((r) => r.cells.length);
+    const charts = charted.map(({ row, cells }, i) =>
       lineChart(
         `row-${i + 1}`,
         `${row.name}: error per epoch`,
-        curves(
-          cells.filter((c) =>
-            c.row === row.name && c.epochs === epochs && c.recipe === cellRecipe(table, row, c.rule)
-          ),
-        ),
+        meanCurves(cells),
         "epoch",
         "error (%)",
         "rule",

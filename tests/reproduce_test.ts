@@ -9,6 +9,7 @@ import {
 } from "@std/assert";
 import { runTask, tmpOut } from "./_tasks.ts";
 import { selectRows, TABLES } from "../scripts/_tables.ts";
+import { type Cell, meanCurves, tableMarkdown } from "../scripts/_table_markdown.ts";
 import { loadMnist } from "../scripts/_data.ts";
 import {
   firstSamples,
@@ -16,6 +17,7 @@ import {
   Network,
   parseArchitecture,
   presetInit,
+  type Rule,
   train,
 } from "../mod.ts";
 
@@ -137,4 +139,43 @@ Deno.test("--only picks the row of that exact name, else every row containing it
   assertEquals(names("LeNet"), lenet.rows.map((r) => r.name));
   assertEquals(names(), lenet.rows.map((r) => r.name));
   assertEquals(names("no such row"), []);
+});
+
+Deno.test("cells of an earlier recipe are listed with it, apart from today's table", () => {
+  const table = TABLES["nokland-table1"];
+  const cell = (rule: Rule, recipe: string, testError: number, stoppedAt: number): Cell => ({
+    row: "1×800 tanh",
+    rule,
+    seed: 1,
+    epochs: 300,
+    recipe,
+    testError,
+    bestTestError: testError,
+    seconds: 1,
+    history: Array.from(
+      { length: stoppedAt },
+      (_, e) => ({ epoch: e + 1, trainError: 0.1 / (e + 1), testError }),
+    ),
+  });
+  const today = table.recipe("bp");
+  const md = tableMarkdown(table, [
+    cell("bp", today, 0.0159, 3),
+    cell("bp", "RMSprop lr 1e-4 (an older recipe)", 0.0172, 3),
+  ], 300);
+  const [now, earlier] = md.split("## Cells of earlier recipes");
+  assertStringIncludes(now, "| 1×800 tanh | 1.59 ± 0.00 (1) | 1.59 |");
+  assert(!now.includes("1.72"), now);
+  assertStringIncludes(
+    earlier,
+    "| 1×800 tanh | BP | 300 | 1.72 ± 0.00 (1) | 1.59 | RMSprop lr 1e-4 (an older recipe) |",
+  );
+  assert(!tableMarkdown(table, [cell("bp", today, 0.0159, 3)], 300).includes("earlier"));
+  // Two seeds the stopping rule ended at epochs 2 and 4: the mean curve runs 4 epochs, each the
+  // mean of the runs that reached it.
+  const curves = meanCurves([cell("dfa", today, 0.02, 2), {
+    ...cell("dfa", today, 0.04, 4),
+    seed: 2,
+  }]);
+  const test = curves.filter((p) => p.set === "test").map((p) => p["error (%)"]);
+  assertEquals(test.map((v) => Number(v).toFixed(2)), ["3.00", "3.00", "4.00", "4.00"]);
 });

@@ -1,0 +1,124 @@
+// What `deno task reproduce` writes of a table's cells: the Markdown tables (ours beside the
+// published figure, one table per budget of epochs) and the mean curves of its HTML report.
+import type { Rule } from "../mod.ts";
+import { cellRecipe, type Table } from "./_tables.ts";
+
+/** One finished cell of a table: a network × rule × seed, trained under a recipe and a budget. */
+export interface Cell {
+  row: string;
+  rule: Rule;
+  seed: number;
+  /** The budget of epochs (a cell stopped by the table's rule has a shorter history). */
+  epochs: number;
+  recipe: string;
+  testError: number;
+  bestTestError: number;
+  seconds: number;
+  history: { epoch: number; trainError: number; testError: number }[];
+}
+
+export const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+export const std = (v: number[]): number =>
+  v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
+
+/** Test errors (%) as "mean ± std (seeds)". */
+const summary = (v: number[]) => `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})`;
+
+/** Whether a cell was trained under the table's recipe of today for its row and rule. */
+function current(table: Table, cell: Cell): boolean {
+  const row = table.rows.find((r) => r.name === cell.row);
+  return row !== undefined && cell.recipe === cellRecipe(table, row, cell.rule);
+}
+
+/**
+ * The Markdown tables: this run's budget of epochs first, then every other budget that has cells of
+ * the table's recipes (those tables only with the rows that have some), then the cells of earlier
+ * recipes, each with its recipe (they stay in the file, and a rerun does not reuse them).
+ */
+export function tableMarkdown(table: Table, cells: Cell[], epochs: number): string {
+  const now = cells.filter((c) => current(table, c));
+  const others = [...new Set(now.map((c) => c.epochs))].filter((e) => e !== epochs)
+    .sort((a, b) => a - b);
+  return [
+    ...[epochs, ...others].map((e) => budgetMarkdown(table, now, e, e === epochs)),
+    earlierMarkdown(table, cells.filter((c) => !current(table, c))),
+  ].filter((md) => md !== "").join("\n");
+}
+
+/** The Markdown table of one budget: one row per network, ours beside the published figure. */
+function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: boolean): string {
+  // Each row's test errors (%) by rule, for this budget.
+  const errors = table.rows.map((row) =>
+    table.rules.map((r) =>
+      cells.filter((c) => c.row === row.name && c.rule === r && c.epochs === epochs)
+        .map((c) => 100 * c.testError)
+    )
+  );
+  const shown = table.rows.flatMap((row, i) =>
+    allRows || errors[i].some((v) => v.length) ? [{ row, byRule: errors[i] }] : []
+  );
+  if (!shown.length) return "";
+  const head = `| network | ${
+    table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
+  } |`;
+  const rule = `| --- | ${table.rules.map(() => "--- | ---").join(" | ")} |`;
+  const rows = shown.map(({ row, byRule }) => {
+    const parts = table.rules.map((r, j) =>
+      `${byRule[j].length ? summary(byRule[j]) : "–"} | ${row.published[r]?.toFixed(2) ?? "–"}`
+    );
+    return `| ${row.name} | ${parts.join(" | ")} |`;
+  });
+  const recipes = [...new Set(table.rules.map((r) => table.recipe(r)))].map((text) =>
+    `${
+      table.rules.filter((r) => table.recipe(r) === text).map((r) => r.toUpperCase()).join(", ")
+    }: ${text}`
+  );
+  return `## ${table.title}\n\n${epochs} epoch${epochs === 1 ? "" : "s"} a cell (${
+    recipes.join("; ")
+  }); published figures: ` +
+    `${table.source}.\n\n` +
+    [head, rule, ...rows].join("\n") + "\n";
+}
+
+/** The cells of earlier recipes: one line per network, rule, budget and recipe. */
+function earlierMarkdown(table: Table, cells: Cell[]): string {
+  if (!cells.length) return "";
+  const groups = new Map<string, Cell[]>();
+  for (const c of cells) {
+    const key = JSON.stringify([c.row, c.rule, c.epochs, c.recipe]);
+    groups.set(key, [...groups.get(key) ?? [], c]);
+  }
+  const lines = [...groups.values()].map((g) => {
+    const { row, rule, epochs, recipe } = g[0];
+    const published = table.rows.find((r) => r.name === row)?.published[rule];
+    return `| ${row} | ${rule.toUpperCase()} | ${epochs} | ${
+      summary(g.map((c) => 100 * c.testError))
+    } | ${published?.toFixed(2) ?? "–"} | ${recipe} |`;
+  });
+  return "## Cells of earlier recipes\n\nKept in the table's file; a rerun trains these cells " +
+    "again under today's recipe.\n\n" +
+    "| network | rule | epochs a cell | ours | published | recipe |\n" +
+    "| --- | --- | --- | --- | --- | --- |\n" + lines.join("\n") + "\n";
+}
+
+/**
+ * Each rule's training and test error per epoch, the mean over its seeds: as long as its longest
+ * run, each epoch's mean over the runs that reached it (a run the table's rule stopped ends early).
+ */
+export function meanCurves(cells: Cell[]): Record<string, string | number>[] {
+  const rules = [...new Set(cells.map((c) => c.rule))];
+  return rules.flatMap((rule) => {
+    const runs = cells.filter((c) => c.rule === rule);
+    const epochs = Math.max(...runs.map((c) => c.history.length));
+    return Array.from({ length: epochs }, (_, e) => {
+      const reached = runs.filter((c) => c.history.length > e);
+      return (["train", "test"] as const).map((set) => ({
+        epoch: e + 1,
+        "error (%)": 100 *
+          mean(reached.map((c) => c.history[e][set === "train" ? "trainError" : "testError"])),
+        rule,
+        set,
+      }));
+    }).flat();
+  });
+}
