@@ -25,7 +25,7 @@ export const std = (v: number[]): number =>
 const summary = (v: number[]) => `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})`;
 
 /** Whether a cell was trained under the table's recipe of today for its row and rule. */
-function current(table: Table, cell: Cell): boolean {
+export function isCurrent(table: Table, cell: Cell): boolean {
   const row = table.rows.find((r) => r.name === cell.row);
   return row !== undefined && cell.recipe === cellRecipe(table, row, cell.rule);
 }
@@ -36,12 +36,12 @@ function current(table: Table, cell: Cell): boolean {
  * recipes, each with its recipe (they stay in the file, and a rerun does not reuse them).
  */
 export function tableMarkdown(table: Table, cells: Cell[], epochs: number): string {
-  const now = cells.filter((c) => current(table, c));
+  const now = cells.filter((c) => isCurrent(table, c));
   const others = [...new Set(now.map((c) => c.epochs))].filter((e) => e !== epochs)
     .sort((a, b) => a - b);
   return [
     ...[epochs, ...others].map((e) => budgetMarkdown(table, now, e, e === epochs)),
-    earlierMarkdown(table, cells.filter((c) => !current(table, c))),
+    earlierMarkdown(table, cells.filter((c) => !isCurrent(table, c))),
   ].filter((md) => md !== "").join("\n");
 }
 

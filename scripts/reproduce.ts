@@ -5,7 +5,7 @@ import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
-import { type Cell, meanCurves, tableMarkdown } from "./_table_markdown.ts";
+import { type Cell, isCurrent, meanCurves, tableMarkdown } from "./_table_markdown.ts";
 import { cellRecipe, selectRows, type Table, TABLES } from "./_tables.ts";
 
 const spec = {
@@ -174,15 +174,15 @@ await run(spec.name, async () => {
     // One chart per row with cells of this budget under today's recipe.
     const charted = table.rows.map((row) => ({
       row,
-      cells: cells.filter((c) =>
-        c.row === row.name && c.epochs === epochs && c.recipe === cellRecipe(table, row, c.rule)
+      rowCells: cells.filter((c) =>
+        c.row === row.name && c.epochs === epochs && isCurrent(table, c)
       ),
-    })).filter((r) => r.cells.length);
-    const charts = charted.map(({ row, cells }, i) =>
+    })).filter((r) => r.rowCells.length);
+    const charts = charted.map(({ row, rowCells }, i) =>
       lineChart(
         `row-${i + 1}`,
         `${row.name}: error per epoch`,
-        meanCurves(cells),
+        meanCurves(rowCells),
         "epoch",
         "error (%)",
         "rule",
