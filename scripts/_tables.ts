@@ -30,6 +30,8 @@ export interface TableRow {
 /** The recipe of one cell in words: the table's for the rule, plus the row's own settings. */
 export function cellRecipe(table: Table, row: TableRow, rule: Rule): string {
   let recipe = table.recipe(rule);
+  const first = table.firstInit?.(rule), rest = table.init(rule, row.activation);
+  if (first && first !== rest) recipe += `, first layer's weights ${first}, the others ${rest}`;
   if (row.shift) recipe += `, training images moved by up to ${row.shift} random pixels`;
   if (row.feedbackAt === "block") recipe += ", feedback at each block's output (after pooling)";
   return recipe;
@@ -69,6 +71,8 @@ export interface Table {
   recipe: (rule: Rule) => string;
   /** Forward weights: by rule and hidden activation (DFA and FA from zeros in Nøkland's recipe). */
   init: (rule: Rule, activation: Activation) => Init;
+  /** The first layer's forward weights, by rule, where they differ from `init`'s. */
+  firstInit?: (rule: Rule) => Init | undefined;
   feedbackInit: "uniform" | "normal";
 }
 
@@ -139,6 +143,8 @@ export const TABLES: Record<string, Table> = {
       "cross-entropy, stopped once the running mean training error is ≤ 0.01 % (dfa-torch's rule)",
     // The nokland preset's: zeros for FA and DFA on tanh and logistic nets, as dfa-torch.
     init: (rule, activation) => presetInit(MNIST_PRESETS.nokland, rule, activation),
+    // dfa-torch's FA leaves its first layer at Torch's default (nn.Linear) and zeroes the rest.
+    firstInit: (rule) => MNIST_PRESETS.nokland.firstInit?.[rule],
     feedbackInit: "uniform",
   },
   "biotorch-lenet": {

@@ -113,12 +113,15 @@ await run(spec.name, async () => {
   for (const rule of rules) {
     let net: Network;
     const netInit = init || presetInit(preset, rule, activation);
+    // --init sets every layer; else the preset may start the first layer its own way.
+    const firstInit = init ? undefined : preset.firstInit?.[rule];
     try {
       net = Network.create({
         ...arch,
         loss,
         rule,
         init: netInit,
+        firstInit,
         biasInit: preset.biasInit,
         feedbackInit,
         feedbackAt,
@@ -174,6 +177,7 @@ await run(spec.name, async () => {
       testError: result.epochs[(result.bestEpoch ?? result.epochs.length) - 1]?.testError ?? NaN,
       validationEpoch: result.bestEpoch,
       init: netInit,
+      firstInit,
       bestTestError: best?.testError ?? NaN,
       bestEpoch: best?.epoch ?? 0,
       seconds: (performance.now() - started) / 1000,

@@ -120,6 +120,7 @@ await run(spec.name, async () => {
           loss: table.loss,
           rule,
           init: table.init(rule, row.activation),
+          firstInit: table.firstInit?.(rule),
           feedbackInit: table.feedbackInit,
           feedbackAt: row.feedbackAt,
           seed,

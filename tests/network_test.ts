@@ -135,6 +135,25 @@ Deno.test("the same seed gives bit-identical weights", () => {
   );
 });
 
+Deno.test("firstInit starts the first layer its own way and the others as init says", () => {
+  const sizes = [5, 4, 3, 2], base = { sizes, rule: "fa" as const, seed: 3 };
+  const net = Network.create({ ...base, init: "zeros", firstInit: "uniform" });
+  const [w1, , w2, , w3] = net.params.map((p) => p.value);
+  assert(w1.some((v) => v !== 0) && w1.every((v) => Math.abs(v) <= 1 / Math.sqrt(5)));
+  assert([...w2, ...w3].every((v) => v === 0), "the later layers start from zeros");
+  // A firstInit equal to init changes nothing, draws included.
+  const same = Network.create({ ...base, init: "uniform", firstInit: "uniform" });
+  assertEquals(
+    same.params.map((p) => p.value),
+    Network.create({ ...base, init: "uniform" }).params.map((p) => p.value),
+  );
+  assertThrows(
+    () => Network.create({ sizes, firstInit: "odd" as "zeros" }),
+    RangeError,
+    "an initialisation must be one of",
+  );
+});
+
 Deno.test("DFA, FA and BP all learn a nonlinear problem", () => {
   const data = xorData(400, 2), test = xorData(200, 3);
   for (const rule of ["bp", "fa", "dfa"] as Rule[]) {

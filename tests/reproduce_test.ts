@@ -8,7 +8,7 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { runTask, tmpOut } from "./_tasks.ts";
-import { selectRows, TABLES } from "../scripts/_tables.ts";
+import { cellRecipe, selectRows, TABLES } from "../scripts/_tables.ts";
 import { type Cell, meanCurves, tableMarkdown } from "../scripts/_table_markdown.ts";
 import { loadMnist } from "../scripts/_data.ts";
 import {
@@ -109,6 +109,29 @@ Deno.test("two runs of one table at once keep each other's cells", async () => {
     for (const r of runs) assertEquals(r.code, 0, r.stderr);
     const saved = JSON.parse(Deno.readTextFileSync(`${root}/${dir}/nokland-table1.json`));
     assertEquals(saved.cells.map((c: { rule: string }) => c.rule).sort(), ["bp", "dfa", "fa"]);
+    // The FA cell started as dfa-torch's does: its first layer at Torch's default, the rest zero.
+    const table = TABLES["nokland-table1"], data = loadMnist();
+    const faError = (firstInit?: "uniform") => {
+      const net = Network.create({
+        ...parseArchitecture("fc:800", [1, 28, 28], 10, "tanh"),
+        loss: table.loss,
+        rule: "fa",
+        init: "zeros",
+        firstInit,
+        feedbackInit: table.feedbackInit,
+        seed: 1,
+      });
+      return train(net, firstSamples(data.train, 300), {
+        epochs: 1,
+        batchSize: table.batch,
+        optimizer: { name: table.optimizer, lr: table.lr, rho: table.rho },
+        seed: 1,
+        test: data.test,
+      }).epochs.at(-1)!.testError;
+    };
+    const fa = saved.cells.find((c: { rule: string }) => c.rule === "fa");
+    assertEquals(fa.testError, faError("uniform"));
+    assertNotEquals(fa.testError, faError());
   } finally {
     await Deno.remove(`${root}/${dir}`, { recursive: true });
   }
@@ -125,8 +148,18 @@ Deno.test("no table starts a ReLU net from zero weights, which would never learn
       }
     }
   }
-  // Nøkland's recipe keeps its zeros where they work: tanh nets under FA and DFA.
-  assertEquals(TABLES["nokland-table1"].init("dfa", "tanh"), "zeros");
+  // Nøkland's recipe keeps its zeros where they work: tanh nets under FA and DFA, but for FA's
+  // first layer (a plain nn.Linear in dfa-torch), and its cells' recipe says so.
+  const nokland = TABLES["nokland-table1"], row = (name: string) => selectRows(nokland, name)[0];
+  assertEquals(nokland.init("dfa", "tanh"), "zeros");
+  assertEquals([nokland.firstInit?.("fa"), nokland.firstInit?.("dfa")], ["uniform", undefined]);
+  assertStringIncludes(
+    cellRecipe(nokland, row("2×800 tanh"), "fa"),
+    "first layer's weights uniform, the others zeros",
+  );
+  for (const [name, rule] of [["2×800 tanh", "dfa"], ["2×800 ReLU", "fa"]] as const) {
+    assert(!cellRecipe(nokland, row(name), rule).includes("first layer"), `${name} ${rule}`);
+  }
   assertEquals(presetInit(MNIST_PRESETS.nokland, "dfa", "tanh"), "zeros");
   assertEquals(presetInit(MNIST_PRESETS.nokland, "fa", "relu"), "uniform");
 });

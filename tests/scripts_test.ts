@@ -61,6 +61,21 @@ Deno.test("the nokland preset runs RMSprop with Torch's ρ of 0.99 unless --rho 
   }
 });
 
+Deno.test("the nokland preset starts FA's first layer at Torch's default unless --init is given", async () => {
+  const small = ["--rule", "fa,dfa", "--epochs", "1", "--train-samples", "300"];
+  for (const [extra, inits] of [[[], ["uniform", undefined]], [["--init", "zeros"], []]] as const) {
+    const r = await runTask("mnist", [
+      ...small,
+      ...extra,
+      ...["--test-samples", "100", "--json", "--quiet", "--no-report"],
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const { runs } = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    assertEquals(runs.map((x: { init: string }) => x.init), ["zeros", "zeros"]);
+    assertEquals(runs.map((x: { firstInit?: string }) => x.firstInit), [inits[0], inits[1]]);
+  }
+});
+
 Deno.test("deno task mnist --validation ends each net at the epoch best on held-out images", async () => {
   const r = await runTask("mnist", [
     ...["--preset", "seed", "--rule", "dfa", "--epochs", "4", "--batch", "100", "--lr", "1e-2"],

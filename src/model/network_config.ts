@@ -33,6 +33,11 @@ export interface NetworkOptions {
   rule?: Rule;
   /** Forward weight initialisation. Default `"normal"` (N(0, 1), the original's). */
   init?: Init;
+  /**
+   * The first weight layer's initialisation, where it differs from `init`: dfa-torch's FA builds
+   * its first layer as Torch's `nn.Linear`, which the zeroing of its own layers passes over.
+   */
+  firstInit?: Init;
   /** Bias initialisation. Default `"zeros"`. */
   biasInit?: Init;
   /** Layers have biases. Default true. */
@@ -160,7 +165,9 @@ export function networkConfig(o: NetworkOptions): NetworkConfig {
   const refusal = FEEDBACK_RULES[rule].refuse(layers);
   if (refusal) throw new RangeError(refusal);
   const loss = oneOf("the loss", o.loss ?? "bce", LOSSES);
-  for (const init of [o.init, o.biasInit]) if (init) oneOf("an initialisation", init, INITS);
+  for (const init of [o.init, o.firstInit, o.biasInit]) {
+    if (init) oneOf("an initialisation", init, INITS);
+  }
   if (o.feedbackInit) oneOf("the feedback initialisation", o.feedbackInit, FEEDBACK_INITS);
   const specs = o.specs ? o.specs.map((s) => (s ? structuredClone(s) : undefined)) : undefined;
   if (specs && specs.length !== layers.length) {

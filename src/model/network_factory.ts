@@ -59,13 +59,14 @@ export function createNetwork(options: NetworkOptions): Network {
   });
   // Fan-in and fan-out: the widths, or what the kind says (a convolution's C·k·k and K·k·k).
   const fans = inits.map((l, k) => LAYER_KINDS[c.layers[k]].fans?.(l) ?? [l.inputs, l.outputs]);
-  inits.forEach((l, k) => initialize(init, l.weight.data, fans[k][0], fans[k][1], rng));
+  const initOf = (k: number) => (k === 0 ? options.firstInit ?? init : init);
+  inits.forEach((l, k) => initialize(initOf(k), l.weight.data, fans[k][0], fans[k][1], rng));
   if (c.bias) {
     inits.forEach((l, k) =>
       initialize(options.biasInit ?? "zeros", l.bias, fans[k][0], fans[k][1], rng)
     );
   }
-  inits.forEach((l, k) => LAYER_KINDS[c.layers[k]].draw?.(l, rng, init));
+  inits.forEach((l, k) => LAYER_KINDS[c.layers[k]].draw?.(l, rng, initOf(k)));
   const rule = FEEDBACK_RULES[c.rule];
   const feedback = sizes.slice(1, L).flatMap((n, k) => {
     const shape = feedbackShape(c, k, shapes);

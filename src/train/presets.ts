@@ -23,6 +23,8 @@ import type { OptimizerName } from "./optimizers.ts";
 export interface MnistPreset {
   /** Forward weights, by rule (see {@linkcode presetInit} for what ReLU nets get instead). */
   init: Record<Rule, Init>;
+  /** The first layer's forward weights, by rule, where they differ from the others'. */
+  firstInit?: Partial<Record<Rule, Init>>;
   /** Biases. */
   biasInit: Init;
   /** Feedback matrices. */
@@ -44,7 +46,8 @@ export interface MnistPreset {
 /**
  * The presets: `seed`, the numpy notebook `dfa-mnist.ipynb` (N(0, 1) for everything, plain SGD on
  * batch sums, the last partial batch dropped); `nokland`, Nøkland 2016 (zero forward weights for
- * DFA and FA, Torch's default for BP, B ~ U(±1/√800), RMSprop with Torch's ρ of 0.99).
+ * DFA and FA but FA's first layer, Torch's default for BP, B ~ U(±1/√800), RMSprop with Torch's ρ
+ * of 0.99).
  *
  * @example
  * ```ts
@@ -84,6 +87,9 @@ export const MNIST_PRESETS: Record<"seed" | "nokland", MnistPreset> = {
       frsf: "uniform",
       drtp: "zeros",
     },
+    // dfa-torch's mlp.lua builds FA's first layer as Torch's nn.Linear and zeroes only its own
+    // Linear modules (those with feedback): the first layer keeps Torch's U(±1/√784).
+    firstInit: { fa: "uniform" },
     biasInit: "zeros",
     feedbackInit: "uniform",
     optimizer: "rmsprop",
