@@ -73,6 +73,25 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
       table.rules.filter((r) => table.recipe(r) === text).map((r) => r.toUpperCase()).join(", ")
     }: ${text}`
   );
+  // What a row's own settings add to a rule's recipe, and the cells they apply to.
+  const additions = new Map<string, { row: string; rules: string[]; all: boolean }[]>();
+  for (const { row } of shown) {
+    const rowRules = row.rules ?? table.rules, byExtra = new Map<string, string[]>();
+    for (const r of rowRules) {
+      const extra = cellRecipe(table, row, r).slice(table.recipe(r).length + 2);
+      if (extra) byExtra.set(extra, [...byExtra.get(extra) ?? [], r.toUpperCase()]);
+    }
+    for (const [extra, rules] of byExtra) {
+      const all = rules.length === rowRules.length;
+      additions.set(extra, [...additions.get(extra) ?? [], { row: row.name, rules, all }]);
+    }
+  }
+  for (const [extra, where] of additions) {
+    // "FA in A, B" when every row has the same rules, else "A; B (FA)".
+    const same = where.every((w) => !w.all && w.rules.join() === where[0].rules.join());
+    const names = where.map((w) => (w.all || same ? w.row : `${w.row} (${w.rules.join(", ")})`));
+    recipes.push(`${same ? `${where[0].rules.join(", ")} in ` : ""}${names.join("; ")}: ${extra}`);
+  }
   return `## ${table.title}\n\n${epochs} epoch${epochs === 1 ? "" : "s"} a cell (${
     recipes.join("; ")
   }); published figures: ` +
@@ -88,7 +107,17 @@ function earlierMarkdown(table: Table, cells: Cell[]): string {
     const key = JSON.stringify([c.row, c.rule, c.epochs, c.recipe]);
     groups.set(key, [...groups.get(key) ?? [], c]);
   }
-  const lines = [...groups.values()].map((g) => {
+  // In the table's order: by row, then rule, then budget.
+  const order = (c: Cell) => [
+    table.rows.findIndex((r) => r.name === c.row),
+    table.rules.indexOf(c.rule),
+    c.epochs,
+  ];
+  const before = (a: Cell[], b: Cell[]) => {
+    const [x, y] = [order(a[0]), order(b[0])];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  };
+  const lines = [...groups.values()].sort(before).map((g) => {
     const { row, rule, epochs, recipe } = g[0];
     const published = table.rows.find((r) => r.name === row)?.published[rule];
     return `| ${row} | ${rule.toUpperCase()} | ${epochs} | ${

@@ -203,6 +203,21 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
     "| 1×800 tanh | BP | 300 | 1.72 ± 0.00 (1) | 1.59 | RMSprop lr 1e-4 (an older recipe) |",
   );
   assert(!tableMarkdown(table, [cell("bp", today, 0.0159, 3)], 300).includes("earlier"));
+  // Earlier cells in the table's order (row, then rule), whatever the file's; the budget's heading
+  // says what rows add to a rule's recipe (FA's first layer under Nøkland's recipe).
+  const older = "RMSprop (older)";
+  const listed = tableMarkdown(table, [
+    { ...cell("dfa", older, 0.02, 3), row: "2×800 tanh" },
+    cell("dfa", older, 0.02, 3),
+    cell("bp", older, 0.02, 3),
+  ], 300).split("## Cells of earlier recipes")[1].split("\n").filter((l) => l.includes(older));
+  assertEquals(listed.map((l) => l.split(" | ").slice(0, 2).join(" ")), [
+    "| 1×800 tanh BP",
+    "| 1×800 tanh DFA",
+    "| 2×800 tanh DFA",
+  ]);
+  assertStringIncludes(md, "FA in 7×240 tanh; 100×240 tanh; 1×800 tanh;");
+  assertStringIncludes(md, "2×800 logistic: first layer's weights uniform, the others zeros)");
   // Two seeds the stopping rule ended at epochs 2 and 4: the mean curve runs 4 epochs, each the
   // mean of the runs that reached it.
   const curves = meanCurves([cell("dfa", today, 0.02, 2), {
