@@ -95,7 +95,12 @@ export const MNIST_SPEC = {
       help: "where DFA/cDFA/DRTP feedback enters: every layer's output, or each block's (after " +
         "its pooling and dropout, as Nøkland's dfa-torch)",
     },
-    { name: "init", kind: "choice", choices: INITS, help: "forward weights (preset)" },
+    {
+      name: "init",
+      kind: "choice",
+      choices: INITS,
+      help: "every layer's forward weights (default: the preset's)",
+    },
     {
       name: "feedback-init",
       kind: "choice",
