@@ -1,7 +1,7 @@
 // What `deno task reproduce` writes of a table's cells: the Markdown tables (ours beside the
 // published figure, one table per budget of epochs) and the mean curves of its HTML report.
 import type { Rule } from "../mod.ts";
-import { cellRecipe, type Table } from "./_tables.ts";
+import { cellRecipe, rowAdditions, type Table } from "./_tables.ts";
 
 /** One finished cell of a table: a network × rule × seed, trained under a recipe and a budget. */
 export interface Cell {
@@ -78,7 +78,7 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
   for (const { row } of shown) {
     const rowRules = row.rules ?? table.rules, byExtra = new Map<string, string[]>();
     for (const r of rowRules) {
-      const extra = cellRecipe(table, row, r).slice(table.recipe(r).length + 2);
+      const extra = rowAdditions(table, row, r);
       if (extra) byExtra.set(extra, [...byExtra.get(extra) ?? [], r.toUpperCase()]);
     }
     for (const [extra, rules] of byExtra) {

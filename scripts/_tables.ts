@@ -27,14 +27,20 @@ export interface TableRow {
   feedbackAt?: FeedbackPoint;
 }
 
+/** What a row's own settings add, in words, to the table's recipe for a rule ("" for nothing). */
+export function rowAdditions(table: Table, row: TableRow, rule: Rule): string {
+  const parts: string[] = [];
+  const first = table.firstInit?.(rule), rest = table.init(rule, row.activation);
+  if (first && first !== rest) parts.push(`first layer's weights ${first}, the others ${rest}`);
+  if (row.shift) parts.push(`training images moved by up to ${row.shift} random pixels`);
+  if (row.feedbackAt === "block") parts.push("feedback at each block's output (after pooling)");
+  return parts.join(", ");
+}
+
 /** The recipe of one cell in words: the table's for the rule, plus the row's own settings. */
 export function cellRecipe(table: Table, row: TableRow, rule: Rule): string {
-  let recipe = table.recipe(rule);
-  const first = table.firstInit?.(rule), rest = table.init(rule, row.activation);
-  if (first && first !== rest) recipe += `, first layer's weights ${first}, the others ${rest}`;
-  if (row.shift) recipe += `, training images moved by up to ${row.shift} random pixels`;
-  if (row.feedbackAt === "block") recipe += ", feedback at each block's output (after pooling)";
-  return recipe;
+  const extra = rowAdditions(table, row, rule);
+  return extra ? `${table.recipe(rule)}, ${extra}` : table.recipe(rule);
 }
 
 /**
