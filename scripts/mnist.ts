@@ -154,9 +154,16 @@ await run(spec.name, async () => {
         const held = s.validationError === undefined
           ? ""
           : `, validation ${pct(s.validationError)}`;
-        const align = s.alignment?.map((a) =>
-          `angle ${a.angle.toFixed(1)}°, criterion ${a.criterion.toFixed(3)}`
-        ).join("; ");
+        // Per hidden layer: the update's angle to the BP gradient ("–" where there is none: a
+        // layer without weights, as a pooling, or a zero gradient) and Nøkland's criterion.
+        const align = s.alignment?.length
+          ? "alignment " +
+            s.alignment.map((a) =>
+              `L${a.layer} ${Number.isFinite(a.angle) ? `${a.angle.toFixed(1)}°` : "–"} (${
+                a.criterion.toFixed(3)
+              })`
+            ).join(", ")
+          : "";
         console.log(
           `${rule} epoch ${String(s.epoch).padStart(3)}: loss ${s.loss.toFixed(4)}, train error ${
             pct(s.trainError)
