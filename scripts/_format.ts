@@ -5,6 +5,11 @@ export function pct(f: number | undefined): string {
   return f === undefined || Number.isNaN(f) ? "–" : `${(100 * f).toFixed(2)} %`;
 }
 
+/** An angle in degrees ("78.6°"), or "–" where it is undefined (NaN: nothing to compare). */
+export function degrees(angle: number, digits = 1): string {
+  return Number.isNaN(angle) ? "–" : `${angle.toFixed(digits)}°`;
+}
+
 /** Seconds with one decimal ("12.3 s"). */
 export function secs(s: number): string {
   return `${s.toFixed(1)} s`;

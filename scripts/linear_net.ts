@@ -11,7 +11,7 @@ import {
   trainStep,
 } from "../mod.ts";
 import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
-import { secs } from "./_format.ts";
+import { degrees, secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
 
 const spec = {
@@ -98,8 +98,8 @@ await run(spec.name, async () => {
           `epoch ${String(epoch).padStart(4)}: cost ${cost.toPrecision(6)}` +
             (a
               ? `, alignment criterion ${a.criterion.toFixed(4)} (> 0: ${a.criterion > 0}), angle ${
-                a.angle.toFixed(2)
-              }°`
+                degrees(a.angle, 2)
+              }`
               : ""),
         );
       }

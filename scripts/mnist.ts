@@ -21,7 +21,7 @@ import {
   train,
 } from "../mod.ts";
 import { checkedInt, cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
-import { pct, secs } from "./_format.ts";
+import { degrees, pct, secs } from "./_format.ts";
 import { Progress } from "./_progress.ts";
 import { loadMnist } from "./_data.ts";
 import { MNIST_SPEC as spec } from "./_mnist_spec.ts";
@@ -158,11 +158,8 @@ await run(spec.name, async () => {
         // layer without weights, as a pooling, or a zero gradient) and Nøkland's criterion.
         const align = s.alignment?.length
           ? "alignment " +
-            s.alignment.map((a) =>
-              `L${a.layer} ${Number.isFinite(a.angle) ? `${a.angle.toFixed(1)}°` : "–"} (${
-                a.criterion.toFixed(3)
-              })`
-            ).join(", ")
+            s.alignment.map((a) => `L${a.layer} ${degrees(a.angle)} (${a.criterion.toFixed(3)})`)
+              .join(", ")
           : "";
         console.log(
           `${rule} epoch ${String(s.epoch).padStart(3)}: loss ${s.loss.toFixed(4)}, train error ${
