@@ -79,20 +79,27 @@ export {
   type TrainResult,
 } from "./src/train/train.ts";
 export { type StepOptions, trainStep } from "./src/train/step.ts";
-export { EarlyStopping } from "./src/train/early_stopping.ts";
+export { EarlyStopping, type EarlyStoppingState } from "./src/train/early_stopping.ts";
 export {
   Optimizer,
   type OptimizerName,
   type OptimizerOptions,
   OPTIMIZERS,
+  type OptimizerState,
 } from "./src/train/optimizers.ts";
+export {
+  loadCheckpoint,
+  networkGenerators,
+  saveCheckpoint,
+  type TrainCheckpoint,
+} from "./src/train/checkpoint.ts";
 export { alignment, type LayerAlignment } from "./src/train/alignment.ts";
 export { matrixAlignment, weightAlignment } from "./src/train/weight_alignment.ts";
 export { MNIST_PRESETS, type MnistPreset, presetInit } from "./src/train/presets.ts";
 
 // Tensors and the BLAS.
 export { Matrix } from "./src/tensor/matrix.ts";
-export { Rng } from "./src/tensor/random.ts";
+export { Rng, type RngState } from "./src/tensor/random.ts";
 export { gemm, type GemmOptions, matmul } from "./src/tensor/gemm.ts";
 export { type Blas, getBlas } from "./src/native/blas.ts";
 
@@ -111,7 +118,7 @@ export {
 } from "./src/data/dataset.ts";
 export { BatchSource } from "./src/data/batches.ts";
 export { holdOut } from "./src/data/split.ts";
-export { randomShifts } from "./src/data/augment.ts";
+export { type Augment, randomShifts } from "./src/data/augment.ts";
 export {
   createMnistNpz,
   loadMnistIdx,

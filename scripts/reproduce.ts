@@ -1,6 +1,17 @@
 // Runs every cell of a published MNIST table (network × rule × seed), saving each cell as it
-// finishes (a killed run resumes), and prints our mean ± std beside the published figure.
-import { firstSamples, Network, parseArchitecture, randomShifts, train } from "../mod.ts";
+// finishes and a checkpoint of the cell in training after every epoch (a killed run resumes from
+// its last epoch), and prints our mean ± std beside the published figure.
+import {
+  DataFormatError,
+  firstSamples,
+  loadCheckpoint,
+  Network,
+  parseArchitecture,
+  randomShifts,
+  saveCheckpoint,
+  train,
+  type TrainCheckpoint,
+} from "../mod.ts";
 import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
@@ -11,7 +22,8 @@ import { cellRecipe, selectRows, type Table, TABLES } from "./_tables.ts";
 const spec = {
   name: "reproduce",
   summary: "Runs the cells of a published MNIST table (network × rule × seed) and writes\n" +
-    "results/TABLE.json (each cell saved as it finishes: a killed run resumes), a Markdown table of\n" +
+    "results/TABLE.json (each cell saved as it finishes, and checkpointed after every epoch under\n" +
+    "results/checkpoints/: a killed run resumes from its last epoch), a Markdown table of\n" +
     "our mean ± std beside the published figure (results/TABLE.md), and an HTML report of the\n" +
     `curves. Tables: ${Object.keys(TABLES).join(", ")}.`,
   usage: "deno task reproduce TABLE [--epochs N] [--seeds 1,2,3] [--only TEXT] [--rules bp,dfa]",
@@ -86,6 +98,42 @@ function addCell(path: string, name: string, table: Table, cell: Cell): Cell[] {
   });
 }
 
+/**
+ * Where the cell in training keeps its checkpoint: named by its row, rule and seed, and by a hash
+ * of everything else that makes the cell (budget, recipe, training samples), so a checkpoint is
+ * only ever resumed by the cell it belongs to.
+ */
+function checkpointPath(dir: string, key: Record<string, unknown>): string {
+  const text = JSON.stringify(key);
+  let h = 0x811c9dc5; // FNV-1a, 32 bits
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  const name = `${key.row}-${key.rule}-seed${key.seed}`.replace(/[^\p{L}\p{N}.-]+/gu, "_");
+  return `${dir}/${name}-${h.toString(16).padStart(8, "0")}.npz`;
+}
+
+/** Removes a finished cell's checkpoint, and what a run killed while writing it left beside it. */
+function removeCheckpoint(path: string): void {
+  const dir = path.slice(0, path.lastIndexOf("/")), base = path.slice(dir.length + 1);
+  for (const e of Deno.readDirSync(dir)) {
+    if (e.name === base || e.name.startsWith(`${base}.partial-`)) {
+      Deno.removeSync(`${dir}/${e.name}`);
+    }
+  }
+}
+
+/** The cell's checkpoint put back into `net`, if it has one. */
+function resumeFrom(path: string, net: Network): TrainCheckpoint | undefined {
+  try {
+    return loadCheckpoint(path, net);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    if (error instanceof DataFormatError) {
+      throw new DataFormatError(`${error.message} (delete it to train the cell from the start)`);
+    }
+    throw error;
+  }
+}
+
 await run(spec.name, async () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
@@ -101,7 +149,8 @@ await run(spec.name, async () => {
   }
   const only = args.optional("only"), ruleFilter = args.optional("rules")?.split(",");
   const out = `${args.get("out-dir")}/${name}`;
-  Deno.mkdirSync(args.get("out-dir"), { recursive: true });
+  const checkpoints = `${args.get("out-dir")}/checkpoints/${name}`;
+  Deno.mkdirSync(checkpoints, { recursive: true });
   let cells = readCells(`${out}.json`, table);
   const data = loadMnist(args.get("data"));
   const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
@@ -125,7 +174,21 @@ await run(spec.name, async () => {
           feedbackAt: row.feedbackAt,
           seed,
         });
-        const t0 = performance.now();
+        const recipe = cellRecipe(table, row, rule), samples = args.optionalInt("train-samples");
+        const ckpt = checkpointPath(checkpoints, {
+          row: row.name,
+          rule,
+          seed,
+          epochs,
+          recipe,
+          samples,
+        });
+        const resume = resumeFrom(ckpt, net);
+        if (resume) {
+          console.log(
+            `${row.name} ${rule} seed ${seed}: resuming after epoch ${resume.epoch} (${ckpt})`,
+          );
+        }
         const r = train(net, trainSet, {
           epochs,
           batchSize: table.batch,
@@ -140,6 +203,8 @@ await run(spec.name, async () => {
           stopAtTrainError: table.stopAtTrainError,
           seed,
           test: data.test,
+          resume,
+          onCheckpoint: (c) => saveCheckpoint(ckpt, net, c),
           onEpoch: (s) =>
             console.log(
               `${row.name} ${rule} seed ${seed} epoch ${s.epoch}/${epochs}: train ${
@@ -159,12 +224,13 @@ await run(spec.name, async () => {
           rule,
           seed,
           epochs,
-          recipe: cellRecipe(table, row, rule),
+          recipe,
           testError: history.at(-1)!.testError,
           bestTestError: Math.min(...history.map((h) => h.testError)),
-          seconds: (performance.now() - t0) / 1000,
+          seconds: r.epochs.reduce((t, e) => t + e.seconds, 0), // over every run of the cell
           history,
         });
+        removeCheckpoint(ckpt);
       }
     }
   }

@@ -18,14 +18,29 @@ export async function runDeno(args: string[], env: Record<string, string> = {}) 
   };
 }
 
-/** Runs a script as its deno task does (the same permission flags). */
-export function runTask(task: string, args: string[], env: Record<string, string> = {}) {
+/** The arguments of `deno` that run a script as its deno task does (the same permission flags). */
+function taskArgs(task: string, args: string[]): string[] {
   const tasks = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)).tasks as Record<
     string,
     string
   >;
   const words = tasks[task].split(" ").slice(1); // drop "deno"
-  return runDeno([...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args], env);
+  return [...words.slice(0, 1), "--no-prompt", ...words.slice(1), ...args];
+}
+
+/** Runs a script as its deno task does (the same permission flags). */
+export function runTask(task: string, args: string[], env: Record<string, string> = {}) {
+  return runDeno(taskArgs(task, args), env);
+}
+
+/** Starts a script as its deno task does, its output discarded, to kill it midway. */
+export function spawnTask(task: string, args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: taskArgs(task, args),
+    cwd: root,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
 }
 
 /** A fresh directory under data/ (where the tasks may write), relative to the project. */

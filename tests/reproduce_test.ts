@@ -7,7 +7,7 @@ import {
   assertNotEquals,
   assertStringIncludes,
 } from "@std/assert";
-import { runTask, tmpOut } from "./_tasks.ts";
+import { runTask, spawnTask, tmpOut } from "./_tasks.ts";
 import { cellRecipe, selectRows, TABLES } from "../scripts/_tables.ts";
 import { type Cell, meanCurves, tableMarkdown } from "../scripts/_table_markdown.ts";
 import { loadMnist } from "../scripts/_data.ts";
@@ -226,4 +226,44 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
   }]);
   const test = curves.filter((p) => p.set === "test").map((p) => p["error (%)"]);
   assertEquals(test.map((v) => Number(v).toFixed(2)), ["3.00", "3.00", "4.00", "4.00"]);
+});
+
+Deno.test("a killed reproduce resumes its cell from the last epoch's checkpoint, as if never stopped", async () => {
+  const dir = await tmpOut(), whole = await tmpOut();
+  const args = (out: string) => [
+    "nokland-table1",
+    ...["--only", "1×800", "--rules", "dfa", "--epochs", "6", "--train-samples", "3000"],
+    ...["--out-dir", out, "--no-report"],
+  ];
+  const checkpoints = `${root}/${dir}/checkpoints/nokland-table1`;
+  const listed = () => {
+    try {
+      return [...Deno.readDirSync(checkpoints)].map((e) => e.name);
+    } catch {
+      return [];
+    }
+  };
+  try {
+    const unbroken = runTask("reproduce", args(whole));
+    const child = spawnTask("reproduce", args(dir));
+    while (!listed().some((f) => f.endsWith(".npz"))) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGTERM"); // the launcher passes it on to the run
+    assert(!(await child.status).success, "killed before the cell finished");
+    const file = listed().find((f) => f.endsWith(".npz"))!;
+    assertMatch(file, /^1_800_tanh-dfa-seed1-[0-9a-f]{8}\.npz$/);
+    const r = await runTask("reproduce", args(dir));
+    assertEquals(r.code, 0, r.stderr);
+    const after = Number(r.stdout.match(/resuming after epoch (\d)/)?.[1]);
+    assert(after >= 1 && after < 6, r.stdout);
+    assertEquals(r.stdout.match(/epoch \d\/6/g)?.length, 6 - after, "only the epochs left ran");
+    assertEquals(listed(), [], "the checkpoint goes once the cell is saved");
+    assertEquals((await unbroken).code, 0);
+    const cell = (out: string) =>
+      JSON.parse(Deno.readTextFileSync(`${root}/${out}/nokland-table1.json`)).cells[0];
+    assertEquals(cell(dir).history, cell(whole).history);
+    assertEquals(cell(dir).testError, cell(whole).testError);
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+    await Deno.remove(`${root}/${whole}`, { recursive: true });
+  }
 });

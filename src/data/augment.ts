@@ -9,6 +9,25 @@
 import { Rng } from "../tensor/random.ts";
 
 /**
+ * A change made in place to each training batch's inputs before its step, `(x, B)` for the first
+ * B rows of x. One that draws at random shows its generator as `rng`, so that a checkpoint saves
+ * where it is and a resumed run draws what an unbroken one would.
+ *
+ * @example
+ * ```ts
+ * import type { Augment } from "../../mod.ts";
+ * const flip: Augment = (x, B) => x.subarray(0, B).reverse();
+ * console.log(flip.rng); // undefined
+ * ```
+ */
+export interface Augment {
+  /** Changes the first B rows of x in place. */
+  (x: Float32Array, B: number): void;
+  /** The generator of its draws, when it draws. */
+  readonly rng?: Rng;
+}
+
+/**
  * A transform that moves every image of a batch by its own random (dy, dx), each in
  * [−pixels, pixels], filling what comes in from outside with zeros.
  *
@@ -24,14 +43,14 @@ import { Rng } from "../tensor/random.ts";
  * @param shape Each sample's (channels, height, width); a row of the batch is one sample.
  * @param pixels The largest move along each axis (0: none).
  * @param seed Seed of the moves.
- * @returns `(x, B)`: moves the first B rows of x in place.
+ * @returns `(x, B)`: moves the first B rows of x in place; its `rng` draws the moves.
  * @throws {RangeError} When the shape or the distance is not a whole number ≥ 0 (≥ 1 for sizes).
  */
 export function randomShifts(
   shape: readonly [number, number, number],
   pixels: number,
   seed = 0,
-): (x: Float32Array, B: number) => void {
+): Augment {
   const [C, H, W] = shape;
   if (![C, H, W].every((n) => Number.isInteger(n) && n >= 1)) {
     throw new RangeError(`Cannot shift images: the shape must be whole sizes ≥ 1: ${shape}`);
@@ -40,7 +59,7 @@ export function randomShifts(
     throw new RangeError(`Cannot shift images: the distance must be a whole number ≥ 0: ${pixels}`);
   }
   const rng = new Rng(seed), plane = new Float32Array(H * W), span = 2 * pixels + 1;
-  return (x, B) => {
+  return Object.assign((x: Float32Array, B: number) => {
     if (x.length < B * C * H * W) {
       throw new RangeError(`Cannot shift ${B} images of ${C}×${H}×${W}: ${x.length} values given`);
     }
@@ -64,5 +83,5 @@ export function randomShifts(
         }
       }
     }
-  };
+  }, { rng });
 }

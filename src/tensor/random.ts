@@ -8,6 +8,24 @@
  */
 
 /**
+ * Where a generator is in its stream: the four xoshiro words and the normal draw kept for the next
+ * call (null when none), plain data that JSON holds.
+ *
+ * @example
+ * ```ts
+ * import { Rng, type RngState } from "../../mod.ts";
+ * const state: RngState = new Rng(1).state();
+ * console.log(state.words.length, state.spare); // 4 null
+ * ```
+ */
+export interface RngState {
+  /** The xoshiro128** state, four unsigned 32-bit words. */
+  words: number[];
+  /** The second normal of the last Box–Muller pair, not yet drawn (null: none). */
+  spare: number | null;
+}
+
+/**
  * A seeded pseudo-random generator (xoshiro128**, period 2^128 − 1).
  *
  * @example Same seed, same numbers
@@ -41,6 +59,47 @@ export class Rng {
       this.#s[i] = z ^ (z >>> 16);
     }
     if ((this.#s[0] | this.#s[1] | this.#s[2] | this.#s[3]) === 0) this.#s[0] = 1;
+  }
+
+  /**
+   * Where the generator is now, to continue from later with {@linkcode Rng.setState}.
+   *
+   * @example Continue a stream where it was left
+   * ```ts
+   * import { Rng } from "./random.ts";
+   * import { assertEquals } from "@std/assert";
+   * const a = new Rng(3);
+   * a.normal();
+   * const saved = a.state(), next = a.normal();
+   * const b = new Rng(99);
+   * b.setState(saved);
+   * assertEquals(b.normal(), next);
+   * ```
+   *
+   * @returns A copy of the state.
+   */
+  state(): RngState {
+    return { words: Array.from(this.#s), spare: Number.isNaN(this.#spare) ? null : this.#spare };
+  }
+
+  /**
+   * Puts the generator where {@linkcode Rng.state} found it (this or another generator).
+   *
+   * @param state The state.
+   * @throws {RangeError} When it is not four unsigned 32-bit words, not all zero, and a finite or
+   *   null spare.
+   */
+  setState(state: RngState): void {
+    const w = state.words;
+    if (
+      !Array.isArray(w) || w.length !== 4 ||
+      !w.every((x) => Number.isInteger(x) && x >= 0 && x < 4294967296) || w.every((x) => x === 0) ||
+      !(state.spare === null || Number.isFinite(state.spare))
+    ) {
+      throw new RangeError(`Cannot set the generator's state: ${JSON.stringify(state)}`);
+    }
+    this.#s.set(w);
+    this.#spare = state.spare ?? NaN;
   }
 
   /** The next 32 random bits, as an unsigned integer. */

@@ -10,6 +10,25 @@ import type { Dataset } from "../data/dataset.ts";
 import type { Network } from "../model/network.ts";
 
 /**
+ * Where early stopping is: the best epoch so far, its validation error and its parameters.
+ *
+ * @example
+ * ```ts
+ * import type { EarlyStoppingState } from "../../mod.ts";
+ * const none: EarlyStoppingState = { bestEpoch: 0, bestError: Infinity, best: [] };
+ * console.log(none.bestEpoch); // 0
+ * ```
+ */
+export interface EarlyStoppingState {
+  /** The epoch (1-based) with the lowest validation error so far (0 before any). */
+  bestEpoch: number;
+  /** Its validation error. */
+  bestError: number;
+  /** Its parameters, one array per network parameter. */
+  best: Float32Array[];
+}
+
+/**
  * Tracks the best epoch on a validation set.
  *
  * @example
@@ -63,6 +82,36 @@ export class EarlyStopping {
       this.#net.params.forEach((p, i) => this.#best[i].set(p.value));
     }
     return { error, stop: epoch - this.bestEpoch >= this.#patience };
+  }
+
+  /**
+   * Where it is now (the best parameters as views, not copies), for a checkpoint.
+   *
+   * @returns The state.
+   */
+  state(): EarlyStoppingState {
+    return { bestEpoch: this.bestEpoch, bestError: this.bestError, best: this.#best };
+  }
+
+  /**
+   * Continues from a state taken by {@linkcode EarlyStopping.state} (its arrays copied in).
+   *
+   * @param state The state.
+   * @throws {RangeError} When its arrays do not match the network's parameters.
+   */
+  setState(state: EarlyStoppingState): void {
+    const mine = this.#best;
+    if (
+      state.best.length !== mine.length || state.best.some((b, i) => b.length !== mine[i].length)
+    ) {
+      throw new RangeError(
+        `Cannot set early stopping's state: expected ${mine.length} parameter arrays of ` +
+          `${mine.map((b) => b.length).join(", ")}: ${state.best.map((b) => b.length).join(", ")}`,
+      );
+    }
+    mine.forEach((b, i) => b.set(state.best[i]));
+    this.bestEpoch = state.bestEpoch;
+    this.bestError = state.bestError;
   }
 
   /** Puts the best epoch's parameters back into the network. */

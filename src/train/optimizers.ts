@@ -64,6 +64,25 @@ export interface OptimizerOptions {
   weightDecay?: number;
 }
 
+/**
+ * What an optimiser keeps for one parameter: its slots (momentum's velocity, RMSprop's mean
+ * square, Adam's two moments) and Adam's step count.
+ *
+ * @example
+ * ```ts
+ * import { Optimizer, type OptimizerState, type Param } from "../../mod.ts";
+ * const p: Param = { name: "w", value: new Float32Array(3), grad: new Float32Array(3) };
+ * const [s]: OptimizerState[] = new Optimizer({ name: "adam", lr: 1e-3 }).stateOf([p]);
+ * console.log(s.slots.length, s.steps); // 2 0
+ * ```
+ */
+export interface OptimizerState {
+  /** The parameter's slots, each as long as its value. */
+  slots: Float32Array[];
+  /** Updates applied so far (counted by Adam only). */
+  steps: number;
+}
+
 /** An optimiser's state for one parameter. */
 interface State {
   slots: Float32Array[];
@@ -153,6 +172,59 @@ export class Optimizer {
       const slots = Array.from({ length: count }, () => arena?.tryAlloc(n) ?? new Float32Array(n));
       this.#state.set(p, { slots, steps: 0, arena });
     }
+  }
+
+  /**
+   * The state of each parameter (prepared first where it has none): views of the optimiser's own
+   * arrays, to save in a checkpoint.
+   *
+   * @param params The parameters.
+   * @returns One state per parameter, in their order.
+   */
+  stateOf(params: readonly Param[]): OptimizerState[] {
+    this.prepare(params);
+    return params.map((p) => {
+      const { slots, steps } = this.#state.get(p)!;
+      return { slots, steps };
+    });
+  }
+
+  /**
+   * Puts back states taken by {@linkcode Optimizer.stateOf} (copied into the optimiser's arrays).
+   *
+   * @example Continue a run of Adam where it stopped
+   * ```ts
+   * import { Optimizer, type Param } from "../../mod.ts";
+   * const p: Param = { name: "w", value: new Float32Array([1]), grad: new Float32Array([1]) };
+   * const a = new Optimizer({ name: "adam", lr: 0.1 });
+   * a.update(p);
+   * const b = new Optimizer({ name: "adam", lr: 0.1 });
+   * b.setStateOf([p], a.stateOf([p]));
+   * console.log(b.stateOf([p])[0].steps); // 1
+   * ```
+   *
+   * @param params The parameters.
+   * @param states Their states, in the same order.
+   * @throws {RangeError} When the counts of parameters, slots or values differ.
+   */
+  setStateOf(params: readonly Param[], states: readonly OptimizerState[]): void {
+    const mine = this.stateOf(params);
+    if (states.length !== params.length) {
+      throw new RangeError(
+        `Cannot set the optimiser's state: ${params.length} parameters but ${states.length} states`,
+      );
+    }
+    mine.forEach((m, i) => {
+      const s = states[i], p = params[i];
+      if (s.slots.length !== m.slots.length || s.slots.some((v) => v.length !== p.value.length)) {
+        throw new RangeError(
+          `Cannot set the optimiser's state of ${p.name}: expected ${m.slots.length} slots of ` +
+            `${p.value.length}: ${s.slots.map((v) => v.length).join(", ") || "none"}`,
+        );
+      }
+      m.slots.forEach((v, j) => v.set(s.slots[j]));
+      this.#state.get(p)!.steps = s.steps;
+    });
   }
 
   /**

@@ -7,12 +7,16 @@
 
 import { BatchSource } from "../data/batches.ts";
 import { checkDataset, type Dataset } from "../data/dataset.ts";
-import { alignment, type LayerAlignment } from "./alignment.ts";
+import { alignment } from "./alignment.ts";
 import type { Network } from "../model/network.ts";
-import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
+import { Optimizer } from "./optimizers.ts";
 import { Rng } from "../tensor/random.ts";
 import { trainStep } from "./step.ts";
+import type { EpochStats, TrainOptions, TrainResult } from "./train_options.ts";
 import { EarlyStopping } from "./early_stopping.ts";
+import { networkGenerators } from "./checkpoint.ts";
+
+export type { EpochStats, TrainOptions, TrainResult } from "./train_options.ts";
 
 /**
  * Thrown when training produces a non-finite loss; callers catch it to report the divergence.
@@ -51,118 +55,6 @@ export class TrainingDivergedError extends Error {
     this.epoch = epoch;
     this.batch = batch;
   }
-}
-
-/**
- * What happened in one epoch.
- *
- * @example
- * ```ts
- * import { type EpochStats, Matrix, Network, rowArgmax, train } from "../../mod.ts";
- * const y = Matrix.from([[1, 0], [0, 1]]);
- * const seen: EpochStats[] = [];
- * train(Network.create({ sizes: [2, 2] }), { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) }, {
- *   epochs: 2, batchSize: 2, optimizer: { name: "sgd", lr: 0.1 }, onEpoch: (s) => seen.push(s),
- * });
- * console.log(seen.map((s) => s.epoch)); // [1, 2]
- * ```
- */
-export interface EpochStats {
-  /** 1-based. */
-  epoch: number;
-  /** Mean training loss per sample over the epoch's batches. */
-  loss: number;
-  /** Fraction of training samples misclassified during the epoch (before each batch's update). */
-  trainError: number;
-  /** Fraction of test samples misclassified after the epoch (when a test set is given). */
-  testError?: number;
-  /** Mean test loss per sample (when a test set is given). */
-  testLoss?: number;
-  /** Fraction of validation samples misclassified after the epoch (with `validation`). */
-  validationError?: number;
-  /** Seconds the epoch took, evaluation included. */
-  seconds: number;
-  /** Per hidden layer, at the start of the epoch (when asked for). */
-  alignment?: LayerAlignment[];
-}
-
-/**
- * How to train.
- *
- * @example
- * ```ts
- * import type { TrainOptions } from "../../mod.ts";
- * const options: TrainOptions = { epochs: 100, batchSize: 64, optimizer: { name: "rmsprop", lr: 1e-4 }, seed: 1 };
- * console.log(options.batchSize); // 64
- * ```
- */
-export interface TrainOptions {
-  /** The most epochs to run. */
-  epochs: number;
-  /** Samples per batch. */
-  batchSize: number;
-  /** The optimiser, or its settings. */
-  optimizer: Optimizer | OptimizerOptions;
-  /** Epochs after which the learning rate is divided by 10 (a step schedule: `[50, 75]`). */
-  lrDrops?: readonly number[];
-  /** Seed of the shuffling. Default 0. */
-  seed?: number;
-  /** Evaluated after every epoch. */
-  test?: Dataset;
-  /**
-   * Stop when the training error changes by no more than this between epochs (the original's
-   * rule). Default: never stop early.
-   */
-  tolerance?: number;
-  /**
-   * Stop once the running mean of the training error, 0.75·previous + 0.25·the epoch's (from 1),
-   * is at or below this: Nøkland's dfa-torch stops at 1e-4. Default: never.
-   */
-  stopAtTrainError?: number;
-  /**
-   * Gradients of the batch's summed loss (`"sum"`, the original's, so the learning rate scales with
-   * the batch size) or of its mean (`"mean"`). Default `"sum"`.
-   */
-  reduction?: "sum" | "mean";
-  /** Drop the last partial batch of each epoch, as the original did. Default false. */
-  dropLast?: boolean;
-  /** Measure alignment every this many epochs (0: never). Default 0. */
-  alignmentEvery?: number;
-  /**
-   * Held-out samples evaluated after every epoch for early stopping: the best epoch's parameters
-   * are kept and put back at the end.
-   */
-  validation?: Dataset;
-  /** With `validation`, stop after this many epochs without a new best. Default 10. */
-  patience?: number;
-  /** Changes each training batch's inputs in place before its step (e.g. `randomShifts`). */
-  augment?: (x: Float32Array, B: number) => void;
-  /** Called after each epoch. */
-  onEpoch?: (stats: EpochStats) => void;
-  /** Called after each batch with the batches done and the total in the epoch. */
-  onBatch?: (done: number, total: number, epoch: number) => void;
-}
-
-/**
- * The outcome of {@linkcode train}.
- *
- * @example
- * ```ts
- * import { Matrix, Network, rowArgmax, train, type TrainResult } from "../../mod.ts";
- * const y = Matrix.from([[1, 0]]);
- * const r: TrainResult = train(Network.create({ sizes: [1, 2] }), { x: Matrix.from([[1]]), y, labels: rowArgmax(y) }, {
- *   epochs: 3, batchSize: 1, optimizer: { name: "sgd", lr: 0.1 }, tolerance: 0,
- * });
- * console.log(r.converged, r.epochs.length); // true 2
- * ```
- */
-export interface TrainResult {
-  /** One entry per epoch run. */
-  epochs: EpochStats[];
-  /** Whether training stopped on the tolerance or the training error before the last epoch. */
-  converged: boolean;
-  /** With `validation`: the epoch whose parameters the network ends with. */
-  bestEpoch?: number;
 }
 
 /**
@@ -237,9 +129,32 @@ export function train(
   if (options.validation) checkDataset(options.validation, "the validation set");
   const early = options.validation &&
     new EarlyStopping(net, options.validation, options.patience ?? 10);
-  let previousError = NaN, errorMean = 1;
+  let previousError = NaN, errorMean = 1, first = 1;
+  const generators = networkGenerators(net), augmentRng = options.augment?.rng;
+  const resume = options.resume;
+  if (resume) {
+    const fail = (why: string) => new RangeError(`Cannot resume training: ${why}`);
+    if (resume.generators.length !== generators.length) {
+      throw fail(`the network has ${generators.length} generators: ${resume.generators.length}`);
+    }
+    if (!resume.augment !== !augmentRng) {
+      throw fail(`the checkpoint ${resume.augment ? "has" : "lacks"} an augmentation's generator`);
+    }
+    if (!resume.early !== !early) {
+      throw fail(`the checkpoint ${resume.early ? "has" : "lacks"} early stopping's state`);
+    }
+    optimizer.prepare(net.params, net.arena); // where the first step would put its state
+    optimizer.setStateOf(net.params, resume.optimizer);
+    if (resume.early) early?.setState(resume.early);
+    rng.setState(resume.shuffle);
+    generators.forEach((g, i) => g.setState(resume.generators[i]));
+    if (resume.augment) augmentRng?.setState(resume.augment);
+    ({ previousError, errorMean } = resume);
+    result.epochs.push(...resume.history);
+    first = resume.epoch + 1;
+  }
   const baseLr = optimizer.options.lr;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  for (let epoch = first; epoch <= epochs; epoch++) {
     const t0 = performance.now();
     const drops = options.lrDrops?.filter((d) => d < epoch).length ?? 0;
     optimizer.options.lr = baseLr * 0.1 ** drops;
@@ -289,6 +204,17 @@ export function train(
       break;
     }
     previousError = stats.trainError;
+    options.onCheckpoint?.({
+      epoch,
+      history: result.epochs.slice(),
+      errorMean,
+      previousError,
+      shuffle: rng.state(),
+      generators: generators.map((g) => g.state()),
+      augment: augmentRng?.state(),
+      optimizer: optimizer.stateOf(net.params),
+      early: early?.state(),
+    });
   }
   if (early) {
     early.restore();

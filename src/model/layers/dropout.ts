@@ -43,7 +43,8 @@ export class DropoutLayer implements Layer {
   readonly params: readonly Param[] = [];
   /** The probability of dropping a unit. */
   readonly rate: number;
-  #rng: Rng;
+  /** The generator of the masks. */
+  readonly rng: Rng;
   /** The last training batch's mask, already scaled: 0 or 1/(1 − r). */
   #mask = new Float32Array(0);
   #masked = 0;
@@ -58,7 +59,7 @@ export class DropoutLayer implements Layer {
     this.inputs = init.inputs;
     this.outputs = init.outputs;
     this.rate = init.spec?.rate ?? 0.5;
-    this.#rng = new Rng(init.spec?.seed ?? 0);
+    this.rng = new Rng(init.spec?.seed ?? 0);
   }
 
   forward(
@@ -77,7 +78,7 @@ export class DropoutLayer implements Layer {
     if (this.#mask.length < n) this.#mask = new Float32Array(n);
     const keep = 1 - this.rate, scale = 1 / keep, m = this.#mask;
     for (let i = 0; i < n; i++) {
-      m[i] = this.#rng.uniform() < keep ? scale : 0;
+      m[i] = this.rng.uniform() < keep ? scale : 0;
       a[i] = input[i] * m[i];
     }
     this.#masked = n;

@@ -39,6 +39,8 @@ export interface Layer {
   readonly bias: Float32Array;
   /** The trainable parameters with their gradient buffers. */
   readonly params: readonly Param[];
+  /** What the layer draws from while training (dropout's masks); absent when it draws nothing. */
+  readonly rng?: Rng;
   /**
    * The forward pass: a (B, outputs) = input (B, inputs) · W_effᵀ + 1·bᵀ (a convolution or a
    * pooling for those kinds; dropout masks only when `training`).

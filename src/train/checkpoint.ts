@@ -1,0 +1,168 @@
+/**
+ * Checkpoints of a training run: what `train` needs to go on from an epoch exactly as an
+ * unbroken run would (the optimiser's state, where every generator is, the stopping rules' running
+ * values, the epochs so far), and `.npz` files that hold them with the network's values, so a run
+ * killed at any point loses at most one epoch.
+ *
+ * @module
+ */
+
+import { DataFormatError, ndarray } from "../io/ndarray.ts";
+import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
+import type { Network } from "../model/network.ts";
+import { networkToArrays } from "../model/serialize.ts";
+import type { Rng, RngState } from "../tensor/random.ts";
+import type { EarlyStoppingState } from "./early_stopping.ts";
+import type { OptimizerState } from "./optimizers.ts";
+import type { EpochStats } from "./train_options.ts";
+
+/**
+ * Everything but the network's values that a run needs to continue after `epoch`.
+ *
+ * @example
+ * ```ts
+ * import { Matrix, Network, rowArgmax, train, type TrainCheckpoint } from "../../mod.ts";
+ * const y = Matrix.from([[1, 0], [0, 1]]), data = { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) };
+ * let last: TrainCheckpoint | undefined;
+ * train(Network.create({ sizes: [2, 2] }), data, {
+ *   epochs: 3, batchSize: 2, optimizer: { name: "rmsprop", lr: 0.01 }, onCheckpoint: (c) => last = c,
+ * });
+ * console.log(last?.epoch, last?.history.length, last?.optimizer.length); // 3 3 2
+ * ```
+ */
+export interface TrainCheckpoint {
+  /** Epochs finished. */
+  epoch: number;
+  /** Their statistics. */
+  history: EpochStats[];
+  /** The running mean of the training error (the `stopAtTrainError` rule's). */
+  errorMean: number;
+  /** The last epoch's training error (the `tolerance` rule's). */
+  previousError: number;
+  /** The shuffling's generator. */
+  shuffle: RngState;
+  /** The network's generators, in {@linkcode networkGenerators}' order. */
+  generators: RngState[];
+  /** The augmentation's generator, when it has one. */
+  augment?: RngState;
+  /** The optimiser's state of each of the network's parameters, in their order. */
+  optimizer: OptimizerState[];
+  /** Early stopping's state, when training has a validation set. */
+  early?: EarlyStoppingState;
+}
+
+/**
+ * The generators a network's training steps draw from, in a fixed order: the rule's (backward
+ * weights redrawn every batch) and each layer's that has one (dropout's masks).
+ *
+ * @example
+ * ```ts
+ * import { Network, networkGenerators, parseArchitecture } from "../../mod.ts";
+ * const net = Network.create({ ...parseArchitecture("fc:8,dropout:0.5", [1, 2, 2], 2, "tanh") });
+ * console.log(networkGenerators(net).length); // 2
+ * ```
+ *
+ * @param net The network.
+ * @returns Its generators.
+ */
+export function networkGenerators(net: Network): Rng[] {
+  return [net.ruleState.rng, ...net.layers.flatMap((l) => l.rng ? [l.rng] : [])];
+}
+
+// JSON has no NaN or ±Infinity (a first epoch's previous error, an unset best error): as strings.
+const NON_FINITE = new Set(["NaN", "Infinity", "-Infinity"]);
+const encode = (_: string, v: unknown) =>
+  typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+const decode = (_: string, v: unknown) =>
+  typeof v === "string" && NON_FINITE.has(v) ? Number(v) : v;
+
+/**
+ * Saves a network and a checkpoint of its training as one `.npz` file (atomically: a run killed
+ * while saving leaves the previous file whole). NumPy opens it: the network's arrays as
+ * `saveNetwork` writes them, the optimiser's slots as `opt<i>_<j>` (parameter i, slot j), early
+ * stopping's best values as `best<i>`, and the rest as JSON bytes in `checkpoint`.
+ *
+ * @example
+ * ```ts ignore
+ * import { saveCheckpoint, train } from "../../mod.ts";
+ * train(net, data, { ...options, onCheckpoint: (c) => saveCheckpoint("run.npz", net, c) });
+ * ```
+ *
+ * @param path The file.
+ * @param net The network being trained.
+ * @param checkpoint Its training's checkpoint.
+ */
+export function saveCheckpoint(path: string, net: Network, checkpoint: TrainCheckpoint): void {
+  const arrays: NpzArrays = networkToArrays(net);
+  const { optimizer, early, ...rest } = checkpoint;
+  optimizer.forEach((s, i) =>
+    s.slots.forEach((v, j) => arrays[`opt${i}_${j}`] = ndarray("float32", [v.length], v))
+  );
+  early?.best.forEach((v, i) => arrays[`best${i}`] = ndarray("float32", [v.length], v));
+  const state = {
+    ...rest,
+    steps: optimizer.map((s) => s.steps),
+    slots: optimizer.map((s) => s.slots.length),
+    early: early && { bestEpoch: early.bestEpoch, bestError: early.bestError },
+  };
+  const json = new TextEncoder().encode(JSON.stringify(state, encode));
+  arrays.checkpoint = ndarray("uint8", [json.length], json);
+  saveNpz(path, arrays);
+}
+
+/**
+ * Loads a checkpoint saved by {@linkcode saveCheckpoint} into a network built as the saved one was
+ * (same configuration): puts the saved values back into it (weights, biases and fixed matrices)
+ * and returns the checkpoint, to pass to `train` as `resume`.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadCheckpoint, Network, train } from "../../mod.ts";
+ * const net = Network.create(sameOptions);
+ * train(net, data, { ...options, resume: loadCheckpoint("run.npz", net) });
+ * ```
+ *
+ * @param path The file.
+ * @param net A network of the saved one's configuration; its values are replaced.
+ * @returns The checkpoint.
+ * @throws {DataFormatError} When the file is not a checkpoint of a network like `net`.
+ */
+export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
+  const fail = (why: string) => new DataFormatError(`Cannot resume from ${path}: ${why}`);
+  const saved = loadNpz(path), mine = networkToArrays(net);
+  const text = (k: string) => {
+    const a = saved[k];
+    if (a?.dtype !== "uint8") throw fail(`'${k}' is missing`);
+    return new TextDecoder().decode(a.data as Uint8Array);
+  };
+  const values = (k: string, n: number) => {
+    const a = saved[k];
+    if (a?.dtype !== "float32" || a.data.length !== n) {
+      throw fail(
+        `'${k}' must be ${n} float32 values: ${a ? `${a.data.length} ${a.dtype}` : "none"}`,
+      );
+    }
+    return a.data as Float32Array;
+  };
+  if (text("config") !== new TextDecoder().decode(mine.config.data as Uint8Array)) {
+    throw fail(`it holds another network: ${text("config")}`);
+  }
+  const state = JSON.parse(text("checkpoint"), decode);
+  for (const [k, a] of Object.entries(mine)) {
+    if (k !== "config") (a.data as Float32Array).set(values(k, a.data.length));
+  }
+  const params = net.params;
+  if (state.steps?.length !== params.length) {
+    throw fail(`expected the optimiser's state of ${params.length} parameters`);
+  }
+  const { steps, slots, early, ...rest } = state;
+  return {
+    ...rest,
+    optimizer: params.map((p, i) => ({
+      steps: steps[i],
+      slots: Array.from({ length: slots[i] }, (_, j) => values(`opt${i}_${j}`, p.value.length)),
+    })),
+    early: early &&
+      { ...early, best: params.map((p, i) => values(`best${i}`, p.value.length)) },
+  };
+}

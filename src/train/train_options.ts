@@ -1,0 +1,135 @@
+/**
+ * What {@linkcode train} takes and gives: its options, each epoch's statistics and the outcome.
+ *
+ * @module
+ */
+
+import type { Augment } from "../data/augment.ts";
+import type { Dataset } from "../data/dataset.ts";
+import type { LayerAlignment } from "./alignment.ts";
+import type { Optimizer, OptimizerOptions } from "./optimizers.ts";
+import type { TrainCheckpoint } from "./checkpoint.ts";
+
+/**
+ * What happened in one epoch.
+ *
+ * @example
+ * ```ts
+ * import { type EpochStats, Matrix, Network, rowArgmax, train } from "../../mod.ts";
+ * const y = Matrix.from([[1, 0], [0, 1]]);
+ * const seen: EpochStats[] = [];
+ * train(Network.create({ sizes: [2, 2] }), { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) }, {
+ *   epochs: 2, batchSize: 2, optimizer: { name: "sgd", lr: 0.1 }, onEpoch: (s) => seen.push(s),
+ * });
+ * console.log(seen.map((s) => s.epoch)); // [1, 2]
+ * ```
+ */
+export interface EpochStats {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training loss per sample over the epoch's batches. */
+  loss: number;
+  /** Fraction of training samples misclassified during the epoch (before each batch's update). */
+  trainError: number;
+  /** Fraction of test samples misclassified after the epoch (when a test set is given). */
+  testError?: number;
+  /** Mean test loss per sample (when a test set is given). */
+  testLoss?: number;
+  /** Fraction of validation samples misclassified after the epoch (with `validation`). */
+  validationError?: number;
+  /** Seconds the epoch took, evaluation included. */
+  seconds: number;
+  /** Per hidden layer, at the start of the epoch (when asked for). */
+  alignment?: LayerAlignment[];
+}
+
+/**
+ * How to train.
+ *
+ * @example
+ * ```ts
+ * import type { TrainOptions } from "../../mod.ts";
+ * const options: TrainOptions = { epochs: 100, batchSize: 64, optimizer: { name: "rmsprop", lr: 1e-4 }, seed: 1 };
+ * console.log(options.batchSize); // 64
+ * ```
+ */
+export interface TrainOptions {
+  /** The most epochs to run. */
+  epochs: number;
+  /** Samples per batch. */
+  batchSize: number;
+  /** The optimiser, or its settings. */
+  optimizer: Optimizer | OptimizerOptions;
+  /** Epochs after which the learning rate is divided by 10 (a step schedule: `[50, 75]`). */
+  lrDrops?: readonly number[];
+  /** Seed of the shuffling. Default 0. */
+  seed?: number;
+  /** Evaluated after every epoch. */
+  test?: Dataset;
+  /**
+   * Stop when the training error changes by no more than this between epochs (the original's
+   * rule). Default: never stop early.
+   */
+  tolerance?: number;
+  /**
+   * Stop once the running mean of the training error, 0.75·previous + 0.25·the epoch's (from 1),
+   * is at or below this: Nøkland's dfa-torch stops at 1e-4. Default: never.
+   */
+  stopAtTrainError?: number;
+  /**
+   * Gradients of the batch's summed loss (`"sum"`, the original's, so the learning rate scales with
+   * the batch size) or of its mean (`"mean"`). Default `"sum"`.
+   */
+  reduction?: "sum" | "mean";
+  /** Drop the last partial batch of each epoch, as the original did. Default false. */
+  dropLast?: boolean;
+  /** Measure alignment every this many epochs (0: never). Default 0. */
+  alignmentEvery?: number;
+  /**
+   * Held-out samples evaluated after every epoch for early stopping: the best epoch's parameters
+   * are kept and put back at the end.
+   */
+  validation?: Dataset;
+  /** With `validation`, stop after this many epochs without a new best. Default 10. */
+  patience?: number;
+  /** Changes each training batch's inputs in place before its step (e.g. `randomShifts`). */
+  augment?: Augment;
+  /** Called after each epoch. */
+  onEpoch?: (stats: EpochStats) => void;
+  /**
+   * Continue a run from this checkpoint (taken by `onCheckpoint`, or read by `loadCheckpoint`,
+   * which also puts the network's values back): the epochs after it are those an unbroken run
+   * would have had, bit for bit, given the same options.
+   */
+  resume?: TrainCheckpoint;
+  /**
+   * Called after each epoch, except one after which a rule stopped training, with everything
+   * needed to go on from there (the last epoch's included: a later run may train longer); its
+   * arrays are views, valid until training goes on, so save them at once (`saveCheckpoint`).
+   */
+  onCheckpoint?: (checkpoint: TrainCheckpoint) => void;
+  /** Called after each batch with the batches done and the total in the epoch. */
+  onBatch?: (done: number, total: number, epoch: number) => void;
+}
+
+/**
+ * The outcome of {@linkcode train}.
+ *
+ * @example
+ * ```ts
+ * import { Matrix, Network, rowArgmax, train, type TrainResult } from "../../mod.ts";
+ * const y = Matrix.from([[1, 0]]);
+ * const r: TrainResult = train(Network.create({ sizes: [1, 2] }), { x: Matrix.from([[1]]), y, labels: rowArgmax(y) }, {
+ *   epochs: 3, batchSize: 1, optimizer: { name: "sgd", lr: 0.1 }, tolerance: 0,
+ * });
+ * console.log(r.converged, r.epochs.length); // true 2
+ * ```
+ */
+export interface TrainResult {
+  /** One entry per epoch run. */
+  epochs: EpochStats[];
+  /** Whether training stopped on the tolerance or the training error before the last epoch. */
+  converged: boolean;
+  /** With `validation`: the epoch whose parameters the network ends with. */
+  bestEpoch?: number;
+}
