@@ -147,6 +147,12 @@ export const MNIST_SPEC = {
       help: "measure DFA/FA alignment every N epochs (0: never)",
     },
     { name: "save", kind: "string", help: "save each trained net as PREFIX-RULE.npz" },
+    {
+      name: "checkpoint-dir",
+      kind: "string",
+      help:
+        "save each rule's run after every epoch as DIR/RULE.npz, and resume from it when run again",
+    },
     ...reportOptions("mnist"),
     ...OUTPUT_OPTIONS,
   ],

@@ -50,7 +50,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     write: ["data"],
     paths: { positional: "read", "out-dir": "write" },
   },
-  mnist: { script: "scripts/mnist.ts", ...train },
+  mnist: { script: "scripts/mnist.ts", ...train, paths: { ...data, "checkpoint-dir": "write" } },
   "linear-net": { script: "scripts/linear_net.ts", write: ["data"], ffi: true },
   "weak-learners": { script: "scripts/weak_learners.ts", ...train },
   "diff-weak-learners": { script: "scripts/weak_learners.ts", args: ["--diff"], ...train },

@@ -17,9 +17,11 @@ import {
   presetInit,
   randomShifts,
   RULES,
+  saveCheckpoint,
   saveNetwork,
   train,
 } from "../mod.ts";
+import { resumeFrom } from "./_checkpoints.ts";
 import { checkedInt, cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { degrees, pct, secs } from "./_format.ts";
 import { Progress } from "./_progress.ts";
@@ -130,7 +132,17 @@ await run(spec.name, async () => {
     } catch (error) {
       throw new UsageError((error as Error).message); // a rule that cannot train these layers
     }
-    const started = performance.now();
+    // With --checkpoint-dir, a run saved there goes on from its last epoch, with today's options.
+    const checkpointDir = args.optional("checkpoint-dir"), ckpt = `${checkpointDir}/${rule}.npz`;
+    if (checkpointDir) Deno.mkdirSync(checkpointDir, { recursive: true });
+    const resume = checkpointDir
+      ? resumeFrom(
+        ckpt,
+        net,
+        "a run of other layers, rule or feedback: use another --checkpoint-dir",
+      )
+      : undefined;
+    if (resume && !quiet) console.log(`${rule}: resuming after epoch ${resume.epoch} (${ckpt})`);
     const result = train(net, trainSet, {
       epochs,
       batchSize: batch,
@@ -144,6 +156,8 @@ await run(spec.name, async () => {
       alignmentEvery: rule === "bp" ? 0 : alignmentEvery,
       validation,
       patience: patience ?? epochs,
+      resume,
+      onCheckpoint: checkpointDir ? (c) => saveCheckpoint(ckpt, net, c) : undefined,
       onBatch: (done, total, epoch) => {
         if (done === 1) progress.start(`${rule} epoch ${epoch}/${epochs}`);
         progress.tick(done, total);
@@ -184,7 +198,7 @@ await run(spec.name, async () => {
       firstInit,
       bestTestError: best?.testError ?? NaN,
       bestEpoch: best?.epoch ?? 0,
-      seconds: (performance.now() - started) / 1000,
+      seconds: result.epochs.reduce((t, e) => t + e.seconds, 0), // resumed: over every run
       epochs: result.epochs,
     });
   }

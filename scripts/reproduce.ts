@@ -2,16 +2,14 @@
 // finishes and a checkpoint of the cell in training after every epoch (a killed run resumes from
 // its last epoch), and prints our mean ± std beside the published figure.
 import {
-  DataFormatError,
   firstSamples,
-  loadCheckpoint,
   Network,
   parseArchitecture,
   randomShifts,
   saveCheckpoint,
   train,
-  type TrainCheckpoint,
 } from "../mod.ts";
+import { removeCheckpoint, resumeFrom } from "./_checkpoints.ts";
 import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
@@ -111,29 +109,6 @@ function checkpointPath(dir: string, key: Record<string, unknown>): string {
   return `${dir}/${name}-${h.toString(16).padStart(8, "0")}.npz`;
 }
 
-/** Removes a finished cell's checkpoint, and what a run killed while writing it left beside it. */
-function removeCheckpoint(path: string): void {
-  const dir = path.slice(0, path.lastIndexOf("/")), base = path.slice(dir.length + 1);
-  for (const e of Deno.readDirSync(dir)) {
-    if (e.name === base || e.name.startsWith(`${base}.partial-`)) {
-      Deno.removeSync(`${dir}/${e.name}`);
-    }
-  }
-}
-
-/** The cell's checkpoint put back into `net`, if it has one. */
-function resumeFrom(path: string, net: Network): TrainCheckpoint | undefined {
-  try {
-    return loadCheckpoint(path, net);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    if (error instanceof DataFormatError) {
-      throw new DataFormatError(`${error.message} (delete it to train the cell from the start)`);
-    }
-    throw error;
-  }
-}
-
 await run(spec.name, async () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
@@ -183,7 +158,7 @@ await run(spec.name, async () => {
           recipe,
           samples,
         });
-        const resume = resumeFrom(ckpt, net);
+        const resume = resumeFrom(ckpt, net, "delete it to train the cell from the start");
         if (resume) {
           console.log(
             `${row.name} ${rule} seed ${seed}: resuming after epoch ${resume.epoch} (${ckpt})`,

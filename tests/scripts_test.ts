@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 
-import { runTask } from "./_tasks.ts";
+import { runTask, tmpOut } from "./_tasks.ts";
 
 Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", async () => {
   const r = await runTask("mnist", [
@@ -109,6 +109,45 @@ Deno.test("deno task mnist --validation ends each net at the epoch best on held-
   assertLess(chosen, 4, "this seed's best held-out epoch is not the last, so ending there shows");
   // The test error reported is the restored net's, measured again: that epoch's test error.
   assertEquals(last.testError, last.epochs[chosen - 1].testError);
+});
+
+Deno.test("deno task mnist --checkpoint-dir goes on from the last epoch as if never stopped", async () => {
+  const dir = await tmpOut();
+  const run = (epochs: number, more: string[] = []) =>
+    runTask("mnist", [
+      ...["--preset", "seed", "--rule", "dfa,bp", "--epochs", String(epochs), "--batch", "100"],
+      ...["--lr", "1e-3", "--train-samples", "2000", "--test-samples", "500", "--shift", "1"],
+      ...["--alignment-every", "0", "--json", "--no-report", ...more],
+    ]);
+  const runs = (r: { stdout: string }) =>
+    JSON.parse(r.stdout.trim().split("\n").at(-1)!).runs.map((
+      run: { epochs: { epoch: number; loss: number; testError: number }[] },
+    ) => run.epochs.map((e) => [e.epoch, e.loss, e.testError]));
+  try {
+    const unbroken = await run(3);
+    let r = await run(2, ["--checkpoint-dir", `${dir}/ck`]);
+    assertEquals(r.code, 0, r.stderr);
+    r = await run(3, ["--checkpoint-dir", `${dir}/ck`]); // the same runs, trained one epoch longer
+    assertEquals(r.code, 0, r.stderr);
+    assertStringIncludes(r.stdout, `dfa: resuming after epoch 2 (${dir}/ck/dfa.npz)`);
+    assertStringIncludes(r.stdout, `bp: resuming after epoch 2 (${dir}/ck/bp.npz)`);
+    assertEquals(
+      r.stdout.match(/ epoch +\d+:/g),
+      [" epoch   3:", " epoch   3:"],
+      "one epoch each",
+    );
+    assertEquals(runs(r), runs(unbroken), "every epoch as the unbroken run's, to the last bit");
+    // Another network in the same directory is refused, naming the way out.
+    r = await run(3, ["--checkpoint-dir", `${dir}/ck`, "--hidden", "100"]);
+    assertEquals(r.code, 1);
+    assertStringIncludes(
+      r.stderr,
+      `Cannot resume from ${dir}/ck/dfa.npz: it holds another network`,
+    );
+    assertStringIncludes(r.stderr, "use another --checkpoint-dir");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("deno task linear-net learns M = W2·W1 with DFA", async () => {

@@ -1,0 +1,27 @@
+// Checkpoint files for the scripts: a run's file put back into its network (none yet: a fresh
+// start), and a finished run's file removed with what a kill while writing it left beside it.
+import { DataFormatError, loadCheckpoint, type Network, type TrainCheckpoint } from "../mod.ts";
+
+/**
+ * The checkpoint at `path` put back into `net`, or undefined when there is none yet. A file of
+ * another network fails with the message and `hint`.
+ */
+export function resumeFrom(path: string, net: Network, hint: string): TrainCheckpoint | undefined {
+  try {
+    return loadCheckpoint(path, net);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    if (error instanceof DataFormatError) throw new DataFormatError(`${error.message} (${hint})`);
+    throw error;
+  }
+}
+
+/** Removes a finished run's checkpoint, and the partial files of a run killed while writing it. */
+export function removeCheckpoint(path: string): void {
+  const dir = path.slice(0, path.lastIndexOf("/")), base = path.slice(dir.length + 1);
+  for (const e of Deno.readDirSync(dir)) {
+    if (e.name === base || e.name.startsWith(`${base}.partial-`)) {
+      Deno.removeSync(`${dir}/${e.name}`);
+    }
+  }
+}
