@@ -16,8 +16,10 @@ import {
   type Rule,
   saveCheckpoint,
   train,
+  type TrainCheckpoint,
   type TrainOptions,
 } from "../mod.ts";
+import { evalPython } from "./numpy_helpers.ts";
 
 /** n random 1×6×6 images with labels from a fixed linear rule, one-hot targets. */
 function images(n: number, seed: number): Dataset {
@@ -208,6 +210,44 @@ Deno.test("a checkpoint is refused for another network or another set-up", async
         "Cannot set the generator's state",
       );
     });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("NumPy opens a checkpoint: the network's arrays, the optimiser's slots and the state", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const s = setups[0], path = `${dir}/run.npz`, net = build(s);
+    let saved: TrainCheckpoint | undefined;
+    train(net, data, {
+      ...s.options,
+      epochs: 2,
+      augment: augment(s),
+      onCheckpoint: (c) => {
+        saveCheckpoint(path, net, c);
+        saved = structuredClone(c);
+      },
+    });
+    const out = await evalPython(
+      `import json, sys, numpy as np
+z = np.load(sys.argv[1])
+state = json.loads(bytes(z["checkpoint"]).decode())
+config = json.loads(bytes(z["config"]).decode())
+print(json.dumps({
+  "epoch": state["epoch"], "rule": config["rule"], "steps": state["steps"],
+  "slot0": [float(v) for v in z["opt0_0"][:3]], "w1": [float(v) for v in z["W1"].ravel()[:3]],
+  "shuffle": state["shuffle"]["words"],
+}))`,
+      path,
+    );
+    const got = JSON.parse(out), c = saved!;
+    assertEquals(got.epoch, 2);
+    assertEquals(got.rule, "brsf");
+    assertEquals(got.steps, c.optimizer.map((o) => o.steps));
+    assertEquals(got.slot0, Array.from(c.optimizer[0].slots[0].subarray(0, 3)));
+    assertEquals(got.w1, Array.from(net.params[0].value.subarray(0, 3)));
+    assertEquals(got.shuffle, c.shuffle.words);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
