@@ -9,7 +9,7 @@ import {
   saveCheckpoint,
   train,
 } from "../mod.ts";
-import { removeCheckpoint, resumeFrom } from "./_checkpoints.ts";
+import { checkpointEpoch, removeCheckpoint, resumeFrom } from "./_checkpoints.ts";
 import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
@@ -24,7 +24,8 @@ const spec = {
     "results/checkpoints/: a killed run resumes from its last epoch), a Markdown table of\n" +
     "our mean ± std beside the published figure (results/TABLE.md), and an HTML report of the\n" +
     `curves. Tables: ${Object.keys(TABLES).join(", ")}.`,
-  usage: "deno task reproduce TABLE [--epochs N] [--seeds 1,2,3] [--only TEXT] [--rules bp,dfa]",
+  usage:
+    "deno task reproduce TABLE [--epochs N] [--seeds 1,2,3] [--only TEXT] [--rules bp,dfa] [--status]",
   options: [
     { name: "epochs", kind: "integer", min: 1, help: "epochs a cell (default: the table's)" },
     { name: "seeds", kind: "string", default: "1", help: "seeds, comma-separated" },
@@ -34,6 +35,11 @@ const spec = {
       help: "only the row of this name, or else the rows whose name contains it",
     },
     { name: "rules", kind: "string", help: "only these rules, comma-separated" },
+    {
+      name: "status",
+      kind: "boolean",
+      help: "list each cell as done, in training (its checkpoint's epoch) or to do; train nothing",
+    },
     {
       name: "train-samples",
       kind: "integer",
@@ -127,87 +133,98 @@ await run(spec.name, async () => {
   const checkpoints = `${args.get("out-dir")}/checkpoints/${name}`;
   Deno.mkdirSync(checkpoints, { recursive: true });
   let cells = readCells(`${out}.json`, table);
-  const data = loadMnist(args.get("data"));
-  const trainSet = firstSamples(data.train, args.optionalInt("train-samples"));
-  for (const row of selectRows(table, only)) {
-    const rules = row.rules ?? table.rules;
-    for (const rule of rules.filter((r) => !ruleFilter || ruleFilter.includes(r))) {
-      for (const seed of seeds) {
-        const done = cells.some((c) =>
+  const samples = args.optionalInt("train-samples");
+  // The cells asked for, each with its checkpoint's path and whether it is done.
+  const wanted = selectRows(table, only).flatMap((row) =>
+    (row.rules ?? table.rules).filter((r) => !ruleFilter || ruleFilter.includes(r)).flatMap((
+      rule,
+    ) =>
+      seeds.map((seed) => {
+        const recipe = cellRecipe(table, row, rule);
+        const key = { row: row.name, rule, seed, epochs, recipe, samples };
+        const done = cells.find((c) =>
           c.row === row.name && c.rule === rule && c.seed === seed && c.epochs === epochs &&
-          c.recipe === cellRecipe(table, row, rule)
+          c.recipe === recipe
         );
-        if (done) continue;
-        const arch = parseArchitecture(row.arch, [1, 28, 28], 10, row.activation);
-        const net = Network.create({
-          ...arch,
-          loss: table.loss,
-          rule,
-          init: table.init(rule, row.activation),
-          firstInit: table.firstInit?.(rule),
-          feedbackInit: table.feedbackInit,
-          feedbackAt: row.feedbackAt,
-          seed,
-        });
-        const recipe = cellRecipe(table, row, rule), samples = args.optionalInt("train-samples");
-        const ckpt = checkpointPath(checkpoints, {
-          row: row.name,
-          rule,
-          seed,
-          epochs,
-          recipe,
-          samples,
-        });
-        const resume = resumeFrom(ckpt, net, "delete it to train the cell from the start");
-        if (resume) {
-          console.log(
-            `${row.name} ${rule} seed ${seed}: resuming after epoch ${resume.epoch} (${ckpt})`,
-          );
-        }
-        const r = train(net, trainSet, {
-          epochs,
-          batchSize: table.batch,
-          optimizer: {
-            name: table.optimizer,
-            lr: table.lr,
-            rho: table.rho,
-            weightDecay: table.weightDecay(rule),
-          },
-          augment: row.shift ? randomShifts([1, 28, 28], row.shift, seed) : undefined,
-          lrDrops: table.lrDrops.map((f) => Math.round(f * epochs)).filter((e) => e > 0),
-          stopAtTrainError: table.stopAtTrainError,
-          seed,
-          test: data.test,
-          resume,
-          onCheckpoint: (c) => saveCheckpoint(ckpt, net, c),
-          onEpoch: (s) =>
-            console.log(
-              `${row.name} ${rule} seed ${seed} epoch ${s.epoch}/${epochs}: train ${
-                pct(s.trainError)
-              }, test ${pct(s.testError)} (${secs(s.seconds)})`,
-            ),
-        });
-        const history = r.epochs.map((e) => ({
-          epoch: e.epoch,
-          trainError: e.trainError,
-          testError: e.testError ?? NaN,
-        }));
-        // Another run of the same table (other rules or rows, in parallel) may have added its own
-        // cells since: addCell re-reads the file under its lock.
-        cells = addCell(`${out}.json`, name, table, {
-          row: row.name,
-          rule,
-          seed,
-          epochs,
-          recipe,
-          testError: history.at(-1)!.testError,
-          bestTestError: Math.min(...history.map((h) => h.testError)),
-          seconds: r.epochs.reduce((t, e) => t + e.seconds, 0), // over every run of the cell
-          history,
-        });
-        removeCheckpoint(ckpt);
-      }
+        return { row, rule, seed, recipe, done, ckpt: checkpointPath(checkpoints, key) };
+      })
+    )
+  );
+  if (args.flag("status")) {
+    for (const { row, rule, seed, done, ckpt } of wanted) {
+      const at = done ? undefined : checkpointEpoch(ckpt);
+      const state = done
+        ? `done: ${pct(done.testError)} after ${done.history.length} epochs`
+        : at === undefined
+        ? "to do"
+        : `in training: epoch ${at} of ${epochs} saved (${ckpt})`;
+      console.log(`${row.name} ${rule} seed ${seed}: ${state}`);
     }
+    return;
+  }
+  const data = loadMnist(args.get("data"));
+  const trainSet = firstSamples(data.train, samples);
+  for (const { row, rule, seed, recipe, done, ckpt } of wanted) {
+    if (done) continue;
+    const arch = parseArchitecture(row.arch, [1, 28, 28], 10, row.activation);
+    const net = Network.create({
+      ...arch,
+      loss: table.loss,
+      rule,
+      init: table.init(rule, row.activation),
+      firstInit: table.firstInit?.(rule),
+      feedbackInit: table.feedbackInit,
+      feedbackAt: row.feedbackAt,
+      seed,
+    });
+    const resume = resumeFrom(ckpt, net, "delete it to train the cell from the start");
+    if (resume) {
+      console.log(
+        `${row.name} ${rule} seed ${seed}: resuming after epoch ${resume.epoch} (${ckpt})`,
+      );
+    }
+    const r = train(net, trainSet, {
+      epochs,
+      batchSize: table.batch,
+      optimizer: {
+        name: table.optimizer,
+        lr: table.lr,
+        rho: table.rho,
+        weightDecay: table.weightDecay(rule),
+      },
+      augment: row.shift ? randomShifts([1, 28, 28], row.shift, seed) : undefined,
+      lrDrops: table.lrDrops.map((f) => Math.round(f * epochs)).filter((e) => e > 0),
+      stopAtTrainError: table.stopAtTrainError,
+      seed,
+      test: data.test,
+      resume,
+      onCheckpoint: (c) => saveCheckpoint(ckpt, net, c),
+      onEpoch: (s) =>
+        console.log(
+          `${row.name} ${rule} seed ${seed} epoch ${s.epoch}/${epochs}: train ${
+            pct(s.trainError)
+          }, test ${pct(s.testError)} (${secs(s.seconds)})`,
+        ),
+    });
+    const history = r.epochs.map((e) => ({
+      epoch: e.epoch,
+      trainError: e.trainError,
+      testError: e.testError ?? NaN,
+    }));
+    // Another run of the same table (other rules or rows, in parallel) may have added its own
+    // cells since: addCell re-reads the file under its lock.
+    cells = addCell(`${out}.json`, name, table, {
+      row: row.name,
+      rule,
+      seed,
+      epochs,
+      recipe,
+      testError: history.at(-1)!.testError,
+      bestTestError: Math.min(...history.map((h) => h.testError)),
+      seconds: r.epochs.reduce((t, e) => t + e.seconds, 0), // over every run of the cell
+      history,
+    });
+    removeCheckpoint(ckpt);
   }
   const md = tableMarkdown(table, cells = readCells(`${out}.json`, table), epochs);
   Deno.writeTextFileSync(`${out}.md`, md);

@@ -228,7 +228,7 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
   assertEquals(test.map((v) => Number(v).toFixed(2)), ["3.00", "3.00", "4.00", "4.00"]);
 });
 
-Deno.test("a killed reproduce resumes its cell from the last epoch's checkpoint, as if never stopped", async () => {
+Deno.test("a killed reproduce resumes its cell from the last epoch's checkpoint, as if never stopped, and --status tells where each cell is", async () => {
   const dir = await tmpOut(), whole = await tmpOut();
   const args = (out: string) => [
     "nokland-table1",
@@ -251,9 +251,14 @@ Deno.test("a killed reproduce resumes its cell from the last epoch's checkpoint,
     assert(!(await child.status).success, "killed before the cell finished");
     const file = listed().find((f) => f.endsWith(".npz"))!;
     assertMatch(file, /^1_800_tanh-dfa-seed1-[0-9a-f]{8}\.npz$/);
+    let status = await runTask("reproduce", [...args(dir), "--status"]);
+    assertMatch(status.stdout, /^1×800 tanh dfa seed 1: in training: epoch \d of 6 saved \(/m);
     const r = await runTask("reproduce", args(dir));
     assertEquals(r.code, 0, r.stderr);
     const after = Number(r.stdout.match(/resuming after epoch (\d)/)?.[1]);
+    assertStringIncludes(status.stdout, `in training: epoch ${after} of 6`);
+    status = await runTask("reproduce", [...args(dir), "--status"]);
+    assertMatch(status.stdout, /^1×800 tanh dfa seed 1: done: \d+\.\d\d % after 6 epochs$/m);
     assert(after >= 1 && after < 6, r.stdout);
     assertEquals(r.stdout.match(/epoch \d\/6/g)?.length, 6 - after, "only the epochs left ran");
     assertEquals(listed(), [], "the checkpoint goes once the cell is saved");
