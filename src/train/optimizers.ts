@@ -175,17 +175,21 @@ export class Optimizer {
   }
 
   /**
-   * The state of each parameter (prepared first where it has none): views of the optimiser's own
-   * arrays, to save in a checkpoint.
+   * The state of each parameter: views of the optimiser's own arrays, to save in a checkpoint (a
+   * parameter it has not updated yet has zeros, in new arrays: asking allocates nothing of its own).
    *
    * @param params The parameters.
    * @returns One state per parameter, in their order.
    */
   stateOf(params: readonly Param[]): OptimizerState[] {
-    this.prepare(params);
+    const count = SLOTS[this.options.name];
     return params.map((p) => {
-      const { slots, steps } = this.#state.get(p)!;
-      return { slots, steps };
+      const s = this.#state.get(p);
+      if (s) return { slots: s.slots, steps: s.steps };
+      return {
+        slots: Array.from({ length: count }, () => new Float32Array(p.value.length)),
+        steps: 0,
+      };
     });
   }
 
@@ -205,9 +209,12 @@ export class Optimizer {
    *
    * @param params The parameters.
    * @param states Their states, in the same order.
+   * @param arena Where the state of parameters that have none yet goes (see
+   *   {@linkcode Optimizer.prepare}).
    * @throws {RangeError} When the counts of parameters, slots or values differ.
    */
-  setStateOf(params: readonly Param[], states: readonly OptimizerState[]): void {
+  setStateOf(params: readonly Param[], states: readonly OptimizerState[], arena?: Arena): void {
+    this.prepare(params, arena);
     const mine = this.stateOf(params);
     if (states.length !== params.length) {
       throw new RangeError(

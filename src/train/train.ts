@@ -143,8 +143,7 @@ export function train(
     if (!resume.early !== !early) {
       throw fail(`the checkpoint ${resume.early ? "has" : "lacks"} early stopping's state`);
     }
-    optimizer.prepare(net.params, net.arena); // where the first step would put its state
-    optimizer.setStateOf(net.params, resume.optimizer);
+    optimizer.setStateOf(net.params, resume.optimizer, net.arena); // where a step puts it
     if (resume.early) early?.setState(resume.early);
     rng.setState(resume.shuffle);
     generators.forEach((g, i) => g.setState(resume.generators[i]));
