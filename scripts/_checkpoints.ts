@@ -22,11 +22,14 @@ export function resumeFrom(path: string, net: Network, hint: string): TrainCheck
   }
 }
 
-/** Removes a finished run's checkpoint, and the partial files of a run killed while writing it. */
+/**
+ * Removes a finished run's checkpoint, its lock file, and the partial files of a run killed while
+ * writing it.
+ */
 export function removeCheckpoint(path: string): void {
   const dir = path.slice(0, path.lastIndexOf("/")), base = path.slice(dir.length + 1);
   for (const e of Deno.readDirSync(dir)) {
-    if (e.name === base || e.name.startsWith(`${base}.partial-`)) {
+    if (e.name === base || e.name === `${base}.lock` || e.name.startsWith(`${base}.partial-`)) {
       Deno.removeSync(`${dir}/${e.name}`);
     }
   }

@@ -115,6 +115,25 @@ function checkpointPath(dir: string, key: Record<string, unknown>): string {
   return `${dir}/${name}-${h.toString(16).padStart(8, "0")}.npz`;
 }
 
+/** The saved cell of this key, if any. */
+function finished(
+  cells: readonly Cell[],
+  key: { row: string; rule: string; seed: number; epochs: number; recipe: string },
+): Cell | undefined {
+  return cells.find((c) =>
+    c.row === key.row && c.rule === key.rule && c.seed === key.seed && c.epochs === key.epochs &&
+    c.recipe === key.recipe
+  );
+}
+
+/** The cell's lock, held until closed; undefined when another process holds it. */
+function lockCell(ckpt: string): Deno.FsFile | undefined {
+  const file = Deno.openSync(`${ckpt}.lock`, { read: true, write: true, create: true });
+  if (file.tryLockSync(true)) return file;
+  file.close();
+  return undefined;
+}
+
 await run(spec.name, async () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
@@ -142,11 +161,8 @@ await run(spec.name, async () => {
       seeds.map((seed) => {
         const recipe = cellRecipe(table, row, rule);
         const key = { row: row.name, rule, seed, epochs, recipe, samples };
-        const done = cells.find((c) =>
-          c.row === row.name && c.rule === rule && c.seed === seed && c.epochs === epochs &&
-          c.recipe === recipe
-        );
-        return { row, rule, seed, recipe, done, ckpt: checkpointPath(checkpoints, key) };
+        const done = finished(cells, key);
+        return { row, rule, seed, recipe, key, done, ckpt: checkpointPath(checkpoints, key) };
       })
     )
   );
@@ -164,8 +180,16 @@ await run(spec.name, async () => {
   }
   const data = loadMnist(args.get("data"));
   const trainSet = firstSamples(data.train, samples);
-  for (const { row, rule, seed, recipe, done, ckpt } of wanted) {
+  for (const { row, rule, seed, recipe, key, done, ckpt } of wanted) {
     if (done) continue;
+    // One process a cell: another that holds its lock trains it; one that finished it since we
+    // read the table has saved it.
+    using lock = lockCell(ckpt);
+    if (!lock) {
+      console.log(`${row.name} ${rule} seed ${seed}: in training in another process, skipped`);
+      continue;
+    }
+    if (finished(readCells(`${out}.json`, table), key)) continue;
     const arch = parseArchitecture(row.arch, [1, 28, 28], 10, row.activation);
     const net = Network.create({
       ...arch,

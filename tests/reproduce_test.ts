@@ -137,6 +137,25 @@ Deno.test("two runs of one table at once keep each other's cells", async () => {
   }
 });
 
+Deno.test("two runs asked for the same cell train it once", async () => {
+  const dir = await tmpOut();
+  try {
+    const args = [
+      "nokland-table1",
+      ...["--only", "1×800", "--rules", "dfa", "--epochs", "2", "--train-samples", "600"],
+      ...["--out-dir", dir, "--no-report"],
+    ];
+    const runs = await Promise.all([runTask("reproduce", args), runTask("reproduce", args)]);
+    for (const r of runs) assertEquals(r.code, 0, r.stderr);
+    const saved = JSON.parse(Deno.readTextFileSync(`${root}/${dir}/nokland-table1.json`));
+    assertEquals(saved.cells.length, 1, runs.map((r) => r.stdout).join("\n"));
+    // Each epoch ran once, in one of the two.
+    assertEquals(runs.map((r) => r.stdout.match(/epoch \d\/2/g)?.length ?? 0).sort(), [0, 2]);
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+  }
+});
+
 Deno.test("no table starts a ReLU net from zero weights, which would never learn", () => {
   for (const [name, table] of Object.entries(TABLES)) {
     for (const row of table.rows) {
