@@ -7,6 +7,7 @@ import {
   type Network,
   type TrainCheckpoint,
 } from "../mod.ts";
+import { lockDirectory } from "../src/io/mod.ts";
 
 /**
  * The checkpoint at `path` put back into `net`, or undefined when there is none yet. A file of
@@ -44,4 +45,13 @@ export function checkpointEpoch(path: string): number | undefined {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+}
+
+/**
+ * Keeps `dir` to this run until disposed (created if needed; what a killed run left half-written
+ * in it is removed); another run's lock is a one-line error naming its pid.
+ */
+export function lockCheckpoints(dir: string): Disposable {
+  const lock = lockDirectory(dir);
+  return { [Symbol.dispose]: () => lock.release() };
 }

@@ -21,7 +21,7 @@ import {
   saveNetwork,
   train,
 } from "../mod.ts";
-import { resumeFrom } from "./_checkpoints.ts";
+import { lockCheckpoints, resumeFrom } from "./_checkpoints.ts";
 import { checkedInt, cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { degrees, pct, secs } from "./_format.ts";
 import { Progress } from "./_progress.ts";
@@ -112,6 +112,9 @@ await run(spec.name, async () => {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // One run a checkpoint directory (the lock also clears what a killed run left half-written).
+  const checkpointDir = args.optional("checkpoint-dir");
+  using _lock = checkpointDir ? lockCheckpoints(checkpointDir) : undefined;
   for (const rule of rules) {
     let net: Network;
     const netInit = init || presetInit(preset, rule, activation);
@@ -133,8 +136,7 @@ await run(spec.name, async () => {
       throw new UsageError((error as Error).message); // a rule that cannot train these layers
     }
     // With --checkpoint-dir, a run saved there goes on from its last epoch, with today's options.
-    const checkpointDir = args.optional("checkpoint-dir"), ckpt = `${checkpointDir}/${rule}.npz`;
-    if (checkpointDir) Deno.mkdirSync(checkpointDir, { recursive: true });
+    const ckpt = `${checkpointDir}/${rule}.npz`;
     const resume = checkpointDir
       ? resumeFrom(
         ckpt,

@@ -1,6 +1,9 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 
 import { runTask, tmpOut } from "./_tasks.ts";
+import { lockDirectory } from "../src/io/mod.ts";
+
+const root = new URL("..", import.meta.url).pathname;
 
 Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", async () => {
   const r = await runTask("mnist", [
@@ -145,6 +148,18 @@ Deno.test("deno task mnist --checkpoint-dir goes on from the last epoch as if ne
       `Cannot resume from ${dir}/ck/dfa.npz: it holds another network`,
     );
     assertStringIncludes(r.stderr, "use another --checkpoint-dir");
+    // One run a directory: a second one started beside it stops at once, naming the first.
+    const held = lockDirectory(`${root}/${dir}/ck`);
+    try {
+      r = await run(4, ["--checkpoint-dir", `${dir}/ck`]);
+      assertEquals(r.code, 1);
+      assertStringIncludes(
+        r.stderr,
+        `Cannot start: another run is using ${dir}/ck/ (pid ${Deno.pid})`,
+      );
+    } finally {
+      held.release();
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,6 +1,6 @@
 /**
  * Files: NumPy's `.npy` and `.npz` (stored and deflated, Zip64), MNIST's IDX (raw or gzip), the
- * zip container underneath, and atomic writes.
+ * zip container underneath, atomic writes, and a lock that keeps one run to a directory.
  *
  * @example
  * ```ts
@@ -22,3 +22,4 @@ export * from "./zip_write.ts";
 export * from "./inflate.ts";
 export * from "./idx.ts";
 export * from "./files.ts";
+export * from "./lock.ts";
