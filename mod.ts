@@ -88,6 +88,7 @@ export {
   type OptimizerState,
 } from "./src/train/optimizers.ts";
 export {
+  checkpointEpoch,
   loadCheckpoint,
   networkGenerators,
   saveCheckpoint,

@@ -1,12 +1,6 @@
 // Checkpoint files for the scripts: a run's file put back into its network (none yet: a fresh
 // start), and a finished run's file removed with what a kill while writing it left beside it.
-import {
-  DataFormatError,
-  loadCheckpoint,
-  loadNpz,
-  type Network,
-  type TrainCheckpoint,
-} from "../mod.ts";
+import { DataFormatError, loadCheckpoint, type Network, type TrainCheckpoint } from "../mod.ts";
 import { lockDirectory } from "../src/io/mod.ts";
 
 /**
@@ -33,17 +27,6 @@ export function removeCheckpoint(path: string): void {
     if (e.name === base || e.name === `${base}.lock` || e.name.startsWith(`${base}.partial-`)) {
       Deno.removeSync(`${dir}/${e.name}`);
     }
-  }
-}
-
-/** The epoch a checkpoint file holds (read from its state alone), or undefined when there is none. */
-export function checkpointEpoch(path: string): number | undefined {
-  try {
-    const { checkpoint } = loadNpz(path, ["checkpoint"]);
-    return JSON.parse(new TextDecoder().decode(checkpoint.data as Uint8Array)).epoch;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
   }
 }
 

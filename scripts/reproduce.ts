@@ -2,6 +2,7 @@
 // finishes and a checkpoint of the cell in training after every epoch (a killed run resumes from
 // its last epoch), and prints our mean ± std beside the published figure.
 import {
+  checkpointEpoch,
   firstSamples,
   Network,
   parseArchitecture,
@@ -9,7 +10,7 @@ import {
   saveCheckpoint,
   train,
 } from "../mod.ts";
-import { checkpointEpoch, removeCheckpoint, resumeFrom } from "./_checkpoints.ts";
+import { removeCheckpoint, resumeFrom } from "./_checkpoints.ts";
 import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";

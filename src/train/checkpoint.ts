@@ -144,8 +144,9 @@ export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
     }
     return a.data as Float32Array;
   };
-  if (text("config") !== new TextDecoder().decode(mine.config.data as Uint8Array)) {
-    throw fail(`it holds another network: ${text("config")}`);
+  const config = text("config");
+  if (config !== new TextDecoder().decode(mine.config.data as Uint8Array)) {
+    throw fail(`it holds another network: ${config}`);
   }
   const state = JSON.parse(text("checkpoint"), decode);
   for (const [k, a] of Object.entries(mine)) {
@@ -165,4 +166,27 @@ export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
     early: early &&
       { ...early, best: params.map((p, i) => values(`best${i}`, p.value.length)) },
   };
+}
+
+/**
+ * The epoch a checkpoint file holds, read from its state alone (not its arrays), or undefined when
+ * there is no such file: to tell how far a run has come without loading it.
+ *
+ * @example
+ * ```ts ignore
+ * import { checkpointEpoch } from "../../mod.ts";
+ * console.log(checkpointEpoch("run.npz")); // e.g. 42
+ * ```
+ *
+ * @param path The file.
+ * @returns The epochs it has finished.
+ */
+export function checkpointEpoch(path: string): number | undefined {
+  try {
+    const { checkpoint } = loadNpz(path, ["checkpoint"]);
+    return JSON.parse(new TextDecoder().decode(checkpoint.data as Uint8Array)).epoch;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
 }
