@@ -102,7 +102,8 @@ export { MNIST_PRESETS, type MnistPreset, presetInit } from "./src/train/presets
 export { Matrix } from "./src/tensor/matrix.ts";
 export { Rng, type RngState } from "./src/tensor/random.ts";
 export { gemm, type GemmOptions, matmul } from "./src/tensor/gemm.ts";
-export { type Blas, getBlas } from "./src/native/blas.ts";
+export type { Blas } from "./src/native/blas.ts";
+export { type BlasOptions, getBlas } from "./src/native/get_blas.ts";
 
 // Data.
 export {

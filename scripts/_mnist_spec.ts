@@ -9,7 +9,7 @@ import {
   OPTIMIZERS,
   RULES,
 } from "../mod.ts";
-import { OUTPUT_OPTIONS } from "./_cli.ts";
+import { FLUSH_SUBNORMALS_OPTION, OUTPUT_OPTIONS } from "./_cli.ts";
 import { reportOptions } from "./_report.ts";
 
 export const MNIST_SPEC = {
@@ -153,6 +153,7 @@ export const MNIST_SPEC = {
       help:
         "save each rule's run after every epoch as DIR/RULE.npz, and resume from it when run again",
     },
+    FLUSH_SUBNORMALS_OPTION,
     ...reportOptions("mnist"),
     ...OUTPUT_OPTIONS,
   ],

@@ -14,6 +14,8 @@ export interface Cell {
   testError: number;
   bestTestError: number;
   seconds: number;
+  /** Whether BLAS ran with subnormals flushed to zero (`--flush-subnormals`; absent: not). */
+  flushSubnormals?: boolean;
   history: { epoch: number; trainError: number; testError: number }[];
 }
 

@@ -6,8 +6,17 @@
 //   deno run --allow-read=<the known libraries' directories> --allow-env=DFA_OPENBLAS_PATH,…
 //            --allow-run=deno scripts/launch.ts TASK [ARGS…]
 //
+// With --flush-subnormals among a task's arguments, FFI also covers the C maths library, whose
+// fesetenv sets the flush-to-zero bits around BLAS calls.
+//
 // DFA_LAUNCH_PRINT=1 prints the command it runs on stderr first.
-import { KNOWN_OPENBLAS_PATHS, locateOpenBlas, OPENBLAS_FIX } from "../src/native/mod.ts";
+import {
+  KNOWN_LIBM_PATHS,
+  KNOWN_OPENBLAS_PATHS,
+  locateLibm,
+  locateOpenBlas,
+  OPENBLAS_FIX,
+} from "../src/native/mod.ts";
 
 /** What a task may touch. */
 export interface TaskPermissions {
@@ -21,6 +30,8 @@ export interface TaskPermissions {
   write?: string[];
   /** Calls OpenBLAS (then reads DFA_OPENBLAS_PATH and DFA_THREADS, and gets --allow-ffi=LIB). */
   ffi?: boolean;
+  /** Also calls the C maths library (to flush subnormals), whatever its arguments. */
+  libm?: boolean;
   /** --allow-run scopes (programs it starts). */
   run?: string[];
   /** --allow-env scopes (beyond those of `ffi`). */
@@ -100,6 +111,7 @@ export const TASKS: Record<string, TaskPermissions> = {
   },
   "bench:gemm": { script: "bench/gemm.ts", ffi: true },
   "bench:epoch": { script: "bench/epoch.ts", ffi: true },
+  "bench:subnormals": { script: "bench/subnormals.ts", ffi: true, libm: true },
   "bench:pipeline": { script: "bench/pipeline.ts", ...train },
 };
 
@@ -126,15 +138,24 @@ export function pathScopes(
   return out;
 }
 
-/** The `deno run` flags of a task, FFI scoped to `library`, with the paths its arguments name. */
-export function taskFlags(task: TaskPermissions, library: string, args: string[] = []): string[] {
+/**
+ * The `deno run` flags of a task, FFI scoped to `library` (and to `libm` when the arguments ask to
+ * flush subnormals), with the paths its arguments name.
+ */
+export function taskFlags(
+  task: TaskPermissions,
+  library: string,
+  args: string[] = [],
+  libm = "",
+): string[] {
   const flags = ["--no-prompt"], named = pathScopes(task, args);
   const read = [...(task.read ?? []), ...named.read],
     write = [...(task.write ?? []), ...named.write];
   if (read.length) flags.push(`--allow-read=${read.join(",")}`);
   if (write.length) flags.push(`--allow-write=${write.join(",")}`);
   if (task.run) flags.push(`--allow-run=${task.run.join(",")}`);
-  if (task.ffi) flags.push(`--allow-ffi=${library}`);
+  const flushing = libm && (task.libm || args.includes("--flush-subnormals"));
+  if (task.ffi) flags.push(`--allow-ffi=${flushing ? `${library},${libm}` : library}`);
   const env = [
     ...(task.ffi ? ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"] : []),
     ...(task.env ?? []),
@@ -160,9 +181,16 @@ if (import.meta.main) {
     );
     Deno.exit(1);
   }
+  const libm = task.ffi && (task.libm || args.includes("--flush-subnormals")) ? locateLibm() : "";
+  if (libm === undefined) {
+    console.error(
+      `${name}: Cannot flush subnormals: no C maths library at ${KNOWN_LIBM_PATHS.join(", ")}`,
+    );
+    Deno.exit(1);
+  }
   const command = [
     "run",
-    ...taskFlags(task, library, args),
+    ...taskFlags(task, library, args, libm),
     task.script,
     ...(task.args ?? []),
     ...args,

@@ -5,6 +5,7 @@ import {
   type FeedbackInit,
   type FeedbackPoint,
   firstSamples,
+  getBlas,
   holdOut,
   type Init,
   LENET5,
@@ -69,6 +70,8 @@ await run(spec.name, async () => {
   const seed = args.int("seed"), alignmentEvery = args.int("alignment-every");
   const quiet = args.flag("quiet"), json = args.flag("json"), save = args.optional("save");
 
+  const flushSubnormals = args.flag("flush-subnormals");
+  getBlas({ flushSubnormals }); // before any layer loads it without
   const t0 = performance.now();
   const data = loadMnist(args.get("data"));
   const validationSize = args.optionalInt("validation"), patience = args.optionalInt("patience");
@@ -246,6 +249,7 @@ await run(spec.name, async () => {
         epochs,
         shift,
         seed,
+        flushSubnormals,
         trainSamples: trainSet.x.rows,
         validationSamples: validation?.x.rows ?? 0,
         patience: validation ? patience ?? epochs : undefined,

@@ -4,6 +4,7 @@
 import {
   checkpointEpoch,
   firstSamples,
+  getBlas,
   Network,
   parseArchitecture,
   randomShifts,
@@ -11,7 +12,14 @@ import {
   train,
 } from "../mod.ts";
 import { removeCheckpoint, resumeFrom } from "./_checkpoints.ts";
-import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
+import {
+  cliArgs,
+  FLUSH_SUBNORMALS_OPTION,
+  noMoreArguments,
+  parse,
+  run,
+  UsageError,
+} from "./_cli.ts";
 import { loadMnist } from "./_data.ts";
 import { pct, secs } from "./_format.ts";
 import { lineChart, reportOptions, writeReport } from "./_report.ts";
@@ -59,6 +67,7 @@ const spec = {
       default: "results",
       help: "where TABLE.json and TABLE.md go",
     },
+    FLUSH_SUBNORMALS_OPTION,
     ...reportOptions("reproduce"),
   ],
 } as const;
@@ -179,6 +188,8 @@ await run(spec.name, async () => {
     }
     return;
   }
+  const flushSubnormals = args.flag("flush-subnormals") || undefined;
+  getBlas({ flushSubnormals }); // before any layer loads it without
   const data = loadMnist(args.get("data"));
   const trainSet = firstSamples(data.train, samples);
   for (const { row, rule, seed, recipe, key, done, ckpt } of wanted) {
@@ -247,6 +258,7 @@ await run(spec.name, async () => {
       testError: history.at(-1)!.testError,
       bestTestError: Math.min(...history.map((h) => h.testError)),
       seconds: r.epochs.reduce((t, e) => t + e.seconds, 0), // over every run of the cell
+      flushSubnormals,
       history,
     });
     removeCheckpoint(ckpt);

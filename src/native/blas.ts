@@ -11,17 +11,16 @@ import {
   CBLAS_ROW_MAJOR,
   CBLAS_TRANS,
   type OpenBlasLibrary,
-  type OpenBlasOptions,
-  openOpenBlasAt,
 } from "../../ffi/openblas.ts";
 import { checkDim, checkFloat32, checkSgemm, checkSgemv } from "./blas_checks.ts";
+import type { SubnormalFlush } from "./subnormals.ts";
 
 /**
- * OpenBLAS behind checked calls. Use {@linkcode getBlas} for the process-wide instance.
+ * OpenBLAS behind checked calls. Use `getBlas` (`get_blas.ts`) for the process-wide instance.
  *
  * @example Multiply two 2×2 matrices
  * ```ts
- * import { getBlas } from "./blas.ts";
+ * import { getBlas } from "./get_blas.ts";
  * import { assertEquals } from "@std/assert";
  * const a = new Float32Array([1, 2, 3, 4]), b = new Float32Array([5, 6, 7, 8]);
  * const c = new Float32Array(4);
@@ -31,6 +30,7 @@ import { checkDim, checkFloat32, checkSgemm, checkSgemv } from "./blas_checks.ts
  */
 export class Blas {
   #lib: OpenBlasLibrary;
+  #flush: SubnormalFlush | undefined;
   /**
    * When set, every native call adds its wall time and a count here: how benchmarks measure the
    * time spent in BLAS within a run. Null (the default) costs one branch a call.
@@ -42,14 +42,22 @@ export class Blas {
    *
    * @param lib The library from `openOpenBlas`.
    * @param path Where it was loaded from.
+   * @param flush When given, every call runs with subnormals flushed to zero on the calling
+   * thread (see `getBlas`'s `flushSubnormals` for OpenBLAS's own threads).
    */
-  constructor(lib: OpenBlasLibrary, path = "") {
+  constructor(lib: OpenBlasLibrary, path = "", flush?: SubnormalFlush) {
     this.#lib = lib;
     this.path = path;
+    this.#flush = flush;
   }
 
   /** Where the library was loaded from (empty when not told). */
   readonly path: string;
+
+  /** Whether calls run with subnormal floats flushed to zero. */
+  get flushesSubnormals(): boolean {
+    return this.#flush !== undefined;
+  }
 
   /** The raw symbols, for benchmarks that compare against the unchecked call. */
   get symbols(): OpenBlasLibrary["symbols"] {
@@ -66,7 +74,9 @@ export class Blas {
     if (!Number.isInteger(n) || n < 1 || n > 1024) {
       throw new RangeError(`Cannot set OpenBLAS threads: expected an integer in [1, 1024]: ${n}`);
     }
+    this.#flush?.enter(); // threads started now copy the calling thread's MXCSR
     this.#lib.symbols.openblas_set_num_threads(n);
+    this.#flush?.leave();
   }
 
   /**
@@ -105,6 +115,7 @@ export class Blas {
     checkSgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, alpha, beta);
     if (m === 0 || n === 0) return;
     const t0 = this.timing ? performance.now() : 0;
+    this.#flush?.enter();
     this.#lib.symbols.cblas_sgemm(
       CBLAS_ROW_MAJOR,
       transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
@@ -121,6 +132,7 @@ export class Blas {
       c,
       ldc,
     );
+    this.#flush?.leave();
     if (this.timing) this.timing.seconds += (performance.now() - t0) / 1000, this.timing.calls++;
   }
 
@@ -159,6 +171,7 @@ export class Blas {
       return;
     }
     const t0 = this.timing ? performance.now() : 0;
+    this.#flush?.enter();
     this.#lib.symbols.cblas_sgemv(
       CBLAS_ROW_MAJOR,
       transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
@@ -173,6 +186,7 @@ export class Blas {
       y,
       1,
     );
+    this.#flush?.leave();
     if (this.timing) this.timing.seconds += (performance.now() - t0) / 1000, this.timing.calls++;
   }
 
@@ -193,7 +207,10 @@ export class Blas {
     if (x.length < n || y.length < n) {
       throw new RangeError(`${what}: x and y need ${n} elements: ${x.length} and ${y.length}`);
     }
-    if (n > 0) this.#lib.symbols.cblas_saxpy(n, alpha, x, 1, y, 1);
+    if (n === 0) return;
+    this.#flush?.enter();
+    this.#lib.symbols.cblas_saxpy(n, alpha, x, 1, y, 1);
+    this.#flush?.leave();
   }
 
   /**
@@ -209,44 +226,15 @@ export class Blas {
     checkDim(what, "n", n);
     checkFloat32(what, "x", x);
     if (x.length < n) throw new RangeError(`${what}: x needs ${n} elements: ${x.length}`);
-    if (n > 0) this.#lib.symbols.cblas_sscal(n, alpha, x, 1);
+    if (n === 0) return;
+    this.#flush?.enter();
+    this.#lib.symbols.cblas_sscal(n, alpha, x, 1);
+    this.#flush?.leave();
   }
 
   /** Unloads the library; the instance must not be used afterwards. */
   close(): void {
     this.#lib.close();
+    this.#flush?.close();
   }
-}
-
-let shared: Blas | undefined;
-
-/**
- * The process-wide {@linkcode Blas}, loaded on first use with all cores as threads (or the
- * `DFA_THREADS` environment variable, where it is readable).
- *
- * @example Read the thread count
- * ```ts
- * import { getBlas } from "./blas.ts";
- * console.log(getBlas().threads >= 1);
- * ```
- *
- * @param options Where to look for the library; used only by the call that loads it.
- * @returns The shared instance.
- */
-export function getBlas(options?: OpenBlasOptions): Blas {
-  if (shared) return shared;
-  const { library, path } = openOpenBlasAt(options);
-  const blas = new Blas(library, path);
-  const env = Deno.permissions.querySync({ name: "env", variable: "DFA_THREADS" }).state ===
-      "granted"
-    ? Deno.env.get("DFA_THREADS")
-    : undefined;
-  const threads = env === undefined ? navigator.hardwareConcurrency : Number(env);
-  if (!Number.isInteger(threads) || threads < 1) {
-    blas.close();
-    throw new RangeError(`Cannot set OpenBLAS threads from DFA_THREADS: ${env}`);
-  }
-  blas.threads = threads;
-  shared = blas;
-  return blas;
 }

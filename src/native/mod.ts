@@ -11,6 +11,9 @@
  * @module
  */
 
+export * from "../../ffi/libm.ts";
 export * from "../../ffi/openblas.ts";
 export * from "../../ffi/paths.ts";
 export * from "./blas.ts";
+export * from "./get_blas.ts";
+export * from "./subnormals.ts";

@@ -14,7 +14,7 @@ import type { Dataset } from "../data/dataset.ts";
 import { countErrors, lossAndError } from "../model/loss.ts";
 import type { RdLayer } from "../model/layers/rd.ts";
 import type { Network } from "../model/network.ts";
-import { getBlas } from "../native/blas.ts";
+import { getBlas } from "../native/get_blas.ts";
 import { Rng } from "../tensor/random.ts";
 import type { Workspace } from "../model/workspace.ts";
 import { type EpochStats, TrainingDivergedError, type TrainResult } from "../train/train.ts";

@@ -8,7 +8,7 @@
 import { BatchSource } from "../data/batches.ts";
 import { type DatasetSplits, firstSamples } from "../data/dataset.ts";
 import { loadMnistSplits } from "../data/mnist.ts";
-import { getBlas } from "../native/blas.ts";
+import { getBlas } from "../native/get_blas.ts";
 import type { WeakLearnerConfig } from "./weak_learner.ts";
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { getBlas } from "../native/blas.ts";
+import { getBlas } from "../native/get_blas.ts";
 import { learnAndSave } from "./parts.ts";
 import { loadRunData, type RunOptions } from "./run.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { getBlas } from "../native/blas.ts";
+import { getBlas } from "../native/get_blas.ts";
 import { Matrix } from "./matrix.ts";
 
 /**

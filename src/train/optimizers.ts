@@ -7,7 +7,7 @@
  * @module
  */
 
-import { getBlas } from "../native/blas.ts";
+import { getBlas } from "../native/get_blas.ts";
 import type { Arena } from "../kernels/arena.ts";
 import { adamStep, momentumStep, rmspropStep } from "../kernels/optimizer_kernels.ts";
 import type { Param } from "../model/param.ts";

@@ -23,7 +23,7 @@ import {
   toBatchMajorIn,
   toChannelMajorIn,
 } from "../../kernels/spatial_kernels.ts";
-import { getBlas } from "../../native/blas.ts";
+import { getBlas } from "../../native/get_blas.ts";
 import { type NdArray, ndarray } from "../../io/ndarray.ts";
 import { Matrix } from "../../tensor/matrix.ts";
 import type { Param } from "../param.ts";

@@ -9,7 +9,8 @@
  */
 
 import { Arena } from "../../kernels/arena.ts";
-import { type Blas, getBlas } from "../../native/blas.ts";
+import type { Blas } from "../../native/blas.ts";
+import { getBlas } from "../../native/get_blas.ts";
 import { type NdArray, ndarray } from "../../io/ndarray.ts";
 import { Matrix } from "../../tensor/matrix.ts";
 import type { Param } from "../param.ts";
@@ -21,7 +22,7 @@ import type { Layer, LayerFactory, LayerInit } from "./layer.ts";
  * @example
  * ```ts
  * import { affineForward } from "./dense.ts";
- * import { getBlas } from "../../native/blas.ts";
+ * import { getBlas } from "../../native/get_blas.ts";
  * const a = new Float32Array(2);
  * affineForward(getBlas(), new Float32Array([1, 2]), new Float32Array([3, 4]), new Float32Array([1]), new Float32Array([1, 1]), 2, 1, 1, a);
  * console.log(Array.from(a)); // [4, 5]

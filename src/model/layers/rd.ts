@@ -14,7 +14,7 @@
  */
 
 import { Arena } from "../../kernels/arena.ts";
-import { getBlas } from "../../native/blas.ts";
+import { getBlas } from "../../native/get_blas.ts";
 import { initialize, initializeFeedback } from "../init.ts";
 import { type NdArray, ndarray } from "../../io/ndarray.ts";
 import { Matrix } from "../../tensor/matrix.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { getBlas } from "../../native/blas.ts";
+import { getBlas } from "../../native/get_blas.ts";
 import type { LayerSpec } from "../layers/layer.ts";
 import type { FeedbackRule } from "./rule.ts";
 
