@@ -247,6 +247,35 @@ Deno.test("an optimiser's decays must lie in [0, 1), and settings given as undef
   assertEquals(new Optimizer({ name: "rmsprop", lr: 1, rho: 0.99 }).options.rho, 0.99);
 });
 
+Deno.test("RMSprop's mean square starts at initialMean, as Torch's did in 2016", () => {
+  // Torch's optim.rmsprop filled m with 1 before the first step from June to September 2016.
+  const g = [0.5, -1, 2];
+  for (const [m0, arena] of [[0, false], [1, false], [1, true], [0.25, true]] as const) {
+    const net = Network.create({ sizes: [3, 1], seed: 1 }); // W1 has 3 weights, in an arena
+    const p = arena
+      ? net.params[0]
+      : { name: "w", value: new Float32Array(3), grad: new Float32Array(3) };
+    p.value.set([1, 2, 3]);
+    const opt = new Optimizer({ name: "rmsprop", lr: 0.1, initialMean: m0 });
+    assertEquals(opt.stateOf([p])[0].slots[0][0], m0); // what a checkpoint would save
+    opt.prepare([p], arena ? net.arena : undefined);
+    p.grad.set(g);
+    opt.update(p);
+    g.forEach((gi, i) => {
+      const m = 0.9 * m0 + 0.1 * gi * gi;
+      assertAlmostEquals(p.value[i], i + 1 - 0.1 * gi / (Math.sqrt(m) + 1e-8), 1e-6);
+    });
+  }
+  assertEquals(new Optimizer({ name: "rmsprop", lr: 1 }).options.initialMean, 0);
+  for (const bad of [-1, NaN, Infinity]) {
+    assertThrows(
+      () => new Optimizer({ name: "rmsprop", lr: 1, initialMean: bad }),
+      RangeError,
+      `the initial mean must be ≥ 0: ${bad}`,
+    );
+  }
+});
+
 Deno.test("a saved network loads back equal and opens in NumPy", async () => {
   const net = Network.create({ sizes: [4, 6, 3], rule: "fa", init: "normal", seed: 2 });
   const dir = await Deno.makeTempDir(), path = `${dir}/net.npz`;

@@ -60,6 +60,11 @@ export interface OptimizerOptions {
   beta2?: number;
   /** Added to the denominator (RMSprop, Adam). Default 1e-8. */
   eps?: number;
+  /**
+   * RMSprop's mean square before the first step. Default 0; Torch's `optim.rmsprop` started it at
+   * 1 from June to September 2016 (its `initialMean` since), which damps the first few hundred steps.
+   */
+  initialMean?: number;
   /** L2 weight decay: wd·w is added to every gradient before the update (as torch's). Default 0. */
   weightDecay?: number;
 }
@@ -135,8 +140,13 @@ export class Optimizer {
       beta2: 0.999,
       eps: 1e-8,
       weightDecay: 0,
+      initialMean: 0,
       ...given,
     } as Required<OptimizerOptions>;
+    const m0 = this.options.initialMean;
+    if (!(m0 >= 0) || !Number.isFinite(m0)) {
+      throw new RangeError(`Cannot create an optimiser: the initial mean must be ≥ 0: ${m0}`);
+    }
     for (const key of ["momentum", "rho", "beta1", "beta2"] as const) {
       const v = this.options[key];
       if (!(v >= 0 && v < 1)) {
@@ -170,13 +180,13 @@ export class Optimizer {
       if (this.#state.has(p)) continue;
       const n = p.value.length;
       const slots = Array.from({ length: count }, () => arena?.tryAlloc(n) ?? new Float32Array(n));
-      this.#state.set(p, { slots, steps: 0, arena });
+      this.#state.set(p, { slots: this.#started(slots), steps: 0, arena });
     }
   }
 
   /**
    * The state of each parameter: views of the optimiser's own arrays, to save in a checkpoint (a
-   * parameter it has not updated yet has zeros, in new arrays: asking allocates nothing of its own).
+   * parameter it has not updated yet has the state its first step would find, in new arrays: asking allocates nothing of its own).
    *
    * @param params The parameters.
    * @returns One state per parameter, in their order.
@@ -187,10 +197,16 @@ export class Optimizer {
       const s = this.#state.get(p);
       if (s) return { slots: s.slots, steps: s.steps };
       return {
-        slots: Array.from({ length: count }, () => new Float32Array(p.value.length)),
+        slots: this.#started(Array.from({ length: count }, () => new Float32Array(p.value.length))),
         steps: 0,
       };
     });
+  }
+
+  /** New slots as the first step finds them: RMSprop's mean square at `initialMean`. */
+  #started(slots: Float32Array[]): Float32Array[] {
+    if (this.options.name === "rmsprop") slots[0].fill(this.options.initialMean);
+    return slots;
   }
 
   /**
