@@ -27,7 +27,8 @@ export interface BlasOptions extends OpenBlasOptions {
    * for the C maths library too, `KNOWN_LIBM_PATHS`). Products below float32's normal range
    * (~1.2e-38) become zero instead of taking the core's slow path; JavaScript's arithmetic is
    * untouched. A process-wide choice: OpenBLAS's threads take it when the library loads, so only
-   * the call that loads it decides; a later call that asks otherwise throws. Default false.
+   * the call that loads it decides; a later call that asks otherwise throws. A Deno worker has a
+   * `getBlas` of its own on the same library: ask there as the main thread did. Default false.
    */
   flushSubnormals?: boolean;
 }
