@@ -5,11 +5,12 @@ import { runDeno, runTask } from "./_tasks.ts";
 
 const linuxX64 = Deno.build.os === "linux" && Deno.build.arch === "x86_64";
 const mod = new URL("../src/native/mod.ts", import.meta.url).href;
+const rootMod = new URL("../mod.ts", import.meta.url).href;
 
 /** Runs `code` (MOD: the native module) in a child Deno with `threads` OpenBLAS threads. */
 async function child(code: string, threads: number): Promise<{ code: number; out: string }> {
   const file = await Deno.makeTempFile({ suffix: ".ts" });
-  await Deno.writeTextFile(file, code.replaceAll("MOD", mod));
+  await Deno.writeTextFile(file, code.replaceAll("ROOT_MOD", rootMod).replaceAll("MOD", mod));
   try {
     const r = await runDeno(
       ["run", "--quiet", "--no-prompt", "--allow-ffi", "--allow-read", "--allow-env", file],
@@ -99,6 +100,56 @@ Deno.test({
       flush.leave();
       assertEquals(flushed, 0);
       assert(product() > 0);
+    } finally {
+      flush.close();
+    }
+  },
+});
+
+/** One epoch of RMSprop on inputs near 1e-20: the weights' mean squares are near 1e-41. */
+const tinyTraining = (flush: boolean) =>
+  `import { getBlas, Matrix, Network, Optimizer, rowArgmax, train } from "ROOT_MOD";
+const blas = getBlas({ flushSubnormals: ${flush} });
+const net = Network.create({ sizes: [4, 3], seed: 1 }), x = new Matrix(8, 4), y = new Matrix(8, 3);
+x.data.fill(1e-20);
+for (let i = 0; i < 8; i++) y.data[i * 3 + (i % 3)] = 1;
+const optimizer = new Optimizer({ name: "rmsprop", lr: 1e-3, rho: 0.99 });
+train(net, { x, y, labels: rowArgmax(y) }, { epochs: 1, batchSize: 8, optimizer, test: { x, y, labels: rowArgmax(y) } });
+const m = optimizer.stateOf(net.params)[0].slots[0]; // W1's, updated by a SIMD kernel
+const store = new Float32Array([1e-20]);
+store[0] *= 1e-20; // outside a step: IEEE again
+console.log(JSON.stringify({ zeros: m.filter((v) => v === 0).length, n: m.length, store: store[0] > 0 }));`;
+
+Deno.test({
+  name: "with subnormals flushed, train runs each step flushed, its SIMD kernels included",
+  ignore: !linuxX64,
+  fn: async () => {
+    const [plain, flushed] = await Promise.all([false, true].map((f) => child(tinyTraining(f), 1)));
+    assertEquals(plain.code, 0, plain.out);
+    assertEquals(flushed.code, 0, flushed.out);
+    assertEquals(JSON.parse(plain.out), { zeros: 0, n: 12, store: true });
+    assertEquals(JSON.parse(flushed.out), { zeros: 12, n: 12, store: true });
+  },
+});
+
+Deno.test({
+  name: "the flush nests: only the outermost enter and leave switch, and an extra leave is refused",
+  ignore: !linuxX64,
+  fn: () => {
+    const flush = openSubnormalFlush(), f32 = new Float32Array(1);
+    const tiny = () => (f32[0] = 1e-20, f32[0] *= 1e-20, f32[0]); // 1e-40 unless flushed
+    try {
+      flush.enter();
+      flush.enter();
+      flush.leave();
+      assertEquals(tiny(), 0); // still inside the outer enter
+      flush.leave();
+      assert(tiny() > 0);
+      assertThrows(
+        () => flush.leave(),
+        Error,
+        "Cannot leave the subnormal flush: it was not entered",
+      );
     } finally {
       flush.close();
     }

@@ -59,6 +59,31 @@ export class Blas {
     return this.#flush !== undefined;
   }
 
+  /**
+   * Runs `fn` with subnormals flushed to zero on this thread when this instance flushes them, else
+   * as it is: the BLAS calls inside, the SIMD kernels and JavaScript's float32 stores alike (how
+   * `train` runs each step and each evaluation). Keep printing and file writing out of `fn`.
+   *
+   * @example
+   * ```ts
+   * import { getBlas } from "./get_blas.ts";
+   * console.log(getBlas().flushed(() => 6 * 7)); // 42
+   * ```
+   *
+   * @param fn The work.
+   * @returns What `fn` returns.
+   */
+  flushed<T>(fn: () => T): T {
+    const flush = this.#flush;
+    if (!flush) return fn();
+    flush.enter();
+    try {
+      return fn();
+    } finally {
+      flush.leave();
+    }
+  }
+
   /** The raw symbols, for benchmarks that compare against the unchecked call. */
   get symbols(): OpenBlasLibrary["symbols"] {
     return this.#lib.symbols;

@@ -46,6 +46,7 @@ export class SubnormalFlush {
   #lib: LibmLibrary;
   #flushing = new Uint8Array(32);
   #normal = new Uint8Array(32);
+  #depth = 0;
 
   /**
    * Builds both environments from the calling thread's, and checks that `fesetenv` sets the bits.
@@ -75,14 +76,22 @@ export class SubnormalFlush {
     }
   }
 
-  /** Sets the calling thread's flush-to-zero and denormals-are-zero bits. */
+  /**
+   * Sets the calling thread's flush-to-zero and denormals-are-zero bits. Nests: only the outermost
+   * enter sets them (one FFI call), the inner ones count.
+   */
   enter(): void {
-    this.#lib.symbols.fesetenv(this.#flushing);
+    if (this.#depth++ === 0) this.#lib.symbols.fesetenv(this.#flushing);
   }
 
-  /** Clears them: IEEE subnormals again, as JavaScript requires. */
+  /**
+   * Clears them when leaving the outermost enter: IEEE subnormals again, as JavaScript requires.
+   *
+   * @throws {Error} When there is no enter to leave.
+   */
   leave(): void {
-    this.#lib.symbols.fesetenv(this.#normal);
+    if (this.#depth === 0) throw new Error("Cannot leave the subnormal flush: it was not entered");
+    if (--this.#depth === 0) this.#lib.symbols.fesetenv(this.#normal);
   }
 
   /** Unloads the maths library; the instance must not be used afterwards. */

@@ -15,6 +15,7 @@ import { trainStep } from "./step.ts";
 import type { EpochStats, TrainOptions, TrainResult } from "./train_options.ts";
 import { EarlyStopping } from "./early_stopping.ts";
 import { networkGenerators } from "./checkpoint.ts";
+import { getBlas } from "../native/get_blas.ts";
 
 export type { EpochStats, TrainOptions, TrainResult } from "./train_options.ts";
 
@@ -153,6 +154,8 @@ export function train(
     first = resume.epoch + 1;
   }
   const baseLr = optimizer.options.lr;
+  // With getBlas({ flushSubnormals }), each step and evaluation runs flushed (not the callbacks).
+  const blas = getBlas();
   for (let epoch = first; epoch <= epochs; epoch++) {
     const t0 = performance.now();
     const drops = options.lrDrops?.filter((d) => d < epoch).length ?? 0;
@@ -163,17 +166,16 @@ export function train(
     if (options.alignmentEvery && (epoch - 1) % options.alignmentEvery === 0 && net.depth > 1) {
       const x = feed.fill(0, ws.maxBatch, ws);
       if (x !== ws.x) ws.x.set(x.subarray(0, ws.x.length));
-      stats.alignment = alignment(net, ws, ws.maxBatch);
+      stats.alignment = blas.flushed(() => alignment(net, ws, ws.maxBatch));
     }
     let loss = 0, errors = 0, seen = 0;
     for (let b = 0; b < batches; b++) {
       const start = b * batchSize, B = Math.min(batchSize, n - start);
       const x = feed.fill(start, B, ws);
       options.augment?.(x, B);
-      const r = trainStep(net, ws, B, optimizer, {
-        scale: options.reduction === "mean" ? 1 / B : 1,
-        x,
-      });
+      const r = blas.flushed(() =>
+        trainStep(net, ws, B, optimizer, { scale: options.reduction === "mean" ? 1 / B : 1, x })
+      );
       if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(epoch, b + 1, r.loss);
       loss += r.loss;
       errors += r.errors;
@@ -183,11 +185,11 @@ export function train(
     stats.loss = loss / seen;
     stats.trainError = errors / seen;
     if (options.test) {
-      const t = net.evaluate(options.test);
+      const t = blas.flushed(() => net.evaluate(options.test!));
       stats.testError = t.error;
       stats.testLoss = t.loss;
     }
-    const check = early?.after(epoch);
+    const check = blas.flushed(() => early?.after(epoch)); // evaluates the held-out images
     stats.validationError = check?.error;
     stats.seconds = (performance.now() - t0) / 1000;
     result.epochs.push(stats);
