@@ -147,6 +147,9 @@ await run(spec.name, async () => {
         "a run of other layers, rule or feedback: use another --checkpoint-dir",
       )
       : undefined;
+    if (resume && resume.epoch > epochs) {
+      throw new UsageError(`--epochs ${epochs} is below the ${resume.epoch} epochs of ${ckpt}`);
+    }
     if (resume && !quiet) console.log(`${rule}: resuming after epoch ${resume.epoch} (${ckpt})`);
     const result = train(net, trainSet, {
       epochs,

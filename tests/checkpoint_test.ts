@@ -203,6 +203,14 @@ Deno.test("a checkpoint is refused for another network or another set-up", async
         "Cannot resume training: the checkpoint has an augmentation's generator",
       );
     });
+    await t.step("a budget the checkpoint is already past", () => {
+      const again = build(s), c = loadCheckpoint(path, again);
+      assertThrows(
+        () => train(again, data, { ...s.options, epochs: 0, resume: c }),
+        RangeError,
+        "Cannot resume training: the checkpoint is past the 0 epochs asked for: epoch 1",
+      );
+    });
     await t.step("a generator's state that is not one", () => {
       assertThrows(
         () => new Rng(1).setState({ words: [0, 0, 0, 0], spare: null }),

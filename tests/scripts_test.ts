@@ -140,6 +140,10 @@ Deno.test("deno task mnist --checkpoint-dir goes on from the last epoch as if ne
       "one epoch each",
     );
     assertEquals(runs(r), runs(unbroken), "every epoch as the unbroken run's, to the last bit");
+    // Fewer epochs than the checkpoints hold is a usage error, not their history passed off as run.
+    r = await run(2, ["--checkpoint-dir", `${dir}/ck`]);
+    assertEquals(r.code, 2, r.stderr);
+    assertStringIncludes(r.stderr, `--epochs 2 is below the 3 epochs of ${dir}/ck/dfa.npz`);
     // Another network in the same directory is refused, naming the way out.
     r = await run(3, ["--checkpoint-dir", `${dir}/ck`, "--hidden", "100"]);
     assertEquals(r.code, 1);

@@ -78,6 +78,8 @@ export class TrainingDivergedError extends Error {
  * @param options Epochs, batch size, optimiser and the rest.
  * @returns Per-epoch statistics.
  * @throws {TrainingDivergedError} When the loss stops being finite.
+ * @throws {RangeError} When an option is out of range, or the checkpoint to resume from does not
+ *   fit this network, set-up or budget of epochs.
  */
 export function train(
   net: Network,
@@ -135,6 +137,9 @@ export function train(
   const resume = options.resume;
   if (resume) {
     const fail = (why: string) => new RangeError(`Cannot resume training: ${why}`);
+    if (resume.epoch > epochs) {
+      throw fail(`the checkpoint is past the ${epochs} epochs asked for: epoch ${resume.epoch}`);
+    }
     if (resume.generators.length !== generators.length) {
       throw fail(`the network has ${generators.length} generators: ${resume.generators.length}`);
     }
