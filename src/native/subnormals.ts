@@ -1,13 +1,13 @@
 /**
- * Flushing subnormal floats to zero inside BLAS calls. x86 cores compute on subnormal numbers
+ * Flushing subnormal floats to zero inside BLAS calls and training steps. x86 cores compute on subnormal numbers
  * (below float32's normal range, about 1.2e-38) through a slow path: an `sgemm` whose products
  * fall there runs up to a hundred times slower. Deep nets whose signal fades (100×240 tanh under
  * FA) spend nearly all their time so. The SSE control register (MXCSR) has two bits that make the
  * core treat such numbers as zero: flush-to-zero (results) and denormals-are-zero (inputs).
  *
  * The register belongs to a thread. {@linkcode SubnormalFlush} sets the bits on the calling
- * thread around each call and clears them after, so JavaScript's own arithmetic keeps IEEE
- * semantics; OpenBLAS's worker threads copy the register of the thread that starts them, so
+ * thread around each BLAS call (and `train` around each step) and clears them after, so
+ * JavaScript's own arithmetic keeps IEEE semantics elsewhere; OpenBLAS's worker threads copy the register of the thread that starts them, so
  * `getBlas({ flushSubnormals: true })` loads the library with the bits set.
  *
  * @module
@@ -23,7 +23,7 @@ const FTZ_DAZ = 0x8040;
 /**
  * Sets and clears the calling thread's flush-to-zero and denormals-are-zero bits, through the C
  * library's `fesetenv` (x86-64 Linux only). Both environments are built once, so each switch is one
- * FFI call.
+ * FFI call (and nested switches none).
  *
  * @example Products below float32's normal range come out as zero between enter and leave
  * ```ts
