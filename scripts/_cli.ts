@@ -43,8 +43,8 @@ export const OUTPUT_OPTIONS: OptionSpec[] = [
 export const FLUSH_SUBNORMALS_OPTION: OptionSpec = {
   name: "flush-subnormals",
   kind: "boolean",
-  help: "flush subnormal floats to zero in BLAS calls (x86-64 Linux): deep nets whose signal " +
-    "fades (100×240 FA) train many times faster; products below 1.2e-38 become 0",
+  help: "flush subnormal floats to zero in BLAS calls and training steps (x86-64 Linux): deep " +
+    "nets whose signal fades (100×240 FA) train many times faster; values below 1.2e-38 become 0",
 };
 
 export interface Parsed {
