@@ -89,6 +89,7 @@ export {
 } from "./src/train/optimizers.ts";
 export {
   checkpointEpoch,
+  checkpointHistory,
   loadCheckpoint,
   networkGenerators,
   saveCheckpoint,

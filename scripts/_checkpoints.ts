@@ -1,7 +1,14 @@
 // Checkpoint files for the scripts: a run's file put back into its network (none yet: a fresh
 // start), and a finished run's file removed with what a kill while writing it left beside it.
-import { DataFormatError, loadCheckpoint, type Network, type TrainCheckpoint } from "../mod.ts";
+import {
+  checkpointHistory,
+  DataFormatError,
+  loadCheckpoint,
+  type Network,
+  type TrainCheckpoint,
+} from "../mod.ts";
 import { lockDirectory } from "../src/io/mod.ts";
+import { pct, secs } from "./_format.ts";
 
 /**
  * The checkpoint at `path` put back into `net`, or undefined when there is none yet. A file of
@@ -37,4 +44,18 @@ export function removeCheckpoint(path: string): void {
 export function lockCheckpoints(dir: string): Disposable {
   const lock = lockDirectory(dir);
   return { [Symbol.dispose]: () => lock.release() };
+}
+
+/**
+ * Where a run in training stands, from its checkpoint: "epoch 100 of 300 saved, test error 3.62 %
+ * at it, 72.0 s an epoch over the last 10: up to 4.0 h to go"; undefined when there is none.
+ */
+export function trainingStatus(path: string, epochs: number): string | undefined {
+  const history = checkpointHistory(path);
+  if (!history?.length) return undefined;
+  const recent = history.slice(-10), last = history.at(-1)!;
+  const pace = recent.reduce((t, e) => t + e.seconds, 0) / recent.length;
+  const left = Math.max(0, epochs - history.length) * pace / 3600;
+  return `epoch ${history.length} of ${epochs} saved, test error ${pct(last.testError)} at it, ` +
+    `${secs(pace)} an epoch over the last ${recent.length}: up to ${left.toFixed(1)} h to go`;
 }

@@ -2,7 +2,6 @@
 // finishes and a checkpoint of the cell in training after every epoch (a killed run resumes from
 // its last epoch), and prints our mean ± std beside the published figure.
 import {
-  checkpointEpoch,
   firstSamples,
   getBlas,
   Network,
@@ -11,7 +10,7 @@ import {
   saveCheckpoint,
   train,
 } from "../mod.ts";
-import { removeCheckpoint, resumeFrom } from "./_checkpoints.ts";
+import { removeCheckpoint, resumeFrom, trainingStatus } from "./_checkpoints.ts";
 import {
   cliArgs,
   FLUSH_SUBNORMALS_OPTION,
@@ -178,12 +177,12 @@ await run(spec.name, async () => {
   );
   if (args.flag("status")) {
     for (const { row, rule, seed, done, ckpt } of wanted) {
-      const at = done ? undefined : checkpointEpoch(ckpt);
+      const at = done ? undefined : trainingStatus(ckpt, epochs);
       const state = done
         ? `done: ${pct(done.testError)} after ${done.history.length} epochs`
         : at === undefined
         ? "to do"
-        : `in training: epoch ${at} of ${epochs} saved (${ckpt})`;
+        : `in training: ${at} (${ckpt})`;
       console.log(`${row.name} ${rule} seed ${seed}: ${state}`);
     }
     return;

@@ -271,7 +271,10 @@ Deno.test("a killed reproduce resumes its cell from the last epoch's checkpoint,
     const file = listed().find((f) => f.endsWith(".npz"))!;
     assertMatch(file, /^1_800_tanh-dfa-seed1-[0-9a-f]{8}\.npz$/);
     let status = await runTask("reproduce", [...args(dir), "--status"]);
-    assertMatch(status.stdout, /^1×800 tanh dfa seed 1: in training: epoch \d of 6 saved \(/m);
+    assertMatch(
+      status.stdout,
+      /^1×800 tanh dfa seed 1: in training: epoch \d of 6 saved, test error \d+\.\d\d % at it, \d+\.\d s an epoch over the last \d: up to \d+\.\d h to go \(/m,
+    );
     const r = await runTask("reproduce", args(dir));
     assertEquals(r.code, 0, r.stderr);
     const after = Number(r.stdout.match(/resuming after epoch (\d)/)?.[1]);

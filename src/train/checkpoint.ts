@@ -169,6 +169,30 @@ export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
 }
 
 /**
+ * The epochs a checkpoint file holds (each one's statistics, in order), read from its state alone
+ * (not its arrays), or undefined when there is no such file: how far a run has come and at what
+ * pace, without loading it.
+ *
+ * @example
+ * ```ts ignore
+ * import { checkpointHistory } from "../../mod.ts";
+ * console.log(checkpointHistory("run.npz")?.at(-1)?.testError); // e.g. 0.0362
+ * ```
+ *
+ * @param path The file.
+ * @returns Its epochs' statistics.
+ */
+export function checkpointHistory(path: string): EpochStats[] | undefined {
+  try {
+    const { checkpoint } = loadNpz(path, ["checkpoint"]);
+    return JSON.parse(new TextDecoder().decode(checkpoint.data as Uint8Array)).history;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
  * The epoch a checkpoint file holds, read from its state alone (not its arrays), or undefined when
  * there is no such file: to tell how far a run has come without loading it.
  *
@@ -182,11 +206,5 @@ export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
  * @returns The epochs it has finished.
  */
 export function checkpointEpoch(path: string): number | undefined {
-  try {
-    const { checkpoint } = loadNpz(path, ["checkpoint"]);
-    return JSON.parse(new TextDecoder().decode(checkpoint.data as Uint8Array)).epoch;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
+  return checkpointHistory(path)?.length;
 }
