@@ -7,7 +7,7 @@
 //            --allow-run=deno scripts/launch.ts TASK [ARGS…]
 //
 // With --flush-subnormals among a task's arguments, FFI also covers the C maths library, whose
-// fesetenv sets the flush-to-zero bits around BLAS calls.
+// fesetenv sets the flush-to-zero bits around BLAS calls and training steps.
 //
 // DFA_LAUNCH_PRINT=1 prints the command it runs on stderr first.
 import {
