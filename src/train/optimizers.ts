@@ -186,7 +186,8 @@ export class Optimizer {
 
   /**
    * The state of each parameter: views of the optimiser's own arrays, to save in a checkpoint (a
-   * parameter it has not updated yet has the state its first step would find, in new arrays: asking allocates nothing of its own).
+   * parameter it has not updated yet has the state its first step would find, in new arrays:
+   * asking allocates nothing of its own).
    *
    * @param params The parameters.
    * @returns One state per parameter, in their order.
