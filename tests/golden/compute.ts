@@ -1,6 +1,10 @@
 // Checksums of the weights of trained nets and of a weak-learner run, for the test that holds the
-// engine bit for bit to what it computed when they were recorded (`checksums.json`).
-// Run: deno run --allow-read --allow-ffi --allow-env tests/golden/compute.ts [--write]
+// engine bit for bit to what it computed when they were recorded (`checksums.json`). The bits
+// depend on the CPU kernels OpenBLAS picks (its "core": Prescott's SSE3 kernels add in another
+// order than Cooperlake's AVX-512 ones), so the file holds one set per core, and this prints the
+// core it ran on with its set.
+// Run: deno run --allow-read --allow-ffi --allow-env [--allow-write] tests/golden/compute.ts [--write]
+// (--write records the set of the core it runs on, keeping the others.)
 import { fromFileUrl } from "@std/path";
 import {
   datasetFromColumns,
@@ -19,6 +23,7 @@ import {
   trainWeakLearner,
   WEAK_LEARNER_DEFAULTS,
 } from "../../mod.ts";
+import { locateOpenBlas } from "../../src/native/mod.ts";
 
 const here = new URL(".", import.meta.url);
 
@@ -160,11 +165,32 @@ export async function checksums(): Promise<Record<string, string>> {
   return out;
 }
 
+/**
+ * The name of the kernels OpenBLAS picked on this machine ("Prescott", "Haswell", "Cooperlake", …):
+ * `openblas_get_corename` returns a C string, which only plain `--allow-ffi` can read.
+ */
+export function openBlasCore(): string {
+  const path = locateOpenBlas();
+  if (path === undefined) throw new Error("Cannot name OpenBLAS's core: no library found");
+  const lib = Deno.dlopen(path, {
+    openblas_get_corename: { parameters: [], result: "pointer" }, // char *openblas_get_corename(void)
+  });
+  try {
+    const name = lib.symbols.openblas_get_corename();
+    if (name === null) throw new Error(`Cannot name OpenBLAS's core: a null name from ${path}`);
+    return Deno.UnsafePointerView.getCString(name);
+  } finally {
+    lib.close();
+  }
+}
+
 if (import.meta.main) {
-  const sums = await checksums();
+  const sums = await checksums(), core = openBlasCore();
   if (Deno.args.includes("--write")) {
     const path = fromFileUrl(new URL("checksums.json", here));
-    Deno.writeTextFileSync(path, JSON.stringify(sums, null, 2) + "\n");
+    const all = JSON.parse(Deno.readTextFileSync(path));
+    all[core] = sums;
+    Deno.writeTextFileSync(path, JSON.stringify(all, null, 2) + "\n");
   }
-  console.log(JSON.stringify(sums, null, 2));
+  console.log(JSON.stringify({ core, checksums: sums }, null, 2));
 }
