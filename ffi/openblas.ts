@@ -119,6 +119,21 @@ export const SYMBOLS = {
   },
   // int openblas_get_num_threads(void);
   openblas_get_num_threads: { parameters: [], result: "i32" },
+  // char *openblas_get_corename(void): the kernels picked for this CPU ("Haswell", "Zen", …).
+  openblas_get_corename: { parameters: [], result: "pointer", optional: true },
+  // char *strncpy(
+  // The C library's, found through OpenBLAS's own dependencies: it copies the core's name into a
+  // buffer that JavaScript can read, where reading the pointer itself (Deno.UnsafePointerView)
+  // would need unscoped --allow-ffi.
+  strncpy: {
+    parameters: [
+      "buffer", // char *dest
+      "pointer", // const char *src
+      "usize", // size_t n
+    ],
+    result: "pointer",
+    optional: true,
+  },
 } as const;
 
 /**

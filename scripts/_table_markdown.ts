@@ -16,6 +16,8 @@ export interface Cell {
   seconds: number;
   /** Whether BLAS ran with subnormals flushed to zero (`--flush-subnormals`; absent: not). */
   flushSubnormals?: boolean;
+  /** The OpenBLAS kernels of the process that finished the cell (`Blas.core`; absent: before). */
+  blasCore?: string | null;
   history: { epoch: number; trainError: number; testError: number }[];
 }
 

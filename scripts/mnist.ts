@@ -253,6 +253,7 @@ await run(spec.name, async () => {
         shift,
         seed,
         flushSubnormals,
+        blas: { core: getBlas().core, threads: getBlas().threads },
         trainSamples: trainSet.x.rows,
         validationSamples: validation?.x.rows ?? 0,
         patience: validation ? patience ?? epochs : undefined,

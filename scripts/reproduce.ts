@@ -258,6 +258,7 @@ await run(spec.name, async () => {
       bestTestError: Math.min(...history.map((h) => h.testError)),
       seconds: r.epochs.reduce((t, e) => t + e.seconds, 0), // over every run of the cell
       flushSubnormals,
+      blasCore: getBlas().core,
       history,
     });
     removeCheckpoint(ckpt);

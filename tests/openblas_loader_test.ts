@@ -76,3 +76,23 @@ catch (e) { console.log(e.name); }`;
   assertEquals(r.code, 0, r.stderr);
   assertEquals(r.stdout.trim(), "RangeError");
 });
+
+Deno.test("Blas.core names OpenBLAS's kernels under scoped FFI, as its own C string says", async () => {
+  const lib = KNOWN_OPENBLAS_PATHS[0];
+  const r = await runDeno(
+    [`--allow-ffi=${lib}`],
+    `import { getBlas } from "MOD"; console.log(JSON.stringify(getBlas().core));`,
+  );
+  assertEquals(r.code, 0, r.stdout + r.stderr);
+  // The same name read straight from the pointer, which only unscoped --allow-ffi may do.
+  const direct = Deno.dlopen(lib, {
+    openblas_get_corename: { parameters: [], result: "pointer" },
+  });
+  try {
+    const name = Deno.UnsafePointerView.getCString(direct.symbols.openblas_get_corename()!);
+    assertEquals(JSON.parse(r.stdout), name);
+    assertEquals(name.length > 0, true);
+  } finally {
+    direct.close();
+  }
+});

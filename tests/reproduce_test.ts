@@ -13,6 +13,7 @@ import { type Cell, meanCurves, tableMarkdown } from "../scripts/_table_markdown
 import { loadMnist } from "../scripts/_data.ts";
 import {
   firstSamples,
+  getBlas,
   MNIST_PRESETS,
   Network,
   parseArchitecture,
@@ -36,6 +37,8 @@ Deno.test("reproduce runs each cell once, resumes, and tabulates beside the publ
     assertEquals(r.stdout.match(/epoch 1\/1/g)?.length, 2, "one epoch for each of two cells");
     const saved = JSON.parse(Deno.readTextFileSync(`${root}/${dir}/nokland-table1.json`));
     assertEquals(saved.cells.map((c: { rule: string }) => c.rule), ["bp", "dfa"]);
+    const core = getBlas().core; // the kernels the cells' products ran on
+    assertEquals(saved.cells.map((c: { blasCore: string }) => c.blasCore), [core, core]);
     const md = Deno.readTextFileSync(`${root}/${dir}/nokland-table1.md`);
     assertMatch(
       md,

@@ -2,6 +2,7 @@ import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/ass
 
 import { runTask, tmpOut } from "./_tasks.ts";
 import { lockDirectory } from "../src/io/mod.ts";
+import { getBlas } from "../mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -114,6 +115,7 @@ Deno.test("deno task mnist --validation ends each net at the epoch best on held-
     assertEquals(r.code, 0, r.stderr);
     const { last, errors, best } = parse(r.stdout);
     assertEquals([last.options.trainSamples, last.options.validationSamples], [2400, 600]);
+    assertEquals(last.options.blas.core, getBlas().core, "the kernels the run's products ran on");
     assertEquals(errors.length, 4);
     assertEquals(last.runs[0].validationEpoch, best);
     assertEquals(last.testError, last.epochs[best - 1].testError);

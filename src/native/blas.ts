@@ -89,6 +89,27 @@ export class Blas {
     return this.#lib.symbols;
   }
 
+  /**
+   * The name of the kernels OpenBLAS picked for this CPU, or that `OPENBLAS_CORETYPE` named
+   * ("Prescott", "Haswell", "Cooperlake", …): the last bits of every product depend on it. Null
+   * when the library does not say (a build without `openblas_get_corename`).
+   *
+   * @example
+   * ```ts
+   * import { getBlas } from "./get_blas.ts";
+   * console.log(typeof getBlas().core); // "string"
+   * ```
+   */
+  get core(): string | null {
+    const { openblas_get_corename: name, strncpy } = this.#lib.symbols;
+    if (!name || !strncpy) return null;
+    const pointer = name();
+    if (pointer === null) return null;
+    const bytes = new Uint8Array(64); // OpenBLAS's names are short; the last byte stays 0
+    strncpy(bytes, pointer, BigInt(bytes.length - 1));
+    return new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0)));
+  }
+
   /** The number of threads OpenBLAS uses. */
   get threads(): number {
     return this.#lib.symbols.openblas_get_num_threads();

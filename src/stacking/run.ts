@@ -36,7 +36,8 @@ export interface RunOptions {
   outDir: string;
   /**
    * What changes the last bits of a learner's outputs besides the settings: OpenBLAS's threads,
-   * its library and the kernels it picks (`OPENBLAS_CORETYPE`). `runWeakLearners` fills it in.
+   * its library and the kernels it picks (its core, which `OPENBLAS_CORETYPE` may name).
+   * `runWeakLearners` fills it in.
    */
   blas?: BlasSettings;
 }
@@ -47,7 +48,7 @@ export interface RunOptions {
  * @example
  * ```ts
  * import type { BlasSettings } from "./mod.ts";
- * const b: BlasSettings = { threads: 2, library: "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", coretype: null };
+ * const b: BlasSettings = { threads: 2, library: "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", coretype: null, core: "Haswell" };
  * console.log(b.threads); // 2
  * ```
  */
@@ -58,6 +59,8 @@ export interface BlasSettings {
   library: string;
   /** `OPENBLAS_CORETYPE`, where it is set and readable. */
   coretype: string | null;
+  /** The kernels OpenBLAS runs (`Blas.core`): picked for the CPU, or the ones `coretype` names. */
+  core: string | null;
 }
 
 /**
@@ -80,6 +83,7 @@ export function blasSettings(): BlasSettings {
     threads: blas.threads,
     library: blas.path,
     coretype: readable.state === "granted" ? Deno.env.get("OPENBLAS_CORETYPE") ?? null : null,
+    core: blas.core,
   };
 }
 

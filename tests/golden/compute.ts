@@ -2,7 +2,7 @@
 // engine bit for bit to what it computed when they were recorded (`checksums.json`). The bits
 // depend on the CPU kernels OpenBLAS picks (its "core": Prescott's SSE3 kernels add in another
 // order than Cooperlake's AVX-512 ones), so the file holds one set per core, and this prints the
-// core it ran on with its set.
+// core it ran on (`Blas.core`) with its set.
 // Run: deno run --allow-read --allow-ffi --allow-env [--allow-write] tests/golden/compute.ts [--write]
 // (--write records the set of the core it runs on, keeping the others.)
 import { fromFileUrl } from "@std/path";
@@ -23,7 +23,6 @@ import {
   trainWeakLearner,
   WEAK_LEARNER_DEFAULTS,
 } from "../../mod.ts";
-import { locateOpenBlas } from "../../src/native/mod.ts";
 
 const here = new URL(".", import.meta.url);
 
@@ -165,27 +164,9 @@ export async function checksums(): Promise<Record<string, string>> {
   return out;
 }
 
-/**
- * The name of the kernels OpenBLAS picked on this machine ("Prescott", "Haswell", "Cooperlake", …):
- * `openblas_get_corename` returns a C string, which only plain `--allow-ffi` can read.
- */
-export function openBlasCore(): string {
-  const path = locateOpenBlas();
-  if (path === undefined) throw new Error("Cannot name OpenBLAS's core: no library found");
-  const lib = Deno.dlopen(path, {
-    openblas_get_corename: { parameters: [], result: "pointer" }, // char *openblas_get_corename(void)
-  });
-  try {
-    const name = lib.symbols.openblas_get_corename();
-    if (name === null) throw new Error(`Cannot name OpenBLAS's core: a null name from ${path}`);
-    return Deno.UnsafePointerView.getCString(name);
-  } finally {
-    lib.close();
-  }
-}
-
 if (import.meta.main) {
-  const sums = await checksums(), core = openBlasCore();
+  const sums = await checksums(), core = getBlas().core;
+  if (core === null) throw new Error("Cannot key the checksums: OpenBLAS does not name its core");
   if (Deno.args.includes("--write")) {
     const path = fromFileUrl(new URL("checksums.json", here));
     const all = JSON.parse(Deno.readTextFileSync(path));
