@@ -1,4 +1,4 @@
-import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { KNOWN_OPENBLAS_PATHS, openOpenBlas } from "../src/native/mod.ts";
 
 const root = new URL("..", import.meta.url);
@@ -91,7 +91,7 @@ Deno.test("Blas.core names OpenBLAS's kernels under scoped FFI, as its own C str
   try {
     const name = Deno.UnsafePointerView.getCString(direct.symbols.openblas_get_corename()!);
     assertEquals(JSON.parse(r.stdout), name);
-    assertEquals(name.length > 0, true);
+    assert(name.length > 0, "an empty name");
   } finally {
     direct.close();
   }
