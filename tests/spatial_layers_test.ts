@@ -55,6 +55,50 @@ Deno.test("a convolution computes what the naive double-precision one does", asy
   }
 });
 
+Deno.test("a batch larger than one chunk of patches gives the naive forward, input gradient and ∂W", () => {
+  // 81·784 patch floats a sample: the layer makes and multiplies them two samples at a time, so a
+  // batch of 5 runs as chunks of 2, 2 and 1.
+  const spec: LayerSpec = { in: [1, 28, 28], out: [2, 28, 28], kernel: 9, stride: 1, pad: 4 };
+  const net = single("conv", spec, 3), layer = net.layers[0], B = 5, rng = new Rng(4);
+  const [K, H, W] = spec.out, k = 9, p = 4, n = layer.inputs, m = layer.outputs;
+  const x = Float32Array.from({ length: B * n }, () => rng.normal());
+  const delta = Float32Array.from({ length: B * m }, () => rng.normal());
+  const a = new Float32Array(B * m), dx = new Float32Array(B * n);
+  layer.forward(x, B, new Float32Array(B).fill(1), a);
+  layer.gradients(x, delta, B, 1, new Float32Array(B).fill(1));
+  layer.backward(delta, B, dx);
+  const w = layer.weight!.data, wantW = new Float64Array(w.length), wantB = new Float64Array(K);
+  const wantDx = new Float64Array(B * n);
+  for (let b = 0; b < B; b++) {
+    const want = convNaive(
+      Array.from(x.subarray(b * n, (b + 1) * n)),
+      Array.from(w),
+      Array.from(layer.bias),
+      spec,
+    );
+    close(a.subarray(b * m, (b + 1) * m), want, 1e-5, `output of sample ${b}`);
+    for (let o = 0; o < K; o++) {
+      for (let y = 0; y < H; y++) {
+        for (let z = 0; z < W; z++) {
+          const d = delta[b * m + (o * H + y) * W + z];
+          wantB[o] += d;
+          for (let i = 0; i < k; i++) {
+            for (let j = 0; j < k; j++) {
+              const iy = y + i - p, ix = z + j - p;
+              if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+              wantW[o * k * k + i * k + j] += d * x[b * n + iy * W + ix];
+              wantDx[b * n + iy * W + ix] += d * w[o * k * k + i * k + j];
+            }
+          }
+        }
+      }
+    }
+  }
+  close(layer.params[0].grad, wantW, 1e-4, "∂W");
+  close(layer.params[1].grad, wantB, 1e-4, "∂b");
+  close(dx, wantDx, 1e-4, "input gradient");
+});
+
 Deno.test("max and average pooling compute what the naive ones do", () => {
   const spec: LayerSpec = { in: [2, 4, 6], out: [2, 2, 3], kernel: 2, stride: 2 };
   for (const kind of ["maxpool", "avgpool"] as const) {
