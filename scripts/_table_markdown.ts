@@ -51,24 +51,28 @@ export function tableMarkdown(table: Table, cells: Cell[], epochs: number): stri
 
 /** The Markdown table of one budget: one row per network, ours beside the published figure. */
 function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: boolean): string {
-  // Each row's test errors (%) by rule, for this budget.
-  const errors = table.rows.map((row) =>
+  // Each row's cells by rule, for this budget.
+  const byCell = table.rows.map((row) =>
     table.rules.map((r) =>
       cells.filter((c) => c.row === row.name && c.rule === r && c.epochs === epochs)
-        .map((c) => 100 * c.testError)
     )
   );
+  const errors = byCell.map((rules) => rules.map((cs) => cs.map((c) => 100 * c.testError)));
+  // ᶠ: cells trained with subnormal floats flushed to zero, which a reader should know.
+  const mark = (i: number, j: number) => byCell[i][j].some((c) => c.flushSubnormals) ? " ᶠ" : "";
   const shown = table.rows.flatMap((row, i) =>
-    allRows || errors[i].some((v) => v.length) ? [{ row, byRule: errors[i] }] : []
+    allRows || errors[i].some((v) => v.length) ? [{ row, i, byRule: errors[i] }] : []
   );
   if (!shown.length) return "";
   const head = `| network | ${
     table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
   } |`;
   const rule = `| --- | ${table.rules.map(() => "--- | ---").join(" | ")} |`;
-  const rows = shown.map(({ row, byRule }) => {
+  const rows = shown.map(({ row, i, byRule }) => {
     const parts = table.rules.map((r, j) =>
-      `${byRule[j].length ? summary(byRule[j]) : "–"} | ${row.published[r]?.toFixed(2) ?? "–"}`
+      `${byRule[j].length ? summary(byRule[j]) + mark(i, j) : "–"} | ${
+        row.published[r]?.toFixed(2) ?? "–"
+      }`
     );
     return `| ${row.name} | ${parts.join(" | ")} |`;
   });
@@ -100,7 +104,10 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
     recipes.join("; ")
   }); published figures: ` +
     `${table.source}.\n\n` +
-    [head, rule, ...rows].join("\n") + "\n";
+    [head, rule, ...rows].join("\n") + "\n" +
+    (shown.some(({ i }) => table.rules.some((_, j) => mark(i, j)))
+      ? "\nᶠ: trained with subnormal floats flushed to zero (`--flush-subnormals`).\n"
+      : "");
 }
 
 /** The cells of earlier recipes: one line per network, rule, budget and recipe. */

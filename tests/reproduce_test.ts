@@ -225,6 +225,17 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
     "| 1×800 tanh | BP | 300 | 1.72 ± 0.00 (1) | 1.59 | RMSprop lr 1e-4 (an older recipe) |",
   );
   assert(!tableMarkdown(table, [cell("bp", today, 0.0159, 3)], 300).includes("earlier"));
+  // A cell trained with subnormals flushed is marked, and the mark explained once; others are not.
+  const flushed = tableMarkdown(table, [
+    cell("bp", today, 0.0159, 3),
+    { ...cell("dfa", table.recipe("dfa"), 0.0168, 3), flushSubnormals: true },
+  ], 300);
+  assertStringIncludes(
+    flushed,
+    "| 1×800 tanh | 1.59 ± 0.00 (1) | 1.59 | – | 1.68 | 1.68 ± 0.00 (1) ᶠ |",
+  );
+  assertEquals(flushed.match(/ᶠ: trained with subnormal floats flushed to zero/g)?.length, 1);
+  assert(!md.includes("ᶠ"), md);
   // Earlier cells in the table's order (row, then rule), whatever the file's; the budget's heading
   // says what rows add to a rule's recipe (FA's first layer under Nøkland's recipe).
   const older = "RMSprop (older)";
