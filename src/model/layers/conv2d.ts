@@ -41,11 +41,6 @@ function patchChunk(spec: LayerSpec, B: number): number {
   return Math.max(1, Math.min(B, Math.floor(CHUNK_FLOATS / (CKK * P))));
 }
 
-/** [first sample, count] of each chunk of `c` samples in a batch of B. */
-function* chunks(B: number, c: number): Generator<[number, number]> {
-  for (let b0 = 0; b0 < B; b0 += c) yield [b0, Math.min(c, B - b0)];
-}
-
 /** The sizes of a convolution, from its spec. */
 export function convGeometry(spec: LayerSpec) {
   const [C, H, W] = spec.in, [K, Ho, Wo] = spec.out;
@@ -147,7 +142,8 @@ export class ConvLayer implements Layer {
   forward(input: Float32Array, B: number, _ones: Float32Array, a: Float32Array): void {
     const g = convGeometry(this.spec), { CKK, K, P } = g, BP = B * P, bufs = this.#buffers(B);
     const { cols, tmp, bias } = bufs, arena = this.#arena, blas = getBlas();
-    for (const [b0, n] of chunks(B, patchChunk(this.spec, B))) {
+    for (let b0 = 0, c = patchChunk(this.spec, B); b0 < B; b0 += c) {
+      const n = Math.min(c, B - b0);
       const block = cols.subarray(CKK * b0 * P, CKK * (b0 + n) * P);
       im2colIn(arena, input.subarray(b0 * this.inputs, (b0 + n) * this.inputs), n, g, block);
       // tmp[:, b0·P, (b0+n)·P): (K, n·P) = W (K, CKK) · block (CKK, n·P)
@@ -181,7 +177,8 @@ export class ConvLayer implements Layer {
     if (dcols.length < CKK * c * P) dcols = this.#bufs!.dcols = new Float32Array(CKK * c * P);
     // tmp: δ (K, B·P), reordered from (B, K·P)
     toChannelMajorIn(this.#arena, delta, tmp, K, B, P);
-    for (const [b0, n] of chunks(B, c)) {
+    for (let b0 = 0; b0 < B; b0 += c) {
+      const n = Math.min(c, B - b0);
       // dcols: (CKK, n·P) = Wᵀ (CKK, K) · δ[:, b0·P, (b0+n)·P); those samples' out = col2im(dcols)
       getBlas().sgemm(
         true,
@@ -210,7 +207,8 @@ export class ConvLayer implements Layer {
     const [seen, seenB] = this.#patchesOf, made = seen === input && seenB === B;
     toChannelMajorIn(arena, delta, tmp, K, B, P);
     // ∂W: (K, CKK) = Σ over chunks δ[:, chunk] (K, n·P) · blockᵀ (n·P, CKK); ∂b = row sums of δ
-    for (const [b0, n] of chunks(B, patchChunk(this.spec, B))) {
+    for (let b0 = 0, c = patchChunk(this.spec, B); b0 < B; b0 += c) {
+      const n = Math.min(c, B - b0);
       const block = cols.subarray(CKK * b0 * P, CKK * (b0 + n) * P);
       if (!made) {
         im2colIn(arena, input.subarray(b0 * this.inputs, (b0 + n) * this.inputs), n, g, block);
