@@ -107,7 +107,48 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
     [head, rule, ...rows].join("\n") + "\n" +
     (shown.some(({ i }) => table.rules.some((_, j) => mark(i, j)))
       ? "\nᶠ: trained with subnormal floats flushed to zero (`--flush-subnormals`).\n"
-      : "");
+      : "") +
+    coresMarkdown(table, shown.flatMap(({ i }) => byCell[i].flat()));
+}
+
+/**
+ * Which OpenBLAS kernels trained the cells (their last bits differ from one set of kernels to
+ * another): one line under the table, "" while no cell has them recorded.
+ */
+export function coresMarkdown(table: Table, cells: Cell[]): string {
+  const recorded = cells.filter((c) => c.blasCore);
+  if (!recorded.length) return "";
+  const cores = [...new Set(recorded.map((c) => c.blasCore!))].sort();
+  const unrecorded = cells.length - recorded.length;
+  if (cores.length === 1 && !unrecorded) {
+    return `\nOpenBLAS kernels (\`Blas.core\`): ${cores[0]} for every cell.\n`;
+  }
+  // "4×800 tanh FA (seeds 1, 3)", in the table's order of rows and rules.
+  const rank = (
+    c: Cell,
+  ) => [table.rows.findIndex((r) => r.name === c.row), table.rules.indexOf(c.rule)];
+  const named = (core: string) => {
+    const groups = new Map<string, Cell[]>();
+    for (const c of recorded.filter((c) => c.blasCore === core)) {
+      const key = JSON.stringify(rank(c));
+      groups.set(key, [...groups.get(key) ?? [], c]);
+    }
+    return [...groups.values()].sort((a, b) => {
+      const [x, y] = [rank(a[0]), rank(b[0])];
+      return x[0] - y[0] || x[1] - y[1];
+    }).map((g) => {
+      const seeds = g.map((c) => c.seed).sort((a, b) => a - b);
+      return `${g[0].row} ${g[0].rule.toUpperCase()} (seed${seeds.length > 1 ? "s" : ""} ${
+        seeds.join(", ")
+      })`;
+    }).join(", ");
+  };
+  const parts = cores.map((core) => `${core} for ${named(core)}`);
+  if (unrecorded) {
+    const others = unrecorded === 1 ? "the other cell" : `the other ${unrecorded} cells`;
+    parts.push(`not recorded for ${others} (saved before cells recorded them)`);
+  }
+  return `\nOpenBLAS kernels (\`Blas.core\`): ${parts.join("; ")}.\n`;
 }
 
 /** The cells of earlier recipes: one line per network, rule, budget and recipe. */

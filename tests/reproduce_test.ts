@@ -236,6 +236,28 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
   );
   assertEquals(flushed.match(/ᶠ: trained with subnormal floats flushed to zero/g)?.length, 1);
   assert(!md.includes("ᶠ"), md);
+  // The OpenBLAS kernels of the cells, once under the table, where any cell recorded them.
+  assert(!md.includes("OpenBLAS kernels"), md);
+  const dfa = (seed: number) => ({
+    ...cell("dfa", table.recipe("dfa"), 0.0168, 3),
+    seed,
+    blasCore: "Cooperlake",
+  });
+  const cores = tableMarkdown(table, [
+    { ...cell("bp", today, 0.0159, 3), blasCore: "Prescott" },
+    dfa(2),
+    dfa(1),
+    { ...cell("bp", today, 0.0161, 3), seed: 2 },
+  ], 300);
+  assertStringIncludes(
+    cores,
+    "OpenBLAS kernels (`Blas.core`): Cooperlake for 1×800 tanh DFA (seeds 1, 2); Prescott for " +
+      "1×800 tanh BP (seed 1); not recorded for the other cell (saved before cells recorded them).",
+  );
+  assertStringIncludes(
+    tableMarkdown(table, [dfa(1), dfa(2)], 300),
+    "OpenBLAS kernels (`Blas.core`): Cooperlake for every cell.",
+  );
   // Earlier cells in the table's order (row, then rule), whatever the file's; the budget's heading
   // says what rows add to a rule's recipe (FA's first layer under Nøkland's recipe).
   const older = "RMSprop (older)";
