@@ -115,7 +115,7 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
  * Which OpenBLAS kernels trained the cells (their last bits differ from one set of kernels to
  * another): one line under the table, "" while no cell has them recorded.
  */
-export function coresMarkdown(table: Table, cells: Cell[]): string {
+function coresMarkdown(table: Table, cells: Cell[]): string {
   const recorded = cells.filter((c) => c.blasCore);
   if (!recorded.length) return "";
   const cores = [...new Set(recorded.map((c) => c.blasCore!))].sort();
