@@ -123,24 +123,19 @@ function coresMarkdown(table: Table, cells: Cell[]): string {
   if (cores.length === 1 && !unrecorded) {
     return `\nOpenBLAS kernels (\`Blas.core\`): ${cores[0]} for every cell.\n`;
   }
-  // "4×800 tanh FA (seeds 1, 3)", in the table's order of rows and rules.
-  const rank = (
-    c: Cell,
-  ) => [table.rows.findIndex((r) => r.name === c.row), table.rules.indexOf(c.rule)];
+  // "4×800 tanh FA (seeds 1, 3)", in the table's order of rows, then rules.
+  const place = (c: Cell) =>
+    table.rows.findIndex((r) => r.name === c.row) * table.rules.length +
+    table.rules.indexOf(c.rule);
   const named = (core: string) => {
-    const groups = new Map<string, Cell[]>();
+    const groups = new Map<number, Cell[]>();
     for (const c of recorded.filter((c) => c.blasCore === core)) {
-      const key = JSON.stringify(rank(c));
-      groups.set(key, [...groups.get(key) ?? [], c]);
+      groups.set(place(c), [...groups.get(place(c)) ?? [], c]);
     }
-    return [...groups.values()].sort((a, b) => {
-      const [x, y] = [rank(a[0]), rank(b[0])];
-      return x[0] - y[0] || x[1] - y[1];
-    }).map((g) => {
+    return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => {
       const seeds = g.map((c) => c.seed).sort((a, b) => a - b);
-      return `${g[0].row} ${g[0].rule.toUpperCase()} (seed${seeds.length > 1 ? "s" : ""} ${
-        seeds.join(", ")
-      })`;
+      const s = seeds.length > 1 ? "s" : "";
+      return `${g[0].row} ${g[0].rule.toUpperCase()} (seed${s} ${seeds.join(", ")})`;
     }).join(", ");
   };
   const parts = cores.map((core) => `${core} for ${named(core)}`);
