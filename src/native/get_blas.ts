@@ -26,9 +26,10 @@ export interface BlasOptions extends OpenBlasOptions {
    * Run every BLAS call, and every step and evaluation of `train` (through `Blas.flushed`), with
    * subnormal floats flushed to zero (x86-64 Linux; needs FFI permission for the C maths library
    * too, `KNOWN_LIBM_PATHS`). Numbers below float32's normal range (~1.2e-38) become zero instead
-   * of taking the core's slow path; JavaScript's arithmetic outside those is untouched. A process-wide choice: OpenBLAS's threads take it when the library loads, so only
-   * the call that loads it decides; a later call that asks otherwise throws. A Deno worker has a
-   * `getBlas` of its own on the same library: ask there as the main thread did. Default false.
+   * of taking the core's slow path; JavaScript's arithmetic outside those is untouched. A
+   * process-wide choice: OpenBLAS's threads take it when the library loads, so only the call that
+   * loads it decides; a later call that asks otherwise throws. A Deno worker has a `getBlas` of its
+   * own on the same library: ask there as the main thread did. Default false.
    */
   flushSubnormals?: boolean;
 }
