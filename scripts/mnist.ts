@@ -71,7 +71,7 @@ await run(spec.name, async () => {
   const quiet = args.flag("quiet"), json = args.flag("json"), save = args.optional("save");
 
   const flushSubnormals = args.flag("flush-subnormals");
-  getBlas({ flushSubnormals }); // before any layer loads it without
+  const blas = getBlas({ flushSubnormals }); // before any layer loads it without
   const t0 = performance.now();
   const data = loadMnist(args.get("data"));
   const validationSize = args.optionalInt("validation"), patience = args.optionalInt("patience");
@@ -253,7 +253,7 @@ await run(spec.name, async () => {
         shift,
         seed,
         flushSubnormals,
-        blas: { core: getBlas().core, threads: getBlas().threads },
+        blas: { core: blas.core, threads: blas.threads },
         trainSamples: trainSet.x.rows,
         validationSamples: validation?.x.rows ?? 0,
         patience: validation ? patience ?? epochs : undefined,
