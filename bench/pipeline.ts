@@ -10,7 +10,7 @@ import {
   stackedModel,
   WEAK_LEARNER_DEFAULTS,
 } from "../mod.ts";
-import { loadMnistLabels } from "../scripts/_data.ts";
+import { loadMnistLabels } from "../src/data/shipped.ts";
 
 const args = parseArgs(Deno.args, { string: ["n"], default: { n: "50" } });
 const n = Number(args.n), blas = getBlas();

@@ -2,8 +2,8 @@
 // permissions baked in, for cluster nodes that have no Deno: `deno task slurm … --binary PATH`.
 import { resolve } from "@std/path";
 import { locateOpenBlas, OPENBLAS_FIX } from "../src/native/mod.ts";
-import { cliArgs, CommandError, noMoreArguments, parse, run } from "./_cli.ts";
-import { JOB_ENV } from "./_slurm_jobs.ts";
+import { cliArgs, CommandError, noMoreArguments, parse, run } from "../src/cli/options.ts";
+import { JOB_ENV } from "../src/cluster/jobs.ts";
 
 const spec = {
   name: "compile-runner",

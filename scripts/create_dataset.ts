@@ -1,8 +1,8 @@
 // Step 1 of the workflow: MNIST → data/mnist.npz in the original layout (features by samples).
 import { createMnistNpz } from "../mod.ts";
-import { cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
-import { SHIPPED_IDX } from "./_data.ts";
-import { formatBytes } from "./_format.ts";
+import { cliArgs, noMoreArguments, parse, run, UsageError } from "../src/cli/options.ts";
+import { SHIPPED_IDX } from "../src/data/shipped.ts";
+import { formatBytes } from "../src/report/format.ts";
 
 const spec = {
   name: "create-dataset",

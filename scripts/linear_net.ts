@@ -10,9 +10,9 @@ import {
   RULES,
   trainStep,
 } from "../mod.ts";
-import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
-import { degrees, secs } from "./_format.ts";
-import { lineChart, reportOptions, writeReport } from "./_report.ts";
+import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "../src/cli/options.ts";
+import { degrees, secs } from "../src/report/format.ts";
+import { lineChart, reportOptions, writeReport } from "../src/report/report.ts";
 
 const spec = {
   name: "linear-net",

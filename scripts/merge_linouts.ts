@@ -1,6 +1,6 @@
 // Joins the shard files of `weak-learners N --shard K/M` into the two files a single run writes.
 import { mergeLinouts } from "../mod.ts";
-import { cliArgs, parse, run, UsageError } from "./_cli.ts";
+import { cliArgs, parse, run, UsageError } from "../src/cli/options.ts";
 
 const spec = {
   name: "merge-linouts",

@@ -22,13 +22,20 @@ import {
   saveNetwork,
   train,
 } from "../mod.ts";
-import { lockCheckpoints, resumeFrom } from "./_checkpoints.ts";
-import { checkedInt, cliArgs, noMoreArguments, parse, run, UsageError } from "./_cli.ts";
-import { degrees, pct, secs } from "./_format.ts";
-import { Progress } from "./_progress.ts";
-import { loadMnist } from "./_data.ts";
-import { MNIST_SPEC as spec } from "./_mnist_spec.ts";
-import { mnistReport } from "./_mnist_report.ts";
+import { lockCheckpoints, resumeFrom } from "../src/experiments/checkpoints.ts";
+import {
+  checkedInt,
+  cliArgs,
+  noMoreArguments,
+  parse,
+  run,
+  UsageError,
+} from "../src/cli/options.ts";
+import { degrees, pct, secs } from "../src/report/format.ts";
+import { Progress } from "../src/cli/progress.ts";
+import { loadMnist } from "../src/data/shipped.ts";
+import { MNIST_SPEC as spec } from "../src/cli/mnist_spec.ts";
+import { mnistReport } from "../src/report/mnist_report.ts";
 
 function pick<T extends string>(what: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {

@@ -11,11 +11,18 @@ import {
   type StackedModelResult,
   WEAK_LEARNER_DEFAULTS,
 } from "../mod.ts";
-import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "./_cli.ts";
+import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "../src/cli/options.ts";
 import { disagreement, learnerPredictions } from "../src/stacking/mod.ts";
-import { DEFAULT_MNIST, loadMnistLabels, SHIPPED_IDX } from "./_data.ts";
-import { pct, secs } from "./_format.ts";
-import { barChart, heatmap, lineChart, pointChart, reportOptions, writeReport } from "./_report.ts";
+import { DEFAULT_MNIST, loadMnistLabels, SHIPPED_IDX } from "../src/data/shipped.ts";
+import { pct, secs } from "../src/report/format.ts";
+import {
+  barChart,
+  heatmap,
+  lineChart,
+  pointChart,
+  reportOptions,
+  writeReport,
+} from "../src/report/report.ts";
 
 /** The rows of a heat map of a (learners, learners) matrix, in percent. */
 function disagreementRows(m: Float64Array) {

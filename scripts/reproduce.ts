@@ -10,7 +10,7 @@ import {
   saveCheckpoint,
   train,
 } from "../mod.ts";
-import { removeCheckpoint, resumeFrom, trainingStatus } from "./_checkpoints.ts";
+import { removeCheckpoint, resumeFrom, trainingStatus } from "../src/experiments/checkpoints.ts";
 import {
   cliArgs,
   FLUSH_SUBNORMALS_OPTION,
@@ -18,12 +18,17 @@ import {
   parse,
   run,
   UsageError,
-} from "./_cli.ts";
-import { loadMnist } from "./_data.ts";
-import { pct, secs } from "./_format.ts";
-import { lineChart, reportOptions, writeReport } from "./_report.ts";
-import { type Cell, isCurrent, meanCurves, tableMarkdown } from "./_table_markdown.ts";
-import { cellRecipe, selectRows, type Table, TABLES } from "./_tables.ts";
+} from "../src/cli/options.ts";
+import { loadMnist } from "../src/data/shipped.ts";
+import { pct, secs } from "../src/report/format.ts";
+import { lineChart, reportOptions, writeReport } from "../src/report/report.ts";
+import {
+  type Cell,
+  isCurrent,
+  meanCurves,
+  tableMarkdown,
+} from "../src/experiments/table_markdown.ts";
+import { cellRecipe, selectRows, type Table, TABLES } from "../src/experiments/tables.ts";
 
 const spec = {
   name: "reproduce",

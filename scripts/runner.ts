@@ -2,7 +2,7 @@
 // executable needs neither Deno nor the project on the node, only the data and OpenBLAS.
 //
 //   dfa-runner weak-learners|merge-linouts|stacked-model [ARGS…]
-import { setCliArgs } from "./_cli.ts";
+import { setCliArgs } from "../src/cli/options.ts";
 
 const TASKS: Record<string, () => Promise<unknown>> = {
   "weak-learners": () => import("./weak_learners.ts"),

@@ -3,9 +3,9 @@
 // following the run until it ends, and resubmitting only what is missing.
 import { resolve } from "@std/path";
 import { locateOpenBlas, OPENBLAS_FIX } from "../src/native/mod.ts";
-import { checkedInt, cliArgs, CommandError, parse, run, UsageError } from "./_cli.ts";
-import { finishScript, runFiles, shardScript, type SlurmPlan } from "./_slurm_jobs.ts";
-import { type JobStatus, runStatus, submit } from "./_slurm_queue.ts";
+import { checkedInt, cliArgs, CommandError, parse, run, UsageError } from "../src/cli/options.ts";
+import { finishScript, runFiles, shardScript, type SlurmPlan } from "../src/cluster/jobs.ts";
+import { type JobStatus, runStatus, submit } from "../src/cluster/queue.ts";
 
 const TASKS = ["weak-learners", "diff-weak-learners", "pipeline"] as const;
 const LEARNER_OPTIONS = ["seed", "epochs", "lr", "batch", "hidden", "tolerance"] as const;

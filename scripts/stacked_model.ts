@@ -9,10 +9,10 @@ import {
   OPTIMIZERS,
   stackedModel,
 } from "../mod.ts";
-import { checkedInt, cliArgs, OUTPUT_OPTIONS, parse, run, UsageError } from "./_cli.ts";
-import { loadMnistLabels } from "./_data.ts";
-import { pct } from "./_format.ts";
-import { Progress } from "./_progress.ts";
+import { checkedInt, cliArgs, OUTPUT_OPTIONS, parse, run, UsageError } from "../src/cli/options.ts";
+import { loadMnistLabels } from "../src/data/shipped.ts";
+import { pct } from "../src/report/format.ts";
+import { Progress } from "../src/cli/progress.ts";
 
 const spec = {
   name: "stacked-model",

@@ -10,9 +10,9 @@ import {
   stackedModel,
   WEAK_LEARNER_DEFAULTS,
 } from "../mod.ts";
-import { cliArgs, noMoreArguments, parse, run } from "./_cli.ts";
-import { DEFAULT_MNIST, fallbackFor, loadMnistLabels } from "./_data.ts";
-import { pct, secs } from "./_format.ts";
+import { cliArgs, noMoreArguments, parse, run } from "../src/cli/options.ts";
+import { DEFAULT_MNIST, fallbackFor, loadMnistLabels } from "../src/data/shipped.ts";
+import { pct, secs } from "../src/report/format.ts";
 
 const spec = {
   name: "stacking-study",

@@ -10,9 +10,9 @@ import {
   parse,
   run,
   UsageError,
-} from "./_cli.ts";
-import { fallbackFor } from "./_data.ts";
-import { pct, secs } from "./_format.ts";
+} from "../src/cli/options.ts";
+import { fallbackFor } from "../src/data/shipped.ts";
+import { pct, secs } from "../src/report/format.ts";
 
 const D = WEAK_LEARNER_DEFAULTS;
 const spec = {

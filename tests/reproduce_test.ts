@@ -8,9 +8,9 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { runTask, spawnTask, tmpOut } from "./_tasks.ts";
-import { cellRecipe, selectRows, TABLES } from "../scripts/_tables.ts";
-import { type Cell, meanCurves, tableMarkdown } from "../scripts/_table_markdown.ts";
-import { loadMnist } from "../scripts/_data.ts";
+import { cellRecipe, selectRows, TABLES } from "../src/experiments/tables.ts";
+import { type Cell, meanCurves, tableMarkdown } from "../src/experiments/table_markdown.ts";
+import { loadMnist } from "../src/data/shipped.ts";
 import {
   firstSamples,
   getBlas,

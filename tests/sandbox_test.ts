@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { runDeno, runTask } from "./_tasks.ts";
-import { LIBRARY_DIRS, taskFlags, TASKS } from "../scripts/launch.ts";
+import { LIBRARY_DIRS, taskFlags, TASKS } from "../src/cli/tasks.ts";
 import { locateOpenBlas } from "../src/native/mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;

@@ -1,9 +1,9 @@
 // The Slurm launcher against a real single-node Slurm (slurm-wlm), and the flags of the job
 // scripts it writes.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { denoFlags, finishScript, shardScript, type SlurmPlan } from "../scripts/_slurm_jobs.ts";
+import { denoFlags, finishScript, shardScript, type SlurmPlan } from "../src/cluster/jobs.ts";
 import { locateOpenBlas } from "../src/native/mod.ts";
-import { arrayTasks } from "../scripts/_slurm_queue.ts";
+import { arrayTasks } from "../src/cluster/queue.ts";
 import { startCluster } from "./_slurm_cluster.ts";
 import { runTask, tmpOut } from "./_tasks.ts";
 

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 import { learnerSeed, shardRange, stackOutputs } from "../src/stacking/mod.ts";
 import { runTask, tmpOut } from "./_tasks.ts";
-import { taskFlags, TASKS } from "../scripts/launch.ts";
+import { taskFlags, TASKS } from "../src/cli/tasks.ts";
 import { locateOpenBlas } from "../src/native/mod.ts";
 import { evalPython } from "./numpy_helpers.ts";
 

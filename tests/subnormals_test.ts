@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { taskFlags, TASKS } from "../scripts/launch.ts";
+import { taskFlags, TASKS } from "../src/cli/tasks.ts";
 import { getBlas, openLibm, openSubnormalFlush } from "../src/native/mod.ts";
 import { runDeno, runTask } from "./_tasks.ts";
 

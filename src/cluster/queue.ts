@@ -1,7 +1,7 @@
 // Talking to Slurm: sbatch to submit, scontrol to read a job's state; and what a run's shards
 // and its finishing job have come to, from those states and from the files the jobs leave.
-import { CommandError } from "./_cli.ts";
-import { runFiles, type SlurmPlan } from "./_slurm_jobs.ts";
+import { CommandError } from "../cli/options.ts";
+import { runFiles, type SlurmPlan } from "./jobs.ts";
 
 /** Runs a Slurm command; a missing command is one line that says what to install. */
 export function slurm(cmd: string, args: string[]): { code: number; out: string; err: string } {

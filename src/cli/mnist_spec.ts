@@ -8,9 +8,9 @@ import {
   MNIST_PRESETS,
   OPTIMIZERS,
   RULES,
-} from "../mod.ts";
-import { FLUSH_SUBNORMALS_OPTION, OUTPUT_OPTIONS } from "./_cli.ts";
-import { reportOptions } from "./_report.ts";
+} from "../../mod.ts";
+import { FLUSH_SUBNORMALS_OPTION, OUTPUT_OPTIONS } from "./options.ts";
+import { reportOptions } from "../report/report.ts";
 
 export const MNIST_SPEC = {
   name: "mnist",

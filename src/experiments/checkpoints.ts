@@ -6,9 +6,9 @@ import {
   loadCheckpoint,
   type Network,
   type TrainCheckpoint,
-} from "../mod.ts";
-import { lockDirectory } from "../src/io/mod.ts";
-import { pct, secs } from "./_format.ts";
+} from "../../mod.ts";
+import { lockDirectory } from "../io/mod.ts";
+import { pct, secs } from "../report/format.ts";
 
 /**
  * The checkpoint at `path` put back into `net`, or undefined when there is none yet. A file of

@@ -1,9 +1,9 @@
 // The mnist task's HTML report: training (dashed), validation (dotted, with --validation) and test
 // (solid) error per epoch, one colour per rule, and the angle between each rule's update and
 // backprop's, per hidden layer.
-import type { EpochStats } from "../mod.ts";
-import { pct } from "./_format.ts";
-import { lineChart, writeReport } from "./_report.ts";
+import type { EpochStats } from "../../mod.ts";
+import { pct } from "./format.ts";
+import { lineChart, writeReport } from "./report.ts";
 
 /** One rule's run, as the mnist task records it. */
 export interface MnistRun {

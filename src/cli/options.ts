@@ -2,9 +2,9 @@
 // boolean) with their defaults and ranges declared once, the shared --json/--quiet options, help
 // text, and the exit-code conventions: a usage error is one line and exit 2; a runtime failure one
 // line and exit 1. Only scripts print and exit.
-import { parseArgs } from "@std/cli";
-import { DataFormatError, TrainingDivergedError } from "../mod.ts";
-import { taskFlags, TASKS } from "./launch.ts";
+import { parseArgs } from "npm:deno-std@1.4.0/cli/parse_args.js";
+import { DataFormatError, TrainingDivergedError } from "../../mod.ts";
+import { taskFlags, TASKS } from "./tasks.ts";
 
 /** A mistake in how the command was called: printed as one line, exit code 2. */
 export class UsageError extends Error {}

@@ -10,7 +10,7 @@ import {
   type OptimizerName,
   presetInit,
   type Rule,
-} from "../mod.ts";
+} from "../../mod.ts";
 
 /** One row of a table: a network and its published figures by rule. */
 export interface TableRow {

@@ -1,9 +1,9 @@
 // Shared by the wasm build script and its test: wabt assembles wasm/kernels.wat.
-import wabtInit from "wabt";
+import wabtInit from "npm:wabt@1.0.39";
 
 export async function assembleKernels(): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const source = Deno.readTextFileSync(new URL("../wasm/kernels.wat", import.meta.url));
+  const source = Deno.readTextFileSync(new URL("../../wasm/kernels.wat", import.meta.url));
   const module = wabt.parseWat("kernels.wat", source, {
     simd: true,
     relaxed_simd: true,

@@ -1,7 +1,7 @@
 // The files of a Slurm run: the plan (what to run, where, with which site options), the job
 // scripts it becomes, and the exact `deno run` flags of each job. Pure functions of the plan.
-import { linoutPaths } from "../mod.ts";
-import { shardPath } from "../src/stacking/mod.ts";
+import { linoutPaths } from "../../mod.ts";
+import { shardPath } from "../stacking/mod.ts";
 
 /** What `deno task slurm` submits, saved as OUT/slurm/run.json. */
 export interface SlurmPlan {
@@ -29,8 +29,24 @@ export interface SlurmPlan {
 /** The environment variables a job's process may read. */
 export const JOB_ENV = ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"];
 
+/** Where a Slurm run's files go. */
+export interface RunFiles {
+  slurm: string;
+  plan: string;
+  shardScript: string;
+  finishScript: string;
+  shardLog: (k: number | string) => string;
+  shardExit: (k: number | string) => string;
+  finishLog: string;
+  finishExit: string;
+  shardDir: (k: number | string) => string;
+  shardFile: (k: number) => string;
+  merged: { train: string; test: string };
+  results: { dense: string; rd: string };
+}
+
 /** Where a run's files go. */
-export function runFiles(plan: Pick<SlurmPlan, "outDir" | "diff" | "shards">) {
+export function runFiles(plan: Pick<SlurmPlan, "outDir" | "diff" | "shards">): RunFiles {
   const slurm = `${plan.outDir}/slurm`;
   return {
     slurm,

@@ -1,7 +1,7 @@
 // What `deno task reproduce` writes of a table's cells: the Markdown tables (ours beside the
 // published figure, one table per budget of epochs) and the mean curves of its HTML report.
-import type { Rule } from "../mod.ts";
-import { cellRecipe, rowAdditions, type Table } from "./_tables.ts";
+import type { Rule } from "../../mod.ts";
+import { cellRecipe, rowAdditions, type Table } from "./tables.ts";
 
 /** One finished cell of a table: a network × rule × seed, trained under a recipe and a budget. */
 export interface Cell {

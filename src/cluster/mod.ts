@@ -1,0 +1,8 @@
+/**
+ * Slurm: the job scripts dfa submits (one array task a shard, a dependent finish job) and the
+ * reading of the queue and accounting that tells how a run stands.
+ *
+ * @module
+ */
+export * from "./jobs.ts";
+export * from "./queue.ts";
