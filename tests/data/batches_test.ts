@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { BatchSource, type Dataset, Matrix, Network, Rng, rowArgmax, train } from "../mod.ts";
-import { Arena } from "../src/kernels/arena.ts";
-import { encodeBytes, gatherBytes, gatherRows } from "../src/kernels/byte_codecs.ts";
+import { BatchSource, type Dataset, Matrix, Network, Rng, rowArgmax, train } from "../../mod.ts";
+import { Arena } from "../../src/kernels/arena.ts";
+import { encodeBytes, gatherBytes, gatherRows } from "../../src/kernels/byte_codecs.ts";
 
 /** n samples of f 8-bit pixels (k/255), one-hot targets of c classes. */
 function pixels(n: number, f: number, c: number, seed: number): Dataset {

@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertGreater } from "@std/assert";
 import { unzlibSync } from "fflate";
-import { runTask } from "./_tasks.ts";
+import { runTask } from "../_tasks.ts";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
 const CHROMIUM = Deno.env.get("DFA_CHROMIUM") ?? "/usr/bin/chromium";
 
 /** Decodes an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium's screenshots are). */

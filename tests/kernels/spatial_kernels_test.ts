@@ -2,7 +2,7 @@
 // which the spatial layer tests hold to the naive double-precision reference: any geometry, odd
 // offsets, ties in max pooling, and sizes checked before the module's memory is touched.
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { Arena } from "../src/kernels/arena.ts";
+import { Arena } from "../../src/kernels/arena.ts";
 import {
   col2im,
   col2imIn,
@@ -19,8 +19,8 @@ import {
   toBatchMajorIn,
   toChannelMajor,
   toChannelMajorIn,
-} from "../src/kernels/mod.ts";
-import { Rng } from "../mod.ts";
+} from "../../src/kernels/mod.ts";
+import { Rng } from "../../mod.ts";
 
 const rng = new Rng(21);
 // Room for every buffer of every test (16 MiB of the module's memory; nothing is freed).

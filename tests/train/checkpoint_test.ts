@@ -18,8 +18,8 @@ import {
   train,
   type TrainCheckpoint,
   type TrainOptions,
-} from "../mod.ts";
-import { evalPython } from "./numpy_helpers.ts";
+} from "../../mod.ts";
+import { evalPython } from "../_numpy.ts";
 
 /** n random 1×6×6 images with labels from a fixed linear rule, one-hot targets. */
 function images(n: number, seed: number): Dataset {

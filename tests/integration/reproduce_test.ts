@@ -7,10 +7,10 @@ import {
   assertNotEquals,
   assertStringIncludes,
 } from "@std/assert";
-import { runTask, spawnTask, tmpOut } from "./_tasks.ts";
-import { cellRecipe, selectRows, TABLES } from "../src/experiments/tables.ts";
-import { type Cell, meanCurves, tableMarkdown } from "../src/experiments/table_markdown.ts";
-import { loadMnist } from "../src/data/shipped.ts";
+import { runTask, spawnTask, tmpOut } from "../_tasks.ts";
+import { cellRecipe, selectRows, TABLES } from "../../src/experiments/tables.ts";
+import { type Cell, meanCurves, tableMarkdown } from "../../src/experiments/table_markdown.ts";
+import { loadMnist } from "../../src/data/shipped.ts";
 import {
   firstSamples,
   getBlas,
@@ -20,9 +20,9 @@ import {
   presetInit,
   type Rule,
   train,
-} from "../mod.ts";
+} from "../../mod.ts";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
 
 Deno.test("reproduce runs each cell once, resumes, and tabulates beside the published figure", async () => {
   const dir = await tmpOut();

@@ -1,4 +1,4 @@
-import { fastGradients, finiteDifferences, maxRelErr, randomBatch } from "./_gradient_check.ts";
+import { fastGradients, finiteDifferences, maxRelErr, randomBatch } from "../_gradient_check.ts";
 import { assert, assertEquals, assertLess, assertThrows } from "@std/assert";
 import {
   type LayerKind,
@@ -12,8 +12,8 @@ import {
   type Rule,
   saveNetwork,
   train,
-} from "../mod.ts";
-import { referenceParams, referenceUpdates } from "../src/testing/mod.ts";
+} from "../../mod.ts";
+import { referenceParams, referenceUpdates } from "../../src/testing/mod.ts";
 
 const architectures: [string, number[], LayerKind[]][] = [
   ["one RD layer", [12, 4], ["rd"]],

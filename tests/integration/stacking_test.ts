@@ -1,11 +1,11 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
-import { learnerSeed, shardRange, stackOutputs } from "../src/stacking/mod.ts";
-import { runTask, tmpOut } from "./_tasks.ts";
-import { taskFlags, TASKS } from "../src/cli/tasks.ts";
-import { locateOpenBlas } from "../src/native/mod.ts";
-import { evalPython } from "./numpy_helpers.ts";
+import { learnerSeed, shardRange, stackOutputs } from "../../src/stacking/mod.ts";
+import { runTask, tmpOut } from "../_tasks.ts";
+import { taskFlags, TASKS } from "../../src/cli/tasks.ts";
+import { locateOpenBlas } from "../../src/native/mod.ts";
+import { evalPython } from "../_numpy.ts";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
 const SMALL = ["--train-samples", "3000", "--test-samples", "1000"];
 
 const bytes = (path: string) => Deno.readFileSync(`${root}/${path}`);

@@ -1,11 +1,11 @@
 import { assert, assertEquals } from "@std/assert";
-import { activate, fastTanh, multiplyDerivative } from "../src/kernels/mod.ts";
-import { activationNaive } from "../src/testing/mod.ts";
-import { ACTIVATIONS, Rng } from "../mod.ts";
-import { Arena } from "../src/kernels/arena.ts";
-import { activateIn, multiplyDerivativeIn } from "../src/kernels/activation_kernels.ts";
-import { KERNELS_WASM_BASE64 } from "../src/kernels/kernels_wasm.ts";
-import { assembleKernels } from "../src/kernels/assemble_wasm.ts";
+import { activate, fastTanh, multiplyDerivative } from "../../src/kernels/mod.ts";
+import { activationNaive } from "../../src/testing/mod.ts";
+import { ACTIVATIONS, Rng } from "../../mod.ts";
+import { Arena } from "../../src/kernels/arena.ts";
+import { activateIn, multiplyDerivativeIn } from "../../src/kernels/activation_kernels.ts";
+import { KERNELS_WASM_BASE64 } from "../../src/kernels/kernels_wasm.ts";
+import { assembleKernels } from "../../src/kernels/assemble_wasm.ts";
 
 Deno.test("the embedded WebAssembly is what wasm/kernels.wat assembles to", async () => {
   const bytes = await assembleKernels();

@@ -1,13 +1,13 @@
 // The Slurm launcher against a real single-node Slurm (slurm-wlm), and the flags of the job
 // scripts it writes.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { denoFlags, finishScript, shardScript, type SlurmPlan } from "../src/cluster/jobs.ts";
-import { locateOpenBlas } from "../src/native/mod.ts";
-import { arrayTasks } from "../src/cluster/queue.ts";
-import { startCluster } from "./_slurm_cluster.ts";
-import { runTask, tmpOut } from "./_tasks.ts";
+import { denoFlags, finishScript, shardScript, type SlurmPlan } from "../../src/cluster/jobs.ts";
+import { locateOpenBlas } from "../../src/native/mod.ts";
+import { arrayTasks } from "../../src/cluster/queue.ts";
+import { startCluster } from "../_slurm_cluster.ts";
+import { runTask, tmpOut } from "../_tasks.ts";
 
-const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const small = ["--epochs", "2", "--train-samples", "2000", "--test-samples", "500"];
 
 /** The `deno run` commands of a job script, as bash splits them into words (with K=2). */

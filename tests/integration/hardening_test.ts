@@ -2,13 +2,13 @@
 // line on stderr naming what is wrong, with exit 1 (runtime) or 2 (usage); nothing is reported as
 // a success that did not train; no good file is damaged.
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { getBlas, loadNpz, mnistArrays, ndarray, Network, saveNpy, saveNpz } from "../mod.ts";
+import { getBlas, loadNpz, mnistArrays, ndarray, Network, saveNpy, saveNpz } from "../../mod.ts";
 import { gzipSync } from "npm:fflate@0.8.3";
-import { runDeno, runTask, tmpOut } from "./_tasks.ts";
-import { idxBytes } from "./_idx.ts";
-import { writeFileAtomic } from "../src/io/mod.ts";
+import { runDeno, runTask, tmpOut } from "../_tasks.ts";
+import { idxBytes } from "../_idx.ts";
+import { writeFileAtomic } from "../../src/io/mod.ts";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
 
 /** A small MNIST-shaped dataset (features by samples), `classes` one-hot rows. */
 function tinyMnist(path: string, n: number, classes: number, x: (i: number) => number = () => 0.5) {
@@ -265,8 +265,8 @@ Deno.test("a full disk leaves the old file whole and no partial file, and is one
   Deno.mkdirSync(`${root}/data`, { recursive: true });
   Deno.writeTextFileSync(
     script,
-    `import { run } from "../src/cli/options.ts";
-import { writeFileAtomic } from "../src/io/mod.ts";
+    `import { run } from "../../src/cli/options.ts";
+import { writeFileAtomic } from "../../src/io/mod.ts";
 await run("probe", () => writeFileAtomic("${path}", () => { throw Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" }); }));`,
   );
   try {

@@ -3,13 +3,13 @@
 // very data NumPy (or, for IDX, Python's gzip and struct) reads from it, or refused with a
 // DataFormatError that names it; none takes more than a couple of seconds.
 import { assert, assertEquals } from "@std/assert";
-import { DataFormatError, type NdArray } from "../mod.ts";
+import { DataFormatError, type NdArray } from "../../mod.ts";
 import { gzipSync } from "npm:fflate@0.8.3";
-import { loadIdx, loadNpy, loadNpz, npyHeader } from "../src/io/mod.ts";
-import { runDeno } from "./_tasks.ts";
-import { idxBytes } from "./_idx.ts";
-import { allCases, type Format, PER_FORMAT, zipBytes } from "./fuzz/cases.ts";
-import { evalPython } from "./numpy_helpers.ts";
+import { loadIdx, loadNpy, loadNpz, npyHeader } from "../../src/io/mod.ts";
+import { runDeno } from "../_tasks.ts";
+import { idxBytes } from "../_idx.ts";
+import { allCases, type Format, PER_FORMAT, zipBytes } from "../fuzz/cases.ts";
+import { evalPython } from "../_numpy.ts";
 
 const ext = (
   f: Format,

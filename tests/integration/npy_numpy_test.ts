@@ -8,9 +8,9 @@ import {
   ndarray,
   saveNpy,
   saveNpz,
-} from "../mod.ts";
-import { decodeNpy, type DTypeArrays, encodeNpy } from "../src/io/mod.ts";
-import { runPython } from "./numpy_helpers.ts";
+} from "../../mod.ts";
+import { decodeNpy, type DTypeArrays, encodeNpy } from "../../src/io/mod.ts";
+import { runPython } from "../_numpy.ts";
 
 interface Expected {
   dtype: DType;
@@ -49,7 +49,7 @@ function values(a: NdArray): number[] {
 
 Deno.test("arrays NumPy writes with np.save, np.savez and np.savez_compressed read back equal", async (t) => {
   const dir = await Deno.makeTempDir();
-  await runPython(new URL("./numpy/write_arrays.py", import.meta.url), dir);
+  await runPython(new URL("../numpy/write_arrays.py", import.meta.url), dir);
   const expected: Record<string, Expected> = JSON.parse(
     await Deno.readTextFile(`${dir}/expected.json`),
   );
@@ -88,7 +88,7 @@ Deno.test("arrays TypeScript writes load equal in NumPy", async () => {
   saveNpz(`${dir}/stored.npz`, arrays);
   saveNpz(`${dir}/deflated.npz`, arrays, { compress: true });
   await Deno.writeTextFile(`${dir}/expected.json`, JSON.stringify(expected));
-  const out = await runPython(new URL("./numpy/check_arrays.py", import.meta.url), dir);
+  const out = await runPython(new URL("../numpy/check_arrays.py", import.meta.url), dir);
   assertEquals(out.trim(), "ok");
   await Deno.remove(dir, { recursive: true });
 });

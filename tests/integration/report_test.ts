@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { runTask } from "./_tasks.ts";
+import { runTask } from "../_tasks.ts";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
 
 Deno.test("training scripts write their plots as SVG and one HTML report holding them", async () => {
   const dir = `data/test-report-${crypto.randomUUID().slice(0, 8)}`;

@@ -1,10 +1,10 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 
-import { runTask, tmpOut } from "./_tasks.ts";
-import { lockDirectory } from "../src/io/mod.ts";
-import { getBlas } from "../mod.ts";
+import { runTask, tmpOut } from "../_tasks.ts";
+import { lockDirectory } from "../../src/io/mod.ts";
+import { getBlas } from "../../mod.ts";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
 
 Deno.test("deno task mnist trains DFA and BP and ends with one JSON object", async () => {
   const r = await runTask("mnist", [

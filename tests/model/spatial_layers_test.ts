@@ -1,9 +1,9 @@
 // Convolution, pooling and dropout: the fast paths against the naive double-precision references
 // and against finite differences.
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
-import { type LayerSpec, Network, parseArchitecture, Rng, type Rule } from "../mod.ts";
-import { convNaive, poolNaive } from "../src/testing/mod.ts";
-import { fastGradients, randomBatch } from "./_gradient_check.ts";
+import { type LayerSpec, Network, parseArchitecture, Rng, type Rule } from "../../mod.ts";
+import { convNaive, poolNaive } from "../../src/testing/mod.ts";
+import { fastGradients, randomBatch } from "../_gradient_check.ts";
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) => {
   assertEquals(a.length, b.length, what);

@@ -7,7 +7,7 @@
 // `compute.ts --write` with OPENBLAS_CORETYPE set by hand for each core an AMD EPYC of the 13th
 // session could run, 12 more (never in this test: it takes the core the machine gives).
 import { assert, assertEquals } from "@std/assert";
-import { runDeno } from "./_tasks.ts";
+import { runDeno } from "../_tasks.ts";
 
 Deno.test("trained weights and weak-learner outputs are bit-identical to the recorded ones", async () => {
   const r = await runDeno([

@@ -1,11 +1,11 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { taskFlags, TASKS } from "../src/cli/tasks.ts";
-import { getBlas, openLibm, openSubnormalFlush } from "../src/native/mod.ts";
-import { runDeno, runTask } from "./_tasks.ts";
+import { taskFlags, TASKS } from "../../src/cli/tasks.ts";
+import { getBlas, openLibm, openSubnormalFlush } from "../../src/native/mod.ts";
+import { runDeno, runTask } from "../_tasks.ts";
 
 const linuxX64 = Deno.build.os === "linux" && Deno.build.arch === "x86_64";
-const mod = new URL("../src/native/mod.ts", import.meta.url).href;
-const rootMod = new URL("../mod.ts", import.meta.url).href;
+const mod = new URL("../../src/native/mod.ts", import.meta.url).href;
+const rootMod = new URL("../../mod.ts", import.meta.url).href;
 
 /** Runs `code` (MOD: the native module) in a child Deno with `threads` OpenBLAS threads. */
 async function child(code: string, threads: number): Promise<{ code: number; out: string }> {

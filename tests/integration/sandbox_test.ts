@@ -1,9 +1,9 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { runDeno, runTask } from "./_tasks.ts";
-import { LIBRARY_DIRS, taskFlags, TASKS } from "../src/cli/tasks.ts";
-import { locateOpenBlas } from "../src/native/mod.ts";
+import { runDeno, runTask } from "../_tasks.ts";
+import { LIBRARY_DIRS, taskFlags, TASKS } from "../../src/cli/tasks.ts";
+import { locateOpenBlas } from "../../src/native/mod.ts";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
 const tasks: Record<string, string> =
   JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).tasks;
 

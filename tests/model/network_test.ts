@@ -1,5 +1,5 @@
-import { fastGradients, finiteDifferences, maxRelErr, randomBatch } from "./_gradient_check.ts";
-import { evalPython } from "./numpy_helpers.ts";
+import { fastGradients, finiteDifferences, maxRelErr, randomBatch } from "../_gradient_check.ts";
+import { evalPython } from "../_numpy.ts";
 import {
   assert,
   assertAlmostEquals,
@@ -26,8 +26,8 @@ import {
   train,
   TrainingDivergedError,
   Workspace,
-} from "../mod.ts";
-import { referenceLoss, referenceParams, referenceUpdates } from "../src/testing/mod.ts";
+} from "../../mod.ts";
+import { referenceLoss, referenceParams, referenceUpdates } from "../../src/testing/mod.ts";
 
 Deno.test("backprop gradients match finite differences for every activation and loss", async (t) => {
   for (const hidden of ACTIVATIONS) {

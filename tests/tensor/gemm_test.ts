@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { gemm, getBlas, Matrix, Rng } from "../mod.ts";
-import { gemmNaive } from "../src/testing/mod.ts";
+import { gemm, getBlas, Matrix, Rng } from "../../mod.ts";
+import { gemmNaive } from "../../src/testing/mod.ts";
 
 function randomMatrix(rng: Rng, rows: number, cols: number): Matrix {
   return new Matrix(rows, cols, rng.fillNormal(new Float32Array(rows * cols)));

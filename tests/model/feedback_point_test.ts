@@ -8,8 +8,8 @@ import {
   networkToArrays,
   parseArchitecture,
   passesDown,
-} from "../mod.ts";
-import { randomBatch } from "./_gradient_check.ts";
+} from "../../mod.ts";
+import { randomBatch } from "../_gradient_check.ts";
 
 const conv = parseArchitecture("conv:3x3x3,maxpool:2,fc:12", [2, 8, 8], 4, "tanh");
 

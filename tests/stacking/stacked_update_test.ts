@@ -1,8 +1,8 @@
 // The original program's RD update, kept as an option, against the original's own NumPy code.
 import { assert } from "@std/assert";
-import { Network, type RdLayer } from "../mod.ts";
-import { originalRdStep } from "../src/stacking/mod.ts";
-import { evalPython } from "./numpy_helpers.ts";
+import { Network, type RdLayer } from "../../mod.ts";
+import { originalRdStep } from "../../src/stacking/mod.ts";
+import { evalPython } from "../_numpy.ts";
 
 Deno.test("--update original takes the original's RD step: D1 by the batch mean, D2 by the first sample", async () => {
   const net = Network.create({ sizes: [6, 3], layers: ["rd"], rule: "bp", bias: false, seed: 5 });

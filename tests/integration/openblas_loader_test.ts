@@ -1,9 +1,9 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { KNOWN_OPENBLAS_PATHS, openOpenBlas } from "../src/native/mod.ts";
+import { KNOWN_OPENBLAS_PATHS, openOpenBlas } from "../../src/native/mod.ts";
 
-const root = new URL("..", import.meta.url);
+const root = new URL("../..", import.meta.url);
 
-const modUrl = new URL("../src/native/mod.ts", import.meta.url).href;
+const modUrl = new URL("../../src/native/mod.ts", import.meta.url).href;
 
 /** Runs `code` (which imports from "MOD") in a child Deno with the given permission flags. */
 async function runDeno(flags: string[], code: string, env: Record<string, string> = {}) {
