@@ -1,12 +1,8 @@
 // Writes every results table of README.md and docs/*.md (the blocks between
 // `<!-- results:NAME -->` and `<!-- /results:NAME -->`) and results/TABLE.md from results/*.json,
 // then formats what it changed. `--check`: changes nothing, exits 1 naming each stale table.
-import {
-  docTables,
-  fillBlocks,
-  resultsMarkdown,
-  staleBlocks,
-} from "../src/experiments/docs_tables.ts";
+import { fillBlocks, staleBlocks } from "../src/experiments/docs_blocks.ts";
+import { docTables, resultsMarkdown } from "../src/experiments/docs_tables.ts";
 
 const check = Deno.args.includes("--check");
 const unknown = Deno.args.filter((a) => a !== "--check");

@@ -1,15 +1,12 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
-  DOC_TABLES,
-  docTables,
   fillBlocks,
   layoutFree,
-  markdownTable,
   markedBlocks,
-  resultsMarkdown,
-  seedSummary,
   staleBlocks,
-} from "../../src/experiments/docs_tables.ts";
+} from "../../src/experiments/docs_blocks.ts";
+import { markdownTable, seedSummary } from "../../src/experiments/docs_format.ts";
+import { DOC_TABLES, docTables, resultsMarkdown } from "../../src/experiments/docs_tables.ts";
 
 const root = new URL("../../", import.meta.url);
 const text = (path: string) => Deno.readTextFileSync(new URL(path, root));
@@ -60,7 +57,8 @@ Deno.test("a block closed by another name, left open or of no table is refused",
     `<!-- results:${open} -->\n| a |\n<!-- /results:${close} -->\n`;
   assertThrows(() => markedBlocks(block("mnist", "lenet")), SyntaxError, "closed by lenet");
   assertThrows(() => markedBlocks("<!-- results:mnist -->\n| a |\n"), SyntaxError, "1 opened");
-  assertThrows(() => markedBlocks(block("nothing", "nothing")), RangeError, "nothing");
+  const names = Object.keys(DOC_TABLES);
+  assertThrows(() => markedBlocks(block("nothing", "nothing"), names), RangeError, "nothing");
   assertEquals(markedBlocks(block("mnist", "mnist")), [{ name: "mnist", content: "| a |\n" }]);
 });
 
