@@ -132,7 +132,7 @@ function table1Hits(table: Table, cells: Cell[]): { hits: number; of: number } {
 
 /** The README's headline: the original's workflow against ours, Table 1 and LeNet in brief. */
 function headlineTable(read: ResultsReader): string {
-  const study = studyCells(read);
+  const study = studyCells(read), n = (read("stacking.json") as { n: number }).n;
   const stacking = (model: string, kind: string, name: string) => {
     const ours = studyErrors(study, model, "exact", kind);
     const theirs = studyErrors(study, model, "original", kind);
@@ -159,9 +159,9 @@ function headlineTable(read: ResultsReader): string {
   };
   const { hits, of } = table1Hits(t1, t1Cells);
   return markdownTable(["result", "ours", "reference"], [
-    stacking("dense", "same", "Stacking 50 DFA nets, dense stacked model"),
-    stacking("rd", "same", "Stacking 50 DFA nets, RD stacked model"),
-    stacking("dense", "diff", "Stacking 50 DFA nets, dense stacked model"),
+    stacking("dense", "same", `Stacking ${n} DFA nets, dense stacked model`),
+    stacking("rd", "same", `Stacking ${n} DFA nets, RD stacked model`),
+    stacking("dense", "diff", `Stacking ${n} DFA nets, dense stacked model`),
     cell(t1, t1Cells, "1×800 tanh", "dfa", "Table 1, 1×800 tanh, DFA"),
     cell(t1, t1Cells, "1×800 tanh", "bp", "Table 1, 1×800 tanh, BP"),
     [
