@@ -34,7 +34,7 @@ export async function startCluster(): Promise<Cluster> {
   for (const cmd of ["slurmctld", "slurmd", "sbatch", "sinfo", "scontrol"]) {
     if (!have(cmd)) {
       throw new Error(
-        `Cannot start Slurm: ${cmd} is not installed (bash scripts/setup.sh installs slurm-wlm)`,
+        `Cannot start Slurm: ${cmd} is not installed (bash scripts/setup.sh --dev installs slurm-wlm)`,
       );
     }
   }

@@ -25,8 +25,11 @@ export const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.le
 export const std = (v: number[]): number =>
   v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
 
-/** Test errors (%) as "mean ± std (seeds)". */
-const summary = (v: number[]) => `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})`;
+/** Test errors (%) as "mean ± std (n seeds)", a single seed's as "x (1 seed)". */
+const summary = (v: number[]) =>
+  v.length === 1
+    ? `${v[0].toFixed(2)} (1 seed)`
+    : `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length} seeds)`;
 
 /** Whether a cell was trained under the table's recipe of today for its row and rule. */
 export function isCurrent(table: Table, cell: Cell): boolean {

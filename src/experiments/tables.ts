@@ -85,7 +85,7 @@ export interface Table {
 export const TABLES: Record<string, Table> = {
   "nokland-table1": {
     title: "Nøkland 2016, Table 1: MNIST, fully connected, test error (%)",
-    source: "as recalled by two readers (issue #11), not checked against the paper's text; " +
+    source: "as recalled by two readers, not checked against the paper's text; " +
       "100×240 tanh not recalled",
     rules: ["bp", "fa", "dfa"],
     rows: [

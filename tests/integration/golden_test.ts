@@ -4,8 +4,8 @@
 // runs with 2 threads. The bits depend on the CPU kernels OpenBLAS picks (its core), so the file
 // holds one set per core: Prescott's was recorded before the engine was reshaped into layers (and
 // still holds); the others were recorded from a commit whose Prescott set held, by running
-// `compute.ts --write` with OPENBLAS_CORETYPE set by hand for each core an AMD EPYC of the 13th
-// session could run, 12 more (never in this test: it takes the core the machine gives).
+// `compute.ts --write` with OPENBLAS_CORETYPE set by hand for each core an AMD EPYC with AVX-512
+// could run, 12 more (never in this test: it takes the core the machine gives).
 import { assert, assertEquals } from "@std/assert";
 import { runDeno } from "../_tasks.ts";
 

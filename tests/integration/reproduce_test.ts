@@ -42,7 +42,7 @@ Deno.test("reproduce runs each cell once, resumes, and tabulates beside the publ
     const md = Deno.readTextFileSync(`${root}/${dir}/nokland-table1.md`);
     assertMatch(
       md,
-      /\| 1×800 tanh \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.59 \| – \| 1\.68 \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.68 \|/,
+      /\| 1×800 tanh \| \d+\.\d\d \(1 seed\) \| 1\.59 \| – \| 1\.68 \| \d+\.\d\d \(1 seed\) \| 1\.68 \|/,
     );
     assertStringIncludes(md, "| 7×240 tanh | – | 2.16 |");
     // The cell trained with the table's optimiser, its ρ included: the same net trained here with
@@ -84,10 +84,10 @@ Deno.test("reproduce runs each cell once, resumes, and tabulates beside the publ
     assertStringIncludes(two, "2 epochs a cell");
     assertMatch(
       two,
-      /\| 1×800 tanh \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.59 \| – \| 1\.68 \| – \| 1\.68 \|/,
+      /\| 1×800 tanh \| \d+\.\d\d \(1 seed\) \| 1\.59 \| – \| 1\.68 \| – \| 1\.68 \|/,
     );
     assertStringIncludes(one, "1 epoch a cell");
-    assertMatch(one, /\| 1×800 tanh \| \d+\.\d\d ± 0\.00 \(1\) \| 1\.59 \| – \| 1\.68 \| \d+/);
+    assertMatch(one, /\| 1×800 tanh \| \d+\.\d\d \(1 seed\) \| 1\.59 \| – \| 1\.68 \| \d+/);
     assert(!one.includes("7×240"), "other budgets list only the rows that have cells");
     r = await runTask("reproduce", ["no-such-table"]);
     assertEquals(r.code, 2);
@@ -218,11 +218,11 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
     cell("bp", "RMSprop lr 1e-4 (an older recipe)", 0.0172, 3),
   ], 300);
   const [now, earlier] = md.split("## Cells of earlier recipes");
-  assertStringIncludes(now, "| 1×800 tanh | 1.59 ± 0.00 (1) | 1.59 |");
+  assertStringIncludes(now, "| 1×800 tanh | 1.59 (1 seed) | 1.59 |");
   assert(!now.includes("1.72"), now);
   assertStringIncludes(
     earlier,
-    "| 1×800 tanh | BP | 300 | 1.72 ± 0.00 (1) | 1.59 | RMSprop lr 1e-4 (an older recipe) |",
+    "| 1×800 tanh | BP | 300 | 1.72 (1 seed) | 1.59 | RMSprop lr 1e-4 (an older recipe) |",
   );
   assert(!tableMarkdown(table, [cell("bp", today, 0.0159, 3)], 300).includes("earlier"));
   // A cell trained with subnormals flushed is marked, and the mark explained once; others are not.
@@ -232,7 +232,7 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
   ], 300);
   assertStringIncludes(
     flushed,
-    "| 1×800 tanh | 1.59 ± 0.00 (1) | 1.59 | – | 1.68 | 1.68 ± 0.00 (1) ᶠ |",
+    "| 1×800 tanh | 1.59 (1 seed) | 1.59 | – | 1.68 | 1.68 (1 seed) ᶠ |",
   );
   assertEquals(flushed.match(/ᶠ: trained with subnormal floats flushed to zero/g)?.length, 1);
   assert(!md.includes("ᶠ"), md);

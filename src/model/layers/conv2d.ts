@@ -10,7 +10,7 @@
  *
  * A chunk's patches (at most CHUNK_FLOATS) are multiplied right after they are made, while they are
  * in cache: a LeNet-5 batch's patches as one matrix are 8.8 MB, and its epoch took 1.2–1.3 times as
- * long that way (thirteenth session). The patch, input-gradient and reorder buffers are the
+ * long that way (Cooperlake kernels). The patch, input-gradient and reorder buffers are the
  * workspace's scratch (sized once, for its largest batch), where the SIMD kernels of
  * `spatial_kernels.ts` work; a training step's gradients reuse the patches of its forward pass.
  *

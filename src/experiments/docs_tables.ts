@@ -1,0 +1,218 @@
+// The results tables of README.md and docs/*.md, written from results/*.json: each table sits
+// between `<!-- results:NAME -->` and `<!-- /results:NAME -->` lines (docs_blocks.ts), and
+// `deno task docs` rewrites what lies between from the results files, so no figure in the docs is
+// copied by hand. Here: the published tables' (Table 1, LeNet), the headline, and the registry.
+import type { Rule } from "../../mod.ts";
+import { markdownTable, pct, type ResultsReader, RULE_LABELS, seedSummary } from "./docs_format.ts";
+import {
+  dropoutTable,
+  mnistTable,
+  pipelineTable,
+  stackingTable,
+  studyCells,
+  studyErrors,
+} from "./docs_runs.ts";
+import { type Cell, isCurrent, mean, tableMarkdown } from "./table_markdown.ts";
+import { type Table, TABLES } from "./tables.ts";
+
+/** The cells of a published table's results file, each with its recipe (absent: the table's). */
+export function tableCells(json: unknown, table: Table): Cell[] {
+  const cells = (json as { cells: Cell[] }).cells;
+  return cells.map((c) => ({ ...c, recipe: c.recipe ?? table.recipe(c.rule) }));
+}
+
+/** What `deno task reproduce` writes to results/TABLE.md for each table, from its JSON. */
+export function resultsMarkdown(read: ResultsReader): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(TABLES).map(([name, table]) => [
+      `${name}.md`,
+      tableMarkdown(table, tableCells(read(`${name}.json`), table), table.epochs),
+    ]),
+  );
+}
+
+/** The cells of a published table under its recipe of today, grouped by row, rule and budget. */
+function currentGroups(table: Table, cells: Cell[]): Cell[][] {
+  const groups = new Map<string, Cell[]>();
+  for (const c of cells.filter((c) => isCurrent(table, c))) {
+    const key = JSON.stringify([c.row, c.rule, c.epochs]);
+    groups.set(key, [...groups.get(key) ?? [], c]);
+  }
+  const order = (g: Cell[]) => [
+    table.rows.findIndex((r) => r.name === g[0].row),
+    table.rules.indexOf(g[0].rule),
+    g[0].epochs,
+  ];
+  return [...groups.values()].sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  }).map((g) => g.sort((a, b) => a.seed - b.seed));
+}
+
+/** Each seed's test error, with the epoch the table's stopping rule ended it at. */
+function eachSeed(g: Cell[], budget: number): string {
+  return g.map((c) => {
+    const stopped = c.history.length < budget ? `, stopped at ${c.history.length}` : "";
+    return `${(100 * c.testError).toFixed(2)} (seed ${c.seed}${stopped})`;
+  }).join("; ");
+}
+
+/** Table 1's cells seed by seed: each seed's error and where the stopping rule ended it. */
+function table1Seeds(read: ResultsReader): string {
+  const table = TABLES["nokland-table1"];
+  const groups = currentGroups(table, tableCells(read("nokland-table1.json"), table));
+  return markdownTable(
+    ["network", "rule", "ours", "each seed, % (epoch stopped at, if before 300)"],
+    groups.map((g) => [
+      g[0].row,
+      RULE_LABELS[g[0].rule],
+      seedSummary(g.map((c) => 100 * c.testError)),
+      eachSeed(g, g[0].epochs),
+    ]),
+  );
+}
+
+/** biotorch's LeNet rule by rule: every current group of cells, beside biotorch's figure. */
+function lenetRules(read: ResultsReader): string {
+  const table = TABLES["biotorch-lenet"];
+  const groups = currentGroups(table, tableCells(read("biotorch-lenet.json"), table))
+    .filter((g) => !table.rows.find((r) => r.name === g[0].row)?.shift);
+  return markdownTable(
+    ["network", "rule", "epochs", "weight decay", "final test error", "each seed (%)", "biotorch"],
+    groups.map((g) => {
+      const { row, rule, epochs } = g[0];
+      const published = table.rows.find((r) => r.name === row)?.published[rule];
+      return [
+        row,
+        RULE_LABELS[rule],
+        `${epochs}`,
+        table.weightDecay(rule) > 0 ? "yes" : "no",
+        `**${seedSummary(g.map((c) => 100 * c.testError))}**`,
+        g.map((c) => (100 * c.testError).toFixed(2)).join(", "),
+        published === undefined ? "–" : `${published.toFixed(2)} %`,
+      ];
+    }),
+  );
+}
+
+/** LeNet with shifted training images beside the same rule and seed without. */
+function lenetShifts(read: ResultsReader): string {
+  const table = TABLES["biotorch-lenet"];
+  const cells = tableCells(read("biotorch-lenet.json"), table).filter((c) => isCurrent(table, c));
+  const shifted = table.rows.find((r) => r.shift)!;
+  const plain = table.rows[0].name;
+  const byRule = (a: Cell, b: Cell) =>
+    table.rules.indexOf(a.rule) - table.rules.indexOf(b.rule) || a.seed - b.seed;
+  const rows = cells.filter((c) => c.row === shifted.name).sort(byRule).map((c) => {
+    const twin = cells.find((d) =>
+      d.row === plain && d.rule === c.rule && d.seed === c.seed && d.epochs === c.epochs
+    );
+    return [
+      RULE_LABELS[c.rule],
+      `${c.seed}`,
+      pct(c.testError),
+      twin ? pct(twin.testError) : "–",
+    ];
+  });
+  return markdownTable(
+    ["rule", "seed", `shifts ±${shifted.shift}: final test error`, "without"],
+    rows,
+  );
+}
+
+/** How many of Table 1's rule × network cells come within 0.15 points of the recalled figure. */
+function table1Hits(table: Table, cells: Cell[]): { hits: number; of: number } {
+  const groups = currentGroups(table, cells).filter((g) => g[0].epochs === table.epochs);
+  const held = groups.flatMap((g) => {
+    const published = table.rows.find((r) => r.name === g[0].row)?.published[g[0].rule];
+    return published === undefined ? [] : [mean(g.map((c) => 100 * c.testError)) - published];
+  });
+  return { hits: held.filter((d) => d <= 0.15 + 1e-9).length, of: held.length };
+}
+
+/** The README's headline: the original's workflow against ours, Table 1 and LeNet in brief. */
+function headlineTable(read: ResultsReader): string {
+  const study = studyCells(read), n = (read("stacking.json") as { n: number }).n;
+  const stacking = (model: string, kind: string, name: string) => {
+    const ours = studyErrors(study, model, "exact", kind);
+    const theirs = studyErrors(study, model, "original", kind);
+    return [
+      `${name}, ${kind}-init learners`,
+      `**${seedSummary(ours)}**`,
+      `${seedSummary(theirs)}, the original's recipe on the same outputs`,
+    ];
+  };
+  const t1 = TABLES["nokland-table1"], lenet = TABLES["biotorch-lenet"];
+  const t1Cells = tableCells(read("nokland-table1.json"), t1);
+  const lenetCells = tableCells(read("biotorch-lenet.json"), lenet);
+  const cell = (table: Table, cells: Cell[], row: string, rule: Rule, label: string) => {
+    const g = currentGroups(table, cells).find((g) =>
+      g[0].row === row && g[0].rule === rule && g[0].epochs === table.epochs
+    );
+    const published = table.rows.find((r) => r.name === row)?.published[rule];
+    const source = table === t1 ? "Nøkland 2016, recalled" : "biotorch, seen in its Benchmarks.md";
+    return [
+      label,
+      g ? `**${seedSummary(g.map((c) => 100 * c.testError))}**` : "–",
+      published === undefined ? "–" : `${published.toFixed(2)} % (${source})`,
+    ];
+  };
+  const { hits, of } = table1Hits(t1, t1Cells);
+  return markdownTable(["result", "ours", "reference"], [
+    stacking("dense", "same", `Stacking ${n} DFA nets, dense stacked model`),
+    stacking("rd", "same", `Stacking ${n} DFA nets, RD stacked model`),
+    stacking("dense", "diff", `Stacking ${n} DFA nets, dense stacked model`),
+    cell(t1, t1Cells, "1×800 tanh", "dfa", "Table 1, 1×800 tanh, DFA"),
+    cell(t1, t1Cells, "1×800 tanh", "bp", "Table 1, 1×800 tanh, BP"),
+    [
+      "Table 1, cells within 0.15 points of the recalled figure, or below",
+      `**${hits} of ${of}**`,
+      "Nøkland 2016, recalled",
+    ],
+    cell(lenet, lenetCells, "LeNet-5 (ReLU)", "bp", "LeNet-5, BP"),
+    cell(lenet, lenetCells, "LeNet-5 (ReLU)", "usf", "LeNet-5, uSF"),
+    cell(
+      lenet,
+      lenetCells,
+      "LeNet-5 (ReLU), feedback after pooling",
+      "dfa",
+      "LeNet-5, DFA after pooling",
+    ),
+    cell(
+      lenet,
+      lenetCells,
+      "LeNet-5 (ReLU), feedback after pooling",
+      "cdfa",
+      "LeNet-5, cDFA after pooling",
+    ),
+  ]);
+}
+
+/**
+ * What reproduce writes to results/TABLE.md but the cells of earlier recipes (they stay in that
+ * file), its headings two levels down to sit in a page.
+ */
+function resultsSection(read: ResultsReader, name: string): string {
+  const table = TABLES[name];
+  return tableMarkdown(table, tableCells(read(`${name}.json`), table), table.epochs)
+    .split("## Cells of earlier recipes")[0].replace(/^## /gm, "#### ");
+}
+
+/** Every generated table by its marker name: `<!-- results:NAME -->`. */
+export const DOC_TABLES: Record<string, (read: ResultsReader) => string> = {
+  headline: headlineTable,
+  mnist: mnistTable,
+  dropout: dropoutTable,
+  table1: (read) => resultsSection(read, "nokland-table1"),
+  "table1-seeds": table1Seeds,
+  lenet: (read) => resultsSection(read, "biotorch-lenet"),
+  "lenet-rules": lenetRules,
+  "lenet-shifts": lenetShifts,
+  pipeline: pipelineTable,
+  stacking: stackingTable,
+};
+
+/** Every table of `DOC_TABLES`, written from the results. */
+export function docTables(read: ResultsReader): Record<string, string> {
+  return Object.fromEntries(Object.entries(DOC_TABLES).map(([name, f]) => [name, f(read)]));
+}
