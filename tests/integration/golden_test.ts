@@ -20,7 +20,7 @@ Deno.test("trained weights and weak-learner outputs are bit-identical to the rec
   assertEquals(r.code, 0, r.stderr);
   const { core, checksums } = JSON.parse(r.stdout);
   const recorded = JSON.parse(
-    Deno.readTextFileSync(new URL("golden/checksums.json", import.meta.url)),
+    Deno.readTextFileSync(new URL("../golden/checksums.json", import.meta.url)),
   );
   assert(
     core in recorded,

@@ -80,6 +80,15 @@ Deno.test("brSF redraws its magnitudes every batch and frSF keeps them", () => {
   }
 });
 
+Deno.test("brSF's redraws follow the network's seed", () => {
+  const a = Network.create({ ...arch, rule: "brsf", init: "uniform", seed: 5 });
+  const b = Network.create({ ...arch, rule: "brsf", init: "uniform", seed: 6 });
+  b.params.forEach((p, i) => p.value.set(a.params[i].value)); // the same weights, other seeds
+  assert(!same(signals(a, "brsf", 2).got, signals(b, "brsf", 2).got), "the same redraws");
+  const fresh = () => Network.create({ ...arch, rule: "brsf", init: "uniform", seed: 5 });
+  assertEquals(signals(fresh(), "brsf", 2).got, signals(fresh(), "brsf", 2).got, "one seed");
+});
+
 Deno.test("DRTP sends the targets, not the error: δh = −y·B", () => {
   const net = Network.create({ sizes: [6, 5, 3], rule: "drtp", init: "uniform", seed: 6 });
   const { got, ws, B } = signals(net, "drtp", 0), Bk = net.feedback[0];
