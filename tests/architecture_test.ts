@@ -54,6 +54,18 @@ Deno.test("the engine names no layer kind and no rule: it asks the registries", 
   }
 });
 
+Deno.test("layers share their helpers through the kernels: one layer file imports another only for RD's affine map", () => {
+  for (const path of sources("src/model/layers")) {
+    if (path.endsWith("/registry.ts")) continue; // the registry imports every kind
+    const imports = [
+      ...code(path).matchAll(
+        /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+"\.\/(\w+)\.ts"/g,
+      ),
+    ].filter(([, , file]) => file !== "layer").map(([, names, file]) => `${file}: ${names.trim()}`);
+    assertEquals(imports, path.endsWith("/rd.ts") ? ["dense: affineForward"] : [], path);
+  }
+});
+
 Deno.test("every registered layer kind and rule builds, trains a step and round-trips", async (t) => {
   // dense (8) → KIND → dense (3), the input an image of (2, 2, 2) for the spatial kinds.
   const specs: Record<string, LayerSpec | undefined> = {
