@@ -3,7 +3,7 @@
 import { assertEquals } from "@std/assert";
 import { ndarray, Rng } from "../../mod.ts";
 import { columnArgmax } from "../../src/data/dataset.ts";
-import { learnerPredictions } from "../../src/stacking/mod.ts";
+import { learnerPredictions } from "../../src/experiments/stacking_analysis.ts";
 
 Deno.test("each learner predicts the argmax of its block of rows, the first on a tie", () => {
   const rng = new Rng(3), classes = 4, learners = 3, n = 50;
