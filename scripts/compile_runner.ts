@@ -2,8 +2,9 @@
 // permissions baked in, for cluster nodes that have no Deno: `deno task slurm … --binary PATH`.
 import { resolve } from "@std/path";
 import { locateOpenBlas, OPENBLAS_FIX } from "../src/native/mod.ts";
-import { cliArgs, CommandError, noMoreArguments, parse, run } from "../src/cli/options.ts";
-import { JOB_ENV } from "../src/cluster/jobs.ts";
+import { cliArgs, CommandError, noMoreArguments, parse } from "../src/cli/options.ts";
+import { run } from "../src/cli/command.ts";
+import { compileRunner } from "../src/cluster/compile_runner.ts";
 
 const spec = {
   name: "compile-runner",
@@ -24,7 +25,6 @@ const spec = {
 
 await run(spec.name, async () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
-  if (!args) return;
   noMoreArguments(args);
   const list = (o: string) =>
     (args.optional(o) ?? "").split(",").filter(Boolean).map((p) => resolve(p));
@@ -35,35 +35,7 @@ await run(spec.name, async () => {
   const library = args.optional("openblas") ?? locateOpenBlas();
   if (!library) throw new CommandError(`Cannot find OpenBLAS; give --openblas. ${OPENBLAS_FIX}`);
   const out = resolve(args.get("out"));
-  const flags = [
-    "--no-prompt",
-    `--allow-read=${[...new Set([...read, ...write])].join(",")}`,
-    `--allow-write=${write.join(",")}`,
-    `--allow-ffi=${library}`,
-    `--allow-env=${JOB_ENV.join(",")}`,
-  ];
-  const r = await new Deno.Command("deno", {
-    args: ["compile", ...flags, "--output", out, "scripts/runner.ts"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (r.code !== 0) {
-    // deno-lint-ignore no-control-regex
-    const err = new TextDecoder().decode(r.stderr).replace(/\x1b\[[0-9;]*m/g, "").trim();
-    // deno's own message, and the deepest cause it lists ("    1: error sending request …").
-    const lines = err.split("\n").map((l) => l.trim());
-    const head = lines.find((l) => l.startsWith("error")) ?? lines.at(-1);
-    const cause = lines.filter((l) => /^\d+: /.test(l)).map((l) => l.replace(/^\d+: /, ""));
-    const why = [head, cause.find((c) => /request|download|denort/i.test(c)) ?? cause.at(-1)]
-      .filter(Boolean).join(": ");
-    throw new CommandError(
-      `Cannot compile the runner: ${why}` +
-        (/dns|lookup|download|connect/i.test(err)
-          ? " (deno compile fetches its runtime, denort, from dl.deno.land: allow that, or set " +
-            "DENORT_BIN to the denort of this deno's version)"
-          : ""),
-    );
-  }
+  await compileRunner({ read, write, library, out });
   console.log(`Wrote ${out}: run it as ${out} weak-learners|merge-linouts|stacked-model ARGS…`);
   console.log(`It may read ${read.join(", ")}, write ${write.join(", ")}, and load ${library}`);
 });

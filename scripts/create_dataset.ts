@@ -1,6 +1,7 @@
 // Step 1 of the workflow: MNIST → data/mnist.npz in the original layout (features by samples).
 import { createMnistNpz } from "../mod.ts";
-import { cliArgs, noMoreArguments, parse, run, UsageError } from "../src/cli/options.ts";
+import { cliArgs, noMoreArguments, parse, UsageError } from "../src/cli/options.ts";
+import { run } from "../src/cli/command.ts";
 import { SHIPPED_IDX } from "../src/data/shipped.ts";
 import { formatBytes } from "../src/report/format.ts";
 
@@ -29,7 +30,6 @@ const spec = {
 
 await run(spec.name, () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
-  if (!args) return;
   noMoreArguments(args);
   const idxDir = args.optional("idx-dir"), keras = args.optional("keras-npz");
   if (idxDir !== undefined && keras !== undefined) {

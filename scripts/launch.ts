@@ -10,46 +10,18 @@
 // fesetenv sets the flush-to-zero bits around BLAS calls and training steps.
 //
 // DFA_LAUNCH_PRINT=1 prints the command it runs on stderr first.
-import {
-  KNOWN_LIBM_PATHS,
-  KNOWN_OPENBLAS_PATHS,
-  locateLibm,
-  locateOpenBlas,
-  OPENBLAS_FIX,
-} from "../src/native/mod.ts";
-import { taskFlags, TASKS } from "../src/cli/tasks.ts";
+import { launchCommand, LaunchError } from "../src/cli/launch.ts";
 
 if (import.meta.main) {
-  const [name, ...args] = Deno.args, task = TASKS[name ?? ""];
-  if (!task) {
-    console.error(
-      `launch: unknown task: ${name ?? "(none)"}; tasks: ${Object.keys(TASKS).join(", ")}`,
-    );
-    Deno.exit(2);
+  const [name, ...args] = Deno.args;
+  let command: string[];
+  try {
+    command = launchCommand(name, args);
+  } catch (error) {
+    if (!(error instanceof LaunchError)) throw error;
+    console.error(error.message);
+    Deno.exit(error.code);
   }
-  const library = task.ffi ? locateOpenBlas() : "";
-  if (library === undefined) {
-    console.error(
-      `${name}: Cannot find OpenBLAS: none of ${
-        KNOWN_OPENBLAS_PATHS.join(", ")
-      } exists. ${OPENBLAS_FIX}`,
-    );
-    Deno.exit(1);
-  }
-  const libm = task.ffi && (task.libm || args.includes("--flush-subnormals")) ? locateLibm() : "";
-  if (libm === undefined) {
-    console.error(
-      `${name}: Cannot flush subnormals: no C maths library at ${KNOWN_LIBM_PATHS.join(", ")}`,
-    );
-    Deno.exit(1);
-  }
-  const command = [
-    "run",
-    ...taskFlags(task, library, args, libm),
-    task.script,
-    ...(task.args ?? []),
-    ...args,
-  ];
   if (Deno.env.get("DFA_LAUNCH_PRINT")) console.error(`deno ${command.join(" ")}`);
   const child = new Deno.Command("deno", { args: command, stdin: "inherit" }).spawn();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

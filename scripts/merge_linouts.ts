@@ -1,6 +1,7 @@
 // Joins the shard files of `weak-learners N --shard K/M` into the two files a single run writes.
 import { mergeLinouts } from "../mod.ts";
-import { cliArgs, parse, run, UsageError } from "../src/cli/options.ts";
+import { cliArgs, parse, UsageError } from "../src/cli/options.ts";
+import { run } from "../src/cli/command.ts";
 
 const spec = {
   name: "merge-linouts",
@@ -16,7 +17,6 @@ const spec = {
 
 await run(spec.name, () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
-  if (!args) return;
   if (args.positional.length === 0) throw new UsageError("name the shard files to merge");
   const out = mergeLinouts(args.positional, args.get("out-dir"));
   console.log(`Merged ${args.positional.length} shard files into ${out.join(" and ")}`);

@@ -1,38 +1,11 @@
 // The whole stacking workflow with the original's defaults: create-dataset (when data/mnist.npz is
 // missing), N weak learners, the dense and the RD stacked models, and a summary table.
-import {
-  createMnistNpz,
-  LINOUT_KEYS,
-  loadNpz,
-  type NdArray,
-  ndarray,
-  runWeakLearners,
-  stackedModel,
-  type StackedModelResult,
-  WEAK_LEARNER_DEFAULTS,
-} from "../mod.ts";
-import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "../src/cli/options.ts";
-import { disagreement, learnerPredictions } from "../src/stacking/mod.ts";
-import { DEFAULT_MNIST, loadMnistLabels, SHIPPED_IDX } from "../src/data/shipped.ts";
-import { pct, secs } from "../src/report/format.ts";
-import {
-  barChart,
-  heatmap,
-  lineChart,
-  pointChart,
-  reportOptions,
-  writeReport,
-} from "../src/report/report.ts";
-
-/** The rows of a heat map of a (learners, learners) matrix, in percent. */
-function disagreementRows(m: Float64Array) {
-  const L = Math.round(Math.sqrt(m.length));
-  return Array.from({ length: L * L }, (_, k) => ({
-    learner: Math.floor(k / L) + 1,
-    "other learner": (k % L) + 1,
-    "disagree (%)": 100 * m[k],
-  }));
-}
+import { WEAK_LEARNER_DEFAULTS } from "../mod.ts";
+import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse } from "../src/cli/options.ts";
+import { run } from "../src/cli/command.ts";
+import { pipelineJson, pipelineSummary, runPipeline } from "../src/experiments/pipeline.ts";
+import { reportOptions } from "../src/report/report.ts";
+import { pipelineReport } from "../src/report/pipeline_report.ts";
 
 const spec = {
   name: "pipeline",
@@ -58,173 +31,19 @@ const spec = {
 
 await run(spec.name, async () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
-  if (!args) return;
   noMoreArguments(args);
-  const n = args.int("n"), seed = args.int("seed"), quiet = args.flag("quiet");
-  const diff = args.flag("diff"), prefix = diff ? "diff-" : "";
-  const steps: { step: string; seconds: number; result: string }[] = [];
-  const t0 = performance.now(), mnist = DEFAULT_MNIST;
-  let exists = true;
-  try {
-    Deno.statSync(mnist);
-  } catch {
-    exists = false;
-  }
-  if (!exists) {
-    if (!quiet) console.log(`== create-dataset: ${mnist} is missing, writing it`);
-    const r = createMnistNpz({ idxDir: SHIPPED_IDX, out: mnist });
-    steps.push({
-      step: "create-dataset",
-      seconds: r.seconds,
-      result: `${mnist}, ${(r.bytes / 1e6).toFixed(0)} MB`,
-    });
-  }
-  if (!quiet) console.log(`== ${prefix}weak-learners ${n}`);
-  const wl = await runWeakLearners(
-    { config: { ...WEAK_LEARNER_DEFAULTS, seed, diff }, data: mnist, outDir: "data" },
-    n,
-    { workers: args.int("workers") },
-  );
-  steps.push({
-    step: `${prefix}weak-learners ${n}`,
-    seconds: wl.seconds,
-    result: `mean test error ${pct(wl.meanTestError)}, best ${pct(wl.bestTestError)}`,
-  });
-  const [trainFile, testFile] = wl.files, labels = loadMnistLabels(mnist);
-  const train = loadNpz(trainFile, [LINOUT_KEYS.train])[LINOUT_KEYS.train];
-  const test = loadNpz(testFile, [LINOUT_KEYS.test])[LINOUT_KEYS.test];
-  const models: StackedModelResult[] = [];
-  for (const layer of ["dense", "rd"] as const) {
-    const name = `${layer === "rd" ? "rd-" : ""}stacked-model`;
-    if (!quiet) console.log(`== ${name} ${n} ${trainFile} ${testFile}`);
-    const r = stackedModel({ n, train, test, labels, layer, rule: "bp", seed });
-    models.push(r);
-    steps.push({
-      step: name,
-      seconds: r.seconds,
-      result: `test error ${
-        pct(r.testError)
-      } (${r.parameters} parameters, epoch ${r.bestEpoch} of ${r.epochs})`,
-    });
-  }
-  // How the stacked error falls with the number of learners: the dense model on the first N.
-  const C = labels.classes,
-    curve: { learners: number; "test error (%)": number; model: string }[] = [];
-  if (args.flag("report")) {
-    const t1 = performance.now();
-    for (const m of [1, 2, 5, 10, 20, 50, 100, 200].filter((m) => m < n)) {
-      const rows = (a: NdArray) =>
-        ndarray(
-          "float32",
-          [C * m, a.shape[1]],
-          (a.data as Float32Array).subarray(0, C * m * a.shape[1]),
-        );
-      const r = stackedModel({
-        n: m,
-        train: rows(train),
-        test: rows(test),
-        labels,
-        layer: "dense",
-        rule: "bp",
-        seed,
-      });
-      curve.push({ learners: m, "test error (%)": 100 * r.testError, model: "dense stacked" });
-    }
-    curve.push({
-      learners: n,
-      "test error (%)": 100 * models[0].testError,
-      model: "dense stacked",
-    });
-    steps.push({
-      step: "dense stacked on the first N",
-      seconds: (performance.now() - t1) / 1000,
-      result: curve.map((c) => `N=${c.learners} ${c["test error (%)"].toFixed(2)} %`).join(", "),
-    });
-  }
-  const total = (performance.now() - t0) / 1000;
-  console.log(`\nSummary (seed ${seed})`);
-  const w = Math.max(...steps.map((s) => s.step.length));
-  for (const s of steps) {
-    console.log(`  ${s.step.padEnd(w)}  ${secs(s.seconds).padStart(9)}  ${s.result}`);
-  }
-  console.log(`  ${"total".padEnd(w)}  ${secs(total).padStart(9)}`);
-  if (args.flag("report")) {
-    const path = await writeReport(
-      args.get("report-dir"),
-      `Stacking ${n} DFA nets (seed ${seed})`,
-      steps.map((s) => `${s.step}: ${s.result} (${secs(s.seconds)})`),
-      [
-        barChart(
-          "models",
-          "Test error: weak learners and the stacked models",
-          [
-            { model: "mean weak learner", "test error (%)": 100 * wl.meanTestError },
-            { model: "best weak learner", "test error (%)": 100 * wl.bestTestError },
-            { model: "dense stacked", "test error (%)": 100 * models[0].testError },
-            { model: "RD stacked", "test error (%)": 100 * models[1].testError },
-          ],
-          "model",
-          "test error (%)",
-        ),
-        pointChart(
-          "learners",
-          "Each weak learner's test error",
-          wl.learners.map((l) => ({ learner: l.index + 1, "test error (%)": 100 * l.testError })),
-          "learner",
-          "test error (%)",
-        ),
-        heatmap(
-          "disagreement",
-          "How often two learners disagree on a test image (%)",
-          disagreementRows(disagreement(learnerPredictions(test, C))),
-          "learner",
-          "other learner",
-          "disagree (%)",
-        ),
-        lineChart(
-          "by-n",
-          "Dense stacked test error against the number of learners stacked",
-          curve,
-          "learners",
-          "test error (%)",
-          "model",
-        ),
-        lineChart(
-          "stacked-epochs",
-          "Stacked models' error per epoch (dashed: held-out part of the training set)",
-          models.flatMap((m) =>
-            m.history.flatMap((e) => [
-              { epoch: e.epoch, "error (%)": 100 * e.trainError, model: m.layer, set: "training" },
-              ...(e.validationError === undefined ? [] : [{
-                epoch: e.epoch,
-                "error (%)": 100 * e.validationError,
-                model: m.layer,
-                set: "held out",
-              }]),
-            ])
-          ),
-          "epoch",
-          "error (%)",
-          "model",
-          "error (%)",
-          false,
-          "set",
-        ),
-      ],
-    );
+  const quiet = args.flag("quiet"), report = args.flag("report");
+  const r = await runPipeline({
+    n: args.int("n"),
+    diff: args.flag("diff"),
+    seed: args.int("seed"),
+    workers: args.int("workers"),
+    curve: report,
+  }, quiet ? undefined : console.log);
+  for (const line of pipelineSummary(r)) console.log(line);
+  if (report) {
+    const path = await pipelineReport(args.get("report-dir"), r);
     if (!quiet) console.log(`Report: ${path}`);
   }
-  if (args.flag("json")) {
-    const { learners: _, ...weakLearners } = wl;
-    console.log(
-      JSON.stringify({
-        seed,
-        n,
-        weakLearners,
-        stacked: models[0],
-        rdStacked: models[1],
-        seconds: total,
-      }),
-    );
-  }
+  if (args.flag("json")) console.log(pipelineJson(r));
 });

@@ -16,9 +16,9 @@ import {
   FLUSH_SUBNORMALS_OPTION,
   noMoreArguments,
   parse,
-  run,
   UsageError,
 } from "../src/cli/options.ts";
+import { run } from "../src/cli/command.ts";
 import { loadMnist } from "../src/data/shipped.ts";
 import { pct, secs } from "../src/report/format.ts";
 import { lineChart, reportOptions, writeReport } from "../src/report/report.ts";

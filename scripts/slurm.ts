@@ -3,7 +3,8 @@
 // following the run until it ends, and resubmitting only what is missing.
 import { resolve } from "@std/path";
 import { locateOpenBlas, OPENBLAS_FIX } from "../src/native/mod.ts";
-import { checkedInt, cliArgs, CommandError, parse, run, UsageError } from "../src/cli/options.ts";
+import { checkedInt, cliArgs, CommandError, parse, UsageError } from "../src/cli/options.ts";
+import { run } from "../src/cli/command.ts";
 import { finishScript, runFiles, shardScript, type SlurmPlan } from "../src/cluster/jobs.ts";
 import { type JobStatus, runStatus, submit } from "../src/cluster/queue.ts";
 

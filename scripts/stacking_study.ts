@@ -1,18 +1,8 @@
-// The stacking study behind the README's table: for each seed, N weak learners that share an
-// initialisation and N that do not (trained when their outputs are missing), then the dense and
-// RD stacked models with the defaults and with the original's recipe, on the very same outputs.
-// Each finished cell is saved to the results file at once: a killed study resumes.
-import {
-  LINOUT_KEYS,
-  linoutPaths,
-  loadNpz,
-  runWeakLearners,
-  stackedModel,
-  WEAK_LEARNER_DEFAULTS,
-} from "../mod.ts";
-import { cliArgs, noMoreArguments, parse, run } from "../src/cli/options.ts";
-import { DEFAULT_MNIST, fallbackFor, loadMnistLabels } from "../src/data/shipped.ts";
-import { pct, secs } from "../src/report/format.ts";
+// The stacking study (src/experiments/stacking_study.ts): same-init and diff-init weak learners a
+// seed, the stacked models on their outputs, each cell saved as it finishes; then the table.
+import { cliArgs, noMoreArguments, parse } from "../src/cli/options.ts";
+import { run } from "../src/cli/command.ts";
+import { runStackingStudy, studyTable } from "../src/experiments/stacking_study.ts";
 
 const spec = {
   name: "stacking-study",
@@ -36,116 +26,15 @@ const spec = {
   ],
 } as const;
 
-interface Cell {
-  seed: number;
-  kind: "same" | "diff";
-  model: "dense" | "rd";
-  /** exact, original, or an RD DFA variant: dfa-random, dfa-aligned, dfa-signs, dfa-warmup. */
-  update: string;
-  testError: number;
-  trainError: number;
-  epochs: number;
-  bestEpoch: number;
-  seconds: number;
-}
-
-/** How D1 gets the error when an RD layer is trained by DFA (see rd_dfa.ts). */
-const DFA_VARIANTS = ["random", "aligned", "signs", "warmup"] as const;
-
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const std = (v: number[]) =>
-  Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)) * v.length / Math.max(1, v.length - 1));
-
 await run(spec.name, async () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
-  if (!args) return;
   noMoreArguments(args);
-  const n = args.int("n"), out = args.get("out");
-  const seeds = args.get("seeds").split(",").map(Number);
-  let cells: Cell[] = [];
-  try {
-    cells = JSON.parse(Deno.readTextFileSync(out)).cells;
-  } catch { /* a new study */ }
-  const labels = loadMnistLabels(DEFAULT_MNIST);
-  for (const seed of seeds) {
-    for (const kind of ["same", "diff"] as const) {
-      const outDir = `data/exp/${kind}-${seed}`, paths = linoutPaths(outDir, kind === "diff");
-      const only = args.get("only");
-      const updates = [
-        ...(only === "dfa" ? [] : ["exact", "original"]),
-        ...(only === "main" ? [] : DFA_VARIANTS.map((v) => `dfa-${v}`)),
-      ];
-      const todo = (["dense", "rd"] as const).flatMap((model) =>
-        updates.filter((update) => model === "rd" || !update.startsWith("dfa")).filter((update) =>
-          !cells.some((c) =>
-            c.seed === seed && c.kind === kind && c.model === model && c.update === update
-          )
-        ).map((update) => ({ model, update }))
-      );
-      if (!todo.length) continue;
-      try {
-        Deno.statSync(paths.test);
-      } catch {
-        if (args.flag("existing")) continue;
-        console.log(`== ${kind}-init weak learners, seed ${seed}`);
-        await runWeakLearners({
-          config: { ...WEAK_LEARNER_DEFAULTS, seed, diff: kind === "diff" },
-          data: DEFAULT_MNIST,
-          fallbackIdxDir: fallbackFor(DEFAULT_MNIST),
-          outDir,
-        }, n);
-      }
-      const train = loadNpz(paths.train, [LINOUT_KEYS.train])[LINOUT_KEYS.train];
-      const test = loadNpz(paths.test, [LINOUT_KEYS.test])[LINOUT_KEYS.test];
-      for (const { model, update } of todo) {
-        const dfa = update.startsWith("dfa-") ? update.slice(4) : "";
-        const r = stackedModel({
-          n,
-          train,
-          test,
-          labels,
-          layer: model,
-          seed,
-          rule: dfa ? "dfa" : "bp",
-          update: update === "original" ? "original" : "exact",
-          rdFeedback: dfa === "aligned" || dfa === "signs" ? dfa : "random",
-          warmup: dfa === "warmup" ? 5 : 0,
-        });
-        const cell: Cell = {
-          seed,
-          kind,
-          model,
-          update,
-          testError: r.testError,
-          trainError: r.trainError,
-          epochs: r.epochs,
-          bestEpoch: r.bestEpoch,
-          seconds: r.seconds,
-        };
-        cells.push(cell);
-        Deno.writeTextFileSync(out, JSON.stringify({ n, cells }, null, 1) + "\n");
-        console.log(
-          `seed ${seed} ${kind}-init ${model} ${update}: test error ${pct(r.testError)} (${
-            secs(r.seconds)
-          })`,
-        );
-      }
-    }
-  }
-  console.log(`\n${"".padEnd(24)}  same-init          diff-init`);
-  for (const model of ["dense", "rd"]) {
-    for (const update of ["exact", "original", ...DFA_VARIANTS.map((v) => `dfa-${v}`)]) {
-      if (model === "dense" && update.startsWith("dfa")) continue;
-      const row = (["same", "diff"] as const).map((kind) => {
-        const v = cells.filter((c) => c.kind === kind && c.model === model && c.update === update)
-          .map((c) => 100 * c.testError);
-        return v.length ? `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} % (${v.length})` : "–";
-      });
-      console.log(
-        `${`${model} ${update === "exact" ? "default" : update}`.padEnd(24)}  ${
-          row[0].padEnd(17)
-        }  ${row[1]}`,
-      );
-    }
-  }
+  const cells = await runStackingStudy({
+    n: args.int("n"),
+    seeds: args.get("seeds").split(",").map(Number),
+    out: args.get("out"),
+    only: args.choice<"all" | "main" | "dfa">("only"),
+    existing: args.flag("existing"),
+  }, console.log);
+  for (const line of studyTable(cells)) console.log(line);
 });

@@ -1,5 +1,6 @@
-// The shape of the code, held by tests: short files, and an engine that asks its layers and rules
-// instead of branching on their names (so that a new kind or rule is a file and a registry line).
+// The shape of the code, held by tests: thin scripts over a library that neither prints nor exits,
+// and an engine that asks its layers and rules instead of branching on their names (so that a new
+// kind or rule is a file and a registry line).
 import { assert, assertEquals } from "@std/assert";
 import {
   FEEDBACK_POINTS,
@@ -29,12 +30,40 @@ const code = (path: string) =>
     "",
   );
 
-Deno.test("no library or script file is over 300 lines", () => {
-  for (const path of [...sources("src"), ...sources("ffi"), ...sources("scripts")]) {
-    if (path.endsWith("kernels_wasm.ts")) continue; // generated
-    const lines = Deno.readTextFileSync(`${root}/${path}`).split("\n").length;
-    assert(lines <= 300, `${path}: ${lines} lines`);
+/** The entry points still to be thinned, and the lines each may have meanwhile. */
+const NOT_YET_THIN: Record<string, number> = {
+  "scripts/reproduce.ts": 300,
+  "scripts/slurm.ts": 240,
+};
+
+Deno.test("scripts are thin entry points: no library modules (_*.ts), none over 120 lines", () => {
+  for (const path of sources("scripts")) {
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    assert(!name.startsWith("_"), `${path}: library code belongs in src/`);
+    const lines = Deno.readTextFileSync(`${root}/${path}`).trimEnd().split("\n").length;
+    assert(lines <= (NOT_YET_THIN[path] ?? 120), `${path}: ${lines} lines`);
   }
+});
+
+Deno.test("no test imports a script module: tests import the library", () => {
+  for (const path of sources("tests")) {
+    for (const [, spec] of code(path).matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+      assert(!/(^|\/)scripts\//.test(spec), `${path} imports ${spec}`);
+    }
+  }
+});
+
+Deno.test("library code neither prints nor exits, but for the commands' edge (src/cli/command.ts)", () => {
+  for (const path of [...sources("src"), ...sources("ffi"), "mod.ts"]) {
+    if (path === "src/cli/command.ts") continue;
+    const found = code(path).match(/\bconsole\.\w+|Deno\.exit\b|Deno\.std(out|err)\b/);
+    assert(!found, `${path}: ${found?.[0]}`);
+  }
+});
+
+Deno.test("the option parser does not depend on the launcher", () => {
+  const imports = [...code("src/cli/options.ts").matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]);
+  assert(imports.every((i) => !/tasks\.ts|launch\.ts|command\.ts/.test(i)), imports.join(", "));
 });
 
 Deno.test("the engine names no layer kind and no rule: it asks the registries", () => {
@@ -51,6 +80,18 @@ Deno.test("the engine names no layer kind and no rule: it asks the registries", 
     for (const name of names) {
       assert(!code(path).includes(`"${name}"`), `${path} names "${name}"`);
     }
+  }
+});
+
+Deno.test("layers share their helpers through the kernels: one layer file imports another only for RD's affine map", () => {
+  for (const path of sources("src/model/layers")) {
+    if (path.endsWith("/registry.ts")) continue; // the registry imports every kind
+    const imports = [
+      ...code(path).matchAll(
+        /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+"\.\/(\w+)\.ts"/g,
+      ),
+    ].filter(([, , file]) => file !== "layer").map(([, names, file]) => `${file}: ${names.trim()}`);
+    assertEquals(imports, path.endsWith("/rd.ts") ? ["dense: affineForward"] : [], path);
   }
 });
 

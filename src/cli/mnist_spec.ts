@@ -1,22 +1,38 @@
-// The mnist task's options: what `deno task mnist --help` lists.
+// The mnist task's options: what `deno task mnist --help` lists, and the settings they make.
 import {
+  type Activation,
   ACTIVATIONS,
   FEEDBACK_INITS,
   FEEDBACK_POINTS,
+  type FeedbackInit,
+  type FeedbackPoint,
+  type Init,
   INITS,
+  type Loss,
   LOSSES,
   MNIST_PRESETS,
+  Optimizer,
+  type OptimizerName,
   OPTIMIZERS,
+  type Rule,
   RULES,
 } from "../../mod.ts";
-import { FLUSH_SUBNORMALS_OPTION, OUTPUT_OPTIONS } from "./options.ts";
+import type { MnistSettings } from "../experiments/mnist_run.ts";
+import {
+  checkedInt,
+  FLUSH_SUBNORMALS_OPTION,
+  OUTPUT_OPTIONS,
+  type Parsed,
+  UsageError,
+} from "./options.ts";
 import { reportOptions } from "../report/report.ts";
 
 export const MNIST_SPEC = {
   name: "mnist",
   summary:
-    "Trains the 784–800–10 MNIST net (tanh hidden, sigmoid output, binary cross-entropy) with DFA\n" +
-    "and with backprop, and reports the errors per epoch.",
+    "Trains a net on MNIST with each rule asked for, and reports the errors per epoch. By default\n" +
+    "the 784–800–10 net (tanh hidden, sigmoid output, binary cross-entropy) with DFA and backprop;\n" +
+    "--arch, --hidden, --rule and --preset choose others.",
   usage: "deno task mnist [options]",
   options: [
     {
@@ -35,8 +51,7 @@ export const MNIST_SPEC = {
     {
       name: "hidden",
       kind: "string",
-      default: "800",
-      help: "hidden layer widths, comma-separated",
+      help: "hidden layer widths, comma-separated (default: 800)",
     },
     {
       name: "arch",
@@ -158,3 +173,73 @@ export const MNIST_SPEC = {
     ...OUTPUT_OPTIONS,
   ],
 } as const;
+
+function pick<T extends string>(what: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new UsageError(`${what} must be one of ${allowed.join(", ")}: ${value}`);
+  }
+  return value as T;
+}
+
+/**
+ * The settings of parsed mnist options, the preset's defaults filled in.
+ *
+ * @throws {UsageError} When options contradict each other (--arch with --hidden, --rho ≥ 1).
+ */
+export function mnistSettings(args: Parsed): MnistSettings {
+  const presetName = args.choice<keyof typeof MNIST_PRESETS>("preset");
+  const preset = MNIST_PRESETS[presetName];
+  const rules = args.get("rule").split(",").map((r) => pick("--rule", r.trim(), RULES as Rule[]));
+  const arch = args.optional("arch"), hiddenText = args.optional("hidden");
+  if (arch !== undefined && hiddenText !== undefined) {
+    throw new UsageError("give --arch or --hidden, not both");
+  }
+  const hidden = (hiddenText ?? "800").split(",").map((h) => checkedInt("--hidden", h.trim(), 1));
+  const activation = args.choice<Activation>("activation");
+  const loss = args.get("loss") as Loss, feedbackAt = args.choice<FeedbackPoint>("feedback-at");
+  const epochs = args.optionalInt("epochs") ?? preset.epochs;
+  const batch = args.optionalInt("batch") ?? preset.batch;
+  const lr = args.optionalNumber("lr") ?? preset.lr;
+  const optimizer = (args.optional("optimizer") ?? preset.optimizer) as OptimizerName;
+  const rho = args.optionalNumber("rho") ?? preset.rho;
+  if (rho !== undefined && !(rho < 1)) throw new UsageError(`--rho must be below 1: ${rho}`);
+  const weightDecay = args.number("weight-decay");
+  const optimizerOptions = new Optimizer({ name: optimizer, lr, rho, weightDecay }).options;
+  const init = args.optional("init") as Init | undefined;
+  const feedbackInit = (args.optional("feedback-init") ?? preset.feedbackInit) as FeedbackInit;
+  const tolerance = args.optionalNumber("tolerance"), shift = args.int("shift");
+  const lrDrops = args.optional("lr-drops")?.split(",").map((d) =>
+    checkedInt("--lr-drops", d.trim(), 1)
+  );
+  const seed = args.int("seed"), alignmentEvery = args.int("alignment-every");
+  return {
+    presetName,
+    rules,
+    arch,
+    hidden,
+    activation,
+    loss,
+    feedbackAt,
+    epochs,
+    batch,
+    lr,
+    optimizer,
+    optimizerOptions,
+    weightDecay,
+    init,
+    feedbackInit,
+    tolerance,
+    shift,
+    lrDrops,
+    seed,
+    alignmentEvery,
+    flushSubnormals: args.flag("flush-subnormals"),
+    data: args.get("data"),
+    trainSamples: args.optionalInt("train-samples"),
+    testSamples: args.optionalInt("test-samples"),
+    validation: args.optionalInt("validation"),
+    patience: args.optionalInt("patience"),
+    checkpointDir: args.optional("checkpoint-dir"),
+    save: args.optional("save"),
+  };
+}

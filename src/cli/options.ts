@@ -1,16 +1,16 @@
-// Shared command-line plumbing for the scripts: typed options (integer, number, choice, string,
+// Shared command-line parsing for the scripts: typed options (integer, number, choice, string,
 // boolean) with their defaults and ranges declared once, the shared --json/--quiet options, help
-// text, and the exit-code conventions: a usage error is one line and exit 2; a runtime failure one
-// line and exit 1. Only scripts print and exit.
+// text, and the errors a command reports (command.ts turns them into exit codes).
 import { parseArgs } from "npm:deno-std@1.4.0/cli/parse_args.js";
-import { DataFormatError, TrainingDivergedError } from "../../mod.ts";
-import { taskFlags, TASKS } from "./tasks.ts";
 
 /** A mistake in how the command was called: printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
 /** A failure the command reports as one line and exit 1 (not a bug: e.g. a cluster job failed). */
 export class CommandError extends Error {}
+
+/** --help was given: the message is the help text, which the command prints before it stops. */
+export class HelpRequested extends Error {}
 
 interface Base {
   name: string;
@@ -109,8 +109,12 @@ function checkedNumber(what: string, value: string, o: OptionSpec & { kind: "num
   return n;
 }
 
-/** Parses `args` by `spec`; prints help and returns undefined on --help. */
-export function parse(spec: CommandSpec, args: string[]): Parsed | undefined {
+/**
+ * Parses `args` by `spec`.
+ *
+ * @throws {HelpRequested} On --help, with the help text (the command prints it and stops).
+ */
+export function parse(spec: CommandSpec, args: string[]): Parsed {
   const byName = new Map(spec.options.map((o) => [o.name, o]));
   const valued = spec.options.filter((o) => o.kind !== "boolean").map((o) => o.name);
   const booleans = ["help", ...spec.options.filter((o) => o.kind === "boolean").map((o) => o.name)];
@@ -137,10 +141,7 @@ export function parse(spec: CommandSpec, args: string[]): Parsed | undefined {
       return true;
     },
   });
-  if (parsed.help) {
-    console.log(helpText(spec));
-    return undefined;
-  }
+  if (parsed.help) throw new HelpRequested(helpText(spec));
   const spec_ = (name: string) => {
     const o = byName.get(name);
     if (!o) throw new Error(`the script asks for an undeclared option --${name}`);
@@ -187,24 +188,6 @@ export function parse(spec: CommandSpec, args: string[]): Parsed | undefined {
   };
 }
 
-/**
- * For a task denied a file outside its scopes, the command that runs it with that access: the
- * task's own flags (scripts/launch.ts) plus the path.
- */
-function permissionAdvice(name: string, error: Error): string | undefined {
-  const m = /Requires (read|write) access to "([^"]+)"/.exec(error.message), task = TASKS[name];
-  if (!m || !task) return undefined;
-  const [, kind, path] = m, scoped = { ...task };
-  scoped[kind as "read" | "write"] = [...(task[kind as "read" | "write"] ?? []), path];
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
-  const flags = taskFlags(scoped, "<path of libopenblas>").filter((f) => f !== "--no-prompt");
-  return `${name}: cannot ${kind} ${path}: the task may ${kind} only ${
-    (task[kind as "read" | "write"] ?? ["nothing"]).join(", ")
-  }; to allow it, run: deno run ${flags.join(" ")} ${task.script} ${
-    cliArgs().map(quote).join(" ")
-  }`;
-}
-
 let argsOverride: string[] | undefined;
 
 /** The command's arguments: Deno.args, or those the runner (compile-runner's entry) passed on. */
@@ -215,32 +198,6 @@ export function cliArgs(): string[] {
 /** Sets the arguments {@linkcode cliArgs} returns (for scripts/runner.ts). */
 export function setCliArgs(args: string[]): void {
   argsOverride = args;
-}
-
-/**
- * Runs a command's body with the project's exit-code conventions: a usage error or a missing file
- * is one line and exit 2; anything else that goes wrong (a bad data file, a permission, a full
- * disk, a diverged training) one line and exit 1. No stack traces: an error that is not one of
- * those is a bug, and its line says so.
- */
-export async function run(name: string, body: () => Promise<void> | void): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    if (e instanceof UsageError || e instanceof Deno.errors.NotFound) {
-      console.error(`${name}: ${e.message} (see --help)`);
-      Deno.exit(2);
-    }
-    const advice = e instanceof Deno.errors.NotCapable ? permissionAdvice(name, e) : undefined;
-    const expected = e instanceof CommandError || e instanceof DataFormatError ||
-      e instanceof TrainingDivergedError ||
-      e instanceof RangeError || Object.values(Deno.errors).some((k) => e instanceof k) ||
-      "code" in e; // system errors such as ENOSPC
-    const line = advice ?? (expected ? e.message : `${e.name}: ${e.message} (a bug in dfa)`);
-    console.error(`${name}: ${line.replaceAll("\n", " ")}`);
-    Deno.exit(1);
-  }
 }
 
 /** Fails with a usage error when there are positional arguments beyond the first `count`. */

@@ -1,6 +1,12 @@
 // Progress for long runs: a live line with rate and ETA on a terminal, a plain line every few
-// seconds when output is not a terminal, nothing when quiet. Written to stderr, so that stdout
-// stays the results (and --json's last line).
+// seconds when output is not a terminal, nothing when quiet. The scripts write it to stderr, so
+// that stdout stays the results (and --json's last line).
+
+/** Where progress goes: a stream such as `Deno.stderr`. */
+export interface ProgressSink {
+  writeSync(bytes: Uint8Array): number;
+  isTerminal(): boolean;
+}
 
 export class Progress {
   #quiet: boolean;
@@ -9,10 +15,12 @@ export class Progress {
   #last = 0;
   #label = "";
   #encoder = new TextEncoder();
+  #sink: ProgressSink;
 
-  constructor(quiet: boolean) {
+  constructor(quiet: boolean, sink: ProgressSink) {
     this.#quiet = quiet;
-    this.#tty = Deno.stderr.isTerminal();
+    this.#sink = sink;
+    this.#tty = sink.isTerminal();
   }
 
   /** Starts a new task, e.g. "dfa epoch 3/100". */
@@ -35,12 +43,12 @@ export class Progress {
         "-".repeat(width - filled)
       }] ${done}/${total} ${unit}, ` +
       `${rate.toFixed(rate < 10 ? 1 : 0)}/s, ETA ${eta.toFixed(0)} s`;
-    if (this.#tty) Deno.stderr.writeSync(this.#encoder.encode(`\r\x1b[2K${line}`));
-    else if (done < total) console.error(line);
+    if (this.#tty) this.#sink.writeSync(this.#encoder.encode(`\r\x1b[2K${line}`));
+    else if (done < total) this.#sink.writeSync(this.#encoder.encode(`${line}\n`));
   }
 
   /** Clears the live line before a result is printed. */
   clear(): void {
-    if (this.#tty && !this.#quiet) Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[2K"));
+    if (this.#tty && !this.#quiet) this.#sink.writeSync(this.#encoder.encode("\r\x1b[2K"));
   }
 }

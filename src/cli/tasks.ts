@@ -3,8 +3,10 @@
 // the task's own directories and the paths its arguments name).
 import { KNOWN_OPENBLAS_PATHS } from "../native/mod.ts";
 
-/** What a task may touch. */
+/** What a task runs and may touch. */
 export interface TaskPermissions {
+  /** What the task does, in one line (deno task's and the README's list of tasks). */
+  description: string;
   /** The script, from the project's root. */
   script: string;
   /** Arguments that come before the user's. */
@@ -39,18 +41,44 @@ export const LIBRARY_DIRS = KNOWN_OPENBLAS_PATHS.map((p) => p.slice(0, p.lastInd
 const data = { data: "read", "out-dir": "write" } as const;
 const train = { read: ["."], write: ["data"], ffi: true, paths: data };
 export const TASKS: Record<string, TaskPermissions> = {
-  "create-dataset": { script: "scripts/create_dataset.ts", read: ["."], write: ["data"] },
+  "create-dataset": {
+    description: "Writes MNIST as data/mnist.npz in the original layout (features by samples)",
+    script: "scripts/create_dataset.ts",
+    read: ["."],
+    write: ["data"],
+  },
   "merge-linouts": {
+    description: "Joins the shard files of weak-learners N --shard K/M into the files of one run",
     script: "scripts/merge_linouts.ts",
     read: ["."],
     write: ["data"],
     paths: { positional: "read", "out-dir": "write" },
   },
-  mnist: { script: "scripts/mnist.ts", ...train, paths: { ...data, "checkpoint-dir": "write" } },
-  "linear-net": { script: "scripts/linear_net.ts", write: ["data"], ffi: true },
-  "weak-learners": { script: "scripts/weak_learners.ts", ...train },
-  "diff-weak-learners": { script: "scripts/weak_learners.ts", args: ["--diff"], ...train },
+  mnist: {
+    description: "Trains nets on MNIST with the rules asked for (default: 784–800–10, DFA and BP)",
+    script: "scripts/mnist.ts",
+    ...train,
+    paths: { ...data, "checkpoint-dir": "write" },
+  },
+  "linear-net": {
+    description: "A linear net learns a random matrix M = W2·W1 by DFA, its alignment tracked",
+    script: "scripts/linear_net.ts",
+    write: ["data"],
+    ffi: true,
+  },
+  "weak-learners": {
+    description: "Trains N DFA weak learners of one initialisation, writes their linear outputs",
+    script: "scripts/weak_learners.ts",
+    ...train,
+  },
+  "diff-weak-learners": {
+    description: "Trains N DFA weak learners, each its own initialisation, writes their outputs",
+    script: "scripts/weak_learners.ts",
+    args: ["--diff"],
+    ...train,
+  },
   "stacked-model": {
+    description: "Trains a dense sigmoid layer on the weak learners' stacked linear outputs",
     script: "scripts/stacked_model.ts",
     args: ["--layer", "dense"],
     read: ["."],
@@ -58,6 +86,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     paths: { positional: "read", mnist: "read" },
   },
   "rd-stacked-model": {
+    description: "Trains an RD layer on the weak learners' stacked linear outputs",
     script: "scripts/stacked_model.ts",
     args: ["--layer", "rd"],
     read: ["."],
@@ -65,6 +94,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     paths: { positional: "read", mnist: "read" },
   },
   slurm: {
+    description: "Runs the weak learners as a Slurm job array, then merges and stacks them",
     script: "scripts/slurm.ts",
     read: [".", ...LIBRARY_DIRS],
     write: ["data"],
@@ -72,8 +102,13 @@ export const TASKS: Record<string, TaskPermissions> = {
     env: ["DFA_OPENBLAS_PATH"],
     paths: { ...data, binary: "read", openblas: "read" },
   },
-  pipeline: { script: "scripts/pipeline.ts", ...train },
+  pipeline: {
+    description: "create-dataset, weak-learners, both stacked models, a summary and a report",
+    script: "scripts/pipeline.ts",
+    ...train,
+  },
   reproduce: {
+    description: "Runs a published MNIST table cell by cell (resumable) into results/",
     script: "scripts/reproduce.ts",
     read: ["."],
     write: ["data", "results"],
@@ -81,6 +116,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     paths: { data: "read", "out-dir": "write", "report-dir": "write" },
   },
   "compile-runner": {
+    description: "Compiles the cluster runner into one executable, its permissions baked in",
     script: "scripts/compile_runner.ts",
     read: [".", ...LIBRARY_DIRS],
     write: ["data"],
@@ -89,16 +125,43 @@ export const TASKS: Record<string, TaskPermissions> = {
     paths: { out: "write" },
   },
   "stacking-study": {
+    description: "The stacking study over seeds (resumable) into results/stacking.json",
     script: "scripts/stacking_study.ts",
     read: ["."],
     write: ["data", "results"],
     ffi: true,
   },
-  "bench:gemm": { script: "bench/gemm.ts", ffi: true },
-  "bench:epoch": { script: "bench/epoch.ts", ffi: true },
-  "bench:subnormals": { script: "bench/subnormals.ts", ffi: true, libm: true },
-  "bench:pipeline": { script: "bench/pipeline.ts", ...train },
+  "bench:gemm": {
+    description: "GEMM throughput through the checked wrapper, and its overhead",
+    script: "bench/gemm.ts",
+    ffi: true,
+  },
+  "bench:epoch": {
+    description: "One DFA epoch of the 784–800–10 net against its BLAS calls alone",
+    script: "bench/epoch.ts",
+    ffi: true,
+  },
+  "bench:subnormals": {
+    description: "The cost of subnormal floats in sgemm, and what flushing them saves",
+    script: "bench/subnormals.ts",
+    ffi: true,
+    libm: true,
+  },
+  "bench:pipeline": {
+    description: "The default pipeline, wall time against time inside BLAS, per step",
+    script: "bench/pipeline.ts",
+    ...train,
+  },
 };
+
+/**
+ * The command of task `name` in deno.json: the launcher, granted only what it needs to find the
+ * library and start deno, given the task's name.
+ */
+export function denoTaskCommand(name: string): string {
+  return `deno run --allow-read=${LIBRARY_DIRS.join(",")} --allow-env=DFA_OPENBLAS_PATH,` +
+    `DFA_LAUNCH_PRINT --allow-run=deno scripts/launch.ts ${name}`;
+}
 
 /**
  * The paths a task's arguments name in its `paths` options: `--out-dir X` or `--out-dir=X` (and,

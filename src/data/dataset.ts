@@ -103,6 +103,32 @@ export function rowArgmax(m: Matrix): Uint8Array {
 }
 
 /**
+ * The argmax of each column of a (rows, cols) row-major array: the row of each column's largest
+ * entry, the first on a tie.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { columnArgmax } from "./dataset.ts";
+ * // (2, 3): columns [0.1, 0.9], [0.7, 0.3], [0.5, 0.5]
+ * assertEquals(Array.from(columnArgmax(Float32Array.of(0.1, 0.7, 0.5, 0.9, 0.3, 0.5), 2, 3)), [1, 0, 0]);
+ * ```
+ *
+ * @param data The array, row-major.
+ * @param rows Its rows (at most 256).
+ * @param cols Its columns.
+ * @returns One row index per column.
+ */
+export function columnArgmax(data: Float32Array, rows: number, cols: number): Uint8Array {
+  const out = new Uint8Array(cols), best = data.slice(0, cols);
+  for (let r = 1; r < rows; r++) {
+    const row = data.subarray(r * cols, (r + 1) * cols);
+    for (let s = 0; s < cols; s++) if (row[s] > best[s]) best[s] = row[s], out[s] = r;
+  }
+  return out;
+}
+
+/**
  * A float32 copy of a numeric array, as a Float32Array (no copy when it already is one).
  *
  * @example

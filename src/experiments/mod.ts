@@ -8,3 +8,4 @@
 export * from "./tables.ts";
 export * from "./table_markdown.ts";
 export * from "./checkpoints.ts";
+export * from "./stacking_analysis.ts";

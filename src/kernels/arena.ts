@@ -110,3 +110,25 @@ export class Arena {
     return this.wasm !== null && a.buffer === this.#memory;
   }
 }
+
+/**
+ * A copy of `a` in the arena.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Arena, copyInto } from "./arena.ts";
+ * const arena = new Arena(8), copy = copyInto(arena, new Float32Array([1, 2]));
+ * assertEquals(Array.from(copy), [1, 2]);
+ * assertEquals(arena.owns(copy), true);
+ * ```
+ *
+ * @param arena The arena.
+ * @param a The values.
+ * @returns The copy.
+ */
+export function copyInto(arena: Arena, a: Float32Array): Float32Array {
+  const b = arena.alloc(a.length);
+  b.set(a);
+  return b;
+}

@@ -16,6 +16,7 @@ import { networkConfig, type NetworkOptions } from "./network_config.ts";
 import { feedbackShape, weightShapes } from "./shapes.ts";
 import { Rng } from "../tensor/random.ts";
 import { FEEDBACK_RULES } from "./rules/registry.ts";
+import { ruleGenerator } from "./signals.ts";
 
 /**
  * A new network, initialised from a seed (what {@linkcode Network.create} does).
@@ -81,5 +82,7 @@ export function createNetwork(options: NetworkOptions): Network {
       if (kind.directFeedback) kind.drawFeedback?.(l, fbRng, fbInit);
     });
   }
-  return new Network(c, inits, feedback);
+  const net = new Network(c, inits, feedback);
+  net.ruleState.rng = ruleGenerator(options.seed ?? 0); // redraws follow the seed too
+  return net;
 }

@@ -48,7 +48,25 @@ export function ruleState(layers: readonly Layer[], rule: Rule): RuleState {
   const size = FEEDBACK_RULES[rule].scratch
     ? Math.max(0, ...layers.map((l) => l.weight?.size ?? 0))
     : 0;
-  return { scratch: new Float32Array(size), rng: new Rng(0x5eed) };
+  return { scratch: new Float32Array(size), rng: ruleGenerator(0) };
+}
+
+/**
+ * The generator of what a rule redraws every batch, for a network drawn from `seed`: a stream of
+ * its own, apart from the initialisation's and the dropout masks'.
+ *
+ * @example
+ * ```ts
+ * import { assertNotEquals } from "@std/assert";
+ * import { ruleGenerator } from "./signals.ts";
+ * assertNotEquals(ruleGenerator(1).uniform(), ruleGenerator(2).uniform());
+ * ```
+ *
+ * @param seed The network's seed.
+ * @returns The generator.
+ */
+export function ruleGenerator(seed: number): Rng {
+  return new Rng(seed * 1009 + 0x5eed);
 }
 
 /**

@@ -159,73 +159,76 @@ export function train(
     first = resume.epoch + 1;
   }
   const baseLr = optimizer.options.lr;
-  // With getBlas({ flushSubnormals }), each step and evaluation runs flushed (not the callbacks).
-  const blas = getBlas();
-  for (let epoch = first; epoch <= epochs; epoch++) {
-    const t0 = performance.now();
-    const drops = options.lrDrops?.filter((d) => d < epoch).length ?? 0;
-    optimizer.options.lr = baseLr * 0.1 ** drops;
-    for (let i = 0; i < n; i++) order[i] = i;
-    rng.shuffle(order);
-    const stats: EpochStats = { epoch, loss: 0, trainError: 0, seconds: 0 };
-    if (options.alignmentEvery && (epoch - 1) % options.alignmentEvery === 0 && net.depth > 1) {
-      const x = feed.fill(0, ws.maxBatch, ws);
-      if (x !== ws.x) ws.x.set(x.subarray(0, ws.x.length));
-      stats.alignment = blas.flushed(() => alignment(net, ws, ws.maxBatch));
+  try {
+    // With getBlas({ flushSubnormals }), each step and evaluation runs flushed (not the callbacks).
+    const blas = getBlas();
+    for (let epoch = first; epoch <= epochs; epoch++) {
+      const t0 = performance.now();
+      const drops = options.lrDrops?.filter((d) => d < epoch).length ?? 0;
+      optimizer.options.lr = baseLr * 0.1 ** drops;
+      for (let i = 0; i < n; i++) order[i] = i;
+      rng.shuffle(order);
+      const stats: EpochStats = { epoch, loss: 0, trainError: 0, seconds: 0 };
+      if (options.alignmentEvery && (epoch - 1) % options.alignmentEvery === 0 && net.depth > 1) {
+        const x = feed.fill(0, ws.maxBatch, ws);
+        if (x !== ws.x) ws.x.set(x.subarray(0, ws.x.length));
+        stats.alignment = blas.flushed(() => alignment(net, ws, ws.maxBatch));
+      }
+      let loss = 0, errors = 0, seen = 0;
+      for (let b = 0; b < batches; b++) {
+        const start = b * batchSize, B = Math.min(batchSize, n - start);
+        const x = feed.fill(start, B, ws);
+        options.augment?.(x, B);
+        const r = blas.flushed(() =>
+          trainStep(net, ws, B, optimizer, { scale: options.reduction === "mean" ? 1 / B : 1, x })
+        );
+        if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(epoch, b + 1, r.loss);
+        loss += r.loss;
+        errors += r.errors;
+        seen += B;
+        options.onBatch?.(b + 1, batches, epoch);
+      }
+      stats.loss = loss / seen;
+      stats.trainError = errors / seen;
+      if (options.test) {
+        const t = blas.flushed(() => net.evaluate(options.test!));
+        stats.testError = t.error;
+        stats.testLoss = t.loss;
+      }
+      const check = blas.flushed(() => early?.after(epoch)); // evaluates the held-out images
+      stats.validationError = check?.error;
+      stats.seconds = (performance.now() - t0) / 1000;
+      result.epochs.push(stats);
+      options.onEpoch?.(stats);
+      if (check?.stop) break;
+      errorMean = 0.75 * errorMean + 0.25 * stats.trainError;
+      if (
+        (options.tolerance !== undefined &&
+          Math.abs(stats.trainError - previousError) <= options.tolerance) ||
+        errorMean <= (options.stopAtTrainError ?? -1)
+      ) {
+        result.converged = true;
+        break;
+      }
+      previousError = stats.trainError;
+      options.onCheckpoint?.({
+        epoch,
+        history: result.epochs.slice(),
+        errorMean,
+        previousError,
+        shuffle: rng.state(),
+        generators: generators.map((g) => g.state()),
+        augment: augmentRng?.state(),
+        optimizer: optimizer.stateOf(net.params),
+        early: early?.state(),
+      });
     }
-    let loss = 0, errors = 0, seen = 0;
-    for (let b = 0; b < batches; b++) {
-      const start = b * batchSize, B = Math.min(batchSize, n - start);
-      const x = feed.fill(start, B, ws);
-      options.augment?.(x, B);
-      const r = blas.flushed(() =>
-        trainStep(net, ws, B, optimizer, { scale: options.reduction === "mean" ? 1 / B : 1, x })
-      );
-      if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(epoch, b + 1, r.loss);
-      loss += r.loss;
-      errors += r.errors;
-      seen += B;
-      options.onBatch?.(b + 1, batches, epoch);
+    if (early) {
+      early.restore();
+      result.bestEpoch = early.bestEpoch;
     }
-    stats.loss = loss / seen;
-    stats.trainError = errors / seen;
-    if (options.test) {
-      const t = blas.flushed(() => net.evaluate(options.test!));
-      stats.testError = t.error;
-      stats.testLoss = t.loss;
-    }
-    const check = blas.flushed(() => early?.after(epoch)); // evaluates the held-out images
-    stats.validationError = check?.error;
-    stats.seconds = (performance.now() - t0) / 1000;
-    result.epochs.push(stats);
-    options.onEpoch?.(stats);
-    if (check?.stop) break;
-    errorMean = 0.75 * errorMean + 0.25 * stats.trainError;
-    if (
-      (options.tolerance !== undefined &&
-        Math.abs(stats.trainError - previousError) <= options.tolerance) ||
-      errorMean <= (options.stopAtTrainError ?? -1)
-    ) {
-      result.converged = true;
-      break;
-    }
-    previousError = stats.trainError;
-    options.onCheckpoint?.({
-      epoch,
-      history: result.epochs.slice(),
-      errorMean,
-      previousError,
-      shuffle: rng.state(),
-      generators: generators.map((g) => g.state()),
-      augment: augmentRng?.state(),
-      optimizer: optimizer.stateOf(net.params),
-      early: early?.state(),
-    });
+  } finally {
+    optimizer.options.lr = baseLr; // a given optimiser leaves as it came, even on a throw
   }
-  if (early) {
-    early.restore();
-    result.bestEpoch = early.bestEpoch;
-  }
-  optimizer.options.lr = baseLr; // a given optimiser leaves as it came
   return result;
 }

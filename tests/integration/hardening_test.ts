@@ -265,7 +265,7 @@ Deno.test("a full disk leaves the old file whole and no partial file, and is one
   Deno.mkdirSync(`${root}/data`, { recursive: true });
   Deno.writeTextFileSync(
     script,
-    `import { run } from "../src/cli/options.ts";
+    `import { run } from "../src/cli/command.ts";
 import { writeFileAtomic } from "../src/io/mod.ts";
 await run("probe", () => writeFileAtomic("${path}", () => { throw Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" }); }));`,
   );

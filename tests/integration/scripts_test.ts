@@ -215,6 +215,9 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
     ["mnist", ["--feedback-at", "top"], "--feedback-at must be one of layer, block: top"],
     ["mnist", ["--patience", "3"], "--patience needs --validation"],
     ["mnist", ["--rho", "1"], "--rho must be below 1: 1"],
+    // --hidden at its default width is still a second description of the layers.
+    ["mnist", ["--arch", "fc:100", "--hidden", "800"], "give --arch or --hidden, not both"],
+    ["mnist", ["--hidden", "800", "--arch", "lenet5"], "give --arch or --hidden, not both"],
     [
       "mnist",
       ["--train-samples", "100", "--validation", "100"],

@@ -1,7 +1,15 @@
 // The rules beyond BP and DFA: feedback alignment through convolutions, the sign-concordant
 // rules and DRTP; each differs from backprop where it should and equals it where it must.
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
-import { Network, parseArchitecture, type Rule, sendSignal, weightAlignment } from "../../mod.ts";
+import {
+  FEEDBACK_RULES,
+  Network,
+  parseArchitecture,
+  type Rule,
+  RULES,
+  sendSignal,
+  weightAlignment,
+} from "../../mod.ts";
 import { randomBatch } from "../_gradient_check.ts";
 
 const arch = parseArchitecture("conv:3x3x3,maxpool:2,fc:12", [2, 8, 8], 4, "tanh");
@@ -77,6 +85,25 @@ Deno.test("brSF redraws its magnitudes every batch and frSF keeps them", () => {
     assertEquals(same(a, b), rule === "frsf", `${rule}: the same signal twice`);
     const { got, bp } = signals(net, rule, 2);
     assert(cosine(got, bp) > 0.3, `${rule}: cosine ${cosine(got, bp)}`);
+  }
+});
+
+Deno.test("brSF's redraws follow the network's seed", () => {
+  const a = Network.create({ ...arch, rule: "brsf", init: "uniform", seed: 5 });
+  const b = Network.create({ ...arch, rule: "brsf", init: "uniform", seed: 6 });
+  b.params.forEach((p, i) => p.value.set(a.params[i].value)); // the same weights, other seeds
+  assert(!same(signals(a, "brsf", 2).got, signals(b, "brsf", 2).got), "the same redraws");
+  const fresh = () => Network.create({ ...arch, rule: "brsf", init: "uniform", seed: 5 });
+  assertEquals(signals(fresh(), "brsf", 2).got, signals(fresh(), "brsf", 2).got, "one seed");
+});
+
+Deno.test("a rule that refuses RD layers names every rule that trains them", () => {
+  const kinds = ["dense", "rd"], trains = RULES.filter((r) => !FEEDBACK_RULES[r].refuse(kinds));
+  assertEquals(trains, ["bp", "dfa", "cdfa"]);
+  for (const rule of RULES.filter((r) => !trains.includes(r))) {
+    const why = FEEDBACK_RULES[rule].refuse(kinds)!;
+    const named = why.slice(why.lastIndexOf("train them with ")).match(/\b[a-z]+\b/g)!;
+    assertEquals(named.filter((w) => RULES.includes(w as Rule)), trains, why);
   }
 });
 

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { Arena } from "../../kernels/arena.ts";
+import { Arena, copyInto } from "../../kernels/arena.ts";
 import {
   col2imIn,
   im2colIn,
@@ -29,7 +29,6 @@ import { getBlas } from "../../native/get_blas.ts";
 import { type NdArray, ndarray } from "../../io/ndarray.ts";
 import { Matrix } from "../../tensor/matrix.ts";
 import type { Param } from "../param.ts";
-import { copyInto } from "./dense.ts";
 import type { Layer, LayerFactory, LayerInit, LayerSpec } from "./layer.ts";
 
 /** Patch floats a chunk of samples may take: 512 KiB, so that a chunk's patches stay in cache. */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Arena } from "../../kernels/arena.ts";
+import { Arena, copyInto } from "../../kernels/arena.ts";
 import type { Blas } from "../../native/blas.ts";
 import { getBlas } from "../../native/get_blas.ts";
 import { type NdArray, ndarray } from "../../io/ndarray.ts";
@@ -51,26 +51,6 @@ export function affineForward(
 ): void {
   if (bias) blas.sgemm(false, false, B, nOut, 1, 1, ones, 1, bias, nOut, 0, a, nOut);
   blas.sgemm(false, true, B, nOut, nIn, 1, input, nIn, w, nIn, bias ? 1 : 0, a, nOut);
-}
-
-/**
- * A copy of `a` in the arena.
- *
- * @example
- * ```ts
- * import { Arena } from "../../kernels/arena.ts";
- * import { copyInto } from "./dense.ts";
- * console.log(Array.from(copyInto(new Arena(8), new Float32Array([1, 2])))); // [1, 2]
- * ```
- *
- * @param arena The arena.
- * @param a The values.
- * @returns The copy.
- */
-export function copyInto(arena: Arena, a: Float32Array): Float32Array {
-  const b = arena.alloc(a.length);
-  b.set(a);
-  return b;
 }
 
 /**

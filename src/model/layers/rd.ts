@@ -13,13 +13,13 @@
  * @module
  */
 
-import { Arena } from "../../kernels/arena.ts";
+import { Arena, copyInto } from "../../kernels/arena.ts";
 import { getBlas } from "../../native/get_blas.ts";
 import { initialize, initializeFeedback } from "../init.ts";
 import { type NdArray, ndarray } from "../../io/ndarray.ts";
 import { Matrix } from "../../tensor/matrix.ts";
 import type { Param } from "../param.ts";
-import { affineForward, copyInto } from "./dense.ts";
+import { affineForward } from "./dense.ts";
 import type { Layer, LayerFactory, LayerInit } from "./layer.ts";
 
 /**

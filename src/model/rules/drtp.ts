@@ -9,6 +9,7 @@
 
 import { getBlas } from "../../native/get_blas.ts";
 import type { FeedbackRule } from "./rule.ts";
+import { refuseRd } from "./rd_refusal.ts";
 
 /**
  * DRTP.
@@ -22,10 +23,7 @@ import type { FeedbackRule } from "./rule.ts";
 export const DRTP: FeedbackRule = {
   direct: true,
   feedbackShape: (sizes, k) => [sizes[sizes.length - 1], sizes[k + 1]],
-  refuse: (kinds) =>
-    kinds.includes("rd")
-      ? "Cannot build a drtp network with RD layers: D1's feedback is the output error's"
-      : undefined,
+  refuse: refuseRd("a drtp network", "D1's feedback is the output error's"),
   signal({ feedback, k, B, out, target }) {
     if (!target) throw new RangeError("Cannot send a DRTP signal: the batch's targets are missing");
     const Bk = feedback[k], C = Bk.rows, n = Bk.cols;

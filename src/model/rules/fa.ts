@@ -6,6 +6,7 @@
  */
 
 import type { FeedbackRule } from "./rule.ts";
+import { refuseRd } from "./rd_refusal.ts";
 
 /**
  * Feedback alignment.
@@ -13,16 +14,13 @@ import type { FeedbackRule } from "./rule.ts";
  * @example
  * ```ts
  * import { FA } from "./fa.ts";
- * console.log(FA.feedbackShape([4, 3, 2], 0), FA.refuse(["dense", "rd"])); // [ 2, 3 ] Cannot build an FA network with RD layers: train them with bp or dfa
+ * console.log(FA.feedbackShape([4, 3, 2], 0), FA.refuse(["dense", "rd"])); // [ 2, 3 ] Cannot build an FA network with RD layers: train them with bp, dfa or cdfa
  * ```
  */
 export const FA: FeedbackRule = {
   direct: false,
   feedbackShape: (sizes, k, weights) => weights?.[k + 1] ?? [sizes[k + 2], sizes[k + 1]],
-  refuse: (kinds) =>
-    kinds.includes("rd")
-      ? "Cannot build an FA network with RD layers: train them with bp or dfa"
-      : undefined,
+  refuse: refuseRd("an FA network"),
   signal({ layers, feedback, deltas, k, B, out }) {
     // δh_k: (B, n) = δ_{k+1} (B, next) · F_{k+1} (next, n), through the layer above's own backward
     // (a convolution's col2im) with F in place of its weights; a layer without weights (pooling,

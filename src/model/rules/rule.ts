@@ -52,7 +52,10 @@ export interface SignalArgs {
  * ```
  */
 export interface FeedbackRule {
-  /** Whether hidden layers get the output error e itself (through fixed matrices): DFA. */
+  /**
+   * Whether hidden layers get their signal straight from the output side through fixed matrices,
+   * not down through the layers above: DFA and cDFA send the output error e, DRTP the targets y.
+   */
   readonly direct: boolean;
   /** Whether the rule computes backward weights every batch (then {@linkcode SignalArgs.scratch}). */
   readonly scratch?: boolean;

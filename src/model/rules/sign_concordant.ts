@@ -13,6 +13,7 @@
  */
 
 import type { FeedbackRule, SignalArgs } from "./rule.ts";
+import { refuseRd } from "./rd_refusal.ts";
 
 /** Fills `b` from the signs of `w` and the magnitude `scale(i)` of each entry. */
 function signed(w: Float32Array, b: Float32Array, scale: (i: number) => number): Float32Array {
@@ -32,10 +33,7 @@ function signal(
   above.backward(deltas[k + 1], B, out, backward(W.data, W.cols, k));
 }
 
-const refuse = (name: string) => (kinds: readonly string[]) =>
-  kinds.includes("rd")
-    ? `Cannot build a ${name} network with RD layers: train them with bp or dfa`
-    : undefined;
+const refuse = (name: string) => refuseRd(`a ${name} network`);
 
 /**
  * uSF: the signs of W, uniformly scaled.

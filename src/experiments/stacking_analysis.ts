@@ -7,6 +7,7 @@
  */
 
 import type { NdArray } from "../io/ndarray.ts";
+import { columnArgmax } from "../data/dataset.ts";
 
 /**
  * Each learner's predicted class for each sample, from stacked outputs.
@@ -26,14 +27,10 @@ import type { NdArray } from "../io/ndarray.ts";
  */
 export function learnerPredictions(outputs: NdArray, classes: number): Uint8Array[] {
   const [rows, n] = outputs.shape, data = outputs.data as Float32Array;
-  return Array.from({ length: rows / classes }, (_, l) => {
-    const p = new Uint8Array(n), best = new Float32Array(n).fill(-Infinity);
-    for (let c = 0; c < classes; c++) {
-      const row = data.subarray((l * classes + c) * n, (l * classes + c + 1) * n);
-      for (let s = 0; s < n; s++) if (row[s] > best[s]) best[s] = row[s], p[s] = c;
-    }
-    return p;
-  });
+  return Array.from(
+    { length: rows / classes },
+    (_, l) => columnArgmax(data.subarray(l * classes * n, (l + 1) * classes * n), classes, n),
+  );
 }
 
 /**

@@ -1,0 +1,142 @@
+// The stacking study behind the README's table: for each seed, N weak learners that share an
+// initialisation and N that do not (trained when their outputs are missing), then the dense and
+// RD stacked models with the defaults, with the original's recipe and as RD trained by DFA, on the
+// very same outputs. Each finished cell is saved to the results file at once: a killed study
+// resumes.
+import { LINOUT_KEYS, linoutPaths } from "../stacking/outputs.ts";
+import { loadNpz } from "../io/npz.ts";
+import { runWeakLearners } from "../stacking/weak_learners.ts";
+import { stackedModel } from "../stacking/stacked_model.ts";
+import { WEAK_LEARNER_DEFAULTS } from "../stacking/weak_learner.ts";
+import { DEFAULT_MNIST, fallbackFor, loadMnistLabels } from "../data/shipped.ts";
+import { pct, secs } from "../report/format.ts";
+import { mean, std } from "./table_markdown.ts";
+
+/** One model trained on one seed's learners. */
+export interface StudyCell {
+  seed: number;
+  kind: "same" | "diff";
+  model: "dense" | "rd";
+  /** exact, original, or an RD DFA variant: dfa-random, dfa-aligned, dfa-signs, dfa-warmup. */
+  update: string;
+  testError: number;
+  trainError: number;
+  epochs: number;
+  bestEpoch: number;
+  seconds: number;
+}
+
+/** How D1 gets the error when an RD layer is trained by DFA (see src/stacking/rd_dfa.ts). */
+export const DFA_VARIANTS = ["random", "aligned", "signs", "warmup"] as const;
+
+/** The study's settings. */
+export interface StudyOptions {
+  /** Weak learners a seed and kind. */
+  n: number;
+  seeds: number[];
+  /** The results file, read first (a resumed study) and written after every cell. */
+  out: string;
+  /** The models: all, the default and original ones (main), or the RD-by-DFA variants. */
+  only: "all" | "main" | "dfa";
+  /** Skip seeds whose learners' outputs are missing instead of training them. */
+  existing: boolean;
+}
+
+/** Runs what the results file lacks; `log` gets a line as each step starts or cell ends. */
+export async function runStackingStudy(
+  o: StudyOptions,
+  log: (line: string) => void,
+): Promise<StudyCell[]> {
+  const { n, out } = o;
+  let cells: StudyCell[] = [];
+  try {
+    cells = JSON.parse(Deno.readTextFileSync(out)).cells;
+  } catch { /* a new study */ }
+  const labels = loadMnistLabels(DEFAULT_MNIST);
+  for (const seed of o.seeds) {
+    for (const kind of ["same", "diff"] as const) {
+      const outDir = `data/exp/${kind}-${seed}`, paths = linoutPaths(outDir, kind === "diff");
+      const updates = [
+        ...(o.only === "dfa" ? [] : ["exact", "original"]),
+        ...(o.only === "main" ? [] : DFA_VARIANTS.map((v) => `dfa-${v}`)),
+      ];
+      const todo = (["dense", "rd"] as const).flatMap((model) =>
+        updates.filter((update) => model === "rd" || !update.startsWith("dfa")).filter((update) =>
+          !cells.some((c) =>
+            c.seed === seed && c.kind === kind && c.model === model && c.update === update
+          )
+        ).map((update) => ({ model, update }))
+      );
+      if (!todo.length) continue;
+      try {
+        Deno.statSync(paths.test);
+      } catch {
+        if (o.existing) continue;
+        log(`== ${kind}-init weak learners, seed ${seed}`);
+        await runWeakLearners({
+          config: { ...WEAK_LEARNER_DEFAULTS, seed, diff: kind === "diff" },
+          data: DEFAULT_MNIST,
+          fallbackIdxDir: fallbackFor(DEFAULT_MNIST),
+          outDir,
+        }, n);
+      }
+      const train = loadNpz(paths.train, [LINOUT_KEYS.train])[LINOUT_KEYS.train];
+      const test = loadNpz(paths.test, [LINOUT_KEYS.test])[LINOUT_KEYS.test];
+      for (const { model, update } of todo) {
+        const dfa = update.startsWith("dfa-") ? update.slice(4) : "";
+        const r = stackedModel({
+          n,
+          train,
+          test,
+          labels,
+          layer: model,
+          seed,
+          rule: dfa ? "dfa" : "bp",
+          update: update === "original" ? "original" : "exact",
+          rdFeedback: dfa === "aligned" || dfa === "signs" ? dfa : "random",
+          warmup: dfa === "warmup" ? 5 : 0,
+        });
+        const cell: StudyCell = {
+          seed,
+          kind,
+          model,
+          update,
+          testError: r.testError,
+          trainError: r.trainError,
+          epochs: r.epochs,
+          bestEpoch: r.bestEpoch,
+          seconds: r.seconds,
+        };
+        cells.push(cell);
+        Deno.writeTextFileSync(out, JSON.stringify({ n, cells }, null, 1) + "\n");
+        log(
+          `seed ${seed} ${kind}-init ${model} ${update}: test error ${pct(r.testError)} (${
+            secs(r.seconds)
+          })`,
+        );
+      }
+    }
+  }
+  return cells;
+}
+
+/** The study's table: per model and update, mean ± std of the test error (%) over the seeds. */
+export function studyTable(cells: StudyCell[]): string[] {
+  const lines = [`\n${"".padEnd(24)}  same-init          diff-init`];
+  for (const model of ["dense", "rd"]) {
+    for (const update of ["exact", "original", ...DFA_VARIANTS.map((v) => `dfa-${v}`)]) {
+      if (model === "dense" && update.startsWith("dfa")) continue;
+      const row = (["same", "diff"] as const).map((kind) => {
+        const v = cells.filter((c) => c.kind === kind && c.model === model && c.update === update)
+          .map((c) => 100 * c.testError);
+        return v.length ? `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} % (${v.length})` : "–";
+      });
+      lines.push(
+        `${`${model} ${update === "exact" ? "default" : update}`.padEnd(24)}  ${
+          row[0].padEnd(17)
+        }  ${row[1]}`,
+      );
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,36 @@
+// The linear-net task's HTML report: the cost, the alignment criterion and the angle to the
+// backprop update against the epoch.
+import type { LinearNetResult } from "../experiments/linear_net.ts";
+import { lineChart, writeReport } from "./report.ts";
+
+/** Writes the report under `dir`; returns the path of its HTML file. */
+export function linearNetReport(dir: string, r: LinearNetResult): Promise<string> {
+  const { rule, history, cost, D } = r;
+  const series = (key: "cost" | "criterion" | "angle", label: string) =>
+    history.filter((h) => Number.isFinite(h[key])).map((h) => ({
+      epoch: h.epoch,
+      [label]: h[key],
+      run: rule,
+    }));
+  return writeReport(dir, "The linear net: M = W2·W1", [
+    `${rule}: cost ${cost.toPrecision(6)} after ${r.epochs} epochs, D = ${D.toPrecision(4)}`,
+  ], [
+    lineChart("cost", "Cost", series("cost", "cost"), "epoch", "cost", "run", "cost", true),
+    lineChart(
+      "criterion",
+      "Alignment criterion",
+      series("criterion", "criterion"),
+      "epoch",
+      "criterion",
+      "run",
+    ),
+    lineChart(
+      "angle",
+      "Angle to the backprop update",
+      series("angle", "angle (°)"),
+      "epoch",
+      "angle (°)",
+      "run",
+    ),
+  ]);
+}
