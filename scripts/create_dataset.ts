@@ -1,5 +1,5 @@
 // Step 1 of the workflow: MNIST → data/mnist.npz in the original layout (features by samples).
-import { createMnistNpz } from "../mod.ts";
+import { createMnistNpz } from "../src/data/mod.ts";
 import { cliArgs, noMoreArguments, parse, run, UsageError } from "../src/cli/options.ts";
 import { SHIPPED_IDX } from "../src/data/shipped.ts";
 import { formatBytes } from "../src/report/format.ts";

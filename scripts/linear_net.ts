@@ -1,15 +1,7 @@
 // dfa-linear-net.ipynb: a net with no activation learns M = W2·W1 by DFA, tracking the alignment.
-import {
-  alignment,
-  matmul,
-  Matrix,
-  Network,
-  Optimizer,
-  Rng,
-  type Rule,
-  RULES,
-  trainStep,
-} from "../mod.ts";
+import { Matrix, Network, type Rule, RULES } from "../mod.ts";
+import { alignment, Optimizer, trainStep } from "../src/train/mod.ts";
+import { matmul, Rng } from "../src/tensor/mod.ts";
 import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "../src/cli/options.ts";
 import { degrees, secs } from "../src/report/format.ts";
 import { lineChart, reportOptions, writeReport } from "../src/report/report.ts";

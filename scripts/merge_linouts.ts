@@ -1,5 +1,5 @@
 // Joins the shard files of `weak-learners N --shard K/M` into the two files a single run writes.
-import { mergeLinouts } from "../mod.ts";
+import { mergeLinouts } from "../src/stacking/mod.ts";
 import { cliArgs, parse, run, UsageError } from "../src/cli/options.ts";
 
 const spec = {

@@ -3,25 +3,26 @@ import {
   type Activation,
   type EpochStats,
   type FeedbackInit,
-  type FeedbackPoint,
-  firstSamples,
   getBlas,
   holdOut,
   type Init,
   LENET5,
   type Loss,
-  MNIST_PRESETS,
   Network,
-  Optimizer,
-  type OptimizerName,
   parseArchitecture,
-  presetInit,
-  randomShifts,
   RULES,
-  saveCheckpoint,
   saveNetwork,
   train,
 } from "../mod.ts";
+import type { FeedbackPoint } from "../src/model/mod.ts";
+import {
+  MNIST_PRESETS,
+  Optimizer,
+  type OptimizerName,
+  presetInit,
+  saveCheckpoint,
+} from "../src/train/mod.ts";
+import { firstSamples, randomShifts } from "../src/data/mod.ts";
 import { lockCheckpoints, resumeFrom } from "../src/experiments/checkpoints.ts";
 import {
   checkedInt,

@@ -1,16 +1,14 @@
 // The whole stacking workflow with the original's defaults: create-dataset (when data/mnist.npz is
 // missing), N weak learners, the dense and the RD stacked models, and a summary table.
+import { createMnistNpz } from "../src/data/mod.ts";
+import { loadNpz, type NdArray, ndarray } from "../src/io/mod.ts";
 import {
-  createMnistNpz,
   LINOUT_KEYS,
-  loadNpz,
-  type NdArray,
-  ndarray,
   runWeakLearners,
   stackedModel,
   type StackedModelResult,
   WEAK_LEARNER_DEFAULTS,
-} from "../mod.ts";
+} from "../src/stacking/mod.ts";
 import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "../src/cli/options.ts";
 import { disagreement, learnerPredictions } from "../src/stacking/mod.ts";
 import { DEFAULT_MNIST, loadMnistLabels, SHIPPED_IDX } from "../src/data/shipped.ts";

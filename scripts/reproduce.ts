@@ -1,15 +1,9 @@
 // Runs every cell of a published MNIST table (network × rule × seed), saving each cell as it
 // finishes and a checkpoint of the cell in training after every epoch (a killed run resumes from
 // its last epoch), and prints our mean ± std beside the published figure.
-import {
-  firstSamples,
-  getBlas,
-  Network,
-  parseArchitecture,
-  randomShifts,
-  saveCheckpoint,
-  train,
-} from "../mod.ts";
+import { getBlas, Network, parseArchitecture, train } from "../mod.ts";
+import { saveCheckpoint } from "../src/train/mod.ts";
+import { firstSamples, randomShifts } from "../src/data/mod.ts";
 import { removeCheckpoint, resumeFrom, trainingStatus } from "../src/experiments/checkpoints.ts";
 import {
   cliArgs,

@@ -1,14 +1,8 @@
 // Step 3 of the workflow: a model on top of the weak learners' linear outputs — a dense sigmoid
 // layer (stacked-model) or an RD layer (rd-stacked-model).
-import {
-  checkLinouts,
-  type EpochStats,
-  LINOUT_KEYS,
-  linoutsShape,
-  type OptimizerName,
-  OPTIMIZERS,
-  stackedModel,
-} from "../mod.ts";
+import type { EpochStats } from "../mod.ts";
+import { type OptimizerName, OPTIMIZERS } from "../src/train/mod.ts";
+import { checkLinouts, LINOUT_KEYS, linoutsShape, stackedModel } from "../src/stacking/mod.ts";
 import { checkedInt, cliArgs, OUTPUT_OPTIONS, parse, run, UsageError } from "../src/cli/options.ts";
 import { loadMnistLabels } from "../src/data/shipped.ts";
 import { pct } from "../src/report/format.ts";

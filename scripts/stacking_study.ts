@@ -2,14 +2,14 @@
 // initialisation and N that do not (trained when their outputs are missing), then the dense and
 // RD stacked models with the defaults and with the original's recipe, on the very same outputs.
 // Each finished cell is saved to the results file at once: a killed study resumes.
+import { loadNpz } from "../src/io/mod.ts";
 import {
   LINOUT_KEYS,
   linoutPaths,
-  loadNpz,
   runWeakLearners,
   stackedModel,
   WEAK_LEARNER_DEFAULTS,
-} from "../mod.ts";
+} from "../src/stacking/mod.ts";
 import { cliArgs, noMoreArguments, parse, run } from "../src/cli/options.ts";
 import { DEFAULT_MNIST, fallbackFor, loadMnistLabels } from "../src/data/shipped.ts";
 import { pct, secs } from "../src/report/format.ts";

@@ -1,6 +1,10 @@
 // Step 2 of the workflow: N DFA nets that share an initialisation (or, with --diff, do not) but
 // each have their own feedback matrix; their linear outputs stacked into two .npz files.
-import { type LearnerSummary, runWeakLearners, WEAK_LEARNER_DEFAULTS } from "../mod.ts";
+import {
+  type LearnerSummary,
+  runWeakLearners,
+  WEAK_LEARNER_DEFAULTS,
+} from "../src/stacking/mod.ts";
 import { MAX_LEARNERS, shardRange } from "../src/stacking/mod.ts";
 import {
   checkedInt,

@@ -1,14 +1,7 @@
 // The mnist task's options: what `deno task mnist --help` lists.
-import {
-  ACTIVATIONS,
-  FEEDBACK_INITS,
-  FEEDBACK_POINTS,
-  INITS,
-  LOSSES,
-  MNIST_PRESETS,
-  OPTIMIZERS,
-  RULES,
-} from "../../mod.ts";
+import { RULES } from "../../mod.ts";
+import { ACTIVATIONS, FEEDBACK_INITS, FEEDBACK_POINTS, INITS, LOSSES } from "../model/mod.ts";
+import { MNIST_PRESETS, OPTIMIZERS } from "../train/mod.ts";
 import { FLUSH_SUBNORMALS_OPTION, OUTPUT_OPTIONS } from "./options.ts";
 import { reportOptions } from "../report/report.ts";
 

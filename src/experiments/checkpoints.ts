@@ -1,12 +1,7 @@
 // Checkpoint files for the scripts: a run's file put back into its network (none yet: a fresh
 // start), and a finished run's file removed with what a kill while writing it left beside it.
-import {
-  checkpointHistory,
-  DataFormatError,
-  loadCheckpoint,
-  type Network,
-  type TrainCheckpoint,
-} from "../../mod.ts";
+import { DataFormatError, type Network } from "../../mod.ts";
+import { checkpointHistory, loadCheckpoint, type TrainCheckpoint } from "../train/mod.ts";
 import { lockDirectory } from "../io/mod.ts";
 import { pct, secs } from "../report/format.ts";
 

@@ -1,16 +1,8 @@
 // The published MNIST tables that `deno task reproduce` runs: each row a network (an architecture
 // string), each column a rule, with the published test error (%) and where the figure comes from.
-import {
-  type Activation,
-  type FeedbackPoint,
-  type Init,
-  LENET5,
-  type Loss,
-  MNIST_PRESETS,
-  type OptimizerName,
-  presetInit,
-  type Rule,
-} from "../../mod.ts";
+import { type Activation, type Init, LENET5, type Loss, type Rule } from "../../mod.ts";
+import type { FeedbackPoint } from "../model/mod.ts";
+import { MNIST_PRESETS, type OptimizerName, presetInit } from "../train/mod.ts";
 
 /** One row of a table: a network and its published figures by rule. */
 export interface TableRow {

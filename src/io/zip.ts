@@ -34,8 +34,9 @@ export interface ZipEntry {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { ZIP } from "./zip.ts";
- * console.log(ZIP.local.toString(16)); // 4034b50
+ * assertEquals(ZIP.local, 0x04034b50);
  * ```
  */
 export const ZIP = {

@@ -62,12 +62,13 @@ function overlaps(a: Float32Array, aLen: number, c: Float32Array, cLen: number):
  *
  * @example
  * ```ts
+ * import { assertThrows } from "@std/assert";
  * import { checkSgemm } from "./blas_checks.ts";
- * try {
- *   checkSgemm(false, false, 2, 2, 3, new Float32Array(6), 3, new Float32Array(5), 2, new Float32Array(4), 2);
- * } catch (e) {
- *   console.log((e as Error).message); // Cannot run sgemm: B (3×2, ldb 2) needs 6 elements: 5
- * }
+ * assertThrows(
+ *   () => checkSgemm(false, false, 2, 2, 3, new Float32Array(6), 3, new Float32Array(5), 2, new Float32Array(4), 2),
+ *   RangeError,
+ *   "Cannot run sgemm: B (3×2, ldb 2) needs 6 elements: 5",
+ * );
  * ```
  *
  * @throws {RangeError} When a size, leading dimension or buffer length does not fit, or C
@@ -135,8 +136,9 @@ export function checkSgemm(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { checkSgemv } from "./blas_checks.ts";
- * console.log(checkSgemv(true, 3, 2, new Float32Array(6), 2, new Float32Array(3), new Float32Array(2))); // 2
+ * assertEquals(checkSgemv(true, 3, 2, new Float32Array(6), 2, new Float32Array(3), new Float32Array(2)), 2);
  * ```
  *
  * @returns The length of y.

@@ -30,7 +30,7 @@ function differences(a: string, b: string): string {
  *
  * @example
  * ```ts ignore
- * import { mergeLinouts } from "../../mod.ts";
+ * import { mergeLinouts } from "./mod.ts";
  * mergeLinouts(["data/linouts-shard-1-of-2.npz", "data/linouts-shard-2-of-2.npz"], "data");
  * ```
  *

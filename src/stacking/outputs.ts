@@ -17,8 +17,9 @@ import { requireKeys } from "../data/dataset.ts";
  *
  * @example
  * ```ts
- * import { LINOUT_KEYS } from "../../mod.ts";
- * console.log(LINOUT_KEYS.train); // "train_linear_outputs"
+ * import { assertEquals } from "@std/assert";
+ * import { LINOUT_KEYS } from "./mod.ts";
+ * assertEquals(LINOUT_KEYS.train, "train_linear_outputs");
  * ```
  */
 export const LINOUT_KEYS = { train: "train_linear_outputs", test: "test_linear_outputs" } as const;
@@ -28,8 +29,9 @@ export const LINOUT_KEYS = { train: "train_linear_outputs", test: "test_linear_o
  *
  * @example
  * ```ts
- * import { linoutPaths } from "../../mod.ts";
- * console.log(linoutPaths("data", true).test); // "data/diff-test_linouts.npz"
+ * import { assertEquals } from "@std/assert";
+ * import { linoutPaths } from "./mod.ts";
+ * assertEquals(linoutPaths("data", true).test, "data/diff-test_linouts.npz");
  * ```
  *
  * @param outDir The output directory.
@@ -49,8 +51,9 @@ export function linoutPaths(outDir: string, diff: boolean): { train: string; tes
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { shardPath } from "./mod.ts";
- * console.log(shardPath("data", false, 2, 8)); // "data/linouts-shard-2-of-8.npz"
+ * assertEquals(shardPath("data", false, 2, 8), "data/linouts-shard-2-of-8.npz");
  * ```
  *
  * @param outDir The output directory.
@@ -68,8 +71,9 @@ export function shardPath(outDir: string, diff: boolean, k: number, m: number): 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { shardRange } from "./mod.ts";
- * console.log(shardRange(50, 2, 3)); // [16, 33]
+ * assertEquals(shardRange(50, 2, 3), [16, 33]);
  * ```
  *
  * @param n Learners in all.
@@ -91,9 +95,10 @@ export function shardRange(n: number, k: number, m: number): [number, number] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { stackOutputs } from "./mod.ts";
  * const s = stackOutputs([new Float32Array(20), new Float32Array(20)], 10);
- * console.log(s.shape); // [20, 2]
+ * assertEquals(s.shape, [20, 2]);
  * ```
  *
  * @param parts Each learner's outputs, (classes, samples), in learner order.
@@ -123,7 +128,7 @@ function partSize(parts: Float32Array[]): number {
  *
  * @example
  * ```ts ignore
- * import { linoutPaths } from "../../mod.ts";
+ * import { linoutPaths } from "./mod.ts";
  * import { writeLinouts } from "./mod.ts";
  * writeLinouts(linoutPaths("data", false), [new Float32Array(20)], [new Float32Array(10)], 10);
  * ```
@@ -157,9 +162,10 @@ export function writeLinouts(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { Shard } from "./mod.ts";
  * const keys: (keyof Shard)[] = ["n", "learners", "errors", "classes", "train", "test", "identity"];
- * console.log(keys.length); // 7
+ * assertEquals(keys.length, 7);
  * ```
  */
 export interface Shard {
@@ -216,9 +222,10 @@ export function writeShard(path: string, s: Shard): void {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { ShardInfo } from "./mod.ts";
  * const keys: (keyof ShardInfo)[] = ["n", "learners", "classes", "samples", "identity"];
- * console.log(keys.length); // 5
+ * assertEquals(keys.length, 5);
  * ```
  */
 export type ShardInfo = Pick<Shard, "n" | "learners" | "classes" | "identity"> & {

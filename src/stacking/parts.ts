@@ -23,9 +23,10 @@ function fnv1a(text: string): string {
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * import { partsDir } from "./mod.ts";
- * console.log(partsDir({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }).startsWith("o/parts/weak-learners-")); // true
+ * assertEquals(partsDir({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }).startsWith("o/parts/weak-learners-"), true);
  * ```
  *
  * @param o The run.
@@ -40,9 +41,10 @@ export function partsDir(o: RunOptions): string {
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * import { partPath } from "./mod.ts";
- * console.log(partPath({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }, 7).endsWith("/learner-00007.npz")); // true
+ * assertEquals(partPath({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }, 7).endsWith("/learner-00007.npz"), true);
  * ```
  *
  * @param o The run.
@@ -81,9 +83,10 @@ export function savePart(o: RunOptions, r: WeakLearnerResult, seconds: number): 
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * import { readPart } from "./mod.ts";
- * console.log(readPart({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }, 0)); // undefined
+ * assertEquals(readPart({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }, 0), undefined);
  * ```
  *
  * @param o The run.
@@ -120,9 +123,10 @@ export function readPart(
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * import { finishedParts } from "./mod.ts";
- * console.log(finishedParts({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }).size); // 0
+ * assertEquals(finishedParts({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }).size, 0);
  * ```
  *
  * @param o The run.

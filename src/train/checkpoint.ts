@@ -21,13 +21,17 @@ import type { EpochStats } from "./train_options.ts";
  *
  * @example
  * ```ts
- * import { Matrix, Network, rowArgmax, train, type TrainCheckpoint } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, Network, rowArgmax, train } from "../../mod.ts";
+ * import type { TrainCheckpoint } from "./mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1]]), data = { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) };
  * let last: TrainCheckpoint | undefined;
  * train(Network.create({ sizes: [2, 2] }), data, {
  *   epochs: 3, batchSize: 2, optimizer: { name: "rmsprop", lr: 0.01 }, onCheckpoint: (c) => last = c,
  * });
- * console.log(last?.epoch, last?.history.length, last?.optimizer.length); // 3 3 2
+ * assertEquals(last?.epoch, 3);
+ * assertEquals(last?.history.length, 3);
+ * assertEquals(last?.optimizer.length, 2);
  * ```
  */
 export interface TrainCheckpoint {
@@ -57,9 +61,11 @@ export interface TrainCheckpoint {
  *
  * @example
  * ```ts
- * import { Network, networkGenerators, parseArchitecture } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network, parseArchitecture } from "../../mod.ts";
+ * import { networkGenerators } from "./mod.ts";
  * const net = Network.create({ ...parseArchitecture("fc:8,dropout:0.5", [1, 2, 2], 2, "tanh") });
- * console.log(networkGenerators(net).length); // 2
+ * assertEquals(networkGenerators(net).length, 2);
  * ```
  *
  * @param net The network.
@@ -84,7 +90,8 @@ const decode = (_: string, v: unknown) =>
  *
  * @example
  * ```ts ignore
- * import { saveCheckpoint, train } from "../../mod.ts";
+ * import { train } from "../../mod.ts";
+ * import { saveCheckpoint } from "./mod.ts";
  * train(net, data, { ...options, onCheckpoint: (c) => saveCheckpoint("run.npz", net, c) });
  * ```
  *
@@ -117,7 +124,8 @@ export function saveCheckpoint(path: string, net: Network, checkpoint: TrainChec
  *
  * @example
  * ```ts ignore
- * import { loadCheckpoint, Network, train } from "../../mod.ts";
+ * import { Network, train } from "../../mod.ts";
+ * import { loadCheckpoint } from "./mod.ts";
  * const net = Network.create(sameOptions);
  * train(net, data, { ...options, resume: loadCheckpoint("run.npz", net) });
  * ```
@@ -175,7 +183,7 @@ export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
  *
  * @example
  * ```ts ignore
- * import { checkpointHistory } from "../../mod.ts";
+ * import { checkpointHistory } from "./mod.ts";
  * console.log(checkpointHistory("run.npz")?.at(-1)?.testError); // e.g. 0.0362
  * ```
  *
@@ -198,7 +206,7 @@ export function checkpointHistory(path: string): EpochStats[] | undefined {
  *
  * @example
  * ```ts ignore
- * import { checkpointEpoch } from "../../mod.ts";
+ * import { checkpointEpoch } from "./mod.ts";
  * console.log(checkpointEpoch("run.npz")); // e.g. 42
  * ```
  *

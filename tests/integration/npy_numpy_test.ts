@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { DataFormatError } from "../../mod.ts";
 import {
-  DataFormatError,
   type DType,
   loadNpy,
   loadNpz,
@@ -8,7 +8,7 @@ import {
   ndarray,
   saveNpy,
   saveNpz,
-} from "../../mod.ts";
+} from "../../src/io/mod.ts";
 import { decodeNpy, type DTypeArrays, encodeNpy } from "../../src/io/mod.ts";
 import { runPython } from "../_numpy.ts";
 

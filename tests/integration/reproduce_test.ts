@@ -11,16 +11,9 @@ import { runTask, spawnTask, tmpOut } from "../_tasks.ts";
 import { cellRecipe, selectRows, TABLES } from "../../src/experiments/tables.ts";
 import { type Cell, meanCurves, tableMarkdown } from "../../src/experiments/table_markdown.ts";
 import { loadMnist } from "../../src/data/shipped.ts";
-import {
-  firstSamples,
-  getBlas,
-  MNIST_PRESETS,
-  Network,
-  parseArchitecture,
-  presetInit,
-  type Rule,
-  train,
-} from "../../mod.ts";
+import { getBlas, Network, parseArchitecture, type Rule, train } from "../../mod.ts";
+import { MNIST_PRESETS, presetInit } from "../../src/train/mod.ts";
+import { firstSamples } from "../../src/data/mod.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 

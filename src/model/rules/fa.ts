@@ -12,8 +12,10 @@ import type { FeedbackRule } from "./rule.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
  * import { FA } from "./fa.ts";
- * console.log(FA.feedbackShape([4, 3, 2], 0), FA.refuse(["dense", "rd"])); // [ 2, 3 ] Cannot build an FA network with RD layers: train them with bp or dfa
+ * assertEquals(FA.feedbackShape([4, 3, 2], 0), [2, 3]);
+ * assertStringIncludes(FA.refuse(["dense", "rd"]) ?? "", "Cannot build an FA network with RD layers");
  * ```
  */
 export const FA: FeedbackRule = {

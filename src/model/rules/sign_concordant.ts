@@ -42,8 +42,10 @@ const refuse = (name: string) => (kinds: readonly string[]) =>
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { USF } from "./sign_concordant.ts";
- * console.log(USF.direct, USF.feedbackShape([4, 3, 2], 0)); // false undefined
+ * assertEquals(USF.direct, false);
+ * assertEquals(USF.feedbackShape([4, 3, 2], 0), undefined);
  * ```
  */
 export const USF: FeedbackRule = {
@@ -63,8 +65,9 @@ export const USF: FeedbackRule = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { BRSF } from "./sign_concordant.ts";
- * console.log(BRSF.feedbackShape([4, 3, 2], 0)); // undefined: nothing fixed
+ * assertEquals(BRSF.feedbackShape([4, 3, 2], 0), undefined); // nothing fixed
  * ```
  */
 export const BRSF: FeedbackRule = {
@@ -86,8 +89,9 @@ export const BRSF: FeedbackRule = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { FRSF } from "./sign_concordant.ts";
- * console.log(FRSF.feedbackShape([4, 3, 2], 0)); // [ 2, 3 ]: shaped like W2
+ * assertEquals(FRSF.feedbackShape([4, 3, 2], 0), [ 2, 3 ]); // shaped like W2
  * ```
  */
 export const FRSF: FeedbackRule = {
