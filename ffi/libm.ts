@@ -61,9 +61,11 @@ export const LIBM_SYMBOLS = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type LibmLibrary, openLibm } from "../src/native/mod.ts";
  * if (Deno.build.os === "linux" && Deno.build.arch === "x86_64") {
  *   const lib: LibmLibrary = openLibm().library;
+ *   assertEquals(typeof lib.symbols.fesetenv, "function");
  *   lib.close();
  * }
  * ```

@@ -159,9 +159,12 @@ export type OpenBlasLibrary = Deno.DynamicLibrary<typeof SYMBOLS>;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type OpenBlasOptions, openOpenBlas } from "../src/native/mod.ts";
  * const options: OpenBlasOptions = { paths: ["/usr/lib/x86_64-linux-gnu/libopenblas.so.0"] };
- * openOpenBlas(options).close();
+ * const lib = openOpenBlas(options);
+ * assertEquals(typeof lib.symbols.cblas_sgemm, "function");
+ * lib.close();
  * ```
  */
 export interface OpenBlasOptions {

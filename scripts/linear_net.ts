@@ -1,5 +1,5 @@
 // dfa-linear-net.ipynb: a net with no activation learns M = W2·W1 by DFA, tracking the alignment.
-import { Matrix, Network, type Rule, RULES } from "../mod.ts";
+import { Matrix, Network, type Rule, RULE_NAMES, RULES } from "../mod.ts";
 import { alignment, Optimizer, trainStep } from "../src/train/mod.ts";
 import { matmul, Rng } from "../src/tensor/mod.ts";
 import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "../src/cli/options.ts";
@@ -103,7 +103,7 @@ await run(spec.name, async () => {
   for (let i = 0; i < M.size; i++) D += Math.abs(M.data[i] - W.data[i]);
   const seconds = (performance.now() - t0) / 1000;
   console.log(
-    `\n${rule} after ${Math.min(epoch, epochs)} epochs (${secs(seconds)}): cost ${
+    `\n${RULE_NAMES[rule]} after ${Math.min(epoch, epochs)} epochs (${secs(seconds)}): cost ${
       cost.toPrecision(6)
     }, ` +
       `D = Σ|M − W2·W1| = ${D.toPrecision(4)}`,
@@ -116,9 +116,9 @@ await run(spec.name, async () => {
         run: rule,
       }));
     const path = await writeReport(args.get("report-dir"), "The linear net: M = W2·W1", [
-      `${rule}: cost ${cost.toPrecision(6)} after ${Math.min(epoch, epochs)} epochs, D = ${
-        D.toPrecision(4)
-      }`,
+      `${RULE_NAMES[rule]}: cost ${cost.toPrecision(6)} after ${
+        Math.min(epoch, epochs)
+      } epochs, D = ${D.toPrecision(4)}`,
     ], [
       lineChart("cost", "Cost", series("cost", "cost"), "epoch", "cost", "run", "cost", true),
       lineChart(

@@ -10,6 +10,7 @@ import {
   type Loss,
   Network,
   parseArchitecture,
+  RULE_NAMES,
   RULES,
   saveNetwork,
   train,
@@ -158,7 +159,9 @@ await run(spec.name, async () => {
     if (resume && resume.epoch > epochs) {
       throw new UsageError(`--epochs ${epochs} is below the ${resume.epoch} epochs of ${ckpt}`);
     }
-    if (resume && !quiet) console.log(`${rule}: resuming after epoch ${resume.epoch} (${ckpt})`);
+    if (resume && !quiet) {
+      console.log(`${RULE_NAMES[rule]}: resuming after epoch ${resume.epoch} (${ckpt})`);
+    }
     const result = train(net, trainSet, {
       epochs,
       batchSize: batch,
@@ -175,7 +178,7 @@ await run(spec.name, async () => {
       resume,
       onCheckpoint: checkpointDir ? (c) => saveCheckpoint(ckpt, net, c) : undefined,
       onBatch: (done, total, epoch) => {
-        if (done === 1) progress.start(`${rule} epoch ${epoch}/${epochs}`);
+        if (done === 1) progress.start(`${RULE_NAMES[rule]} epoch ${epoch}/${epochs}`);
         progress.tick(done, total);
       },
       onEpoch: (s: EpochStats) => {
@@ -192,9 +195,9 @@ await run(spec.name, async () => {
               .join(", ")
           : "";
         console.log(
-          `${rule} epoch ${String(s.epoch).padStart(3)}: loss ${s.loss.toFixed(4)}, train error ${
-            pct(s.trainError)
-          }, ` +
+          `${RULE_NAMES[rule]} epoch ${String(s.epoch).padStart(3)}: loss ${
+            s.loss.toFixed(4)
+          }, train error ${pct(s.trainError)}, ` +
             `test error ${pct(s.testError)}${held}, ${secs(s.seconds)}${align ? `, ${align}` : ""}`,
         );
       },
@@ -226,7 +229,7 @@ await run(spec.name, async () => {
     );
     for (const r of runs) {
       console.log(
-        `${r.rule.padEnd(5)} ${String(r.epochs.length).padStart(6)} ${
+        `${RULE_NAMES[r.rule].padEnd(5)} ${String(r.epochs.length).padStart(6)} ${
           pct(r.testError).padStart(10)
         } ` +
           `${pct(r.bestTestError).padStart(8)} (${r.bestEpoch}) ${secs(r.seconds).padStart(9)}${

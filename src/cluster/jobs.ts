@@ -15,8 +15,11 @@ export interface SlurmPlan {
   diff: boolean;
   /** Absolute paths: the project, the MNIST file, the run's directory, OpenBLAS on the nodes. */
   project: string;
+  /** The MNIST file (absolute). */
   data: string;
+  /** The run's directory (absolute). */
   outDir: string;
+  /** OpenBLAS on the nodes (absolute). */
   library: string;
   /** Options passed to every shard (they are part of the run: --epochs, --seed, …). */
   learnerArgs: string[];
@@ -31,17 +34,29 @@ export const JOB_ENV = ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"]
 
 /** Where a Slurm run's files go. */
 export interface RunFiles {
+  /** The run's Slurm directory, OUT/slurm. */
   slurm: string;
+  /** The saved plan, OUT/slurm/run.json. */
   plan: string;
+  /** The array job's script. */
   shardScript: string;
+  /** The finishing job's script. */
   finishScript: string;
+  /** Array task k's log. */
   shardLog: (k: number | string) => string;
+  /** The file array task k writes its exit status to. */
   shardExit: (k: number | string) => string;
+  /** The finishing job's log. */
   finishLog: string;
+  /** The file the finishing job writes its exit status to. */
   finishExit: string;
+  /** Array task k's working directory. */
   shardDir: (k: number | string) => string;
+  /** The outputs file of shard k. */
   shardFile: (k: number) => string;
+  /** The merged stacked outputs. */
   merged: { train: string; test: string };
+  /** The stacked models' results. */
   results: { dense: string; rd: string };
 }
 

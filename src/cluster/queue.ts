@@ -32,8 +32,11 @@ export function submit(script: string, args: string[]): string {
 
 /** One job (or array task, or group of pending array tasks) as scontrol shows it. */
 export interface JobRecord {
+  /** Slurm's state: PENDING, RUNNING, COMPLETED, FAILED, … */
   state: string;
+  /** Why it is pending or ended, as Slurm says ("None" for nothing). */
   reason: string;
+  /** Exit code and signal, "code:signal". */
   exitCode: string;
   /** The array tasks this record stands for (empty for a plain job). */
   tasks: number[];

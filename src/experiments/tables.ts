@@ -6,8 +6,11 @@ import { MNIST_PRESETS, type OptimizerName, presetInit } from "../train/mod.ts";
 
 /** One row of a table: a network and its published figures by rule. */
 export interface TableRow {
+  /** The row's name in the table ("3×800 tanh", "LeNet-5"). */
   name: string;
+  /** The network, in the `--arch` syntax of {@linkcode parseArchitecture}. */
   arch: string;
+  /** The hidden activation. */
   activation: Activation;
   /** Published test error (%), by rule; undefined where not published or not recalled. */
   published: Partial<Record<Rule, number>>;
@@ -46,16 +49,23 @@ export function selectRows(table: Table, only?: string): TableRow[] {
 
 /** A table: its rows, rules and the training recipe of every cell. */
 export interface Table {
+  /** The table's heading. */
   title: string;
   /** Where the published figures come from, and whether we saw them there. */
   source: string;
+  /** The rules, one column (ours and the published figure) each. */
   rules: Rule[];
+  /** The networks, one row each. */
   rows: TableRow[];
+  /** The optimiser every cell trains with. */
   optimizer: OptimizerName;
+  /** Its learning rate. */
   lr: number;
   /** RMSprop's decay of its squared-gradient average (none: the optimiser's default). */
   rho?: number;
+  /** Samples in a batch. */
   batch: number;
+  /** The budget of epochs a cell trains for by default. */
   epochs: number;
   /** Output layer and loss. */
   loss: Loss;
@@ -71,9 +81,21 @@ export interface Table {
   init: (rule: Rule, activation: Activation) => Init;
   /** The first layer's forward weights, by rule, where they differ from `init`'s. */
   firstInit?: (rule: Rule) => Init | undefined;
+  /** How the feedback matrices of FA, DFA and their kin are drawn. */
   feedbackInit: "uniform" | "normal";
 }
 
+/**
+ * The tables `deno task reproduce` runs, by the name `--table` takes: Nøkland's Table 1 (fully
+ * connected nets) and biotorch's LeNet table.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { TABLES } from "./mod.ts";
+ * assertEquals(Object.keys(TABLES).includes("nokland-table1"), true);
+ * ```
+ */
 export const TABLES: Record<string, Table> = {
   "nokland-table1": {
     title: "Nøkland 2016, Table 1: MNIST, fully connected, test error (%)",

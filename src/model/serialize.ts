@@ -106,9 +106,13 @@ export function networkFromArrays(arrays: NpzArrays, where = "the arrays"): Netw
  * Saves a network as an `.npz` file that NumPy opens (atomically).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadNpz } from "../io/mod.ts";
  * import { Network, saveNetwork } from "../../mod.ts";
- * saveNetwork(Network.create({ sizes: [784, 800, 10] }), "data/net.npz");
+ * const path = `${await Deno.makeTempDir()}/net.npz`;
+ * saveNetwork(Network.create({ sizes: [784, 800, 10] }), path);
+ * assertEquals(loadNpz(path).W1.shape, [800, 784]);
  * ```
  *
  * @param net The network.
@@ -122,10 +126,13 @@ export function saveNetwork(net: Network, path: string): void {
  * Loads a network saved by {@linkcode saveNetwork}.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { assertEquals } from "@std/assert";
- * import { loadNetwork } from "../../mod.ts";
- * assertEquals(loadNetwork("data/net.npz").sizes, [784, 800, 10]);
+ * import { loadNetwork, Network, saveNetwork } from "../../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/net.npz`;
+ * saveNetwork(Network.create({ sizes: [784, 800, 10], rule: "fa" }), path);
+ * assertEquals(loadNetwork(path).sizes, [784, 800, 10]);
+ * assertEquals(loadNetwork(path).rule, "fa");
  * ```
  *
  * @param path The file.

@@ -13,8 +13,10 @@ const INT_MAX = 2147483647;
  *
  * @example
  * ```ts
+ * import { assertThrows } from "@std/assert";
  * import { checkDim } from "./blas_checks.ts";
  * checkDim("Cannot run sgemm", "m", 4);
+ * assertThrows(() => checkDim("Cannot run sgemm", "m", 2.5), RangeError, "m must be an integer in [0, 2^31): 2.5");
  * ```
  *
  * @throws {RangeError} When it is not.
@@ -30,8 +32,10 @@ export function checkDim(what: string, name: string, value: number): void {
  *
  * @example
  * ```ts
+ * import { assertThrows } from "@std/assert";
  * import { checkFloat32 } from "./blas_checks.ts";
  * checkFloat32("Cannot run saxpy", "x", new Float32Array(1));
+ * assertThrows(() => checkFloat32("Cannot run saxpy", "x", [1]), TypeError, "x must be a Float32Array: object");
  * ```
  *
  * @throws {TypeError} When it is not.

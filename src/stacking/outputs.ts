@@ -127,10 +127,13 @@ function partSize(parts: Float32Array[]): number {
  * Writes the stacked outputs of learners 0 … n − 1 to a run's two files (atomically).
  *
  * @example
- * ```ts ignore
- * import { linoutPaths } from "./mod.ts";
- * import { writeLinouts } from "./mod.ts";
- * writeLinouts(linoutPaths("data", false), [new Float32Array(20)], [new Float32Array(10)], 10);
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadNpz } from "../io/mod.ts";
+ * import { LINOUT_KEYS, linoutPaths, writeLinouts } from "./mod.ts";
+ * const paths = linoutPaths(await Deno.makeTempDir(), false);
+ * writeLinouts(paths, [new Float32Array(20)], [new Float32Array(10)], 10); // one learner, 2 and 1 samples
+ * assertEquals(loadNpz(paths.train)[LINOUT_KEYS.train].shape, [10, 2]);
  * ```
  *
  * @param paths The two files.
@@ -194,9 +197,13 @@ const text = (s: string) => {
  * Writes a shard's file (atomically).
  *
  * @example
- * ```ts ignore
- * import { writeShard } from "./mod.ts";
- * writeShard("data/linouts-shard-1-of-2.npz", shard);
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readShardInfo, writeShard } from "./mod.ts";
+ * const shard = (k: number) => ({ n: 2, learners: new Int32Array([k]), errors: new Float64Array(4), classes: 10, train: new Float32Array(20).fill(k), test: new Float32Array(10), identity: `{"diff":false}` });
+ * const path = `${await Deno.makeTempDir()}/linouts-shard-1-of-2.npz`;
+ * writeShard(path, shard(0));
+ * assertEquals(readShardInfo(path).learners, new Int32Array([0]));
  * ```
  *
  * @param path The file.
@@ -237,9 +244,13 @@ export type ShardInfo = Pick<Shard, "n" | "learners" | "classes" | "identity"> &
  * Reads a shard file's learners, run and the shapes of its outputs, leaving the outputs unread.
  *
  * @example
- * ```ts ignore
- * import { readShardInfo } from "./mod.ts";
- * console.log(readShardInfo("data/linouts-shard-1-of-2.npz").learners);
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readShardInfo, writeShard } from "./mod.ts";
+ * const shard = (k: number) => ({ n: 2, learners: new Int32Array([k]), errors: new Float64Array(4), classes: 10, train: new Float32Array(20).fill(k), test: new Float32Array(10), identity: `{"diff":false}` });
+ * const path = `${await Deno.makeTempDir()}/linouts-shard-2-of-2.npz`;
+ * writeShard(path, shard(1));
+ * assertEquals(readShardInfo(path), { n: 2, learners: new Int32Array([1]), classes: 10, identity: `{"diff":false}`, samples: [2, 1] });
  * ```
  *
  * @param path The file.

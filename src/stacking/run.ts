@@ -158,9 +158,17 @@ export type RunData = DatasetSplits & { source: BatchSource };
  * The run's data, and its training set made ready for batches once for all the learners.
  *
  * @example
- * ```ts ignore
- * import { loadRunData } from "./mod.ts";
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadRunData, WEAK_LEARNER_DEFAULTS } from "./mod.ts";
+ * const dir = await Deno.makeTempDir(); // a tiny MNIST: four 2×2 images, labels 0 to 3, as IDX files
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 2, ...new Array(16).keys()]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 2, 3]));
+ * }
+ * const run = { config: { ...WEAK_LEARNER_DEFAULTS, hidden: 3, batch: 2, diff: false }, data: `${dir}/mnist.npz`, fallbackIdxDir: dir, outDir: dir };
  * const data = loadRunData(run);
+ * assertEquals([data.train.x.rows, data.train.x.cols, data.test.x.rows], [4, 4, 4]);
  * ```
  *
  * @param o The run.

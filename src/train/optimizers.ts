@@ -175,10 +175,12 @@ export class Optimizer {
    *
    * @example
    * ```ts
+   * import { assertEquals } from "@std/assert";
    * import { Network } from "../../mod.ts";
    * import { Optimizer } from "./mod.ts";
-   * const net = Network.create({ sizes: [3, 2] });
-   * new Optimizer({ name: "adam", lr: 1e-3 }).prepare(net.params, net.arena);
+   * const net = Network.create({ sizes: [3, 2] }), adam = new Optimizer({ name: "adam", lr: 1e-3 });
+   * adam.prepare(net.params, net.arena);
+   * assertEquals(adam.stateOf(net.params)[0].slots.length, 2); // m and v, for W1
    * ```
    *
    * @param params The parameters.
