@@ -3,7 +3,21 @@
 import { type Rule, RULE_NAMES } from "../../mod.ts";
 import { cellRecipe, rowAdditions, type Table } from "./tables.ts";
 
-/** One finished cell of a table: a network × rule × seed, trained under a recipe and a budget. */
+/**
+ * One finished cell of a table: a network × rule × seed, trained under a recipe and a budget.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Cell, cellRecipe, isCurrent, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * const cell = (seed: number, trainError: number): Cell => ({
+ *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
+ * });
+ * assertEquals(isCurrent(table, cell(1, 0.01)), true);
+ * ```
+ */
 export interface Cell {
   /** The row's name. */
   row: string;
@@ -56,7 +70,21 @@ export const std = (v: number[]): number =>
 /** Test errors (%) as "mean ± std (seeds)". */
 const summary = (v: number[]) => `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})`;
 
-/** Whether a cell was trained under the table's recipe of today for its row and rule. */
+/**
+ * Whether a cell was trained under the table's recipe of today for its row and rule.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Cell, cellRecipe, isCurrent, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * const cell = (seed: number, trainError: number): Cell => ({
+ *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
+ * });
+ * assertEquals(isCurrent(table, { ...cell(1, 0.01), recipe: "an older recipe" }), false);
+ * ```
+ */
 export function isCurrent(table: Table, cell: Cell): boolean {
   const row = table.rows.find((r) => r.name === cell.row);
   return row !== undefined && cell.recipe === cellRecipe(table, row, cell.rule);
@@ -66,6 +94,20 @@ export function isCurrent(table: Table, cell: Cell): boolean {
  * The Markdown tables: this run's budget of epochs first, then every other budget that has cells of
  * the table's recipes (those tables only with the rows that have some), then the cells of earlier
  * recipes, each with its recipe (they stay in the file, and a rerun does not reuse them).
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { type Cell, cellRecipe, TABLES, tableMarkdown } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * const cell = (seed: number, trainError: number): Cell => ({
+ *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
+ * });
+ * const md = tableMarkdown(table, [cell(1, 0.01), cell(2, 0.03)], 1);
+ * assertStringIncludes(md, "| network | BP ours | published | FA ours | published | DFA ours | published |");
+ * assertStringIncludes(md, "| 1×800 tanh | – | 1.59 | – | 1.68 | 2.00");
+ * ```
  */
 export function tableMarkdown(table: Table, cells: Cell[], epochs: number): string {
   const now = cells.filter((c) => isCurrent(table, c));
@@ -208,6 +250,19 @@ function earlierMarkdown(table: Table, cells: Cell[]): string {
 /**
  * Each rule's training and test error per epoch, the mean over its seeds: as long as its longest
  * run, each epoch's mean over the runs that reached it (a run the table's rule stopped ends early).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Cell, cellRecipe, meanCurves, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * const cell = (seed: number, trainError: number): Cell => ({
+ *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
+ * });
+ * const train = meanCurves([cell(1, 0.25), cell(2, 0.75)]).find((p) => p.set === "train");
+ * assertEquals(train, { epoch: 1, "error (%)": 50, rule: "dfa", set: "train" });
+ * ```
  */
 export function meanCurves(cells: Cell[]): Record<string, string | number>[] {
   const rules = [...new Set(cells.map((c) => c.rule))];

@@ -4,7 +4,18 @@ import { type Activation, type Init, LENET5, type Loss, type Rule } from "../../
 import type { FeedbackPoint } from "../model/mod.ts";
 import { MNIST_PRESETS, type OptimizerName, presetInit } from "../train/mod.ts";
 
-/** One row of a table: a network and its published figures by rule. */
+/**
+ * One row of a table: a network and its published figures by rule.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseArchitecture } from "../../mod.ts";
+ * import type { TableRow } from "./mod.ts";
+ * const row: TableRow = { name: "1×50 tanh", arch: "fc:50", activation: "tanh", published: { dfa: 2.5 } };
+ * assertEquals(parseArchitecture(row.arch, [1, 28, 28], 10, row.activation).sizes, [784, 50, 10]);
+ * ```
+ */
 export interface TableRow {
   /** The row's name in the table ("3×800 tanh", "LeNet-5"). */
   name: string;
@@ -22,7 +33,17 @@ export interface TableRow {
   feedbackAt?: FeedbackPoint;
 }
 
-/** What a row's own settings add, in words, to the table's recipe for a rule ("" for nothing). */
+/**
+ * What a row's own settings add, in words, to the table's recipe for a rule ("" for nothing).
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { rowAdditions, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"], row = { ...table.rows[0], shift: 2 };
+ * assertStringIncludes(rowAdditions(table, row, "dfa"), "training images moved by up to 2 random pixels");
+ * ```
+ */
 export function rowAdditions(table: Table, row: TableRow, rule: Rule): string {
   const parts: string[] = [];
   const first = table.firstInit?.(rule), rest = table.init(rule, row.activation);
@@ -32,7 +53,17 @@ export function rowAdditions(table: Table, row: TableRow, rule: Rule): string {
   return parts.join(", ");
 }
 
-/** The recipe of one cell in words: the table's for the rule, plus the row's own settings. */
+/**
+ * The recipe of one cell in words: the table's for the rule, plus the row's own settings.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { cellRecipe, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * assertEquals(cellRecipe(table, table.rows[0], "dfa").startsWith(table.recipe("dfa")), true);
+ * ```
+ */
 export function cellRecipe(table: Table, row: TableRow, rule: Rule): string {
   const extra = rowAdditions(table, row, rule);
   return extra ? `${table.recipe(rule)}, ${extra}` : table.recipe(rule);
@@ -41,13 +72,32 @@ export function cellRecipe(table: Table, row: TableRow, rule: Rule): string {
 /**
  * The rows `--only` picks: the row of exactly that name if there is one (so "LeNet-5 (ReLU)" is
  * not also its variants), else every row whose name contains it; all rows without it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { selectRows, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * assertEquals(selectRows(table, "800").every((row) => row.name.includes("800")), true);
+ * assertEquals(selectRows(table).length, table.rows.length);
+ * ```
  */
 export function selectRows(table: Table, only?: string): TableRow[] {
   const exact = table.rows.filter((r) => r.name === only);
   return exact.length ? exact : table.rows.filter((r) => !only || r.name.includes(only));
 }
 
-/** A table: its rows, rules and the training recipe of every cell. */
+/**
+ * A table: its rows, rules and the training recipe of every cell.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Table, TABLES } from "./mod.ts";
+ * const table: Table = TABLES["nokland-table1"];
+ * assertEquals(table.rows.every((row) => (row.rules ?? table.rules).every((r) => table.recipe(r).length > 0)), true);
+ * ```
+ */
 export interface Table {
   /** The table's heading. */
   title: string;
