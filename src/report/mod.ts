@@ -6,9 +6,8 @@
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { lineChart, pct } from "./mod.ts";
- * const chart = lineChart("errors", "Test error", [{ epoch: 1, error: 2.5, rule: "dfa" }], "epoch", "error", "rule");
- * assertEquals([chart.name, chart.values.length, pct(0.0168)], ["errors", 1, "1.68 %"]);
+ * import { degrees, pct, secs } from "./mod.ts";
+ * assertEquals([pct(0.0168), degrees(78.64), secs(12.34)], ["1.68 %", "78.6°", "12.3 s"]);
  * ```
  *
  * @experimental
