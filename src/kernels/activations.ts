@@ -26,7 +26,7 @@ export type Activation = "tanh" | "sigmoid" | "relu" | "linear";
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { ACTIVATIONS } from "../model/mod.ts";
+ * import { ACTIVATIONS } from "./mod.ts";
  * assertEquals(ACTIVATIONS.includes("relu"), true);
  * ```
  */
