@@ -113,7 +113,7 @@ await run(spec.name, async () => {
       history.filter((h) => Number.isFinite(h[key])).map((h) => ({
         epoch: h.epoch,
         [label]: h[key],
-        run: rule,
+        run: RULE_NAMES[rule],
       }));
     const path = await writeReport(args.get("report-dir"), "The linear net: M = W2·W1", [
       `${RULE_NAMES[rule]}: cost ${cost.toPrecision(6)} after ${
