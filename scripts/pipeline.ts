@@ -3,6 +3,8 @@
 import { createMnistNpz } from "../src/data/mod.ts";
 import { loadNpz, type NdArray, ndarray } from "../src/io/mod.ts";
 import {
+  disagreement,
+  learnerPredictions,
   LINOUT_KEYS,
   runWeakLearners,
   stackedModel,
@@ -10,7 +12,6 @@ import {
   WEAK_LEARNER_DEFAULTS,
 } from "../src/stacking/mod.ts";
 import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "../src/cli/options.ts";
-import { disagreement, learnerPredictions } from "../src/stacking/mod.ts";
 import { DEFAULT_MNIST, loadMnistLabels, SHIPPED_IDX } from "../src/data/shipped.ts";
 import { pct, secs } from "../src/report/format.ts";
 import {

@@ -2,10 +2,11 @@
 // each have their own feedback matrix; their linear outputs stacked into two .npz files.
 import {
   type LearnerSummary,
+  MAX_LEARNERS,
   runWeakLearners,
+  shardRange,
   WEAK_LEARNER_DEFAULTS,
 } from "../src/stacking/mod.ts";
-import { MAX_LEARNERS, shardRange } from "../src/stacking/mod.ts";
 import {
   checkedInt,
   cliArgs,

@@ -1,7 +1,6 @@
 // The files of a Slurm run: the plan (what to run, where, with which site options), the job
 // scripts it becomes, and the exact `deno run` flags of each job. Pure functions of the plan.
-import { linoutPaths } from "../stacking/mod.ts";
-import { shardPath } from "../stacking/mod.ts";
+import { linoutPaths, shardPath } from "../stacking/mod.ts";
 
 /**
  * What `deno task slurm` submits, saved as OUT/slurm/run.json.

@@ -4,9 +4,8 @@
 // hostile .npy headers). Deterministic: the same seed gives the same files.
 import { gzipSync } from "npm:fflate@0.8.3";
 import { Rng } from "../../src/tensor/mod.ts";
-import { ndarray } from "../../src/io/mod.ts";
+import { encodeNpy, encodeNpz, ndarray, npyBody, npyHeader, writeZip } from "../../src/io/mod.ts";
 import { idxBytes } from "../_idx.ts";
-import { encodeNpy, encodeNpz, npyBody, npyHeader, writeZip } from "../../src/io/mod.ts";
 
 /** Cases of each format, at least. */
 export const PER_FORMAT = 500;

@@ -2,8 +2,7 @@ import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/a
 import { gzipSync } from "npm:fflate@0.8.3";
 import { DataFormatError, loadMnistNpz } from "../../mod.ts";
 import { loadMnistIdx } from "../../src/data/mod.ts";
-import { loadNpz, ndarray, saveNpz } from "../../src/io/mod.ts";
-import { decodeIdx } from "../../src/io/mod.ts";
+import { decodeIdx, loadNpz, ndarray, saveNpz } from "../../src/io/mod.ts";
 import { evalPython } from "../_numpy.ts";
 import { runDeno } from "../_tasks.ts";
 import { idxBytes } from "../_idx.ts";

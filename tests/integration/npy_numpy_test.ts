@@ -1,7 +1,10 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { DataFormatError } from "../../mod.ts";
 import {
+  decodeNpy,
   type DType,
+  type DTypeArrays,
+  encodeNpy,
   loadNpy,
   loadNpz,
   type NdArray,
@@ -9,7 +12,6 @@ import {
   saveNpy,
   saveNpz,
 } from "../../src/io/mod.ts";
-import { decodeNpy, type DTypeArrays, encodeNpy } from "../../src/io/mod.ts";
 import { runPython } from "../_numpy.ts";
 
 interface Expected {
