@@ -2,19 +2,11 @@
 // same BLAS calls alone (same shapes, same buffers, same order), in the same process.
 // Run: deno task bench:epoch [--batch 200,64,1000] [--optimizer sgd] [--reps 3] [--floats]
 import { parseArgs } from "@std/cli";
-import {
-  BatchSource,
-  type Dataset,
-  getBlas,
-  Matrix,
-  Network,
-  Optimizer,
-  Rng,
-  rowArgmax,
-  train,
-  trainStep,
-  Workspace,
-} from "../mod.ts";
+import { type Dataset, getBlas, Matrix, Network, rowArgmax, train } from "../mod.ts";
+import { Workspace } from "../src/model/mod.ts";
+import { Optimizer, trainStep } from "../src/train/mod.ts";
+import { BatchSource } from "../src/data/mod.ts";
+import { Rng } from "../src/tensor/mod.ts";
 
 const args = parseArgs(Deno.args, {
   string: ["batch", "optimizer", "reps", "rule"],

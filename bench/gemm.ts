@@ -3,7 +3,8 @@
 // Run: deno task bench:gemm [--batch 200] [--reps 30]
 import { parseArgs } from "@std/cli";
 import { CBLAS_NO_TRANS, CBLAS_ROW_MAJOR, CBLAS_TRANS } from "../src/native/mod.ts";
-import { getBlas, Rng } from "../mod.ts";
+import { getBlas } from "../mod.ts";
+import { Rng } from "../src/tensor/mod.ts";
 
 const args = parseArgs(Deno.args, {
   string: ["batch", "reps"],

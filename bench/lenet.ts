@@ -10,11 +10,11 @@ import {
   Matrix,
   Network,
   parseArchitecture,
-  Rng,
   rowArgmax,
   type Rule,
   train,
 } from "../mod.ts";
+import { Rng } from "../src/tensor/mod.ts";
 
 const args = parseArgs(Deno.args, {
   string: ["samples", "rule"],

@@ -2,7 +2,7 @@
 // machine in the same run, best of --reps; and the peak RSS of a process that only reads it.
 // Run: deno task bench:npz (needs data/mnist.npz: deno task create-dataset)
 import { parseArgs } from "@std/cli";
-import { loadNpz, saveNpz } from "../mod.ts";
+import { loadNpz, saveNpz } from "../src/io/mod.ts";
 
 const args = parseArgs(Deno.args, {
   string: ["file", "reps"],

@@ -2,14 +2,14 @@
 // timing on: wall time against the time inside BLAS calls, per step. Needs data/mnist.npz.
 // Run: /usr/bin/time -v deno task bench:pipeline [--n 50]   (time -v adds the peak RSS)
 import { parseArgs } from "@std/cli";
+import { getBlas } from "../mod.ts";
+import { loadNpz } from "../src/io/mod.ts";
 import {
-  getBlas,
   LINOUT_KEYS,
-  loadNpz,
   runWeakLearners,
   stackedModel,
   WEAK_LEARNER_DEFAULTS,
-} from "../mod.ts";
+} from "../src/stacking/mod.ts";
 import { loadMnistLabels } from "../src/data/shipped.ts";
 
 const args = parseArgs(Deno.args, { string: ["n"], default: { n: "50" } });

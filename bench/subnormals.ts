@@ -5,7 +5,8 @@
 // thread: OpenBLAS's own threads take them only when the library loads, see getBlas).
 // Run: deno task bench:subnormals [--reps 20]
 import { parseArgs } from "@std/cli";
-import { getBlas, Rng } from "../mod.ts";
+import { getBlas } from "../mod.ts";
+import { Rng } from "../src/tensor/mod.ts";
 import { CBLAS_NO_TRANS, CBLAS_ROW_MAJOR, openSubnormalFlush } from "../src/native/mod.ts";
 
 const args = parseArgs(Deno.args, { string: ["reps"], default: { reps: "20" } });

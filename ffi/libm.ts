@@ -15,8 +15,9 @@ import { permitted } from "./paths.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { KNOWN_LIBM_PATHS } from "../src/native/mod.ts";
- * console.log(KNOWN_LIBM_PATHS[0]); // "/usr/lib/x86_64-linux-gnu/libm.so.6"
+ * assertEquals(KNOWN_LIBM_PATHS[0], "/usr/lib/x86_64-linux-gnu/libm.so.6");
  * ```
  */
 export const KNOWN_LIBM_PATHS: readonly string[] = [
@@ -33,8 +34,9 @@ export const KNOWN_LIBM_PATHS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { LIBM_SYMBOLS } from "../src/native/mod.ts";
- * console.log(LIBM_SYMBOLS.fesetenv.parameters.length); // 1
+ * assertEquals(LIBM_SYMBOLS.fesetenv.parameters.length, 1);
  * ```
  */
 export const LIBM_SYMBOLS = {
@@ -59,9 +61,11 @@ export const LIBM_SYMBOLS = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type LibmLibrary, openLibm } from "../src/native/mod.ts";
  * if (Deno.build.os === "linux" && Deno.build.arch === "x86_64") {
  *   const lib: LibmLibrary = openLibm().library;
+ *   assertEquals(typeof lib.symbols.fesetenv, "function");
  *   lib.close();
  * }
  * ```
@@ -74,8 +78,9 @@ export type LibmLibrary = Deno.DynamicLibrary<typeof LIBM_SYMBOLS>;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { locateLibm } from "../src/native/mod.ts";
- * console.log(locateLibm() === undefined || locateLibm()!.includes("lib"));
+ * assertEquals(locateLibm() === undefined || locateLibm()!.includes("lib"), true);
  * ```
  *
  * @returns The path, or undefined when none is found.
@@ -96,10 +101,11 @@ export function locateLibm(): string | undefined {
  *
  * @example
  * ```ts
- * import { openLibm } from "./libm.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { openLibm } from "../src/native/mod.ts";
  * if (Deno.build.os === "linux" && Deno.build.arch === "x86_64") {
  *   const { library, path } = openLibm();
- *   console.log(path.includes("lib"));
+ *   assertEquals(path.includes("lib"), true);
  *   library.close();
  * }
  * ```

@@ -14,8 +14,9 @@ import { candidateOpenBlasPaths, KNOWN_OPENBLAS_PATHS, OPENBLAS_FIX, permitted }
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { CBLAS_ROW_MAJOR } from "../src/native/mod.ts";
- * console.log(CBLAS_ROW_MAJOR); // 101
+ * assertEquals(CBLAS_ROW_MAJOR, 101);
  * ```
  */
 export const CBLAS_ROW_MAJOR = 101;
@@ -24,8 +25,9 @@ export const CBLAS_ROW_MAJOR = 101;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { CBLAS_NO_TRANS } from "../src/native/mod.ts";
- * console.log(CBLAS_NO_TRANS); // 111
+ * assertEquals(CBLAS_NO_TRANS, 111);
  * ```
  */
 export const CBLAS_NO_TRANS = 111;
@@ -34,8 +36,9 @@ export const CBLAS_NO_TRANS = 111;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { CBLAS_TRANS } from "../src/native/mod.ts";
- * console.log(CBLAS_TRANS); // 112
+ * assertEquals(CBLAS_TRANS, 112);
  * ```
  */
 export const CBLAS_TRANS = 112;
@@ -45,8 +48,9 @@ export const CBLAS_TRANS = 112;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { SYMBOLS } from "../src/native/mod.ts";
- * console.log(SYMBOLS.cblas_sgemm.parameters.length); // 14
+ * assertEquals(SYMBOLS.cblas_sgemm.parameters.length, 14);
  * ```
  */
 export const SYMBOLS = {
@@ -141,10 +145,11 @@ export const SYMBOLS = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { getBlas } from "../mod.ts";
  * import { type OpenBlasLibrary } from "../src/native/mod.ts";
  * const symbols: OpenBlasLibrary["symbols"] = getBlas().symbols;
- * console.log(symbols.openblas_get_num_threads() >= 1); // true
+ * assertEquals(symbols.openblas_get_num_threads() >= 1, true);
  * ```
  */
 export type OpenBlasLibrary = Deno.DynamicLibrary<typeof SYMBOLS>;
@@ -154,9 +159,12 @@ export type OpenBlasLibrary = Deno.DynamicLibrary<typeof SYMBOLS>;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type OpenBlasOptions, openOpenBlas } from "../src/native/mod.ts";
  * const options: OpenBlasOptions = { paths: ["/usr/lib/x86_64-linux-gnu/libopenblas.so.0"] };
- * openOpenBlas(options).close();
+ * const lib = openOpenBlas(options);
+ * assertEquals(typeof lib.symbols.cblas_sgemm, "function");
+ * lib.close();
  * ```
  */
 export interface OpenBlasOptions {
@@ -173,9 +181,10 @@ export interface OpenBlasOptions {
  *
  * @example Open the library and ask for its thread count
  * ```ts
- * import { openOpenBlas } from "./openblas.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { openOpenBlas } from "../src/native/mod.ts";
  * const lib = openOpenBlas();
- * console.log(lib.symbols.openblas_get_num_threads() >= 1);
+ * assertEquals(lib.symbols.openblas_get_num_threads() >= 1, true);
  * lib.close();
  * ```
  *
@@ -193,9 +202,10 @@ export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlasLibrary {
  *
  * @example
  * ```ts
- * import { openOpenBlasAt } from "./openblas.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { openOpenBlasAt } from "../src/native/mod.ts";
  * const { library, path } = openOpenBlasAt();
- * console.log(path.includes("openblas"));
+ * assertEquals(path.includes("openblas"), true);
  * library.close();
  * ```
  *

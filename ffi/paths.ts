@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { OPENBLAS_PATH_ENV } from "../src/native/mod.ts";
- * console.log(OPENBLAS_PATH_ENV); // "DFA_OPENBLAS_PATH"
+ * assertEquals(OPENBLAS_PATH_ENV, "DFA_OPENBLAS_PATH");
  * ```
  */
 export const OPENBLAS_PATH_ENV = "DFA_OPENBLAS_PATH";
@@ -21,8 +22,9 @@ export const OPENBLAS_PATH_ENV = "DFA_OPENBLAS_PATH";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { KNOWN_OPENBLAS_PATHS } from "../src/native/mod.ts";
- * console.log(KNOWN_OPENBLAS_PATHS[0]); // "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
+ * assertEquals(KNOWN_OPENBLAS_PATHS[0], "/usr/lib/x86_64-linux-gnu/libopenblas.so.0");
  * ```
  */
 export const KNOWN_OPENBLAS_PATHS: readonly string[] = [
@@ -47,8 +49,9 @@ export const KNOWN_OPENBLAS_PATHS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { OPENBLAS_FIX } from "../src/native/mod.ts";
- * console.log(OPENBLAS_FIX.includes("libopenblas0-pthread")); // true
+ * assertEquals(OPENBLAS_FIX.includes("libopenblas0-pthread"), true);
  * ```
  */
 export const OPENBLAS_FIX: string =
@@ -65,8 +68,9 @@ export const OPENBLAS_FIX: string =
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { locateOpenBlas } from "../src/native/mod.ts";
- * console.log(locateOpenBlas()?.includes("openblas")); // true
+ * assertEquals(locateOpenBlas()?.includes("openblas"), true);
  * ```
  *
  * @returns The path, or undefined when none is found.
@@ -88,8 +92,9 @@ export function locateOpenBlas(): string | undefined {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { permitted } from "./paths.ts";
- * console.log(typeof permitted({ name: "env", variable: "HOME" })); // boolean
+ * assertEquals(typeof permitted({ name: "env", variable: "HOME" }), "boolean");
  * ```
  *
  * @param descriptor The permission.
@@ -104,8 +109,9 @@ export function permitted(descriptor: Deno.PermissionDescriptor): boolean {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { candidateOpenBlasPaths, KNOWN_OPENBLAS_PATHS } from "../src/native/mod.ts";
- * console.log(candidateOpenBlasPaths().at(-1) === KNOWN_OPENBLAS_PATHS.at(-1)); // true
+ * assertEquals(candidateOpenBlasPaths().at(-1) === KNOWN_OPENBLAS_PATHS.at(-1), true);
  * ```
  */
 export function candidateOpenBlasPaths(): string[] {

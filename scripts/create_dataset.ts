@@ -1,5 +1,5 @@
 // Step 1 of the workflow: MNIST → data/mnist.npz in the original layout (features by samples).
-import { createMnistNpz } from "../mod.ts";
+import { createMnistNpz } from "../src/data/mod.ts";
 import { cliArgs, noMoreArguments, parse, UsageError } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
 import { SHIPPED_IDX } from "../src/data/shipped.ts";

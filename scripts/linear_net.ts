@@ -1,5 +1,5 @@
 // dfa-linear-net.ipynb: a net with no activation learns M = W2·W1 by DFA, tracking the alignment.
-import { type Rule, RULES } from "../mod.ts";
+import { type Rule, RULE_NAMES, RULES } from "../mod.ts";
 import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
 import { linearNet } from "../src/experiments/linear_net.ts";
@@ -59,7 +59,9 @@ await run(spec.name, async () => {
     seed: args.int("seed"),
   }, quiet ? undefined : console.log);
   console.log(
-    `\n${r.rule} after ${r.epochs} epochs (${secs(r.seconds)}): cost ${r.cost.toPrecision(6)}, ` +
+    `\n${RULE_NAMES[r.rule]} after ${r.epochs} epochs (${secs(r.seconds)}): cost ${
+      r.cost.toPrecision(6)
+    }, ` +
       `D = Σ|M − W2·W1| = ${r.D.toPrecision(4)}`,
   );
   if (args.flag("report")) {

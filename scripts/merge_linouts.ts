@@ -1,5 +1,5 @@
 // Joins the shard files of `weak-learners N --shard K/M` into the two files a single run writes.
-import { mergeLinouts } from "../mod.ts";
+import { mergeLinouts } from "../src/stacking/mod.ts";
 import { cliArgs, parse, UsageError } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
 

@@ -1,6 +1,6 @@
 // The whole stacking workflow with the original's defaults: create-dataset (when data/mnist.npz is
 // missing), N weak learners, the dense and the RD stacked models, and a summary table.
-import { WEAK_LEARNER_DEFAULTS } from "../mod.ts";
+import { WEAK_LEARNER_DEFAULTS } from "../src/stacking/mod.ts";
 import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
 import { pipelineJson, pipelineSummary, runPipeline } from "../src/experiments/pipeline.ts";

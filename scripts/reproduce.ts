@@ -1,15 +1,9 @@
 // Runs every cell of a published MNIST table (network × rule × seed), saving each cell as it
 // finishes and a checkpoint of the cell in training after every epoch (a killed run resumes from
 // its last epoch), and prints our mean ± std beside the published figure.
-import {
-  firstSamples,
-  getBlas,
-  Network,
-  parseArchitecture,
-  randomShifts,
-  saveCheckpoint,
-  train,
-} from "../mod.ts";
+import { getBlas, Network, parseArchitecture, RULE_NAMES, train } from "../mod.ts";
+import { saveCheckpoint } from "../src/train/mod.ts";
+import { firstSamples, randomShifts } from "../src/data/mod.ts";
 import { removeCheckpoint, resumeFrom, trainingStatus } from "../src/experiments/checkpoints.ts";
 import {
   cliArgs,
@@ -188,7 +182,7 @@ await run(spec.name, async () => {
         : at === undefined
         ? "to do"
         : `in training: ${at} (${ckpt})`;
-      console.log(`${row.name} ${rule} seed ${seed}: ${state}`);
+      console.log(`${row.name} ${RULE_NAMES[rule]} seed ${seed}: ${state}`);
     }
     return;
   }
@@ -202,7 +196,9 @@ await run(spec.name, async () => {
     // read the table has saved it.
     using lock = lockCell(ckpt);
     if (!lock) {
-      console.log(`${row.name} ${rule} seed ${seed}: in training in another process, skipped`);
+      console.log(
+        `${row.name} ${RULE_NAMES[rule]} seed ${seed}: in training in another process, skipped`,
+      );
       continue;
     }
     if (finished(readCells(`${out}.json`, table), key)) continue;
@@ -220,7 +216,9 @@ await run(spec.name, async () => {
     const resume = resumeFrom(ckpt, net, "delete it to train the cell from the start");
     if (resume) {
       console.log(
-        `${row.name} ${rule} seed ${seed}: resuming after epoch ${resume.epoch} (${ckpt})`,
+        `${row.name} ${
+          RULE_NAMES[rule]
+        } seed ${seed}: resuming after epoch ${resume.epoch} (${ckpt})`,
       );
     }
     const r = train(net, trainSet, {
@@ -241,7 +239,7 @@ await run(spec.name, async () => {
       onCheckpoint: (c) => saveCheckpoint(ckpt, net, c),
       onEpoch: (s) =>
         console.log(
-          `${row.name} ${rule} seed ${seed} epoch ${s.epoch}/${epochs}: train ${
+          `${row.name} ${RULE_NAMES[rule]} seed ${seed} epoch ${s.epoch}/${epochs}: train ${
             pct(s.trainError)
           }, test ${pct(s.testError)} (${secs(s.seconds)})`,
         ),

@@ -1,6 +1,7 @@
 // Step 3 of the workflow: a model on top of the weak learners' linear outputs — a dense sigmoid
 // layer (stacked-model) or an RD layer (rd-stacked-model).
-import { type EpochStats, stackedModel } from "../mod.ts";
+import type { EpochStats } from "../mod.ts";
+import { stackedModel } from "../src/stacking/mod.ts";
 import { cliArgs, parse } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
 import { STACKED_MODEL_SPEC as spec, stackedModelSettings } from "../src/cli/stacked_model_spec.ts";

@@ -1,6 +1,6 @@
 // Step 2 of the workflow: N DFA nets that share an initialisation (or, with --diff, do not) but
 // each have their own feedback matrix; their linear outputs stacked into two .npz files.
-import { runWeakLearners } from "../mod.ts";
+import { runWeakLearners } from "../src/stacking/mod.ts";
 import { cliArgs, noMoreArguments, parse } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
 import {

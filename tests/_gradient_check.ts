@@ -1,6 +1,8 @@
 // Shared by the gradient tests: a random batch, the fast path's gradients, and central finite
 // differences of the naive double-precision reference loss.
-import { type Network, Rng, type Rule, type Workspace } from "../mod.ts";
+import type { Network, Rule } from "../mod.ts";
+import type { Workspace } from "../src/model/mod.ts";
+import { Rng } from "../src/tensor/mod.ts";
 import { referenceForward, referenceLoss, type ReferenceParams } from "../src/testing/mod.ts";
 
 /** A batch of B samples: inputs N(0, 1) (or U(−1, 1)), one-hot targets (real ones for MSE). */

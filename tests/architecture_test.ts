@@ -2,18 +2,9 @@
 // and an engine that asks its layers and rules instead of branching on their names (so that a new
 // kind or rule is a file and a registry line).
 import { assert, assertEquals } from "@std/assert";
-import {
-  FEEDBACK_POINTS,
-  FEEDBACK_RULES,
-  LAYER_KINDS,
-  type LayerSpec,
-  Network,
-  networkFromArrays,
-  networkToArrays,
-  Optimizer,
-  RULES,
-  trainStep,
-} from "../mod.ts";
+import { FEEDBACK_RULES, LAYER_KINDS, type LayerSpec, Network, RULES } from "../mod.ts";
+import { FEEDBACK_POINTS, networkFromArrays, networkToArrays } from "../src/model/mod.ts";
+import { Optimizer, trainStep } from "../src/train/mod.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 

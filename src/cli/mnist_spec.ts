@@ -1,4 +1,5 @@
 // The mnist task's options: what `deno task mnist --help` lists, and the settings they make.
+import { type Rule, RULES } from "../../mod.ts";
 import {
   type Activation,
   ACTIVATIONS,
@@ -10,13 +11,8 @@ import {
   INITS,
   type Loss,
   LOSSES,
-  MNIST_PRESETS,
-  Optimizer,
-  type OptimizerName,
-  OPTIMIZERS,
-  type Rule,
-  RULES,
-} from "../../mod.ts";
+} from "../model/mod.ts";
+import { MNIST_PRESETS, Optimizer, type OptimizerName, OPTIMIZERS } from "../train/mod.ts";
 import type { MnistSettings } from "../experiments/mnist_run.ts";
 import {
   checkedInt,

@@ -1,9 +1,22 @@
 // The files of a Slurm run: the plan (what to run, where, with which site options), the job
 // scripts it becomes, and the exact `deno run` flags of each job. Pure functions of the plan.
-import { linoutPaths } from "../../mod.ts";
-import { shardPath } from "../stacking/mod.ts";
+import { linoutPaths, shardPath } from "../stacking/mod.ts";
 
-/** What `deno task slurm` submits, saved as OUT/slurm/run.json. */
+/**
+ * What `deno task slurm` submits, saved as OUT/slurm/run.json.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { runFiles, type SlurmPlan } from "./mod.ts";
+ * const plan: SlurmPlan = {
+ *   task: "weak-learners", n: 8, shards: 2, diff: false, project: "/home/me/dfa", data: "/home/me/dfa/data/mnist.npz",
+ *   outDir: "/scratch/run", library: "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", learnerArgs: ["--epochs", "1"],
+ *   sbatch: ["--time=1:00:00"], binary: "",
+ * };
+ * assertEquals(runFiles(plan).shardDir(2), "/scratch/run/shards/2");
+ * ```
+ */
 export interface SlurmPlan {
   /** weak-learners, diff-weak-learners or pipeline (weak learners, then both stacked models). */
   task: "weak-learners" | "diff-weak-learners" | "pipeline";
@@ -15,8 +28,11 @@ export interface SlurmPlan {
   diff: boolean;
   /** Absolute paths: the project, the MNIST file, the run's directory, OpenBLAS on the nodes. */
   project: string;
+  /** The MNIST file (absolute). */
   data: string;
+  /** The run's directory (absolute). */
   outDir: string;
+  /** OpenBLAS on the nodes (absolute). */
   library: string;
   /** Options passed to every shard (they are part of the run: --epochs, --seed, …). */
   learnerArgs: string[];
@@ -26,26 +42,66 @@ export interface SlurmPlan {
   binary: string;
 }
 
-/** The environment variables a job's process may read. */
+/**
+ * The environment variables a job's process may read.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { denoFlags, JOB_ENV } from "./mod.ts";
+ * assertEquals(denoFlags([], [], "/lib/libopenblas.so").at(-1), `--allow-env=${JOB_ENV.join(",")}`);
+ * ```
+ */
 export const JOB_ENV = ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"];
 
-/** Where a Slurm run's files go. */
+/**
+ * Where a Slurm run's files go.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type RunFiles, runFiles } from "./mod.ts";
+ * const files: RunFiles = runFiles({ outDir: "/scratch/run", diff: false, shards: 2 });
+ * assertEquals([files.shardLog(1), files.finishExit], ["/scratch/run/slurm/logs/shard-1.log", "/scratch/run/slurm/finish.exit"]);
+ * ```
+ */
 export interface RunFiles {
+  /** The run's Slurm directory, OUT/slurm. */
   slurm: string;
+  /** The saved plan, OUT/slurm/run.json. */
   plan: string;
+  /** The array job's script. */
   shardScript: string;
+  /** The finishing job's script. */
   finishScript: string;
+  /** Array task k's log. */
   shardLog: (k: number | string) => string;
+  /** The file array task k writes its exit status to. */
   shardExit: (k: number | string) => string;
+  /** The finishing job's log. */
   finishLog: string;
+  /** The file the finishing job writes its exit status to. */
   finishExit: string;
+  /** Array task k's working directory. */
   shardDir: (k: number | string) => string;
+  /** The outputs file of shard k. */
   shardFile: (k: number) => string;
+  /** The merged stacked outputs. */
   merged: { train: string; test: string };
+  /** The stacked models' results. */
   results: { dense: string; rd: string };
 }
 
-/** Where a run's files go. */
+/**
+ * Where a run's files go.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { runFiles } from "./mod.ts";
+ * assertEquals(runFiles({ outDir: "/scratch/run", diff: false, shards: 2 }).merged.train, "/scratch/run/train_linouts.npz");
+ * ```
+ */
 export function runFiles(plan: Pick<SlurmPlan, "outDir" | "diff" | "shards">): RunFiles {
   const slurm = `${plan.outDir}/slurm`;
   return {
@@ -64,7 +120,16 @@ export function runFiles(plan: Pick<SlurmPlan, "outDir" | "diff" | "shards">): R
   };
 }
 
-/** `deno run` flags with exactly these scopes (none unscoped, no network, no -A). */
+/**
+ * `deno run` flags with exactly these scopes (none unscoped, no network, no -A).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { denoFlags } from "./mod.ts";
+ * assertEquals(denoFlags(["/data"], [], "/lib/libopenblas.so").slice(0, 3), ["--no-prompt", "--allow-read=/data", "--allow-ffi=/lib/libopenblas.so"]);
+ * ```
+ */
 export function denoFlags(read: string[], write: string[], library: string): string[] {
   return [
     "--no-prompt",
@@ -78,6 +143,13 @@ export function denoFlags(read: string[], write: string[], library: string): str
 /**
  * Quotes a word for bash where needed. `$K` (the array task's index) stays a variable, in double
  * quotes; every other character is taken literally.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { sh } from "./mod.ts";
+ * assertEquals([sh("plain/path"), sh("it's"), sh("shard $K")], ["plain/path", "'it'\\''s'", '"shard $K"']);
+ * ```
  */
 export function sh(a: string): string {
   if (/^[\w@%+=:,./-]+$/.test(a)) return a;
@@ -113,7 +185,22 @@ function header(plan: SlurmPlan, name: string, log: string): string[] {
   ];
 }
 
-/** The job array's script: task K trains shard K of M in its own directory. */
+/**
+ * The job array's script: task K trains shard K of M in its own directory.
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { shardScript, type SlurmPlan } from "./mod.ts";
+ * const plan: SlurmPlan = {
+ *   task: "weak-learners", n: 8, shards: 2, diff: false, project: "/home/me/dfa", data: "/home/me/dfa/data/mnist.npz",
+ *   outDir: "/scratch/run", library: "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", learnerArgs: ["--epochs", "1"],
+ *   sbatch: ["--time=1:00:00"], binary: "",
+ * };
+ * assertStringIncludes(shardScript(plan), "#SBATCH --time=1:00:00");
+ * assertStringIncludes(shardScript(plan), "K=$SLURM_ARRAY_TASK_ID");
+ * ```
+ */
 export function shardScript(plan: SlurmPlan): string {
   const f = runFiles(plan), dir = f.shardDir("$K");
   const args = [
@@ -144,7 +231,21 @@ export function shardScript(plan: SlurmPlan): string {
   ].join("\n");
 }
 
-/** The job that runs once every shard succeeded: the merge, and for a pipeline the two models. */
+/**
+ * The job that runs once every shard succeeded: the merge, and for a pipeline the two models.
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { finishScript, type SlurmPlan } from "./mod.ts";
+ * const plan: SlurmPlan = {
+ *   task: "weak-learners", n: 8, shards: 2, diff: false, project: "/home/me/dfa", data: "/home/me/dfa/data/mnist.npz",
+ *   outDir: "/scratch/run", library: "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", learnerArgs: ["--epochs", "1"],
+ *   sbatch: ["--time=1:00:00"], binary: "",
+ * };
+ * assertStringIncludes(finishScript(plan), "scripts/merge_linouts.ts /scratch/run/shards/1/linouts-shard-1-of-2.npz");
+ * ```
+ */
 export function finishScript(plan: SlurmPlan): string {
   const f = runFiles(plan);
   const shardFiles = Array.from({ length: plan.shards }, (_, i) => f.shardFile(i + 1));

@@ -1,7 +1,16 @@
 /**
  * Slurm: the job scripts dfa submits (one array task a shard, a dependent finish job) and the
- * reading of the queue and accounting that tells how a run stands.
+ * reading of the queue and accounting that tells how a run stands. Unstable: these follow the
+ * `slurm` task.
  *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { runFiles } from "./mod.ts";
+ * assertEquals(runFiles({ outDir: "/runs/a", diff: false, shards: 2 }).plan, "/runs/a/slurm/run.json");
+ * ```
+ *
+ * @experimental
  * @module
  */
 export * from "./jobs.ts";

@@ -3,7 +3,16 @@
 import { CommandError } from "../cli/options.ts";
 import { runFiles, type SlurmPlan } from "./jobs.ts";
 
-/** Runs a Slurm command; a missing command is one line that says what to install. */
+/**
+ * Runs a Slurm command; a missing command is one line that says what to install.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { slurm } from "./mod.ts";
+ * assertThrows(() => slurm("no-such-slurm-command", []), Error, "Slurm's commands are not on PATH");
+ * ```
+ */
 export function slurm(cmd: string, args: string[]): { code: number; out: string; err: string } {
   try {
     const r = new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).outputSync();
@@ -20,7 +29,16 @@ export function slurm(cmd: string, args: string[]): { code: number; out: string;
   }
 }
 
-/** Submits a job script and returns its job id. */
+/**
+ * Submits a job script and returns its job id.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { submit } from "./mod.ts";
+ * assertThrows(() => submit("/no/such/job.sh", []), Error); // sbatch refuses it, or is not installed
+ * ```
+ */
 export function submit(script: string, args: string[]): string {
   const r = slurm("sbatch", ["--parsable", ...args, script]);
   const id = r.out.trim().split(";")[0];
@@ -30,16 +48,39 @@ export function submit(script: string, args: string[]): string {
   return id;
 }
 
-/** One job (or array task, or group of pending array tasks) as scontrol shows it. */
+/**
+ * One job (or array task, or group of pending array tasks) as scontrol shows it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { arrayTasks, type JobRecord } from "./mod.ts";
+ * const pending: JobRecord = { state: "PENDING", reason: "Resources", exitCode: "0:0", tasks: arrayTasks("3-4") };
+ * assertEquals(pending.tasks, [3, 4]);
+ * ```
+ */
 export interface JobRecord {
+  /** Slurm's state: PENDING, RUNNING, COMPLETED, FAILED, … */
   state: string;
+  /** Why it is pending or ended, as Slurm says ("None" for nothing). */
   reason: string;
+  /** Exit code and signal, "code:signal". */
   exitCode: string;
   /** The array tasks this record stands for (empty for a plain job). */
   tasks: number[];
 }
 
-/** Expands scontrol's ArrayTaskId ("3", "1-4,7", "2-9%2") into task indices. */
+/**
+ * Expands scontrol's ArrayTaskId ("3", "1-4,7", "2-9%2") into task indices.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { arrayTasks } from "./mod.ts";
+ * assertEquals(arrayTasks("1-4,7"), [1, 2, 3, 4, 7]);
+ * assertEquals(arrayTasks("2-9%2"), [2, 3, 4, 5, 6, 7, 8, 9]); // %2: at most two at a time
+ * ```
+ */
 export function arrayTasks(text: string): number[] {
   return text.replace(/%\d+$/, "").split(",").filter(Boolean).flatMap((part) => {
     const [a, b] = part.split("-").map(Number);
@@ -47,7 +88,17 @@ export function arrayTasks(text: string): number[] {
   });
 }
 
-/** The records of a job (all tasks of an array); none when Slurm no longer knows the job. */
+/**
+ * The records of a job (all tasks of an array); none when Slurm no longer knows the job.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { jobRecords } from "./mod.ts";
+ * const id = Deno.env.get("SLURM_JOB_ID"); // inside a Slurm job, the job's own record
+ * if (id) assertEquals(jobRecords(id)[0].state, "RUNNING");
+ * ```
+ */
 export function jobRecords(id: string): JobRecord[] {
   const r = slurm("scontrol", ["-o", "show", "job", id]);
   if (r.code !== 0) return []; // "Invalid job id": finished long ago and purged
@@ -64,7 +115,17 @@ export function jobRecords(id: string): JobRecord[] {
 
 const QUEUED = new Set(["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING"]);
 
-/** Where one shard, or the finishing job, stands. */
+/**
+ * Where one shard, or the finishing job, stands.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type JobStatus, runStatus } from "./mod.ts";
+ * const { finish }: { finish: JobStatus } = runStatus({ task: "weak-learners", n: 2, shards: 1, diff: false, project: "/p", data: "/p/mnist.npz", outDir: "/no/such/run", library: "", learnerArgs: [], sbatch: [], binary: "" }, {});
+ * assertEquals([finish.state, finish.detail], ["missing", "not in the queue"]);
+ * ```
+ */
 export interface JobStatus {
   /** done, queued (pending or running), failed, or missing (never submitted, or lost). */
   state: "done" | "queued" | "failed" | "missing";
@@ -120,7 +181,17 @@ function status(
   } as const;
 }
 
-/** Each shard's status (1 … M) and the finishing job's, from Slurm and the run's files. */
+/**
+ * Each shard's status (1 … M) and the finishing job's, from Slurm and the run's files.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { runStatus, type SlurmPlan } from "./mod.ts";
+ * const plan: SlurmPlan = { task: "weak-learners", n: 2, shards: 2, diff: false, project: "/p", data: "/p/mnist.npz", outDir: "/no/such/run", library: "", learnerArgs: [], sbatch: [], binary: "" };
+ * assertEquals(runStatus(plan, {}).shards.map((s) => s.state), ["missing", "missing"]); // nothing submitted, nothing written
+ * ```
+ */
 export function runStatus(
   plan: SlurmPlan,
   jobs: { array?: string; finish?: string },

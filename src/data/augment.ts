@@ -15,9 +15,10 @@ import { Rng } from "../tensor/random.ts";
  *
  * @example
  * ```ts
- * import type { Augment } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { Augment } from "./mod.ts";
  * const flip: Augment = (x, B) => x.subarray(0, B).reverse();
- * console.log(flip.rng); // undefined
+ * assertEquals(flip.rng, undefined);
  * ```
  */
 export interface Augment {
@@ -33,11 +34,12 @@ export interface Augment {
  *
  * @example
  * ```ts
- * import { randomShifts } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { randomShifts } from "./mod.ts";
  * const shift = randomShifts([1, 3, 3], 1, 7);
  * const x = new Float32Array([0, 0, 0, 0, 1, 0, 0, 0, 0]); // one image, a dot in the middle
  * shift(x, 1);
- * console.log(x.reduce((a, b) => a + b)); // 1: the dot moved by at most one pixel, never lost
+ * assertEquals(x.reduce((a, b) => a + b), 1); // the dot moved by at most one pixel, never lost
  * ```
  *
  * @param shape Each sample's (channels, height, width); a row of the batch is one sample.

@@ -42,13 +42,16 @@ function isOneHot(data: Dataset): boolean {
  *
  * @example
  * ```ts
- * import { BatchSource, Matrix, rowArgmax } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, rowArgmax } from "../../mod.ts";
+ * import { BatchSource } from "./mod.ts";
  * const x = Matrix.from([[0, 1], [128 / 255, 1 / 255], [1, 0]]), y = Matrix.from([[1, 0], [0, 1], [1, 0]]);
  * const source = new BatchSource({ x, y, labels: rowArgmax(y) }, 2);
- * console.log(source.bytes); // true: every input is k/255
+ * assertEquals(source.bytes, true); // every input is k/255
  * source.order.set([2, 1, 0]);
  * const ws = { x: new Float32Array(4), y: new Float32Array(4), labels: new Uint8Array(2) };
- * console.log(Array.from(source.fill(1, 2, ws)), Array.from(ws.labels)); // [ 0.501960813999176, 0.003921568859368563, 0, 1 ] [ 1, 0 ]
+ * assertEquals(Array.from(source.fill(1, 2, ws)), [ 0.501960813999176, 0.003921568859368563, 0, 1 ]);
+ * assertEquals(Array.from(ws.labels), [ 1, 0 ]);
  * ```
  */
 export class BatchSource {

@@ -14,10 +14,11 @@ import { loadNpz, type NpzArrays } from "../io/npz.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type Dataset, Matrix, rowArgmax } from "../../mod.ts";
  * const y = Matrix.from([[0, 1]]);
  * const data: Dataset = { x: Matrix.from([[0.5, 0.5]]), y, labels: rowArgmax(y) };
- * console.log(data.labels[0]); // 1
+ * assertEquals(data.labels[0], 1);
  * ```
  */
 export interface Dataset {
@@ -34,10 +35,11 @@ export interface Dataset {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type DatasetSplits, Matrix } from "../../mod.ts";
  * const set = { x: new Matrix(1, 2), y: Matrix.from([[1, 0]]), labels: new Uint8Array(1) };
  * const splits: DatasetSplits = { train: set, test: set };
- * console.log(splits.test.x.cols); // 2
+ * assertEquals(splits.test.x.cols, 2);
  * ```
  */
 export interface DatasetSplits {
@@ -52,10 +54,11 @@ export interface DatasetSplits {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { transposeInto } from "./dataset.ts";
  * const dst = new Float32Array(6);
  * transposeInto(new Float32Array([1, 2, 3, 4, 5, 6]), 2, 3, dst);
- * console.log(Array.from(dst)); // [1, 4, 2, 5, 3, 6]
+ * assertEquals(Array.from(dst), [1, 4, 2, 5, 3, 6]);
  * ```
  *
  * @param src The source, row-major.
@@ -86,8 +89,9 @@ export function transposeInto(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Matrix, rowArgmax } from "../../mod.ts";
- * console.log(rowArgmax(Matrix.from([[0.1, 0.9], [0.7, 0.3]]))); // Uint8Array [1, 0]
+ * assertEquals(rowArgmax(Matrix.from([[0.1, 0.9], [0.7, 0.3]])), new Uint8Array([1, 0]));
  * ```
  */
 export function rowArgmax(m: Matrix): Uint8Array {
@@ -133,8 +137,10 @@ export function columnArgmax(data: Float32Array, rows: number, cols: number): Ui
  *
  * @example
  * ```ts
- * import { ndarray, toFloat32 } from "../../mod.ts";
- * console.log(toFloat32(ndarray("uint8", [2], new Uint8Array([3, 255])))); // Float32Array [3, 255]
+ * import { assertEquals } from "@std/assert";
+ * import { toFloat32 } from "./mod.ts";
+ * import { ndarray } from "../io/mod.ts";
+ * assertEquals(toFloat32(ndarray("uint8", [2], new Uint8Array([3, 255]))), new Float32Array([3, 255]));
  * ```
  */
 export function toFloat32(a: NdArray): Float32Array {
@@ -151,11 +157,14 @@ export function toFloat32(a: NdArray): Float32Array {
  *
  * @example
  * ```ts
- * import { datasetFromColumns, ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { datasetFromColumns } from "./mod.ts";
+ * import { ndarray } from "../io/mod.ts";
  * const x = ndarray("float32", [2, 3], new Float32Array([1, 2, 3, 4, 5, 6]));
  * const y = ndarray("float32", [2, 3], new Float32Array([1, 0, 1, 0, 1, 0]));
  * const d = datasetFromColumns(x, y);
- * console.log(d.x.toArray(), Array.from(d.labels)); // [[1, 4], [2, 5], [3, 6]] [0, 1, 0]
+ * assertEquals(d.x.toArray(), [[1, 4], [2, 5], [3, 6]]);
+ * assertEquals(Array.from(d.labels), [0, 1, 0]);
  * ```
  *
  * @param x Inputs, (features, samples).
@@ -186,10 +195,12 @@ export function datasetFromColumns(x: NdArray, y: NdArray): Dataset {
  *
  * @example
  * ```ts
- * import { ndarray, requireKeys } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { requireKeys } from "./mod.ts";
+ * import { ndarray } from "../io/mod.ts";
  * const arrays = { x: ndarray("uint8", [1], new Uint8Array(1)) };
  * const [x] = requireKeys(arrays, "a.npz", ["x"]);
- * console.log(x.shape); // [1]
+ * assertEquals(x.shape, [1]);
  * ```
  *
  * @param arrays The loaded arrays.
@@ -217,12 +228,16 @@ export function requireKeys(arrays: NpzArrays, path: string, keys: readonly stri
  *
  * @example
  * ```ts
- * import { loadMnistNpz, ndarray, saveNpz } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { loadMnistNpz } from "../../mod.ts";
+ * import { ndarray, saveNpz } from "../io/mod.ts";
  * const path = `${await Deno.makeTempDir()}/mnist.npz`;
  * const x = ndarray("float32", [4, 2], new Float32Array(8)), y = ndarray("float32", [3, 2], new Float32Array([1, 0, 0, 1, 0, 0]));
  * saveNpz(path, { X_train: x, y_train: y, X_test: x, y_test: y });
  * const { train } = loadMnistNpz(path);
- * console.log(train.x.rows, train.x.cols, train.labels); // 2 4 Uint8Array [0, 1]
+ * assertEquals(train.x.rows, 2);
+ * assertEquals(train.x.cols, 4);
+ * assertEquals(train.labels, new Uint8Array([0, 1]));
  * ```
  *
  * @param path The file.
@@ -252,9 +267,11 @@ export function loadMnistNpz(path: string): DatasetSplits {
  *
  * @example
  * ```ts
- * import { firstSamples, Matrix, rowArgmax } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, rowArgmax } from "../../mod.ts";
+ * import { firstSamples } from "./mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1], [1, 0]]);
- * console.log(firstSamples({ x: Matrix.from([[1], [2], [3]]), y, labels: rowArgmax(y) }, 2).x.rows); // 2
+ * assertEquals(firstSamples({ x: Matrix.from([[1], [2], [3]]), y, labels: rowArgmax(y) }, 2).x.rows, 2);
  * ```
  *
  * @param d The dataset.
@@ -274,13 +291,15 @@ const checked = new WeakSet<Float32Array>();
  *
  * @example
  * ```ts
- * import { checkDataset, Matrix, rowArgmax } from "../../mod.ts";
+ * import { assertThrows } from "@std/assert";
+ * import { Matrix, rowArgmax } from "../../mod.ts";
+ * import { checkDataset } from "./mod.ts";
  * const y = Matrix.from([[1, 0]]);
- * try {
- *   checkDataset({ x: Matrix.from([[NaN]]), y, labels: rowArgmax(y) }, "the test set");
- * } catch (e) {
- *   console.log((e as Error).message); // Cannot use the test set: input 0, feature 0 is NaN (bad data)
- * }
+ * assertThrows(
+ *   () => checkDataset({ x: Matrix.from([[NaN]]), y, labels: rowArgmax(y) }, "the test set"),
+ *   RangeError,
+ *   "Cannot use the test set: input 0, feature 0 is NaN (bad data)",
+ * );
  * ```
  *
  * @param d The dataset.

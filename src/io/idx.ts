@@ -42,8 +42,10 @@ function idxSize(head: Uint8Array): number | undefined {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { isGzip } from "./mod.ts";
- * console.log(isGzip(new Uint8Array([0x1f, 0x8b, 8])), isGzip(new Uint8Array([0, 0, 8, 1]))); // true false
+ * assertEquals(isGzip(new Uint8Array([0x1f, 0x8b, 8])), true);
+ * assertEquals(isGzip(new Uint8Array([0, 0, 8, 1])), false);
  * ```
  */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -111,10 +113,11 @@ export function decodeIdx(bytes: Uint8Array): NdArray {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { loadIdx } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/labels-idx1-ubyte`;
  * Deno.writeFileSync(path, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
- * console.log(loadIdx(path).data); // Uint8Array [7, 2, 1]
+ * assertEquals(loadIdx(path).data, new Uint8Array([7, 2, 1]));
  * ```
  *
  * @param path The file.

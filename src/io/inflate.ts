@@ -25,11 +25,13 @@ const HEAD = 1 << 20;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { deflateSync } from "npm:fflate@0.8.3";
  * import { inflateBounded } from "./inflate.ts";
  * const data = deflateSync(new Uint8Array([3, 7, 7, 7]));
  * const { bytes, consumed } = inflateBounded(data, (head) => 1 + head[0], "x");
- * console.log(Array.from(bytes), consumed === data.length); // [3, 7, 7, 7] true
+ * assertEquals(Array.from(bytes), [3, 7, 7, 7]);
+ * assertEquals(consumed === data.length, true);
  * ```
  *
  * @param input The compressed bytes (more may follow the stream).
@@ -115,16 +117,17 @@ function declaredSize(
  *
  * @example
  * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
  * import { gzipSync } from "npm:fflate@0.8.3";
  * import { gunzipBounded } from "./inflate.ts";
  * const gz = gzipSync(new Uint8Array([2, 9, 9]));
- * console.log(Array.from(gunzipBounded(gz, (head) => 1 + head[0], "x"))); // [2, 9, 9]
+ * assertEquals(Array.from(gunzipBounded(gz, (head) => 1 + head[0], "x")), [2, 9, 9]);
  * gz[gz.length - 8] ^= 1; // damage the CRC
- * try {
- *   gunzipBounded(gz, (head) => 1 + head[0], "x");
- * } catch (e) {
- *   console.log((e as Error).message); // Cannot gunzip x: its CRC-32 does not match (damaged data)
- * }
+ * assertThrows(
+ *   () => gunzipBounded(gz, (head) => 1 + head[0], "x"),
+ *   Error,
+ *   "Cannot gunzip x: its CRC-32 does not match (damaged data)",
+ * );
  * ```
  *
  * @param bytes The gzip file.

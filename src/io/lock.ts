@@ -11,9 +11,10 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { lockDirectory } from "./lock.ts";
  * const lock = lockDirectory(await Deno.makeTempDir());
- * console.log(lock.removedPartials); // 0
+ * assertEquals(lock.removedPartials, 0);
  * lock.release();
  * ```
  */
@@ -42,12 +43,13 @@ function removePartials(dir: string, depth: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { lockDirectory } from "./lock.ts";
  * const dir = await Deno.makeTempDir(), first = lockDirectory(dir);
  * try {
  *   lockDirectory(dir);
  * } catch (e) {
- *   console.log((e as Error).message.startsWith("Cannot start: another run is using")); // true
+ *   assertEquals((e as Error).message.startsWith("Cannot start: another run is using"), true);
  * }
  * first.release();
  * ```

@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { decodeNpy, encodeNpy, ndarray } from "./mod.ts";
  * const a = decodeNpy(encodeNpy(ndarray("int32", [2], new Int32Array([1, 2]))));
- * console.log(a.shape); // [2]
+ * assertEquals(a.shape, [2]);
  * ```
  *
  * @module

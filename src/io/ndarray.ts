@@ -10,10 +10,11 @@
  *
  * @example
  * ```ts
- * import { type DType } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { DType } from "./mod.ts";
  * import { dtypeSize } from "./mod.ts";
  * const dtype: DType = "float32";
- * console.log(dtypeSize(dtype)); // 4
+ * assertEquals(dtypeSize(dtype), 4);
  * ```
  */
 export type DType =
@@ -34,9 +35,10 @@ export type DType =
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { DTypeArrays } from "./mod.ts";
  * const labels: DTypeArrays["uint8"] = new Uint8Array([5, 0, 4]);
- * console.log(labels.length); // 3
+ * assertEquals(labels.length, 3);
  * ```
  */
 export interface DTypeArrays {
@@ -69,9 +71,10 @@ export interface DTypeArrays {
  *
  * @example
  * ```ts
- * import type { NdArray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { NdArray } from "./mod.ts";
  * const a: NdArray<"float32"> = { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) };
- * console.log(a.shape); // [2]
+ * assertEquals(a.shape, [2]);
  * ```
  */
 export interface NdArray<D extends DType = DType> {
@@ -89,12 +92,13 @@ export interface NdArray<D extends DType = DType> {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { DataFormatError } from "../../mod.ts";
  * import { decodeNpy } from "./mod.ts";
  * try {
  *   decodeNpy(new Uint8Array(16));
  * } catch (error) {
- *   console.log(error instanceof DataFormatError); // true
+ *   assertEquals(error instanceof DataFormatError, true);
  * }
  * ```
  */
@@ -134,8 +138,10 @@ const BY_CODE = new Map(Object.entries(DTYPES).map(([d, [code]]) => [code, d as 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { dtypeCode } from "./mod.ts";
- * console.log(dtypeCode("float32"), dtypeCode("bool")); // f4 b1
+ * assertEquals(dtypeCode("float32"), "f4");
+ * assertEquals(dtypeCode("bool"), "b1");
  * ```
  *
  * @param dtype The element type.
@@ -150,8 +156,10 @@ export function dtypeCode(dtype: DType): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { dtypeFromCode } from "./mod.ts";
- * console.log(dtypeFromCode("f8"), dtypeFromCode("c16")); // float64 undefined
+ * assertEquals(dtypeFromCode("f8"), "float64");
+ * assertEquals(dtypeFromCode("c16"), undefined);
  * ```
  *
  * @param code The type character without its byte-order mark.
@@ -166,8 +174,9 @@ export function dtypeFromCode(code: string): DType | undefined {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { typedArray } from "./mod.ts";
- * console.log(typedArray("int16", new ArrayBuffer(8), 2, 3).length); // 3
+ * assertEquals(typedArray("int16", new ArrayBuffer(8), 2, 3).length, 3);
  * ```
  *
  * @param dtype The element type.
@@ -190,8 +199,10 @@ export function typedArray<D extends DType>(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { dtypeSize } from "./mod.ts";
- * console.log(dtypeSize("float64"), dtypeSize("bool")); // 8 1
+ * assertEquals(dtypeSize("float64"), 8);
+ * assertEquals(dtypeSize("bool"), 1);
  * ```
  */
 export function dtypeSize(dtype: DType): number {
@@ -203,9 +214,10 @@ export function dtypeSize(dtype: DType): number {
  *
  * @example
  * ```ts
- * import { ndarray } from "./ndarray.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "./mod.ts";
  * const a = ndarray("float32", [2, 3], new Float32Array(6));
- * console.log(a.shape);
+ * assertEquals(a.shape, [2, 3]);
  * ```
  *
  * @param dtype The element type.

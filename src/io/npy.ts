@@ -58,10 +58,12 @@ function fortranToC<T extends DTypeArrays[DType]>(src: T, shape: number[]): T {
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "./mod.ts";
  * import { encodeNpy, type NpyHeader, readNpyHeader } from "./mod.ts";
  * const h = readNpyHeader(encodeNpy(ndarray("uint8", [3], new Uint8Array(3)))) as NpyHeader;
- * console.log(h.dataOffset, h.dataBytes); // 64 3
+ * assertEquals(h.dataOffset, 128); // a multiple of 64
+ * assertEquals(h.dataBytes, 3);
  * ```
  */
 export interface NpyHeader {
@@ -85,12 +87,13 @@ export interface NpyHeader {
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "./mod.ts";
  * import { encodeNpy, readNpyHeader } from "./mod.ts";
  * const bytes = encodeNpy(ndarray("int16", [2, 3], new Int16Array(6)));
  * const header = readNpyHeader(bytes.subarray(0, 10)); // too short: the length it needs
  * const full = readNpyHeader(bytes.subarray(0, header as number));
- * console.log(typeof full === "object" && full.shape); // [2, 3]
+ * assertEquals(typeof full === "object" && full.shape, [2, 3]);
  * ```
  *
  * @param bytes The file's first bytes (10 suffice to learn the header's length).
@@ -136,11 +139,12 @@ export function readNpyHeader(bytes: Uint8Array): NpyHeader | number {
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "./mod.ts";
  * import { encodeNpy, npyFromBody, type NpyHeader, readNpyHeader } from "./mod.ts";
  * const bytes = encodeNpy(ndarray("float32", [2], new Float32Array([1.5, 2.5])));
  * const header = readNpyHeader(bytes) as NpyHeader;
- * console.log(npyFromBody(header, bytes.subarray(header.dataOffset)).data); // Float32Array [1.5, 2.5]
+ * assertEquals(npyFromBody(header, bytes.subarray(header.dataOffset)).data, new Float32Array([1.5, 2.5]));
  * ```
  *
  * @param header The parsed header.
@@ -196,10 +200,11 @@ export function decodeNpy(bytes: Uint8Array): NdArray {
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "./mod.ts";
  * import { npyHeader } from "./mod.ts";
  * const header = npyHeader(ndarray("uint8", [4], new Uint8Array(4)));
- * console.log(header.length % 64); // 0: the data start 64-byte aligned
+ * assertEquals(header.length % 64, 0); // the data start 64-byte aligned
  * ```
  */
 export function npyHeader(array: Pick<NdArray, "dtype" | "shape">): Uint8Array {
@@ -223,10 +228,11 @@ export function npyHeader(array: Pick<NdArray, "dtype" | "shape">): Uint8Array {
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
- * import { npyBody } from "./mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray, npyBody } from "./mod.ts";
  * const a = ndarray("int32", [2], new Int32Array([1, 2]));
- * console.log(npyBody(a).length); // 8 bytes, a view of the same memory
+ * assertEquals(npyBody(a).length, 8);
+ * assertEquals(npyBody(a).buffer, a.data.buffer); // a view of the same memory
  * ```
  */
 export function npyBody(array: NdArray): Uint8Array {
@@ -239,9 +245,10 @@ export function npyBody(array: NdArray): Uint8Array {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { encodeNpy, ndarray } from "./mod.ts";
  * const bytes = encodeNpy(ndarray("float64", [3], new Float64Array([1, 2, 3])));
- * console.log(bytes.length); // 64 bytes of header, 24 of data
+ * assertEquals(bytes.length, 128 + 24); // the header, the data
  * ```
  *
  * @param array The array to encode.

@@ -13,8 +13,9 @@ import { DataFormatError } from "./ndarray.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { parseNpyDict } from "./npy_header.ts";
- * console.log(parseNpyDict("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }   \n").shape); // [2, 3]
+ * assertEquals(parseNpyDict("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }   \n").shape, [2, 3]);
  * ```
  */
 export interface NpyDict {
@@ -31,11 +32,12 @@ export interface NpyDict {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { parseNpyDict } from "./npy_header.ts";
  * try {
  *   parseNpyDict("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } =");
  * } catch (e) {
- *   console.log((e as Error).message.startsWith("Cannot parse the .npy header")); // true
+ *   assertEquals((e as Error).message.startsWith("Cannot parse the .npy header"), true);
  * }
  * ```
  *

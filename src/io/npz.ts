@@ -17,10 +17,11 @@ import { writeZip } from "./zip_write.ts";
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "./mod.ts";
  * import { encodeNpz, type NpzWriteOptions } from "./mod.ts";
  * const options: NpzWriteOptions = { compress: true };
- * console.log(encodeNpz({ z: ndarray("float32", [1000], new Float32Array(1000)) }, options).length < 4000); // true
+ * assertEquals(encodeNpz({ z: ndarray("float32", [1000], new Float32Array(1000)) }, options).length < 4000, true);
  * ```
  */
 export interface NpzWriteOptions {
@@ -33,9 +34,10 @@ export interface NpzWriteOptions {
  *
  * @example
  * ```ts
- * import { ndarray, type NpzArrays } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray, type NpzArrays } from "./mod.ts";
  * const arrays: NpzArrays = { x: ndarray("int32", [1], new Int32Array([7])) };
- * console.log(Object.keys(arrays)); // ["x"]
+ * assertEquals(Object.keys(arrays), ["x"]);
  * ```
  */
 export type NpzArrays = Record<string, NdArray>;
@@ -110,7 +112,7 @@ function readNpz(src: ByteSource, keys?: readonly string[]): NpzArrays {
  *
  * @example Round trip through bytes
  * ```ts
- * import { ndarray } from "../../mod.ts";
+ * import { ndarray } from "./mod.ts";
  * import { decodeNpz, encodeNpz } from "./mod.ts";
  * import { assertEquals } from "@std/assert";
  * const arrays = { w: ndarray("float32", [2], new Float32Array([1, 2])) };
@@ -137,10 +139,10 @@ function members(arrays: NpzArrays) {
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
- * import { encodeNpz } from "./mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { decodeNpz, encodeNpz, ndarray } from "./mod.ts";
  * const bytes = encodeNpz({ x: ndarray("uint8", [3], new Uint8Array([1, 2, 3])) });
- * console.log(bytes.length > 0);
+ * assertEquals(decodeNpz(bytes).x.data, new Uint8Array([1, 2, 3]));
  * ```
  *
  * @param arrays The arrays by name.
@@ -177,11 +179,12 @@ function withFile<T>(path: string, read: () => T): T {
  *
  * @example
  * ```ts
- * import { loadNpz, ndarray, saveNpz } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { loadNpz, ndarray, saveNpz } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/a.npz`;
  * saveNpz(path, { a: ndarray("float32", [1], new Float32Array([3])) });
- * console.log(loadNpz(path).a.data[0]); // 3
- * console.log(Object.keys(loadNpz(path, ["b"]))); // []: only the members asked for are read
+ * assertEquals(loadNpz(path).a.data[0], 3);
+ * assertEquals(Object.keys(loadNpz(path, ["b"])), []); // only the members asked for are read
  * ```
  *
  * @param path The file.
@@ -201,10 +204,11 @@ export function loadNpz(path: string, keys?: readonly string[]): NpzArrays {
  *
  * @example
  * ```ts
- * import { loadNpz, ndarray, saveNpz } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { loadNpz, ndarray, saveNpz } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/weights.npz`;
  * saveNpz(path, { w: ndarray("float32", [2, 2], new Float32Array([1, 2, 3, 4])) }, { compress: true });
- * console.log(loadNpz(path).w.shape); // [2, 2]
+ * assertEquals(loadNpz(path).w.shape, [2, 2]);
  * ```
  *
  * @param path The file.
@@ -224,10 +228,11 @@ export function saveNpz(path: string, arrays: NpzArrays, options: NpzWriteOption
  *
  * @example
  * ```ts
- * import { loadNpy, ndarray, saveNpy } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { loadNpy, ndarray, saveNpy } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/a.npy`;
  * saveNpy(path, ndarray("float64", [3], new Float64Array([1, 2, 3])));
- * console.log(loadNpy(path).data); // Float64Array [1, 2, 3]
+ * assertEquals(loadNpy(path).data, new Float64Array([1, 2, 3]));
  * ```
  *
  * @param path The file.
@@ -243,10 +248,11 @@ export function loadNpy(path: string): NdArray {
  *
  * @example
  * ```ts
- * import { ndarray, saveNpy } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray, saveNpy } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/labels.npy`;
  * saveNpy(path, ndarray("uint8", [3], new Uint8Array([5, 0, 4])));
- * console.log(Deno.statSync(path).size); // 67: a 64-byte header and 3 bytes
+ * assertEquals(Deno.statSync(path).size, 131); // a 128-byte header and 3 bytes
  * ```
  *
  * @param path The file.

@@ -21,9 +21,10 @@ import { writeZip } from "./zip_write.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { PiecewiseArray } from "./mod.ts";
  * const a: PiecewiseArray = { dtype: "uint8", shape: [2], pieces: [new Uint8Array([1]), new Uint8Array([2])] };
- * console.log(a.shape); // [2]
+ * assertEquals(a.shape, [2]);
  * ```
  */
 export interface PiecewiseArray {
@@ -59,11 +60,12 @@ function* withHeader(key: string, a: PiecewiseArray, bytes: number): Iterable<Ui
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { loadNpz, saveNpzPieces } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/a.npz`;
  * const rows = function* () { for (let i = 0; i < 3; i++) yield new Uint8Array(new Float32Array([i, i]).buffer); };
  * saveNpzPieces(path, { x: { dtype: "float32", shape: [3, 2], pieces: { [Symbol.iterator]: rows } } });
- * console.log(loadNpz(path).x.data); // Float32Array [0, 0, 1, 1, 2, 2]
+ * assertEquals(loadNpz(path).x.data, new Float32Array([0, 0, 1, 1, 2, 2]));
  * ```
  *
  * @param path The file.
@@ -129,10 +131,11 @@ function storedHeader(path: string, src: ByteSource, entry: ZipEntry) {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { ndarray, readNpzShapes, saveNpz } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/a.npz`;
  * saveNpz(path, { x: ndarray("int16", [2, 5], new Int16Array(10)) });
- * console.log(readNpzShapes(path)); // { x: { dtype: "int16", shape: [2, 5] } }
+ * assertEquals(readNpzShapes(path), { x: { dtype: "int16", shape: [2, 5] } });
  * ```
  *
  * @param path The file.
@@ -162,12 +165,14 @@ function shapesOf(path: string): Record<string, { dtype: DType; shape: number[] 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { ndarray, readNpzRows, saveNpz } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/a.npz`;
  * saveNpz(path, { x: ndarray("int32", [4, 3], Int32Array.from({ length: 12 }, (_, i) => i)) });
  * const firsts: number[] = [];
  * const shape = readNpzRows(path, "x", (first, rows) => firsts.push(first, Number(rows.data[0])), 24);
- * console.log(shape, firsts); // [4, 3] [0, 0, 2, 6]: 24 bytes are two rows
+ * assertEquals(shape, [4, 3]);
+ * assertEquals(firsts, [0, 0, 2, 6]); // 24 bytes are two rows
  * ```
  *
  * @param path The file.
@@ -198,10 +203,11 @@ export function readNpzRows(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { ndarray, npzRowBlocks, saveNpz } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/a.npz`;
  * saveNpz(path, { x: ndarray("uint8", [3, 2], new Uint8Array(6)) });
- * console.log([...npzRowBlocks(path, "x", 2)].map((b) => b.first)); // [0, 1, 2]
+ * assertEquals([...npzRowBlocks(path, "x", 2)].map((b) => b.first), [0, 1, 2]);
  * ```
  *
  * @param path The file.

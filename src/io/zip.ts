@@ -12,7 +12,20 @@ import { DataFormatError } from "./ndarray.ts";
 import { inflateBounded } from "./inflate.ts";
 import type { ByteSource } from "./byte_source.ts";
 
-/** A member as the central directory describes it. */
+/**
+ * A member as the central directory describes it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { bufferSource, listZip, writeZip, type ZipEntry } from "./mod.ts";
+ * const chunks: Uint8Array[] = [];
+ * writeZip([{ name: "a.txt", parts: [new TextEncoder().encode("hi")] }], false, (c) => chunks.push(c));
+ * const zip = new Uint8Array(chunks.flatMap((c) => [...c]));
+ * const [entry]: ZipEntry[] = listZip(bufferSource(zip));
+ * assertEquals([entry.name, entry.method, entry.size], ["a.txt", 0, 2]);
+ * ```
+ */
 export interface ZipEntry {
   /** The member's name. */
   name: string;
@@ -34,8 +47,9 @@ export interface ZipEntry {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { ZIP } from "./zip.ts";
- * console.log(ZIP.local.toString(16)); // 4034b50
+ * assertEquals(ZIP.local, 0x04034b50);
  * ```
  */
 export const ZIP = {
@@ -77,6 +91,16 @@ function u64(v: DataView, at: number): number {
 
 /**
  * The members listed in an archive's central directory.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { bufferSource, listZip, writeZip } from "./mod.ts";
+ * const chunks: Uint8Array[] = [];
+ * writeZip([{ name: "a.txt", parts: [new TextEncoder().encode("hi")] }], false, (c) => chunks.push(c));
+ * const zip = new Uint8Array(chunks.flatMap((c) => [...c]));
+ * assertEquals(listZip(bufferSource(zip)).map((e) => e.name), ["a.txt"]);
+ * ```
  *
  * @param src The archive.
  * @returns Its members, in directory order.
@@ -184,7 +208,20 @@ export function listZip(src: ByteSource): ZipEntry[] {
   return entries;
 }
 
-/** Where a member's data start: past its local header. */
+/**
+ * Where a member's data start: past its local header.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { bufferSource, dataOffset, listZip, writeZip } from "./mod.ts";
+ * const chunks: Uint8Array[] = [];
+ * writeZip([{ name: "a.txt", parts: [new TextEncoder().encode("hi")] }], false, (c) => chunks.push(c));
+ * const zip = new Uint8Array(chunks.flatMap((c) => [...c]));
+ * const src = bufferSource(zip), [entry] = listZip(src);
+ * assertEquals(dataOffset(src, entry), 30 + "a.txt".length); // a local header without extra fields
+ * ```
+ */
 export function dataOffset(src: ByteSource, entry: ZipEntry): number {
   const h = read(src, entry.headerOffset, 30, `the local header of '${entry.name}'`);
   if (h.getUint32(0, true) !== SIG_LOCAL) {
@@ -212,6 +249,17 @@ export function dataOffset(src: ByteSource, entry: ZipEntry): number {
 /**
  * A member's uncompressed bytes, checked against its CRC-32. A deflated member is inflated no
  * further than the size its content declares (`sizeFrom`), or else its directory entry.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { bufferSource, listZip, readMember, writeZip } from "./mod.ts";
+ * const chunks: Uint8Array[] = [];
+ * writeZip([{ name: "a.txt", parts: [new TextEncoder().encode("hi")] }], false, (c) => chunks.push(c));
+ * const zip = new Uint8Array(chunks.flatMap((c) => [...c]));
+ * const src = bufferSource(zip), [entry] = listZip(src);
+ * assertEquals(new TextDecoder().decode(readMember(src, entry)), "hi");
+ * ```
  *
  * @param src The archive.
  * @param entry The member.
@@ -249,6 +297,18 @@ export function readMember(
 
 /**
  * Throws unless `parts`, concatenated, have the member's size and CRC-32.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { bufferSource, checkCrc, DataFormatError, listZip, writeZip } from "./mod.ts";
+ * const chunks: Uint8Array[] = [];
+ * writeZip([{ name: "a.txt", parts: [new TextEncoder().encode("hi")] }], false, (c) => chunks.push(c));
+ * const zip = new Uint8Array(chunks.flatMap((c) => [...c]));
+ * const [entry] = listZip(bufferSource(zip));
+ * checkCrc(entry, new TextEncoder().encode("h"), new TextEncoder().encode("i"));
+ * assertThrows(() => checkCrc(entry, new TextEncoder().encode("ho")), DataFormatError);
+ * ```
  *
  * @param entry The member.
  * @param parts Its uncompressed bytes, in one or more pieces.

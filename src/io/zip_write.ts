@@ -13,7 +13,19 @@ import { ZIP } from "./zip.ts";
 const { local: SIG_LOCAL, central: SIG_CENTRAL, end: SIG_END } = ZIP;
 const { end64: SIG_END64, locator64: SIG_LOCATOR64, max32: MAX32, max16: MAX16 } = ZIP;
 
-/** A member to write: its name and its uncompressed bytes in pieces. */
+/**
+ * A member to write: its name and its uncompressed bytes in pieces.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { bufferSource, listZip, writeZip, type ZipMember } from "./mod.ts";
+ * const member: ZipMember = { name: "x.bin", parts: [new Uint8Array(3), new Uint8Array(4)] };
+ * const chunks: Uint8Array[] = [];
+ * writeZip([member], true, (c) => chunks.push(c));
+ * assertEquals(listZip(bufferSource(new Uint8Array(chunks.flatMap((c) => [...c]))))[0].size, 7);
+ * ```
+ */
 export interface ZipMember {
   /** The name in the archive. */
   name: string;
@@ -28,6 +40,17 @@ export interface ZipMember {
 /**
  * Writes a zip archive as a stream of chunks: each member's local header and data, then the
  * central directory. Zip64 records are added where a size, an offset or the count needs them.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { bufferSource, listZip, readMember, writeZip } from "./mod.ts";
+ * const chunks: Uint8Array[] = [];
+ * writeZip([{ name: "a.txt", parts: [new TextEncoder().encode("hi")] }], false, (c) => chunks.push(c));
+ * const zip = new Uint8Array(chunks.flatMap((c) => [...c]));
+ * const src = bufferSource(zip), [entry] = listZip(src);
+ * assertEquals(new TextDecoder().decode(readMember(src, entry)), "hi");
+ * ```
  *
  * @param members The members, in order.
  * @param compress Deflate each member (level 6) instead of storing it.

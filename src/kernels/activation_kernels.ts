@@ -13,13 +13,14 @@ import type { Arena } from "./arena.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Arena } from "./arena.ts";
  * import { activateIn } from "./activation_kernels.ts";
  * const arena = new Arena(8);
  * const a = arena.alloc(3);
  * a.set([-1, 0, 1]);
  * activateIn(arena, "relu", a, 3);
- * console.log(Array.from(a)); // [0, 0, 1]
+ * assertEquals(Array.from(a), [0, 0, 1]);
  * ```
  *
  * @param arena The arena `a` may come from (undefined: the scalar kernel).
@@ -49,6 +50,7 @@ export function activateIn(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Arena } from "./arena.ts";
  * import { multiplyDerivativeIn } from "./activation_kernels.ts";
  * const arena = new Arena(16);
@@ -56,7 +58,7 @@ export function activateIn(
  * h.set([0, 0.5]);
  * g.set([2, 2]);
  * multiplyDerivativeIn(arena, "tanh", h, g, 2);
- * console.log(Array.from(g)); // [2, 1.5]
+ * assertEquals(Array.from(g), [2, 1.5]);
  * ```
  *
  * @param arena The arena `h` and `g` may come from (undefined: the scalar kernel).

@@ -11,10 +11,11 @@
  *
  * @example
  * ```ts
- * import { type Activation } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { Activation } from "../../mod.ts";
  * import { activationNaive } from "./mod.ts";
  * const kind: Activation = "tanh";
- * console.log(activationNaive(kind, 0)); // 0
+ * assertEquals(activationNaive(kind, 0), 0);
  * ```
  */
 export type Activation = "tanh" | "sigmoid" | "relu" | "linear";
@@ -24,8 +25,9 @@ export type Activation = "tanh" | "sigmoid" | "relu" | "linear";
  *
  * @example
  * ```ts
- * import { ACTIVATIONS } from "../../mod.ts";
- * console.log(ACTIVATIONS.includes("relu")); // true
+ * import { assertEquals } from "@std/assert";
+ * import { ACTIVATIONS } from "./mod.ts";
+ * assertEquals(ACTIVATIONS.includes("relu"), true);
  * ```
  */
 export const ACTIVATIONS: readonly Activation[] = ["tanh", "sigmoid", "relu", "linear"];
@@ -38,8 +40,9 @@ const CLAMP = 7.90531110763549805;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { fastTanh } from "./activations.ts";
- * console.log(Math.abs(fastTanh(0.5) - Math.tanh(0.5)) < 1e-6); // true
+ * assertEquals(Math.abs(fastTanh(0.5) - Math.tanh(0.5)) < 1e-6, true);
  * ```
  *
  * @param x The argument.
@@ -62,8 +65,10 @@ export function fastTanh(x: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { fastSigmoid } from "./mod.ts";
- * console.log(fastSigmoid(0), Math.abs(fastSigmoid(2) - 1 / (1 + Math.exp(-2))) < 1e-6); // 0.5 true
+ * assertEquals(fastSigmoid(0), 0.5);
+ * assertEquals(Math.abs(fastSigmoid(2) - 1 / (1 + Math.exp(-2))) < 1e-6, true);
  * ```
  *
  * @param x The argument.
@@ -78,10 +83,11 @@ export function fastSigmoid(x: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { activate } from "./activations.ts";
  * const a = new Float32Array([-1, 0, 2]);
  * activate("relu", a, 3);
- * console.log(Array.from(a)); // [0, 0, 2]
+ * assertEquals(Array.from(a), [0, 0, 2]);
  * ```
  *
  * @param kind The activation.
@@ -110,10 +116,11 @@ export function activate(kind: Activation, a: Float32Array, n = a.length): void 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { multiplyDerivative } from "./mod.ts";
  * const h = new Float32Array([0, 0.5]), g = new Float32Array([2, 2]);
  * multiplyDerivative("tanh", h, g); // g ⊙ (1 − h²)
- * console.log(Array.from(g)); // [2, 1.5]
+ * assertEquals(Array.from(g), [2, 1.5]);
  * ```
  *
  * @param kind The activation.
@@ -147,8 +154,10 @@ export function multiplyDerivative(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { activationNaive } from "./mod.ts";
- * console.log(activationNaive("relu", -1), activationNaive("sigmoid", 0)); // 0 0.5
+ * assertEquals(activationNaive("relu", -1), 0);
+ * assertEquals(activationNaive("sigmoid", 0), 0.5);
  * ```
  *
  * @param kind The activation.

@@ -15,10 +15,13 @@ const PAGE = 65536;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Arena } from "./arena.ts";
  * const arena = new Arena(16);
  * const a = arena.alloc(3);
- * console.log(a.length, arena.owns(a), arena.owns(new Float32Array(3))); // 3 true false
+ * assertEquals(a.length, 3);
+ * assertEquals(arena.owns(a), true);
+ * assertEquals(arena.owns(new Float32Array(3)), false);
  * ```
  */
 export class Arena {

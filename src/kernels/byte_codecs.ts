@@ -40,10 +40,12 @@ function checkGather(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { encodeBytes } from "./byte_codecs.ts";
  * const bytes = new Uint8Array(2);
- * console.log(encodeBytes(undefined, new Float32Array([1, 128 / 255]), bytes, 2), Array.from(bytes)); // true [ 255, 128 ]
- * console.log(encodeBytes(undefined, new Float32Array([0.3]), bytes, 1)); // false
+ * assertEquals(encodeBytes(undefined, new Float32Array([1, 128 / 255]), bytes, 2), true);
+ * assertEquals(Array.from(bytes), [ 255, 128 ]);
+ * assertEquals(encodeBytes(undefined, new Float32Array([0.3]), bytes, 1), false);
  * ```
  *
  * @param arena The arena the buffers may come from (undefined: the scalar twin).
@@ -83,10 +85,11 @@ export function encodeBytes(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { gatherBytes } from "./byte_codecs.ts";
  * const out = new Float32Array(2);
  * gatherBytes(undefined, new Uint8Array([0, 255, 51, 0]), 2, Uint32Array.of(1), 0, 1, out);
- * console.log(Array.from(out)); // [ 0.20000000298023224, 0 ]
+ * assertEquals(Array.from(out), [ 0.20000000298023224, 0 ]);
  * ```
  *
  * @param arena The arena the buffers may come from (undefined: the scalar twin).
@@ -125,10 +128,11 @@ export function gatherBytes(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { gatherRows } from "./byte_codecs.ts";
  * const out = new Float32Array(2);
  * gatherRows(undefined, new Float32Array([1, 2, 3, 4]), 2, Uint32Array.of(1), 0, 1, out);
- * console.log(Array.from(out)); // [3, 4]
+ * assertEquals(Array.from(out), [3, 4]);
  * ```
  *
  * @param arena The arena the buffers may come from (undefined: the scalar twin).

@@ -5,11 +5,12 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { activateIn, Arena } from "./mod.ts";
  * const arena = new Arena(8), a = arena.alloc(2);
  * a.set([-1, 1]);
  * activateIn(arena, "relu", a, 2);
- * console.log(Array.from(a)); // [0, 1]
+ * assertEquals(Array.from(a), [0, 1]);
  * ```
  *
  * @module

@@ -16,10 +16,12 @@ function allOwned(arena: Arena | undefined, ...buffers: Float32Array[]): arena i
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { momentumStep } from "./optimizer_kernels.ts";
  * const w = new Float32Array([1]), v = new Float32Array([0.5]);
  * momentumStep(undefined, w, new Float32Array([1]), v, 1, 0.1, 0.9);
- * console.log(v[0].toFixed(2), w[0].toFixed(2)); // 0.35 1.35
+ * assertEquals(v[0].toFixed(2), "0.35");
+ * assertEquals(w[0].toFixed(2), "1.35");
  * ```
  *
  * @param arena The arena the buffers may come from (undefined: the scalar twin).
@@ -52,10 +54,11 @@ export function momentumStep(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { momentumScalar } from "./optimizer_kernels.ts";
  * const w = new Float32Array([1]), v = new Float32Array([0]);
  * momentumScalar(w, new Float32Array([1]), v, 0, 1, 0.5, 0.9);
- * console.log(w[0]); // 0.5
+ * assertEquals(w[0], 0.5);
  * ```
  *
  * @param w Parameters.
@@ -86,10 +89,12 @@ export function momentumScalar(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { rmspropStep } from "./optimizer_kernels.ts";
  * const w = new Float32Array([1]), s = new Float32Array([0]);
  * rmspropStep(undefined, w, new Float32Array([2]), s, 1, 0.1, 0, 0);
- * console.log(s[0], w[0].toFixed(2)); // 4 0.90
+ * assertEquals(s[0], 4);
+ * assertEquals(w[0].toFixed(2), "0.90");
  * ```
  *
  * @param arena The arena the buffers may come from (undefined: the scalar twin).
@@ -124,10 +129,11 @@ export function rmspropStep(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { rmspropScalar } from "./optimizer_kernels.ts";
  * const w = new Float32Array([1]), s = new Float32Array([0]);
  * rmspropScalar(w, new Float32Array([2]), s, 0, 1, 0.1, 0, 0);
- * console.log(s[0]); // 4
+ * assertEquals(s[0], 4);
  * ```
  *
  * @param w Parameters.
@@ -160,9 +166,10 @@ export function rmspropScalar(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { AdamStep } from "./optimizer_kernels.ts";
  * const step: AdamStep = { a: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
- * console.log(step.beta2); // 0.999
+ * assertEquals(step.beta2, 0.999);
  * ```
  */
 export interface AdamStep {
@@ -182,10 +189,11 @@ export interface AdamStep {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { adamStep } from "./optimizer_kernels.ts";
  * const w = new Float32Array([1]), m = new Float32Array(1), v = new Float32Array(1);
  * adamStep(undefined, w, new Float32Array([1]), m, v, 1, { a: 0.1, beta1: 0, beta2: 0, eps: 0 });
- * console.log(w[0].toFixed(2)); // 0.90
+ * assertEquals(w[0].toFixed(2), "0.90");
  * ```
  *
  * @param arena The arena the buffers may come from (undefined: the scalar twin).
@@ -229,10 +237,12 @@ export function adamStep(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { adamScalar } from "./optimizer_kernels.ts";
  * const w = new Float32Array([1]), m = new Float32Array(1), v = new Float32Array(1);
  * adamScalar(w, new Float32Array([1]), m, v, 0, 1, { a: 0.1, beta1: 0, beta2: 0, eps: 0 });
- * console.log(m[0], v[0]); // 1 1
+ * assertEquals(m[0], 1);
+ * assertEquals(v[0], 1);
  * ```
  *
  * @param w Parameters.

@@ -13,9 +13,10 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { PatchGeometry } from "./spatial.ts";
  * const g: PatchGeometry = { C: 1, H: 28, W: 28, Ho: 28, Wo: 28, k: 5, s: 1, p: 2 };
- * console.log(g.C * g.k * g.k); // 25 rows of patches
+ * assertEquals(g.C * g.k * g.k, 25); // rows of patches
  * ```
  */
 export interface PatchGeometry {
@@ -78,10 +79,11 @@ function eachLine(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { im2col } from "./spatial.ts";
  * const cols = new Float32Array(4 * 4);
  * im2col(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), 1, { C: 1, H: 3, W: 3, Ho: 2, Wo: 2, k: 2, s: 1, p: 0 }, cols);
- * console.log(Array.from(cols.subarray(0, 4))); // [1, 2, 4, 5]: the top-left value of each patch
+ * assertEquals(Array.from(cols.subarray(0, 4)), [1, 2, 4, 5]); // the top-left value of each patch
  * ```
  *
  * @param x (B, C·H·W).
@@ -107,10 +109,11 @@ export function im2col(x: Float32Array, B: number, g: PatchGeometry, cols: Float
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { col2im } from "./spatial.ts";
  * const x = new Float32Array(9);
  * col2im(new Float32Array(16).fill(1), 1, { C: 1, H: 3, W: 3, Ho: 2, Wo: 2, k: 2, s: 1, p: 0 }, x);
- * console.log(x[4]); // 4: the centre pixel is in all four patches
+ * assertEquals(x[4], 4); // the centre pixel is in all four patches
  * ```
  *
  * @param cols (C·k·k, B·P).
@@ -133,10 +136,11 @@ export function col2im(cols: Float32Array, B: number, g: PatchGeometry, x: Float
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { toBatchMajor } from "./spatial.ts";
  * const a = new Float32Array(4);
  * toBatchMajor(new Float32Array([1, 2, 3, 4]), a, new Float32Array([10, 20]), 2, 2, 1);
- * console.log(Array.from(a)); // [11, 23, 12, 24]
+ * assertEquals(Array.from(a), [11, 23, 12, 24]);
  * ```
  *
  * @param t (K, B·P).
@@ -168,10 +172,11 @@ export function toBatchMajor(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { toChannelMajor } from "./spatial.ts";
  * const t = new Float32Array(4);
  * toChannelMajor(new Float32Array([1, 2, 3, 4]), t, 2, 2, 1);
- * console.log(Array.from(t)); // [1, 3, 2, 4]
+ * assertEquals(Array.from(t), [1, 3, 2, 4]);
  * ```
  *
  * @param d (B, K·P).
@@ -199,10 +204,11 @@ export function toChannelMajor(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { rowSums } from "./spatial.ts";
  * const out = new Float32Array(2);
  * rowSums(new Float32Array([1, 2, 3, 4]), out, 2, 2, 0.5);
- * console.log(Array.from(out)); // [1.5, 3.5]
+ * assertEquals(Array.from(out), [1.5, 3.5]);
  * ```
  *
  * @param m (rows, n).
@@ -231,10 +237,12 @@ export function rowSums(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { maxpool } from "./spatial.ts";
  * const a = new Float32Array(1), win = new Int32Array(1);
  * maxpool(new Float32Array([1, 4, 3, 2]), a, win, 1, { C: 1, H: 2, W: 2, Ho: 1, Wo: 1, k: 2, s: 2, p: 0 });
- * console.log(a[0], win[0]); // 4 1
+ * assertEquals(a[0], 4);
+ * assertEquals(win[0], 1);
  * ```
  *
  * @param x (BC, H·W).
@@ -272,10 +280,11 @@ export function maxpool(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { maxpoolBack } from "./spatial.ts";
  * const out = new Float32Array(4);
  * maxpoolBack(new Float32Array([5]), out, new Int32Array([1]), 1, 4);
- * console.log(Array.from(out)); // [0, 5, 0, 0]
+ * assertEquals(Array.from(out), [0, 5, 0, 0]);
  * ```
  *
  * @param d The outputs' δ, n values.

@@ -44,12 +44,13 @@ function dims(g: PatchGeometry): number[] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Arena } from "./arena.ts";
  * import { im2colIn } from "./spatial_kernels.ts";
  * const arena = new Arena(32), x = arena.alloc(9), cols = arena.alloc(16);
  * x.set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
  * im2colIn(arena, x, 1, { C: 1, H: 3, W: 3, Ho: 2, Wo: 2, k: 2, s: 1, p: 0 }, cols);
- * console.log(Array.from(cols.subarray(12))); // [5, 6, 8, 9]: the bottom-right values
+ * assertEquals(Array.from(cols.subarray(12)), [5, 6, 8, 9]); // the bottom-right values
  * ```
  *
  * @param arena The workspace's arena (undefined: the scalar twin).
@@ -78,11 +79,12 @@ export function im2colIn(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Arena } from "./arena.ts";
  * import { col2imIn } from "./spatial_kernels.ts";
  * const arena = new Arena(32), cols = arena.alloc(16).fill(1), x = arena.alloc(9);
  * col2imIn(arena, cols, 1, { C: 1, H: 3, W: 3, Ho: 2, Wo: 2, k: 2, s: 1, p: 0 }, x);
- * console.log(Array.from(x)); // [1, 2, 1, 2, 4, 2, 1, 2, 1]
+ * assertEquals(Array.from(x), [1, 2, 1, 2, 4, 2, 1, 2, 1]);
  * ```
  *
  * @param arena The workspace's arena (undefined: the scalar twin).
@@ -111,13 +113,14 @@ export function col2imIn(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Arena } from "./arena.ts";
  * import { toBatchMajorIn } from "./spatial_kernels.ts";
  * const arena = new Arena(32), t = arena.alloc(4), a = arena.alloc(4), bias = arena.alloc(2);
  * t.set([1, 2, 3, 4]);
  * bias.set([10, 20]);
  * toBatchMajorIn(arena, t, a, bias, 2, 2, 1);
- * console.log(Array.from(a)); // [11, 23, 12, 24]
+ * assertEquals(Array.from(a), [11, 23, 12, 24]);
  * ```
  *
  * @param arena The workspace's arena (undefined: the scalar twin).
@@ -150,12 +153,13 @@ export function toBatchMajorIn(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Arena } from "./arena.ts";
  * import { toChannelMajorIn } from "./spatial_kernels.ts";
  * const arena = new Arena(16), d = arena.alloc(4), t = arena.alloc(4);
  * d.set([1, 2, 3, 4]);
  * toChannelMajorIn(arena, d, t, 2, 2, 1);
- * console.log(Array.from(t)); // [1, 3, 2, 4]
+ * assertEquals(Array.from(t), [1, 3, 2, 4]);
  * ```
  *
  * @param arena The workspace's arena (undefined: the scalar twin).
@@ -186,12 +190,13 @@ export function toChannelMajorIn(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Arena } from "./arena.ts";
  * import { rowSumsIn } from "./spatial_kernels.ts";
  * const arena = new Arena(16), m = arena.alloc(6), out = arena.alloc(2);
  * m.set([1, 2, 3, 4, 5, 6]);
  * rowSumsIn(arena, m, out, 2, 3, 1);
- * console.log(Array.from(out)); // [6, 15]
+ * assertEquals(Array.from(out), [6, 15]);
  * ```
  *
  * @param arena The workspace's arena (undefined: the scalar twin).
@@ -222,13 +227,15 @@ export function rowSumsIn(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Arena } from "./arena.ts";
  * import { maxpoolIn } from "./spatial_kernels.ts";
  * const arena = new Arena(24), x = arena.alloc(4), a = arena.alloc(1), w = arena.alloc(1);
  * const win = new Int32Array(w.buffer, w.byteOffset, 1);
  * x.set([1, 4, 3, 2]);
  * maxpoolIn(arena, x, a, win, 1, { C: 1, H: 2, W: 2, Ho: 1, Wo: 1, k: 2, s: 2, p: 0 });
- * console.log(a[0], win[0]); // 4 1
+ * assertEquals(a[0], 4);
+ * assertEquals(win[0], 1);
  * ```
  *
  * @param arena The workspace's arena (undefined: the scalar twin).
@@ -263,11 +270,12 @@ export function maxpoolIn(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { maxpoolBackIn } from "./spatial_kernels.ts";
  * const out = new Float32Array(4);
  * const g = { C: 1, H: 2, W: 2, Ho: 1, Wo: 1, k: 2, s: 2, p: 0 };
  * maxpoolBackIn(undefined, new Float32Array([5]), out, new Int32Array([3]), 1, g);
- * console.log(Array.from(out)); // [0, 0, 0, 5]
+ * assertEquals(Array.from(out), [0, 0, 0, 5]);
  * ```
  *
  * @param arena The workspace's arena (undefined: the scalar twin).

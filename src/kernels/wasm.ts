@@ -12,11 +12,12 @@ import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { kernelModule, type KernelExports } from "./wasm.ts";
  * const module = kernelModule();
  * if (module) {
  *   const x = new WebAssembly.Instance(module).exports as unknown as KernelExports;
- *   console.log(x.memory.buffer.byteLength); // 65536
+ *   assertEquals(x.memory.buffer.byteLength, 65536);
  * }
  * ```
  */
@@ -84,8 +85,9 @@ let compiled: WebAssembly.Module | null | undefined;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { kernelModule } from "./wasm.ts";
- * console.log(kernelModule() !== undefined); // true
+ * assertEquals(kernelModule() !== undefined, true);
  * ```
  *
  * @returns The module, or null.

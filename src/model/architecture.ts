@@ -23,8 +23,9 @@ import type { LayerKind } from "./layers/registry.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { LENET5, parseArchitecture } from "../../mod.ts";
- * console.log(parseArchitecture(LENET5, [1, 28, 28], 10).sizes); // [784, 4704, 1176, 1600, 400, 120, 84, 10]
+ * assertEquals(parseArchitecture(LENET5, [1, 28, 28], 10).sizes, [784, 4704, 1176, 1600, 400, 120, 84, 10]);
  * ```
  */
 export const LENET5 = "conv:6x5x5:p2,pool:2,conv:16x5x5,pool:2,conv:120x5x5,fc:84";
@@ -35,9 +36,10 @@ export const LENET5 = "conv:6x5x5:p2,pool:2,conv:16x5x5,pool:2,conv:120x5x5,fc:8
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type Architecture, parseArchitecture } from "../../mod.ts";
  * const a: Architecture = parseArchitecture("fc:800x2,dropout:0.2", [1, 28, 28], 10);
- * console.log(a.layers); // ["dense", "dense", "dropout", "dense"]
+ * assertEquals(a.layers, ["dense", "dense", "dropout", "dense"]);
  * ```
  */
 export interface Architecture {
@@ -56,9 +58,10 @@ export interface Architecture {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network, parseArchitecture } from "../../mod.ts";
  * const a = parseArchitecture("conv:4x3x3,pool:2,fc:32", [1, 8, 8], 10, "relu");
- * console.log(Network.create({ ...a, rule: "dfa" }).layers.map((l) => l.kind)); // ["conv", "maxpool", "dense", "dense"]
+ * assertEquals(Network.create({ ...a, rule: "dfa" }).layers.map((l) => l.kind), ["conv", "maxpool", "dense", "dense"]);
  * ```
  *
  * @param text The description.

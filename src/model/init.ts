@@ -16,9 +16,12 @@ import type { Rng } from "../tensor/random.ts";
  *
  * @example
  * ```ts
- * import { type Init, initialize, Rng } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { Init } from "../../mod.ts";
+ * import { initialize } from "./mod.ts";
+ * import { Rng } from "../tensor/mod.ts";
  * const init: Init = "zeros";
- * console.log(initialize(init, new Float32Array(2), 1, 2, new Rng(0))); // Float32Array [0, 0]
+ * assertEquals(initialize(init, new Float32Array(2), 1, 2, new Rng(0)), new Float32Array([0, 0]));
  * ```
  */
 export type Init = "normal" | "zeros" | "uniform" | "xavier" | "he";
@@ -28,8 +31,9 @@ export type Init = "normal" | "zeros" | "uniform" | "xavier" | "he";
  *
  * @example
  * ```ts
- * import { INITS } from "../../mod.ts";
- * console.log(INITS.length); // 5
+ * import { assertEquals } from "@std/assert";
+ * import { INITS } from "./mod.ts";
+ * assertEquals(INITS.length, 5);
  * ```
  */
 export const INITS: readonly Init[] = ["normal", "zeros", "uniform", "xavier", "he"];
@@ -40,9 +44,10 @@ export const INITS: readonly Init[] = ["normal", "zeros", "uniform", "xavier", "
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type FeedbackInit, Network } from "../../mod.ts";
  * const feedbackInit: FeedbackInit = "uniform";
- * console.log(Network.create({ sizes: [2, 4, 2], feedbackInit }).feedback[0].rows); // 2
+ * assertEquals(Network.create({ sizes: [2, 4, 2], feedbackInit }).feedback[0].rows, 2);
  * ```
  */
 export type FeedbackInit = "normal" | "uniform";
@@ -52,8 +57,9 @@ export type FeedbackInit = "normal" | "uniform";
  *
  * @example
  * ```ts
- * import { FEEDBACK_INITS } from "../../mod.ts";
- * console.log(FEEDBACK_INITS); // ["normal", "uniform"]
+ * import { assertEquals } from "@std/assert";
+ * import { FEEDBACK_INITS } from "./mod.ts";
+ * assertEquals(FEEDBACK_INITS, ["normal", "uniform"]);
  * ```
  */
 export const FEEDBACK_INITS: readonly FeedbackInit[] = ["normal", "uniform"];
@@ -63,9 +69,11 @@ export const FEEDBACK_INITS: readonly FeedbackInit[] = ["normal", "uniform"];
  *
  * @example
  * ```ts
- * import { initialize, Rng } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { initialize } from "./mod.ts";
+ * import { Rng } from "../tensor/mod.ts";
  * const w = initialize("xavier", new Float32Array(6), 3, 2, new Rng(1));
- * console.log(w.every((v) => Math.abs(v) <= Math.sqrt(6 / 5))); // true
+ * assertEquals(w.every((v) => Math.abs(v) <= Math.sqrt(6 / 5)), true);
  * ```
  *
  * @param init The initialisation.
@@ -107,9 +115,11 @@ export function initialize(
  *
  * @example
  * ```ts
- * import { initializeFeedback, Rng } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { initializeFeedback } from "./mod.ts";
+ * import { Rng } from "../tensor/mod.ts";
  * const b = initializeFeedback("uniform", new Float32Array(10 * 800), 800, new Rng(1));
- * console.log(b.every((v) => Math.abs(v) <= 1 / Math.sqrt(800))); // true
+ * assertEquals(b.every((v) => Math.abs(v) <= 1 / Math.sqrt(800)), true);
  * ```
  *
  * @param init The initialisation.

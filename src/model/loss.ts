@@ -14,9 +14,10 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type Loss, Network } from "../../mod.ts";
  * const loss: Loss = "ce";
- * console.log(Network.create({ sizes: [2, 3], loss }).loss); // "ce"
+ * assertEquals(Network.create({ sizes: [2, 3], loss }).loss, "ce");
  * ```
  */
 export type Loss = "bce" | "ce" | "mse";
@@ -26,8 +27,9 @@ export type Loss = "bce" | "ce" | "mse";
  *
  * @example
  * ```ts
- * import { LOSSES } from "../../mod.ts";
- * console.log(LOSSES); // ["bce", "ce", "mse"]
+ * import { assertEquals } from "@std/assert";
+ * import { LOSSES } from "./mod.ts";
+ * assertEquals(LOSSES, ["bce", "ce", "mse"]);
  * ```
  */
 export const LOSSES: readonly Loss[] = ["bce", "ce", "mse"];
@@ -39,10 +41,11 @@ const EPS = 1e-7;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { outputActivate } from "./loss.ts";
  * const a = new Float32Array([0, 0, Math.log(2), 0]);
  * outputActivate("ce", a, 2, 2); // softmax by rows
- * console.log(Array.from(a).map((v) => v.toFixed(3))); // ["0.500", "0.500", "0.667", "0.333"]
+ * assertEquals(Array.from(a).map((v) => v.toFixed(3)), ["0.500", "0.500", "0.667", "0.333"]);
  * ```
  *
  * @param loss The output kind.
@@ -70,9 +73,10 @@ export function outputActivate(loss: Loss, a: Float32Array, rows: number, cols: 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { lossAndError } from "./loss.ts";
  * const e = new Float32Array(2);
- * console.log(lossAndError("mse", new Float32Array([1, 3]), new Float32Array([0, 3]), e, 2)); // 0.5
+ * assertEquals(lossAndError("mse", new Float32Array([1, 3]), new Float32Array([0, 3]), e, 2), 0.5);
  * ```
  *
  * @param loss The output kind.
@@ -124,9 +128,10 @@ export function lossAndError(
  *
  * @example
  * ```ts
- * import { countErrors } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { countErrors } from "./mod.ts";
  * const yHat = new Float32Array([0.9, 0.1, 0.2, 0.8]);
- * console.log(countErrors(yHat, [0, 0], 2, 2)); // 1
+ * assertEquals(countErrors(yHat, [0, 0], 2, 2), 1);
  * ```
  *
  * @param yHat Outputs (rows × cols).

@@ -35,9 +35,11 @@ import { passesDown, type RuleState, ruleState, sendSignal } from "./signals.ts"
  *
  * @example Build, predict
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Matrix, Network } from "../../mod.ts";
  * const net = Network.create({ sizes: [4, 8, 3], rule: "dfa", seed: 1 });
- * console.log(net.predict(new Matrix(1, 4)).cols, net.params.map((p) => p.name)); // 3 [ "W1", "b1", "W2", "b2" ]
+ * assertEquals(net.predict(new Matrix(1, 4)).cols, 3);
+ * assertEquals(net.params.map((p) => p.name), [ "W1", "b1", "W2", "b2" ]);
  * ```
  */
 export class Network {

@@ -17,9 +17,10 @@ import { FEEDBACK_RULES, type Rule, RULES } from "./rules/registry.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network, type NetworkOptions } from "../../mod.ts";
  * const options: NetworkOptions = { sizes: [784, 800, 10], rule: "dfa", init: "zeros", feedbackInit: "uniform" };
- * console.log(Network.create(options).depth); // 2
+ * assertEquals(Network.create(options).depth, 2);
  * ```
  */
 export interface NetworkOptions {
@@ -66,9 +67,10 @@ export interface NetworkOptions {
  *
  * @example
  * ```ts
- * import { FEEDBACK_POINTS, type FeedbackPoint } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { FEEDBACK_POINTS, type FeedbackPoint } from "./mod.ts";
  * const at: FeedbackPoint = "block";
- * console.log(FEEDBACK_POINTS.includes(at)); // true
+ * assertEquals(FEEDBACK_POINTS.includes(at), true);
  * ```
  */
 export type FeedbackPoint = "layer" | "block";
@@ -78,8 +80,9 @@ export type FeedbackPoint = "layer" | "block";
  *
  * @example
  * ```ts
- * import { FEEDBACK_POINTS } from "../../mod.ts";
- * console.log(FEEDBACK_POINTS); // ["layer", "block"]
+ * import { assertEquals } from "@std/assert";
+ * import { FEEDBACK_POINTS } from "./mod.ts";
+ * assertEquals(FEEDBACK_POINTS, ["layer", "block"]);
  * ```
  */
 export const FEEDBACK_POINTS: readonly FeedbackPoint[] = ["layer", "block"];
@@ -89,9 +92,12 @@ export const FEEDBACK_POINTS: readonly FeedbackPoint[] = ["layer", "block"];
  *
  * @example
  * ```ts
- * import { Network, type NetworkConfig } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import type { NetworkConfig } from "./mod.ts";
  * const config: NetworkConfig = Network.create({ sizes: [3, 2] }).config;
- * console.log(config.rule, config.layers); // "dfa" ["dense"]
+ * assertEquals(config.rule, "dfa");
+ * assertEquals(config.layers, ["dense"]);
  * ```
  */
 export interface NetworkConfig {
@@ -127,8 +133,9 @@ function oneOf<T extends string>(what: string, value: T, allowed: readonly strin
  *
  * @example
  * ```ts
- * import { networkConfig } from "../../mod.ts";
- * console.log(networkConfig({ sizes: [4, 3, 2] }).hidden); // ["tanh"]
+ * import { assertEquals } from "@std/assert";
+ * import { networkConfig } from "./mod.ts";
+ * assertEquals(networkConfig({ sizes: [4, 3, 2] }).hidden, ["tanh"]);
  * ```
  *
  * @param o The options.

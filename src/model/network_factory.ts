@@ -23,9 +23,10 @@ import { ruleGenerator } from "./signals.ts";
  *
  * @example
  * ```ts
- * import { createNetwork } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { createNetwork } from "./mod.ts";
  * const a = createNetwork({ sizes: [3, 4, 2], seed: 5 }), b = createNetwork({ sizes: [3, 4, 2], seed: 5 });
- * console.log(a.params[0].value.every((v, i) => v === b.params[0].value[i])); // true
+ * assertEquals(a.params[0].value.every((v, i) => v === b.params[0].value[i]), true);
  * ```
  *
  * @param options Architecture, rule and initialisation.

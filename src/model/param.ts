@@ -10,9 +10,10 @@
  *
  * @example
  * ```ts
- * import type { Param } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { Param } from "./mod.ts";
  * const p: Param = { name: "b1", value: new Float32Array(3), grad: new Float32Array(3) };
- * console.log(p.value.length === p.grad.length); // true
+ * assertEquals(p.value.length === p.grad.length, true);
  * ```
  */
 export interface Param {

@@ -21,8 +21,10 @@ import { FEEDBACK_RULES } from "./rules/registry.ts";
  *
  * @example
  * ```ts
- * import { Network, networkToArrays } from "../../mod.ts";
- * console.log(Object.keys(networkToArrays(Network.create({ sizes: [3, 4, 2] })))); // [ "config", "W1", "b1", "W2", "b2", "B1" ]
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import { networkToArrays } from "./mod.ts";
+ * assertEquals(Object.keys(networkToArrays(Network.create({ sizes: [3, 4, 2] }))), [ "config", "W1", "b1", "W2", "b2", "B1" ]);
  * ```
  *
  * @param net The network.
@@ -41,9 +43,11 @@ export function networkToArrays(net: Network): NpzArrays {
  *
  * @example
  * ```ts
- * import { Network, networkFromArrays, networkToArrays } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import { networkFromArrays, networkToArrays } from "./mod.ts";
  * const net = Network.create({ sizes: [3, 2], layers: ["rd"], rule: "dfa", seed: 1 });
- * console.log(networkFromArrays(networkToArrays(net)).layers[0].kind); // "rd"
+ * assertEquals(networkFromArrays(networkToArrays(net)).layers[0].kind, "rd");
  * ```
  *
  * @param arrays The arrays.
@@ -102,9 +106,13 @@ export function networkFromArrays(arrays: NpzArrays, where = "the arrays"): Netw
  * Saves a network as an `.npz` file that NumPy opens (atomically).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadNpz } from "../io/mod.ts";
  * import { Network, saveNetwork } from "../../mod.ts";
- * saveNetwork(Network.create({ sizes: [784, 800, 10] }), "data/net.npz");
+ * const path = `${await Deno.makeTempDir()}/net.npz`;
+ * saveNetwork(Network.create({ sizes: [784, 800, 10] }), path);
+ * assertEquals(loadNpz(path).W1.shape, [800, 784]);
  * ```
  *
  * @param net The network.
@@ -118,9 +126,13 @@ export function saveNetwork(net: Network, path: string): void {
  * Loads a network saved by {@linkcode saveNetwork}.
  *
  * @example
- * ```ts ignore
- * import { loadNetwork } from "../../mod.ts";
- * console.log(loadNetwork("data/net.npz").sizes); // [784, 800, 10]
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadNetwork, Network, saveNetwork } from "../../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/net.npz`;
+ * saveNetwork(Network.create({ sizes: [784, 800, 10], rule: "fa" }), path);
+ * assertEquals(loadNetwork(path).sizes, [784, 800, 10]);
+ * assertEquals(loadNetwork(path).rule, "fa");
  * ```
  *
  * @param path The file.

@@ -17,8 +17,9 @@ import { FEEDBACK_RULES } from "./rules/registry.ts";
  *
  * @example
  * ```ts
- * import { networkConfig, weightShapes } from "../../mod.ts";
- * console.log(weightShapes(networkConfig({ sizes: [4, 3, 2] }))); // [[3, 4], [2, 3]]
+ * import { assertEquals } from "@std/assert";
+ * import { networkConfig, weightShapes } from "./mod.ts";
+ * assertEquals(weightShapes(networkConfig({ sizes: [4, 3, 2] })), [[3, 4], [2, 3]]);
  * ```
  *
  * @param c The network's configuration.
@@ -36,8 +37,9 @@ export function weightShapes(c: NetworkConfig): [number, number][] {
  *
  * @example
  * ```ts
- * import { feedbackShapes, networkConfig } from "../../mod.ts";
- * console.log(feedbackShapes(networkConfig({ sizes: [4, 3, 2], rule: "dfa" }))); // [[2, 3]]
+ * import { assertEquals } from "@std/assert";
+ * import { feedbackShapes, networkConfig } from "./mod.ts";
+ * assertEquals(feedbackShapes(networkConfig({ sizes: [4, 3, 2], rule: "dfa" })), [[2, 3]]);
  * ```
  *
  * @param c The network's configuration.
@@ -58,9 +60,12 @@ export function feedbackShapes(c: NetworkConfig): [number, number][] {
  *
  * @example
  * ```ts
- * import { feedbackShape, networkConfig, parseArchitecture, weightShapes } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { parseArchitecture } from "../../mod.ts";
+ * import { feedbackShape, networkConfig, weightShapes } from "./mod.ts";
  * const c = networkConfig({ ...parseArchitecture("fc:8,dropout:0.5", [4, 1, 1], 2), feedbackAt: "block" });
- * console.log(feedbackShape(c, 0, weightShapes(c)), feedbackShape(c, 1, weightShapes(c))); // [ 2, 0 ] [ 2, 8 ]
+ * assertEquals(feedbackShape(c, 0, weightShapes(c)), [ 2, 0 ]);
+ * assertEquals(feedbackShape(c, 1, weightShapes(c)), [ 2, 8 ]);
  * ```
  *
  * @param c The network's configuration.
@@ -87,10 +92,13 @@ export function feedbackShape(
  *
  * @example
  * ```ts
- * import { checkValues, Matrix, networkConfig } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix } from "../../mod.ts";
+ * import { checkValues, networkConfig } from "./mod.ts";
  * const config = networkConfig({ sizes: [2, 1], rule: "bp" });
  * const [init] = checkValues(config, [{ index: 0, inputs: 0, outputs: 0, classes: 0, hasBias: true, weight: new Matrix(1, 2), bias: new Float32Array(1), extra: {} }], []);
- * console.log(init.inputs, init.classes); // 2 1
+ * assertEquals(init.inputs, 2);
+ * assertEquals(init.classes, 1);
  * ```
  *
  * @param c The configuration.

@@ -19,8 +19,9 @@ import type { FeedbackPoint } from "./network_config.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
- * console.log(Network.create({ sizes: [4, 3, 2], rule: "usf" }).ruleState.scratch.length); // 6
+ * assertEquals(Network.create({ sizes: [4, 3, 2], rule: "usf" }).ruleState.scratch.length, 12); // W2 is 3×4
  * ```
  */
 export interface RuleState {
@@ -35,9 +36,10 @@ export interface RuleState {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
  * import { ruleState } from "./signals.ts";
- * console.log(ruleState(Network.create({ sizes: [4, 3, 2] }).layers, "dfa").scratch.length); // 0
+ * assertEquals(ruleState(Network.create({ sizes: [4, 3, 2] }).layers, "dfa").scratch.length, 0);
  * ```
  *
  * @param layers The layers.
@@ -74,9 +76,12 @@ export function ruleGenerator(seed: number): Rng {
  *
  * @example
  * ```ts
- * import { Network, type SignalSource } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import type { SignalSource } from "./mod.ts";
  * const source: SignalSource = Network.create({ sizes: [4, 3, 2], feedbackAt: "block" });
- * console.log(source.config.feedbackAt, source.feedback.length); // block 1
+ * assertEquals(source.config.feedbackAt, "block");
+ * assertEquals(source.feedback.length, 1);
  * ```
  */
 export interface SignalSource {
@@ -97,10 +102,13 @@ export interface SignalSource {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network, parseArchitecture } from "../../mod.ts";
  * import { passesDown } from "./signals.ts";
  * const net = Network.create({ ...parseArchitecture("fc:8,dropout:0.5", [4, 1, 1], 2), feedbackAt: "block" });
- * console.log(passesDown(net, "dfa", 0), passesDown(net, "dfa", 1), passesDown(net, "bp", 0)); // true false false
+ * assertEquals(passesDown(net, "dfa", 0), true);
+ * assertEquals(passesDown(net, "dfa", 1), false);
+ * assertEquals(passesDown(net, "bp", 0), false);
  * ```
  *
  * @param net The network.
@@ -119,12 +127,13 @@ export function passesDown(net: SignalSource, rule: Rule, k: number): boolean {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
  * import { sendSignal } from "./signals.ts";
  * const net = Network.create({ sizes: [2, 3, 2], rule: "fa", seed: 1 }), ws = net.workspace(1);
  * net.forward(ws, 1);
  * sendSignal(net, "fa", { deltas: ws.delta, k: 0, B: 1, out: ws.delta[0], target: ws.y });
- * console.log(ws.delta[0].length >= 3); // true
+ * assertEquals(ws.delta[0].length >= 3, true);
  * ```
  *
  * @param net The network (its layers, feedback matrices and rule state).

@@ -12,11 +12,13 @@ import { Arena } from "../kernels/arena.ts";
  *
  * @example
  * ```ts
- * import { Network, Workspace } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import { Workspace } from "./mod.ts";
  * const net = Network.create({ sizes: [3, 4, 2], seed: 1 });
  * const ws = new Workspace(net.sizes, 8);
  * ws.x.set([1, 0, -1]);
- * console.log(net.forward(ws, 1).length >= 2); // true: outputs of the first row in ws.h
+ * assertEquals(net.forward(ws, 1).length >= 2, true); // outputs of the first row in ws.h
  * ```
  */
 export class Workspace {
@@ -76,12 +78,15 @@ export class Workspace {
  *
  * @example
  * ```ts
- * import { type BatchResult, Network, Optimizer, trainStep } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import type { BatchResult } from "./mod.ts";
+ * import { Optimizer, trainStep } from "../train/mod.ts";
  * const net = Network.create({ sizes: [2, 2], seed: 1 });
  * const ws = net.workspace(1);
  * ws.y.set([1, 0]);
  * const r: BatchResult = trainStep(net, ws, 1, new Optimizer({ name: "sgd", lr: 0.1 }));
- * console.log(r.loss > 0); // true
+ * assertEquals(r.loss > 0, true);
  * ```
  */
 export interface BatchResult {

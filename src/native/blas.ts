@@ -66,8 +66,9 @@ export class Blas {
    *
    * @example
    * ```ts
+   * import { assertEquals } from "@std/assert";
    * import { getBlas } from "./get_blas.ts";
-   * console.log(getBlas().flushed(() => 6 * 7)); // 42
+   * assertEquals(getBlas().flushed(() => 6 * 7), 42);
    * ```
    *
    * @param fn The work.
@@ -96,8 +97,9 @@ export class Blas {
    *
    * @example
    * ```ts
+   * import { assertEquals } from "@std/assert";
    * import { getBlas } from "./get_blas.ts";
-   * console.log(typeof getBlas().core); // "string"
+   * assertEquals(typeof getBlas().core, "string");
    * ```
    */
   get core(): string | null {

@@ -13,8 +13,10 @@ const INT_MAX = 2147483647;
  *
  * @example
  * ```ts
+ * import { assertThrows } from "@std/assert";
  * import { checkDim } from "./blas_checks.ts";
  * checkDim("Cannot run sgemm", "m", 4);
+ * assertThrows(() => checkDim("Cannot run sgemm", "m", 2.5), RangeError, "m must be an integer in [0, 2^31): 2.5");
  * ```
  *
  * @throws {RangeError} When it is not.
@@ -30,8 +32,10 @@ export function checkDim(what: string, name: string, value: number): void {
  *
  * @example
  * ```ts
+ * import { assertThrows } from "@std/assert";
  * import { checkFloat32 } from "./blas_checks.ts";
  * checkFloat32("Cannot run saxpy", "x", new Float32Array(1));
+ * assertThrows(() => checkFloat32("Cannot run saxpy", "x", [1]), TypeError, "x must be a Float32Array: object");
  * ```
  *
  * @throws {TypeError} When it is not.
@@ -62,12 +66,13 @@ function overlaps(a: Float32Array, aLen: number, c: Float32Array, cLen: number):
  *
  * @example
  * ```ts
+ * import { assertThrows } from "@std/assert";
  * import { checkSgemm } from "./blas_checks.ts";
- * try {
- *   checkSgemm(false, false, 2, 2, 3, new Float32Array(6), 3, new Float32Array(5), 2, new Float32Array(4), 2);
- * } catch (e) {
- *   console.log((e as Error).message); // Cannot run sgemm: B (3×2, ldb 2) needs 6 elements: 5
- * }
+ * assertThrows(
+ *   () => checkSgemm(false, false, 2, 2, 3, new Float32Array(6), 3, new Float32Array(5), 2, new Float32Array(4), 2),
+ *   RangeError,
+ *   "Cannot run sgemm: B (3×2, ldb 2) needs 6 elements: 5",
+ * );
  * ```
  *
  * @throws {RangeError} When a size, leading dimension or buffer length does not fit, or C
@@ -135,8 +140,9 @@ export function checkSgemm(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { checkSgemv } from "./blas_checks.ts";
- * console.log(checkSgemv(true, 3, 2, new Float32Array(6), 2, new Float32Array(3), new Float32Array(2))); // 2
+ * assertEquals(checkSgemv(true, 3, 2, new Float32Array(6), 2, new Float32Array(3), new Float32Array(2)), 2);
  * ```
  *
  * @returns The length of y.

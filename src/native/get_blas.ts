@@ -16,9 +16,10 @@ let shared: Blas | undefined;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type BlasOptions, getBlas } from "./get_blas.ts";
  * const options: BlasOptions = { flushSubnormals: false };
- * console.log(getBlas(options).flushesSubnormals); // false
+ * assertEquals(getBlas(options).flushesSubnormals, false);
  * ```
  */
 export interface BlasOptions extends OpenBlasOptions {
@@ -47,8 +48,9 @@ function flushesOnEveryThread(blas: Blas): boolean {
  *
  * @example Read the thread count
  * ```ts
- * import { getBlas } from "./get_blas.ts";
- * console.log(getBlas().threads >= 1);
+ * import { assertEquals } from "@std/assert";
+ * import { getBlas } from "../../mod.ts";
+ * assertEquals(getBlas().threads >= 1, true);
  * ```
  *
  * @param options Where to look for the library, and whether to flush subnormals; used only by the

@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { getBlas } from "./mod.ts";
- * console.log(getBlas().threads >= 1); // true
+ * assertEquals(getBlas().threads >= 1, true);
  * ```
  *
  * @module

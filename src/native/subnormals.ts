@@ -105,8 +105,10 @@ export class SubnormalFlush {
  *
  * @example
  * ```ts
+ * import { assertThrows } from "@std/assert";
  * import { openSubnormalFlush } from "./mod.ts";
  * if (Deno.build.os === "linux" && Deno.build.arch === "x86_64") openSubnormalFlush().close();
+ * else assertThrows(() => openSubnormalFlush(), Deno.errors.NotSupported);
  * ```
  *
  * @param paths Where to look for the library instead of the known paths.

@@ -2,6 +2,7 @@
 // backprop update against the epoch.
 import type { LinearNetResult } from "../experiments/linear_net.ts";
 import { lineChart, writeReport } from "./report.ts";
+import { RULE_NAMES } from "../model/rules/registry.ts";
 
 /** Writes the report under `dir`; returns the path of its HTML file. */
 export function linearNetReport(dir: string, r: LinearNetResult): Promise<string> {
@@ -10,10 +11,12 @@ export function linearNetReport(dir: string, r: LinearNetResult): Promise<string
     history.filter((h) => Number.isFinite(h[key])).map((h) => ({
       epoch: h.epoch,
       [label]: h[key],
-      run: rule,
+      run: RULE_NAMES[rule],
     }));
   return writeReport(dir, "The linear net: M = W2·W1", [
-    `${rule}: cost ${cost.toPrecision(6)} after ${r.epochs} epochs, D = ${D.toPrecision(4)}`,
+    `${RULE_NAMES[rule]}: cost ${cost.toPrecision(6)} after ${r.epochs} epochs, D = ${
+      D.toPrecision(4)
+    }`,
   ], [
     lineChart("cost", "Cost", series("cost", "cost"), "epoch", "cost", "run", "cost", true),
     lineChart(

@@ -1,14 +1,17 @@
 // The mnist task's HTML report: training (dashed), validation (dotted, with --validation) and test
 // (solid) error per epoch, one colour per rule, and the angle between each rule's update and
 // backprop's, per hidden layer.
-import type { EpochStats } from "../../mod.ts";
+import { type EpochStats, type Rule, RULE_NAMES } from "../../mod.ts";
 import { pct } from "./format.ts";
 import { lineChart, writeReport } from "./report.ts";
 
 /** One rule's run, as the mnist task records it. */
 export interface MnistRun {
+  /** The rule's name. */
   rule: string;
+  /** Test error (a fraction) after the last epoch. */
   testError: number;
+  /** Each epoch's statistics. */
   epochs: EpochStats[];
 }
 
@@ -107,7 +110,11 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
   return await writeReport(
     dir,
     title,
-    runs.map((r) => `${r.rule}: test error ${pct(r.testError)} after ${r.epochs.length} epochs`),
+    runs.map((r) =>
+      `${RULE_NAMES[r.rule as Rule] ?? r.rule}: test error ${
+        pct(r.testError)
+      } after ${r.epochs.length} epochs`
+    ),
     charts,
   );
 }

@@ -3,6 +3,7 @@
 import * as vega from "npm:vega@6.4.0";
 import * as vl from "npm:vega-lite@6.5.0";
 import type { OptionSpec } from "../cli/options.ts";
+import { RULE_NAMES } from "../model/rules/registry.ts";
 
 /** The --report and --report-dir options of a script whose report goes to data/reports/SCRIPT. */
 export function reportOptions(script: string): OptionSpec[] {
@@ -22,9 +23,11 @@ export function reportOptions(script: string): OptionSpec[] {
   ];
 }
 
+/** One chart of a report: a Vega-Lite spec and the rows it plots. */
 export interface Chart {
   /** File name without extension, and the chart's id in the report. */
   name: string;
+  /** The chart's title. */
   title: string;
   /** A Vega-Lite spec without data. */
   spec: Record<string, unknown>;
@@ -32,7 +35,6 @@ export interface Chart {
   values: Record<string, unknown>[];
 }
 
-/** A line chart of `y` against `x`, one line per value of `series`. */
 /** Vega's category colours, assigned to the rules in registry order: a rule keeps its colour in
  * every chart, whichever rules a chart shows. */
 const PALETTE = [
@@ -54,7 +56,9 @@ function colourEncoding(values: Record<string, unknown>[], field: string) {
   }
   domain.sort((a, b) => RULE_ORDER.indexOf(a) - RULE_ORDER.indexOf(b));
   const range = domain.map((d) => PALETTE[RULE_ORDER.indexOf(d)]);
-  return { field, type: "nominal", title: field, scale: { domain, range } };
+  // The legend shows each rule's display name; the data keep the option values.
+  const labelExpr = `${JSON.stringify(RULE_NAMES)}[datum.label]`;
+  return { field, type: "nominal", title: field, scale: { domain, range }, legend: { labelExpr } };
 }
 
 function dashEncoding(values: Record<string, unknown>[], field: string) {
@@ -64,6 +68,7 @@ function dashEncoding(values: Record<string, unknown>[], field: string) {
   return { field, type: "nominal", title: field, scale: { domain, range } };
 }
 
+/** A line chart of `y` against `x`, one line per value of `series`. */
 export function lineChart(
   name: string,
   title: string,

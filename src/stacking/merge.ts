@@ -29,9 +29,17 @@ function differences(a: string, b: string): string {
  * memory at a time.
  *
  * @example
- * ```ts ignore
- * import { mergeLinouts } from "../../mod.ts";
- * mergeLinouts(["data/linouts-shard-1-of-2.npz", "data/linouts-shard-2-of-2.npz"], "data");
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadNpz } from "../io/mod.ts";
+ * import { LINOUT_KEYS, mergeLinouts, writeShard } from "./mod.ts";
+ * const shard = (k: number) => ({ n: 2, learners: new Int32Array([k]), errors: new Float64Array(4), classes: 10, train: new Float32Array(20).fill(k), test: new Float32Array(10), identity: `{"diff":false}` });
+ * const dir = await Deno.makeTempDir();
+ * writeShard(`${dir}/b.npz`, shard(1));
+ * writeShard(`${dir}/a.npz`, shard(0));
+ * const [train] = mergeLinouts([`${dir}/b.npz`, `${dir}/a.npz`], dir);
+ * const stacked = loadNpz(train)[LINOUT_KEYS.train];
+ * assertEquals([stacked.shape, stacked.data[0], stacked.data[39]], [[20, 2], 0, 1]); // learner 0, then 1
  * ```
  *
  * @param files The shard files.

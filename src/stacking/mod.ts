@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { shardRange } from "./mod.ts";
- * console.log(shardRange(400, 8, 8)); // [350, 400]
+ * assertEquals(shardRange(400, 8, 8), [350, 400]);
  * ```
  *
  * @module

@@ -43,13 +43,14 @@ function scratchOf(ws: Workspace, n: number, C: number) {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
  * import { originalRdStep } from "./mod.ts";
  * const net = Network.create({ sizes: [4, 2], layers: ["rd"], rule: "bp", bias: false, seed: 1 });
  * const ws = net.workspace(2);
  * ws.x.set([1, 0, 0, 1, 0, 1, 1, 0]);
  * ws.y.set([1, 0, 0, 1]);
- * console.log(originalRdStep(net, ws, 2, 1e-3).loss > 0); // true
+ * assertEquals(originalRdStep(net, ws, 2, 1e-3).loss > 0, true);
  * ```
  *
  * @param net A network of one RD layer without a bias.
@@ -104,12 +105,13 @@ export function originalRdStep(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Matrix, Network, rowArgmax } from "../../mod.ts";
  * import { trainOriginalRd } from "./mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1], [1, 0], [0, 1]]);
  * const data = { x: Matrix.from([[1, 0], [0, 1], [2, 0], [0, 2]]), y, labels: rowArgmax(y) };
  * const net = Network.create({ sizes: [2, 2], layers: ["rd"], rule: "bp", bias: false, seed: 3 });
- * console.log(trainOriginalRd(net, data, { epochs: 3, lr: 1e-3, batchSize: 2, seed: 1 }).epochs.length); // 3
+ * assertEquals(trainOriginalRd(net, data, { epochs: 3, lr: 1e-3, batchSize: 2, seed: 1 }).epochs.length, 3);
  * ```
  *
  * @param net A network of one RD layer without a bias, updated in place.

@@ -17,8 +17,9 @@ import { requireKeys } from "../data/dataset.ts";
  *
  * @example
  * ```ts
- * import { LINOUT_KEYS } from "../../mod.ts";
- * console.log(LINOUT_KEYS.train); // "train_linear_outputs"
+ * import { assertEquals } from "@std/assert";
+ * import { LINOUT_KEYS } from "./mod.ts";
+ * assertEquals(LINOUT_KEYS.train, "train_linear_outputs");
  * ```
  */
 export const LINOUT_KEYS = { train: "train_linear_outputs", test: "test_linear_outputs" } as const;
@@ -28,8 +29,9 @@ export const LINOUT_KEYS = { train: "train_linear_outputs", test: "test_linear_o
  *
  * @example
  * ```ts
- * import { linoutPaths } from "../../mod.ts";
- * console.log(linoutPaths("data", true).test); // "data/diff-test_linouts.npz"
+ * import { assertEquals } from "@std/assert";
+ * import { linoutPaths } from "./mod.ts";
+ * assertEquals(linoutPaths("data", true).test, "data/diff-test_linouts.npz");
  * ```
  *
  * @param outDir The output directory.
@@ -49,8 +51,9 @@ export function linoutPaths(outDir: string, diff: boolean): { train: string; tes
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { shardPath } from "./mod.ts";
- * console.log(shardPath("data", false, 2, 8)); // "data/linouts-shard-2-of-8.npz"
+ * assertEquals(shardPath("data", false, 2, 8), "data/linouts-shard-2-of-8.npz");
  * ```
  *
  * @param outDir The output directory.
@@ -68,8 +71,9 @@ export function shardPath(outDir: string, diff: boolean, k: number, m: number): 
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { shardRange } from "./mod.ts";
- * console.log(shardRange(50, 2, 3)); // [16, 33]
+ * assertEquals(shardRange(50, 2, 3), [16, 33]);
  * ```
  *
  * @param n Learners in all.
@@ -91,9 +95,10 @@ export function shardRange(n: number, k: number, m: number): [number, number] {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { stackOutputs } from "./mod.ts";
  * const s = stackOutputs([new Float32Array(20), new Float32Array(20)], 10);
- * console.log(s.shape); // [20, 2]
+ * assertEquals(s.shape, [20, 2]);
  * ```
  *
  * @param parts Each learner's outputs, (classes, samples), in learner order.
@@ -122,10 +127,13 @@ function partSize(parts: Float32Array[]): number {
  * Writes the stacked outputs of learners 0 … n − 1 to a run's two files (atomically).
  *
  * @example
- * ```ts ignore
- * import { linoutPaths } from "../../mod.ts";
- * import { writeLinouts } from "./mod.ts";
- * writeLinouts(linoutPaths("data", false), [new Float32Array(20)], [new Float32Array(10)], 10);
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadNpz } from "../io/mod.ts";
+ * import { LINOUT_KEYS, linoutPaths, writeLinouts } from "./mod.ts";
+ * const paths = linoutPaths(await Deno.makeTempDir(), false);
+ * writeLinouts(paths, [new Float32Array(20)], [new Float32Array(10)], 10); // one learner, 2 and 1 samples
+ * assertEquals(loadNpz(paths.train)[LINOUT_KEYS.train].shape, [10, 2]);
  * ```
  *
  * @param paths The two files.
@@ -157,9 +165,10 @@ export function writeLinouts(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { Shard } from "./mod.ts";
  * const keys: (keyof Shard)[] = ["n", "learners", "errors", "classes", "train", "test", "identity"];
- * console.log(keys.length); // 7
+ * assertEquals(keys.length, 7);
  * ```
  */
 export interface Shard {
@@ -188,9 +197,13 @@ const text = (s: string) => {
  * Writes a shard's file (atomically).
  *
  * @example
- * ```ts ignore
- * import { writeShard } from "./mod.ts";
- * writeShard("data/linouts-shard-1-of-2.npz", shard);
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readShardInfo, writeShard } from "./mod.ts";
+ * const shard = (k: number) => ({ n: 2, learners: new Int32Array([k]), errors: new Float64Array(4), classes: 10, train: new Float32Array(20).fill(k), test: new Float32Array(10), identity: `{"diff":false}` });
+ * const path = `${await Deno.makeTempDir()}/linouts-shard-1-of-2.npz`;
+ * writeShard(path, shard(0));
+ * assertEquals(readShardInfo(path).learners, new Int32Array([0]));
  * ```
  *
  * @param path The file.
@@ -216,9 +229,10 @@ export function writeShard(path: string, s: Shard): void {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { ShardInfo } from "./mod.ts";
  * const keys: (keyof ShardInfo)[] = ["n", "learners", "classes", "samples", "identity"];
- * console.log(keys.length); // 5
+ * assertEquals(keys.length, 5);
  * ```
  */
 export type ShardInfo = Pick<Shard, "n" | "learners" | "classes" | "identity"> & {
@@ -230,9 +244,13 @@ export type ShardInfo = Pick<Shard, "n" | "learners" | "classes" | "identity"> &
  * Reads a shard file's learners, run and the shapes of its outputs, leaving the outputs unread.
  *
  * @example
- * ```ts ignore
- * import { readShardInfo } from "./mod.ts";
- * console.log(readShardInfo("data/linouts-shard-1-of-2.npz").learners);
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readShardInfo, writeShard } from "./mod.ts";
+ * const shard = (k: number) => ({ n: 2, learners: new Int32Array([k]), errors: new Float64Array(4), classes: 10, train: new Float32Array(20).fill(k), test: new Float32Array(10), identity: `{"diff":false}` });
+ * const path = `${await Deno.makeTempDir()}/linouts-shard-2-of-2.npz`;
+ * writeShard(path, shard(1));
+ * assertEquals(readShardInfo(path), { n: 2, learners: new Int32Array([1]), classes: 10, identity: `{"diff":false}`, samples: [2, 1] });
  * ```
  *
  * @param path The file.

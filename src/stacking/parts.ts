@@ -23,9 +23,10 @@ function fnv1a(text: string): string {
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * import { partsDir } from "./mod.ts";
- * console.log(partsDir({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }).startsWith("o/parts/weak-learners-")); // true
+ * assertEquals(partsDir({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }).startsWith("o/parts/weak-learners-"), true);
  * ```
  *
  * @param o The run.
@@ -40,9 +41,10 @@ export function partsDir(o: RunOptions): string {
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * import { partPath } from "./mod.ts";
- * console.log(partPath({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }, 7).endsWith("/learner-00007.npz")); // true
+ * assertEquals(partPath({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "o" }, 7).endsWith("/learner-00007.npz"), true);
  * ```
  *
  * @param o The run.
@@ -57,9 +59,18 @@ export function partPath(o: RunOptions, index: number): string {
  * Saves a finished learner's part (atomically).
  *
  * @example
- * ```ts ignore
- * import { savePart } from "./mod.ts";
- * savePart(run, result, 1.5);
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { finishedParts, loadRunData, partsDir, savePart, trainWeakLearner, WEAK_LEARNER_DEFAULTS } from "./mod.ts";
+ * const dir = await Deno.makeTempDir(); // a tiny MNIST: four 2×2 images, labels 0 to 3, as IDX files
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 2, ...new Array(16).keys()]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 2, 3]));
+ * }
+ * const run = { config: { ...WEAK_LEARNER_DEFAULTS, hidden: 3, batch: 2, diff: false }, data: `${dir}/mnist.npz`, fallbackIdxDir: dir, outDir: dir };
+ * Deno.mkdirSync(partsDir(run), { recursive: true }); // as trainLearners does
+ * savePart(run, trainWeakLearner(2, run.config, loadRunData(run)), 1.5);
+ * assertEquals(finishedParts(run), new Set([2]));
  * ```
  *
  * @param o The run.
@@ -81,9 +92,10 @@ export function savePart(o: RunOptions, r: WeakLearnerResult, seconds: number): 
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * import { readPart } from "./mod.ts";
- * console.log(readPart({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }, 0)); // undefined
+ * assertEquals(readPart({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }, 0), undefined);
  * ```
  *
  * @param o The run.
@@ -120,9 +132,10 @@ export function readPart(
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * import { finishedParts } from "./mod.ts";
- * console.log(finishedParts({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }).size); // 0
+ * assertEquals(finishedParts({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "d.npz", outDir: "/nonexistent" }).size, 0);
  * ```
  *
  * @param o The run.
@@ -145,9 +158,18 @@ export function finishedParts(o: RunOptions): Set<number> {
  * Trains learner `index` in this thread and saves its part.
  *
  * @example
- * ```ts ignore
- * import { learnAndSave, loadRunData } from "./mod.ts";
- * console.log(learnAndSave(run, 0, loadRunData(run)).testError);
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { finishedParts, learnAndSave, loadRunData, partsDir, WEAK_LEARNER_DEFAULTS } from "./mod.ts";
+ * const dir = await Deno.makeTempDir(); // a tiny MNIST: four 2×2 images, labels 0 to 3, as IDX files
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 2, ...new Array(16).keys()]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 2, 3]));
+ * }
+ * const run = { config: { ...WEAK_LEARNER_DEFAULTS, hidden: 3, batch: 2, diff: false }, data: `${dir}/mnist.npz`, fallbackIdxDir: dir, outDir: dir };
+ * Deno.mkdirSync(partsDir(run), { recursive: true }); // as trainLearners does
+ * assertEquals(learnAndSave(run, 0, loadRunData(run)).index, 0);
+ * assertEquals(finishedParts(run), new Set([0]));
  * ```
  *
  * @param o The run.

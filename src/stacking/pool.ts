@@ -14,9 +14,18 @@ import { type LearnerSummary, loadRunData, type RunOptions } from "./run.ts";
  * finishes; their parts are saved in the run's parts directory.
  *
  * @example
- * ```ts ignore
- * import { trainLearners } from "./mod.ts";
- * await trainLearners(run, [0, 1, 2], 1, (s) => console.log(s.index, s.testError));
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { finishedParts, trainLearners, WEAK_LEARNER_DEFAULTS } from "./mod.ts";
+ * const dir = await Deno.makeTempDir(); // a tiny MNIST: four 2×2 images, labels 0 to 3, as IDX files
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 2, ...new Array(16).keys()]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 2, 3]));
+ * }
+ * const run = { config: { ...WEAK_LEARNER_DEFAULTS, hidden: 3, batch: 2, diff: false }, data: `${dir}/mnist.npz`, fallbackIdxDir: dir, outDir: dir };
+ * const done: number[] = [];
+ * await trainLearners(run, [0, 1, 2], 1, (s) => done.push(s.index));
+ * assertEquals([done, finishedParts(run)], [[0, 1, 2], new Set([0, 1, 2])]);
  * ```
  *
  * @param o The run.

@@ -20,12 +20,14 @@ import { train, type TrainOptions } from "../train/train.ts";
  *
  * @example
  * ```ts
- * import { Network, type RdLayer } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import type { RdLayer } from "../model/mod.ts";
  * import { prepareRdDfa } from "./mod.ts";
  * const net = Network.create({ sizes: [4, 2], layers: ["rd"], rule: "dfa", seed: 1 });
  * prepareRdDfa(net, { rdFeedback: "aligned", seed: 1 });
  * const layer = net.layers[0] as RdLayer;
- * console.log(layer.feedback!.data.every((v, i) => v === layer.r.data[i])); // true
+ * assertEquals(layer.feedback!.data.every((v, i) => v === layer.r.data[i]), true);
  * ```
  *
  * @param net The network.
@@ -51,13 +53,14 @@ export function prepareRdDfa(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Matrix, Network, rowArgmax } from "../../mod.ts";
  * import { warmUp } from "./mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1]]);
  * const net = Network.create({ sizes: [2, 2], layers: ["rd"], rule: "dfa", seed: 1 });
  * const before = net.params[0].value.slice();
  * warmUp(net, { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) }, 2, { batchSize: 2, optimizer: { name: "sgd", lr: 0.1 } });
- * console.log(net.params[0].value.some((v, i) => v !== before[i])); // true
+ * assertEquals(net.params[0].value.some((v, i) => v !== before[i]), true);
  * ```
  *
  * @param net The DFA network.

@@ -16,9 +16,10 @@ import type { WeakLearnerConfig } from "./weak_learner.ts";
  *
  * @example
  * ```ts
- * import { type RunOptions, WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { type RunOptions, WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * const run: RunOptions = { config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "data/mnist.npz", outDir: "data" };
- * console.log(run.config.hidden); // 800
+ * assertEquals(run.config.hidden, 800);
  * ```
  */
 export interface RunOptions {
@@ -47,9 +48,10 @@ export interface RunOptions {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { BlasSettings } from "./mod.ts";
  * const b: BlasSettings = { threads: 2, library: "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", coretype: null, core: "Haswell" };
- * console.log(b.threads); // 2
+ * assertEquals(b.threads, 2);
  * ```
  */
 export interface BlasSettings {
@@ -70,8 +72,9 @@ export interface BlasSettings {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { blasSettings } from "./mod.ts";
- * console.log(blasSettings().threads >= 1); // true
+ * assertEquals(blasSettings().threads >= 1, true);
  * ```
  *
  * @returns The settings.
@@ -92,9 +95,10 @@ export function blasSettings(): BlasSettings {
  *
  * @example
  * ```ts
- * import type { LearnerSummary } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { LearnerSummary } from "./mod.ts";
  * const s: LearnerSummary = { index: 0, trainError: 0.2, testError: 0.19, epochs: 1, seconds: 1.5 };
- * console.log(s.epochs); // 1
+ * assertEquals(s.epochs, 1);
  * ```
  */
 export interface LearnerSummary {
@@ -116,9 +120,10 @@ export interface LearnerSummary {
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * import { runIdentity } from "./mod.ts";
- * console.log(JSON.parse(runIdentity({ config: { ...WEAK_LEARNER_DEFAULTS, diff: true }, data: "d.npz", outDir: "o" })).diff); // true
+ * assertEquals(JSON.parse(runIdentity({ config: { ...WEAK_LEARNER_DEFAULTS, diff: true }, data: "d.npz", outDir: "o" })).diff, true);
  * ```
  *
  * @param o The run.
@@ -141,9 +146,10 @@ export function runIdentity(o: RunOptions): string {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { RunData } from "./mod.ts";
  * const keys: (keyof RunData)[] = ["train", "test", "source"];
- * console.log(keys.length); // 3
+ * assertEquals(keys.length, 3);
  * ```
  */
 export type RunData = DatasetSplits & { source: BatchSource };
@@ -152,9 +158,17 @@ export type RunData = DatasetSplits & { source: BatchSource };
  * The run's data, and its training set made ready for batches once for all the learners.
  *
  * @example
- * ```ts ignore
- * import { loadRunData } from "./mod.ts";
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadRunData, WEAK_LEARNER_DEFAULTS } from "./mod.ts";
+ * const dir = await Deno.makeTempDir(); // a tiny MNIST: four 2×2 images, labels 0 to 3, as IDX files
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 2, ...new Array(16).keys()]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 2, 3]));
+ * }
+ * const run = { config: { ...WEAK_LEARNER_DEFAULTS, hidden: 3, batch: 2, diff: false }, data: `${dir}/mnist.npz`, fallbackIdxDir: dir, outDir: dir };
  * const data = loadRunData(run);
+ * assertEquals([data.train.x.rows, data.train.x.cols, data.test.x.rows], [4, 4, 4]);
  * ```
  *
  * @param o The run.

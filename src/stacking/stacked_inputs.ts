@@ -14,12 +14,14 @@ import { Matrix } from "../tensor/matrix.ts";
  *
  * @example
  * ```ts
- * import { checkLinouts, ndarray } from "../../mod.ts";
- * try {
- *   checkLinouts(ndarray("float32", [20, 3], new Float32Array(60)), 3, 10, 5, "train.npz");
- * } catch (e) {
- *   console.log((e as Error).message); // train.npz has shape (20, 3), but N = 3 needs 30 rows
- * }
+ * import { assertThrows } from "@std/assert";
+ * import { ndarray } from "../io/mod.ts";
+ * import { checkLinouts } from "./mod.ts";
+ * assertThrows(
+ *   () => checkLinouts(ndarray("float32", [20, 3], new Float32Array(60)), 3, 10, 5, "train.npz"),
+ *   RangeError,
+ *   "train.npz has shape (20, 3), but N = 3 needs 30 rows",
+ * );
  * ```
  *
  * @param a The outputs, (classes · n, samples).
@@ -51,10 +53,12 @@ export function checkLinouts(
  *
  * @example
  * ```ts
- * import { Matrix, standardize } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix } from "../../mod.ts";
+ * import { standardize } from "./mod.ts";
  * const m = Matrix.from([[1, 10], [3, 30]]);
  * standardize(m, [m]);
- * console.log(Array.from(m.data)); // [-1, -1, 1, 1]
+ * assertEquals(Array.from(m.data), [-1, -1, 1, 1]);
  * ```
  *
  * @param stats The matrix whose columns give the statistics.
@@ -90,9 +94,10 @@ export function standardize(stats: Matrix, targets: Matrix[]): void {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { Linouts } from "./mod.ts";
  * const a: Linouts = { path: "data/train_linouts.npz", key: "train_linear_outputs" };
- * console.log("path" in a); // true
+ * assertEquals("path" in a, true);
  * ```
  */
 export type Linouts = NdArray | { path: string; key: string };
@@ -102,9 +107,10 @@ export type Linouts = NdArray | { path: string; key: string };
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "../io/mod.ts";
  * import { linoutsShape } from "./mod.ts";
- * console.log(linoutsShape(ndarray("float32", [20, 3], new Float32Array(60)))); // [20, 3]
+ * assertEquals(linoutsShape(ndarray("float32", [20, 3], new Float32Array(60))), [20, 3]);
  * ```
  *
  * @param a The outputs.
@@ -123,10 +129,13 @@ export function linoutsShape(a: Linouts): readonly number[] {
  *
  * @example
  * ```ts
- * import { ndarray } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "../io/mod.ts";
  * import { linoutsAsRows } from "./mod.ts";
  * const m = linoutsAsRows(ndarray("float32", [2, 3], new Float32Array([1, 2, 3, 4, 5, 6])));
- * console.log(m.rows, m.cols, [...m.data]); // 3 2 [1, 4, 2, 5, 3, 6]
+ * assertEquals(m.rows, 3);
+ * assertEquals(m.cols, 2);
+ * assertEquals([...m.data], [1, 4, 2, 5, 3, 6]);
  * ```
  *
  * @param a The outputs, (features, samples).

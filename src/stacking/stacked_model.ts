@@ -28,9 +28,10 @@ import { type EpochStats, train } from "../train/train.ts";
  *
  * @example
  * ```ts
- * import type { StackedModelOptions } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { StackedModelOptions } from "./mod.ts";
  * const keys: (keyof StackedModelOptions)[] = ["n", "train", "test", "labels", "layer", "rule", "batch", "seed"];
- * console.log(keys.length); // 8
+ * assertEquals(keys.length, 8);
  * ```
  */
 export interface StackedModelOptions {
@@ -102,8 +103,10 @@ export interface StackedModelOptions {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { STACKED_DEFAULTS } from "./mod.ts";
- * console.log(STACKED_DEFAULTS.original.lr, STACKED_DEFAULTS.original.epochs); // 0.001 200
+ * assertEquals(STACKED_DEFAULTS.original.lr, 0.001);
+ * assertEquals(STACKED_DEFAULTS.original.epochs, 200);
  * ```
  */
 export const STACKED_DEFAULTS: Record<"dense" | "rd" | "original" | "dense-original", {
@@ -173,9 +176,10 @@ export const STACKED_DEFAULTS: Record<"dense" | "rd" | "original" | "dense-origi
  *
  * @example
  * ```ts
- * import type { StackedModelResult } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { StackedModelResult } from "./mod.ts";
  * const r: Pick<StackedModelResult, "testError" | "parameters"> = { testError: 0.1, parameters: 510 };
- * console.log(r.parameters); // 510
+ * assertEquals(r.parameters, 510);
  * ```
  */
 export interface StackedModelResult {
@@ -210,11 +214,14 @@ export interface StackedModelResult {
  *
  * @example
  * ```ts
- * import { ndarray, stackedModel } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { ndarray } from "../io/mod.ts";
+ * import { stackedModel } from "./mod.ts";
  * const out = (s: number) => ndarray("float32", [4, s], Float32Array.from({ length: 4 * s }, (_, i) => (i % 3) - 1));
  * const labels = { train: new Uint8Array(6).fill(1), test: new Uint8Array(2), classes: 2 };
  * const r = stackedModel({ n: 2, train: out(6), test: out(2), labels, layer: "rd", rule: "bp", batch: 3, seed: 1, epochs: 2 });
- * console.log(r.parameters, r.epochs); // 8 2: d1, d2 and a bias
+ * assertEquals(r.parameters, 8);
+ * assertEquals(r.epochs, 2); // d1, d2 and a bias
  * ```
  *
  * @param o The outputs, labels and settings.

@@ -17,9 +17,11 @@ import { transposeInto } from "../data/dataset.ts";
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS, type WeakLearnerConfig } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS, type WeakLearnerConfig } from "./mod.ts";
  * const config: WeakLearnerConfig = { ...WEAK_LEARNER_DEFAULTS, diff: true };
- * console.log(config.epochs, config.lr); // 1 0.001
+ * assertEquals(config.epochs, 1);
+ * assertEquals(config.lr, 0.001);
  * ```
  */
 export interface WeakLearnerConfig {
@@ -44,8 +46,10 @@ export interface WeakLearnerConfig {
  *
  * @example
  * ```ts
- * import { WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
- * console.log(WEAK_LEARNER_DEFAULTS.batch, WEAK_LEARNER_DEFAULTS.hidden); // 200 800
+ * import { assertEquals } from "@std/assert";
+ * import { WEAK_LEARNER_DEFAULTS } from "./mod.ts";
+ * assertEquals(WEAK_LEARNER_DEFAULTS.batch, 200);
+ * assertEquals(WEAK_LEARNER_DEFAULTS.hidden, 800);
  * ```
  */
 export const WEAK_LEARNER_DEFAULTS: Omit<WeakLearnerConfig, "diff"> = {
@@ -62,9 +66,10 @@ export const WEAK_LEARNER_DEFAULTS: Omit<WeakLearnerConfig, "diff"> = {
  *
  * @example
  * ```ts
- * import type { WeakLearnerResult } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { WeakLearnerResult } from "./mod.ts";
  * const r: WeakLearnerResult = { index: 0, classes: 10, train: new Float32Array(10), test: new Float32Array(10), trainError: 0.3, testError: 0.2, epochs: 1 };
- * console.log(r.testError); // 0.2
+ * assertEquals(r.testError, 0.2);
  * ```
  */
 export interface WeakLearnerResult {
@@ -90,8 +95,9 @@ export interface WeakLearnerResult {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { learnerSeed } from "./mod.ts";
- * console.log(learnerSeed(1234, 0, 1) !== learnerSeed(1234, 1, 1)); // true: each learner its own feedback
+ * assertEquals(learnerSeed(1234, 0, 1) !== learnerSeed(1234, 1, 1), true); // each learner its own feedback
  * ```
  *
  * @param seed The run's seed.
@@ -114,11 +120,13 @@ export function learnerSeed(seed: number, index: number, stream: number): number
  *
  * @example
  * ```ts
- * import { Matrix, rowArgmax, trainWeakLearner, WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, rowArgmax } from "../../mod.ts";
+ * import { trainWeakLearner, WEAK_LEARNER_DEFAULTS } from "./mod.ts";
  * const x = Matrix.from([[0, 1], [1, 0], [1, 1], [0, 0]]), y = Matrix.from([[1, 0], [0, 1], [1, 0], [0, 1]]);
  * const data = { x, y, labels: rowArgmax(y) };
  * const r = trainWeakLearner(0, { ...WEAK_LEARNER_DEFAULTS, hidden: 8, batch: 2, diff: false }, { train: data, test: data });
- * console.log(r.train.length); // 8: (classes, samples) linear outputs
+ * assertEquals(r.train.length, 8); // (classes, samples) linear outputs
  * ```
  *
  * @param index The learner (0-based).

@@ -24,8 +24,9 @@ import { lockDirectory } from "../io/lock.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { MAX_LEARNERS } from "./weak_learners.ts";
- * console.log(MAX_LEARNERS); // 100000
+ * assertEquals(MAX_LEARNERS, 100000);
  * ```
  */
 export const MAX_LEARNERS = 100_000;
@@ -35,9 +36,10 @@ export const MAX_LEARNERS = 100_000;
  *
  * @example
  * ```ts
- * import type { WeakLearnersOptions } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { WeakLearnersOptions } from "./mod.ts";
  * const options: WeakLearnersOptions = { shard: [2, 8] };
- * console.log(options.shard); // [2, 8]
+ * assertEquals(options.shard, [2, 8]);
  * ```
  */
 export interface WeakLearnersOptions {
@@ -56,9 +58,10 @@ export interface WeakLearnersOptions {
  *
  * @example
  * ```ts
- * import type { WeakLearnersResult } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { WeakLearnersResult } from "./mod.ts";
  * const r: WeakLearnersResult = { n: 1, learners: [], meanTestError: 0.2, bestTestError: 0.2, files: [], seconds: 1 };
- * console.log(r.meanTestError); // 0.2
+ * assertEquals(r.meanTestError, 0.2);
  * ```
  */
 export interface WeakLearnersResult {
@@ -81,10 +84,18 @@ export interface WeakLearnersResult {
  * with `shard`, that shard's file).
  *
  * @example
- * ```ts ignore
- * import { runWeakLearners, WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
- * const r = await runWeakLearners({ config: { ...WEAK_LEARNER_DEFAULTS, diff: false }, data: "data/mnist.npz", outDir: "data" }, 50);
- * console.log(r.files); // ["data/train_linouts.npz", "data/test_linouts.npz"]
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { runWeakLearners, WEAK_LEARNER_DEFAULTS } from "./mod.ts";
+ * const dir = await Deno.makeTempDir(); // a tiny MNIST: four 2×2 images, labels 0 to 3, as IDX files
+ * for (const split of ["train", "t10k"]) {
+ *   Deno.writeFileSync(`${dir}/${split}-images-idx3-ubyte`, new Uint8Array([0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 2, ...new Array(16).keys()]));
+ *   Deno.writeFileSync(`${dir}/${split}-labels-idx1-ubyte`, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 2, 3]));
+ * }
+ * const run = { config: { ...WEAK_LEARNER_DEFAULTS, hidden: 3, batch: 2, diff: false }, data: `${dir}/mnist.npz`, fallbackIdxDir: dir, outDir: dir };
+ * const r = await runWeakLearners(run, 3);
+ * assertEquals(r.learners.length, 3);
+ * assertEquals(r.files, [`${dir}/train_linouts.npz`, `${dir}/test_linouts.npz`]);
  * ```
  *
  * @param o The run.

@@ -12,11 +12,13 @@ import { Matrix } from "./matrix.ts";
  *
  * @example
  * ```ts
- * import { gemm, type GemmOptions, Matrix } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix } from "../../mod.ts";
+ * import { gemm, type GemmOptions } from "./mod.ts";
  * const options: GemmOptions = { transA: true, alpha: 2 };
  * const c = new Matrix(1, 1);
  * gemm(Matrix.from([[1], [2]]), Matrix.from([[3], [4]]), c, options);
- * console.log(c.data[0]); // 22
+ * assertEquals(c.data[0], 22);
  * ```
  */
 export interface GemmOptions {
@@ -49,7 +51,8 @@ function shapes(a: Matrix, b: Matrix, c: Matrix, transA: boolean, transB: boolea
  *
  * @example Multiply a 2×3 by the transpose of a 2×3
  * ```ts
- * import { gemm, Matrix } from "../../mod.ts";
+ * import { Matrix } from "../../mod.ts";
+ * import { gemm } from "./mod.ts";
  * import { assertEquals } from "@std/assert";
  * const a = Matrix.from([[1, 2, 3], [4, 5, 6]]);
  * const c = new Matrix(2, 2);
@@ -125,7 +128,8 @@ export function gemmNaive(a: Matrix, b: Matrix, c: Matrix, options: GemmOptions 
  *
  * @example
  * ```ts
- * import { matmul, Matrix } from "../../mod.ts";
+ * import { Matrix } from "../../mod.ts";
+ * import { matmul } from "./mod.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(matmul(Matrix.from([[1, 2]]), Matrix.from([[3], [4]])).toArray(), [[11]]);
  * ```

@@ -13,9 +13,11 @@
  *
  * @example
  * ```ts
- * import { Rng, type RngState } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Rng, type RngState } from "./mod.ts";
  * const state: RngState = new Rng(1).state();
- * console.log(state.words.length, state.spare); // 4 null
+ * assertEquals(state.words.length, 4);
+ * assertEquals(state.spare, null);
  * ```
  */
 export interface RngState {

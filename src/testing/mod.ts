@@ -5,8 +5,9 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { activationNaive } from "./mod.ts";
- * console.log(activationNaive("sigmoid", 0)); // 0.5
+ * assertEquals(activationNaive("sigmoid", 0), 0.5);
  * ```
  *
  * @module

@@ -16,9 +16,10 @@ import type { Rule } from "../model/rules/registry.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { Mat } from "./mod.ts";
  * const identity: Mat = [[1, 0], [0, 1]];
- * console.log(identity[1][1]); // 1
+ * assertEquals(identity[1][1], 1);
  * ```
  */
 export type Mat = number[][];
@@ -35,10 +36,12 @@ function toRows(data: Float32Array, rows: number, cols: number): Mat {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
  * import { referenceParams, type ReferenceParams } from "./mod.ts";
  * const p: ReferenceParams = referenceParams(Network.create({ sizes: [2, 2], layers: ["rd"], rule: "bp" }));
- * console.log(p.d1[0].length, p.d2[0].length); // 2 2
+ * assertEquals(p.d1[0].length, 2);
+ * assertEquals(p.d2[0].length, 2);
  * ```
  */
 export interface ReferenceParams {
@@ -57,10 +60,12 @@ export interface ReferenceParams {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
  * import { referenceParams } from "./mod.ts";
  * const p = referenceParams(Network.create({ sizes: [2, 3], seed: 1 }));
- * console.log(p.w[0].length, p.w[0][0].length); // 3 2
+ * assertEquals(p.w[0].length, 3);
+ * assertEquals(p.w[0][0].length, 2);
  * ```
  *
  * @param net The network.
@@ -83,12 +88,13 @@ export function referenceParams(net: Network): ReferenceParams {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Matrix, Network } from "../../mod.ts";
  * import { referenceForward, referenceParams } from "./mod.ts";
  * const net = Network.create({ sizes: [2, 3, 2], init: "xavier", seed: 1 });
  * const hs = referenceForward(net, referenceParams(net), [1, -1]);
  * const fast = net.predict(Matrix.from([[1, -1]]));
- * console.log(Math.abs(hs[2][0] - fast.data[0]) < 1e-5); // true
+ * assertEquals(Math.abs(hs[2][0] - fast.data[0]) < 1e-5, true);
  * ```
  *
  * @param net The network (for its architecture).
@@ -120,10 +126,11 @@ export function referenceForward(net: Network, p: ReferenceParams, x: number[]):
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
  * import { referenceLoss } from "./mod.ts";
  * const net = Network.create({ sizes: [2, 2], loss: "mse" });
- * console.log(referenceLoss(net, [1, 2], [0, 2])); // 0.5
+ * assertEquals(referenceLoss(net, [1, 2], [0, 2]), 0.5);
  * ```
  *
  * @param net The network.
@@ -159,11 +166,13 @@ function derivative(kind: Network["hidden"][number], h: number): number {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
  * import { referenceUpdates } from "./mod.ts";
  * const net = Network.create({ sizes: [2, 3, 2], rule: "dfa", seed: 1 });
  * const u = referenceUpdates(net, [[1, 0]], [[0, 1]]);
- * console.log(u.w[0].length, u.w[1].length); // 3 2
+ * assertEquals(u.w[0].length, 3);
+ * assertEquals(u.w[1].length, 2);
  * ```
  *
  * @param net The network.

@@ -13,9 +13,10 @@ import type { LayerSpec } from "../model/layers/layer.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { convNaive } from "./mod.ts";
  * const out = convNaive([1, 2, 3, 4], [1, 1, 1, 1], [0.5], { in: [1, 2, 2], out: [1, 1, 1], kernel: 2 });
- * console.log(out); // [10.5]
+ * assertEquals(out, [10.5]);
  * ```
  *
  * @param x (C·H·W).
@@ -53,8 +54,9 @@ export function convNaive(x: number[], w: number[], b: number[], spec: LayerSpec
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { poolNaive } from "./mod.ts";
- * console.log(poolNaive([1, 5, 3, 2], { in: [1, 2, 2], out: [1, 1, 1], kernel: 2 }, "max")); // [5]
+ * assertEquals(poolNaive([1, 5, 3, 2], { in: [1, 2, 2], out: [1, 1, 1], kernel: 2 }, "max"), [5]);
  * ```
  *
  * @param x (C·H·W).

@@ -17,13 +17,16 @@ import type { Workspace } from "../model/workspace.ts";
  *
  * @example
  * ```ts
- * import { alignment, type LayerAlignment, Network } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import { alignment, type LayerAlignment } from "./mod.ts";
  * const net = Network.create({ sizes: [2, 4, 2], rule: "dfa", seed: 1 });
  * const ws = net.workspace(2);
  * ws.x.set([1, 0, 0, 1]);
  * ws.y.set([1, 0, 0, 1]);
  * const [a]: LayerAlignment[] = alignment(net, ws, 2);
- * console.log(a.layer, a.angle >= 0 && a.angle <= 180); // 1 true
+ * assertEquals(a.layer, 1);
+ * assertEquals(a.angle >= 0 && a.angle <= 180, true);
  * ```
  */
 export interface LayerAlignment {
@@ -62,12 +65,15 @@ function angle(dot: number, a2: number, b2: number): number {
  *
  * @example
  * ```ts
- * import { alignment, Network, Workspace } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import { Workspace } from "../model/mod.ts";
+ * import { alignment } from "./mod.ts";
  * const net = Network.create({ sizes: [3, 5, 2], rule: "dfa", seed: 3 });
  * const ws = new Workspace(net.sizes, 4);
  * ws.x.set([1, 2, 3, 0, 1, 0, 2, 2, 1, 1, 1, 1]);
  * ws.y.set([1, 0, 0, 1, 1, 0, 0, 1]);
- * console.log(alignment(net, ws, 4).length); // 1
+ * assertEquals(alignment(net, ws, 4).length, 1);
  * ```
  *
  * @param net The network.

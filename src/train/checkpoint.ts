@@ -21,13 +21,17 @@ import type { EpochStats } from "./train_options.ts";
  *
  * @example
  * ```ts
- * import { Matrix, Network, rowArgmax, train, type TrainCheckpoint } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, Network, rowArgmax, train } from "../../mod.ts";
+ * import type { TrainCheckpoint } from "./mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1]]), data = { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) };
  * let last: TrainCheckpoint | undefined;
  * train(Network.create({ sizes: [2, 2] }), data, {
  *   epochs: 3, batchSize: 2, optimizer: { name: "rmsprop", lr: 0.01 }, onCheckpoint: (c) => last = c,
  * });
- * console.log(last?.epoch, last?.history.length, last?.optimizer.length); // 3 3 2
+ * assertEquals(last?.epoch, 3);
+ * assertEquals(last?.history.length, 3);
+ * assertEquals(last?.optimizer.length, 2);
  * ```
  */
 export interface TrainCheckpoint {
@@ -57,9 +61,11 @@ export interface TrainCheckpoint {
  *
  * @example
  * ```ts
- * import { Network, networkGenerators, parseArchitecture } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network, parseArchitecture } from "../../mod.ts";
+ * import { networkGenerators } from "./mod.ts";
  * const net = Network.create({ ...parseArchitecture("fc:8,dropout:0.5", [1, 2, 2], 2, "tanh") });
- * console.log(networkGenerators(net).length); // 2
+ * assertEquals(networkGenerators(net).length, 2);
  * ```
  *
  * @param net The network.
@@ -83,9 +89,15 @@ const decode = (_: string, v: unknown) =>
  * stopping's best values as `best<i>`, and the rest as JSON bytes in `checkpoint`.
  *
  * @example
- * ```ts ignore
- * import { saveCheckpoint, train } from "../../mod.ts";
- * train(net, data, { ...options, onCheckpoint: (c) => saveCheckpoint("run.npz", net, c) });
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, Network, rowArgmax, train } from "../../mod.ts";
+ * import { checkpointEpoch, saveCheckpoint } from "./mod.ts";
+ * const x = Matrix.from([[0, 1], [1, 0]]), y = Matrix.from([[1, 0], [0, 1]]), data = { x, y, labels: rowArgmax(y) };
+ * const options = { epochs: 2, batchSize: 2, optimizer: { name: "sgd", lr: 0.1 } } as const;
+ * const path = `${await Deno.makeTempDir()}/run.npz`, net = Network.create({ sizes: [2, 3, 2], seed: 1 });
+ * train(net, data, { ...options, onCheckpoint: (c) => saveCheckpoint(path, net, c) });
+ * assertEquals(checkpointEpoch(path), 2);
  * ```
  *
  * @param path The file.
@@ -116,10 +128,18 @@ export function saveCheckpoint(path: string, net: Network, checkpoint: TrainChec
  * and returns the checkpoint, to pass to `train` as `resume`.
  *
  * @example
- * ```ts ignore
- * import { loadCheckpoint, Network, train } from "../../mod.ts";
- * const net = Network.create(sameOptions);
- * train(net, data, { ...options, resume: loadCheckpoint("run.npz", net) });
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, Network, rowArgmax, train } from "../../mod.ts";
+ * import { loadCheckpoint, saveCheckpoint } from "./mod.ts";
+ * const x = Matrix.from([[0, 1], [1, 0]]), y = Matrix.from([[1, 0], [0, 1]]), data = { x, y, labels: rowArgmax(y) };
+ * const options = { epochs: 2, batchSize: 2, optimizer: { name: "sgd", lr: 0.1 } } as const;
+ * const path = `${await Deno.makeTempDir()}/run.npz`, net = Network.create({ sizes: [2, 3, 2], seed: 1 });
+ * train(net, data, { ...options, epochs: 1, onCheckpoint: (c) => saveCheckpoint(path, net, c) });
+ * const again = Network.create({ sizes: [2, 3, 2], seed: 9 }); // its values are replaced
+ * const resumed = train(again, data, { ...options, resume: loadCheckpoint(path, again) });
+ * const unbroken = train(Network.create({ sizes: [2, 3, 2], seed: 1 }), data, options);
+ * assertEquals(resumed.epochs.at(-1)?.loss, unbroken.epochs.at(-1)?.loss); // bit for bit
  * ```
  *
  * @param path The file.
@@ -174,9 +194,16 @@ export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
  * pace, without loading it.
  *
  * @example
- * ```ts ignore
- * import { checkpointHistory } from "../../mod.ts";
- * console.log(checkpointHistory("run.npz")?.at(-1)?.testError); // e.g. 0.0362
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, Network, rowArgmax, train } from "../../mod.ts";
+ * import { checkpointHistory, saveCheckpoint } from "./mod.ts";
+ * const x = Matrix.from([[0, 1], [1, 0]]), y = Matrix.from([[1, 0], [0, 1]]), data = { x, y, labels: rowArgmax(y) };
+ * const options = { epochs: 2, batchSize: 2, optimizer: { name: "sgd", lr: 0.1 } } as const;
+ * const path = `${await Deno.makeTempDir()}/run.npz`, net = Network.create({ sizes: [2, 3, 2], seed: 1 });
+ * const r = train(net, data, { ...options, onCheckpoint: (c) => saveCheckpoint(path, net, c) });
+ * assertEquals(checkpointHistory(path)?.map((s) => s.trainError), r.epochs.map((s) => s.trainError));
+ * assertEquals(checkpointHistory(`${path}.missing`), undefined);
  * ```
  *
  * @param path The file.
@@ -197,9 +224,16 @@ export function checkpointHistory(path: string): EpochStats[] | undefined {
  * there is no such file: to tell how far a run has come without loading it.
  *
  * @example
- * ```ts ignore
- * import { checkpointEpoch } from "../../mod.ts";
- * console.log(checkpointEpoch("run.npz")); // e.g. 42
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, Network, rowArgmax, train } from "../../mod.ts";
+ * import { checkpointEpoch, saveCheckpoint } from "./mod.ts";
+ * const x = Matrix.from([[0, 1], [1, 0]]), y = Matrix.from([[1, 0], [0, 1]]), data = { x, y, labels: rowArgmax(y) };
+ * const options = { epochs: 2, batchSize: 2, optimizer: { name: "sgd", lr: 0.1 } } as const;
+ * const path = `${await Deno.makeTempDir()}/run.npz`, net = Network.create({ sizes: [2, 3, 2], seed: 1 });
+ * train(net, data, { ...options, epochs: 3, onCheckpoint: (c) => saveCheckpoint(path, net, c) });
+ * assertEquals(checkpointEpoch(path), 3);
+ * assertEquals(checkpointEpoch(`${path}.missing`), undefined);
  * ```
  *
  * @param path The file.

@@ -14,9 +14,10 @@ import type { Network } from "../model/network.ts";
  *
  * @example
  * ```ts
- * import type { EarlyStoppingState } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { EarlyStoppingState } from "./mod.ts";
  * const none: EarlyStoppingState = { bestEpoch: 0, bestError: Infinity, best: [] };
- * console.log(none.bestEpoch); // 0
+ * assertEquals(none.bestEpoch, 0);
  * ```
  */
 export interface EarlyStoppingState {
@@ -33,11 +34,14 @@ export interface EarlyStoppingState {
  *
  * @example
  * ```ts
- * import { EarlyStopping, Matrix, Network, rowArgmax } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, Network, rowArgmax } from "../../mod.ts";
+ * import { EarlyStopping } from "./mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1]]);
  * const net = Network.create({ sizes: [2, 2], seed: 1 });
  * const stop = new EarlyStopping(net, { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) }, 3);
- * console.log(stop.after(1).stop, stop.bestEpoch); // false 1
+ * assertEquals(stop.after(1).stop, false);
+ * assertEquals(stop.bestEpoch, 1);
  * ```
  */
 export class EarlyStopping {

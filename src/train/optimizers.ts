@@ -17,9 +17,10 @@ import type { Param } from "../model/param.ts";
  *
  * @example
  * ```ts
- * import { Optimizer, type OptimizerName } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Optimizer, type OptimizerName } from "./mod.ts";
  * const name: OptimizerName = "adam";
- * console.log(new Optimizer({ name, lr: 1e-3 }).options.beta2); // 0.999
+ * assertEquals(new Optimizer({ name, lr: 1e-3 }).options.beta2, 0.999);
  * ```
  */
 export type OptimizerName = "sgd" | "momentum" | "rmsprop" | "adam";
@@ -29,8 +30,9 @@ export type OptimizerName = "sgd" | "momentum" | "rmsprop" | "adam";
  *
  * @example
  * ```ts
- * import { OPTIMIZERS } from "../../mod.ts";
- * console.log(OPTIMIZERS.includes("rmsprop")); // true
+ * import { assertEquals } from "@std/assert";
+ * import { OPTIMIZERS } from "./mod.ts";
+ * assertEquals(OPTIMIZERS.includes("rmsprop"), true);
  * ```
  */
 export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "momentum", "rmsprop", "adam"];
@@ -40,9 +42,11 @@ export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "momentum", "rmsprop
  *
  * @example
  * ```ts
- * import { Optimizer, type OptimizerOptions } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { OptimizerOptions } from "../../mod.ts";
+ * import { Optimizer } from "./mod.ts";
  * const options: OptimizerOptions = { name: "rmsprop", lr: 1e-4, rho: 0.99 };
- * console.log(new Optimizer(options).options.eps); // 1e-8
+ * assertEquals(new Optimizer(options).options.eps, 1e-8);
  * ```
  */
 export interface OptimizerOptions {
@@ -75,10 +79,13 @@ export interface OptimizerOptions {
  *
  * @example
  * ```ts
- * import { Optimizer, type OptimizerState, type Param } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { Param } from "../model/mod.ts";
+ * import { Optimizer, type OptimizerState } from "./mod.ts";
  * const p: Param = { name: "w", value: new Float32Array(3), grad: new Float32Array(3) };
  * const [s]: OptimizerState[] = new Optimizer({ name: "adam", lr: 1e-3 }).stateOf([p]);
- * console.log(s.slots.length, s.steps); // 2 0
+ * assertEquals(s.slots.length, 2);
+ * assertEquals(s.steps, 0);
  * ```
  */
 export interface OptimizerState {
@@ -103,10 +110,12 @@ const SLOTS: Record<OptimizerName, number> = { sgd: 0, momentum: 1, rmsprop: 1, 
  *
  * @example One SGD step
  * ```ts
- * import { Optimizer, type Param } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { Param } from "../model/mod.ts";
+ * import { Optimizer } from "./mod.ts";
  * const p: Param = { name: "w", value: new Float32Array([1, 1]), grad: new Float32Array([2, -2]) };
  * new Optimizer({ name: "sgd", lr: 0.5 }).update(p);
- * console.log(Array.from(p.value)); // [0, 2]
+ * assertEquals(Array.from(p.value), [0, 2]);
  * ```
  */
 export class Optimizer {
@@ -166,9 +175,12 @@ export class Optimizer {
    *
    * @example
    * ```ts
-   * import { Network, Optimizer } from "../../mod.ts";
-   * const net = Network.create({ sizes: [3, 2] });
-   * new Optimizer({ name: "adam", lr: 1e-3 }).prepare(net.params, net.arena);
+   * import { assertEquals } from "@std/assert";
+   * import { Network } from "../../mod.ts";
+   * import { Optimizer } from "./mod.ts";
+   * const net = Network.create({ sizes: [3, 2] }), adam = new Optimizer({ name: "adam", lr: 1e-3 });
+   * adam.prepare(net.params, net.arena);
+   * assertEquals(adam.stateOf(net.params)[0].slots.length, 2); // m and v, for W1
    * ```
    *
    * @param params The parameters.
@@ -215,13 +227,15 @@ export class Optimizer {
    *
    * @example Continue a run of Adam where it stopped
    * ```ts
-   * import { Optimizer, type Param } from "../../mod.ts";
+   * import { assertEquals } from "@std/assert";
+   * import type { Param } from "../model/mod.ts";
+   * import { Optimizer } from "./mod.ts";
    * const p: Param = { name: "w", value: new Float32Array([1]), grad: new Float32Array([1]) };
    * const a = new Optimizer({ name: "adam", lr: 0.1 });
    * a.update(p);
    * const b = new Optimizer({ name: "adam", lr: 0.1 });
    * b.setStateOf([p], a.stateOf([p]));
-   * console.log(b.stateOf([p])[0].steps); // 1
+   * assertEquals(b.stateOf([p])[0].steps, 1);
    * ```
    *
    * @param params The parameters.

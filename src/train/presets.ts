@@ -15,9 +15,11 @@ import type { OptimizerName } from "./optimizers.ts";
  *
  * @example
  * ```ts
- * import { MNIST_PRESETS, type MnistPreset } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { MNIST_PRESETS, type MnistPreset } from "./mod.ts";
  * const p: MnistPreset = MNIST_PRESETS.nokland;
- * console.log(p.optimizer, p.batch); // rmsprop 64
+ * assertEquals(p.optimizer, "rmsprop");
+ * assertEquals(p.batch, 64);
  * ```
  */
 export interface MnistPreset {
@@ -51,8 +53,9 @@ export interface MnistPreset {
  *
  * @example
  * ```ts
- * import { MNIST_PRESETS } from "../../mod.ts";
- * console.log(Object.keys(MNIST_PRESETS)); // ["seed", "nokland"]
+ * import { assertEquals } from "@std/assert";
+ * import { MNIST_PRESETS } from "./mod.ts";
+ * assertEquals(Object.keys(MNIST_PRESETS), ["seed", "nokland"]);
  * ```
  */
 export const MNIST_PRESETS: Record<"seed" | "nokland", MnistPreset> = {
@@ -110,8 +113,10 @@ export const MNIST_PRESETS: Record<"seed" | "nokland", MnistPreset> = {
  *
  * @example
  * ```ts
- * import { MNIST_PRESETS, presetInit } from "../../mod.ts";
- * console.log(presetInit(MNIST_PRESETS.nokland, "dfa", "tanh"), presetInit(MNIST_PRESETS.nokland, "dfa", "relu")); // zeros uniform
+ * import { assertEquals } from "@std/assert";
+ * import { MNIST_PRESETS, presetInit } from "./mod.ts";
+ * assertEquals(presetInit(MNIST_PRESETS.nokland, "dfa", "tanh"), "zeros");
+ * assertEquals(presetInit(MNIST_PRESETS.nokland, "dfa", "relu"), "uniform");
  * ```
  *
  * @param preset The preset.

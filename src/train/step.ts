@@ -17,9 +17,10 @@ import type { Optimizer } from "./optimizers.ts";
  *
  * @example
  * ```ts
- * import type { StepOptions } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { StepOptions } from "./mod.ts";
  * const options: StepOptions = { scale: 1 / 64 };
- * console.log(options.scale); // 0.015625
+ * assertEquals(options.scale, 0.015625);
  * ```
  */
 export interface StepOptions {
@@ -35,14 +36,16 @@ export interface StepOptions {
  *
  * @example
  * ```ts
- * import { Network, Optimizer, trainStep } from "../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../mod.ts";
+ * import { Optimizer, trainStep } from "./mod.ts";
  * const net = Network.create({ sizes: [4, 8, 3], rule: "dfa", seed: 1 });
  * const ws = net.workspace(2);
  * ws.x.set([1, 0, 0, 1, 0, 1, 1, 0]);
  * ws.y.set([1, 0, 0, 0, 0, 1]);
  * ws.labels.set([0, 2]);
  * const r = trainStep(net, ws, 2, new Optimizer({ name: "adam", lr: 1e-3 }), { scale: 1 / 2 });
- * console.log(r.errors <= 2); // true
+ * assertEquals(r.errors <= 2, true);
  * ```
  *
  * @param net The network, updated in place.

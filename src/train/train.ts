@@ -24,14 +24,15 @@ export type { EpochStats, TrainOptions, TrainResult } from "./train_options.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
  * import { Matrix, Network, rowArgmax, train, TrainingDivergedError } from "../../mod.ts";
  * const x = Matrix.from([[1, 2], [3, 4]]), y = Matrix.from([[1, 0], [0, 1]]);
  * const net = Network.create({ sizes: [2, 4, 2], loss: "mse", hidden: "linear", seed: 1 });
- * try {
- *   train(net, { x, y, labels: rowArgmax(y) }, { epochs: 100, batchSize: 2, optimizer: { name: "sgd", lr: 100 } });
- * } catch (error) {
- *   if (error instanceof TrainingDivergedError) console.log(error.epoch >= 1); // true
- * }
+ * const error = assertThrows(
+ *   () => train(net, { x, y, labels: rowArgmax(y) }, { epochs: 100, batchSize: 2, optimizer: { name: "sgd", lr: 100 } }),
+ *   TrainingDivergedError,
+ * );
+ * assertEquals(error.epoch >= 1, true);
  * ```
  */
 export class TrainingDivergedError extends Error {
@@ -63,13 +64,14 @@ export class TrainingDivergedError extends Error {
  *
  * @example Learn XOR-like labels with DFA
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Matrix, Network, train } from "../../mod.ts";
  * const x = Matrix.from([[0, 0], [0, 1], [1, 0], [1, 1]]);
  * const y = Matrix.from([[1, 0], [0, 1], [0, 1], [1, 0]]);
  * const data = { x, y, labels: new Uint8Array([0, 1, 1, 0]) };
  * const net = Network.create({ sizes: [2, 16, 2], init: "xavier", seed: 2 });
  * const result = train(net, data, { epochs: 5, batchSize: 4, optimizer: { name: "adam", lr: 0.01 } });
- * console.log(result.epochs.length); // 5
+ * assertEquals(result.epochs.length, 5);
  * ```
  *
  * @param net The network, updated in place.

@@ -15,13 +15,14 @@ import type { TrainCheckpoint } from "./checkpoint.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type EpochStats, Matrix, Network, rowArgmax, train } from "../../mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1]]);
  * const seen: EpochStats[] = [];
  * train(Network.create({ sizes: [2, 2] }), { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) }, {
  *   epochs: 2, batchSize: 2, optimizer: { name: "sgd", lr: 0.1 }, onEpoch: (s) => seen.push(s),
  * });
- * console.log(seen.map((s) => s.epoch)); // [1, 2]
+ * assertEquals(seen.map((s) => s.epoch), [1, 2]);
  * ```
  */
 export interface EpochStats {
@@ -48,9 +49,10 @@ export interface EpochStats {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { TrainOptions } from "../../mod.ts";
  * const options: TrainOptions = { epochs: 100, batchSize: 64, optimizer: { name: "rmsprop", lr: 1e-4 }, seed: 1 };
- * console.log(options.batchSize); // 64
+ * assertEquals(options.batchSize, 64);
  * ```
  */
 export interface TrainOptions {
@@ -117,12 +119,14 @@ export interface TrainOptions {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Matrix, Network, rowArgmax, train, type TrainResult } from "../../mod.ts";
  * const y = Matrix.from([[1, 0]]);
  * const r: TrainResult = train(Network.create({ sizes: [1, 2] }), { x: Matrix.from([[1]]), y, labels: rowArgmax(y) }, {
  *   epochs: 3, batchSize: 1, optimizer: { name: "sgd", lr: 0.1 }, tolerance: 0,
  * });
- * console.log(r.converged, r.epochs.length); // true 2
+ * assertEquals(r.converged, true);
+ * assertEquals(r.epochs.length, 2);
  * ```
  */
 export interface TrainResult {

@@ -17,8 +17,9 @@ import { FEEDBACK_RULES } from "../model/rules/registry.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { matrixAlignment } from "./weight_alignment.ts";
- * console.log(matrixAlignment(new Float32Array([1, 0]), new Float32Array([2, 0]))); // { angle: 0, normRatio: 0.5 }
+ * assertEquals(matrixAlignment(new Float32Array([1, 0]), new Float32Array([2, 0])), { angle: 0, normRatio: 0.5 });
  * ```
  *
  * @param w The forward weights.
@@ -43,11 +44,12 @@ export function matrixAlignment(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
  * import { weightAlignment } from "./weight_alignment.ts";
  * const net = Network.create({ sizes: [3, 4, 2], rule: "fa", seed: 1 });
  * net.feedback[0].data.set(net.layers[1].weight!.data);
- * console.log(weightAlignment(net, 0)); // { angle: 0, normRatio: 1 }
+ * assertEquals(weightAlignment(net, 0), { angle: 0, normRatio: 1 });
  * ```
  *
  * @param net The network.

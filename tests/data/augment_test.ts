@@ -1,7 +1,9 @@
 // Data augmentation: random shifts move images and keep their pixels, and train applies an
 // augmentation to its batches only.
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { Matrix, Network, randomShifts, Rng, rowArgmax, train } from "../../mod.ts";
+import { Matrix, Network, rowArgmax, train } from "../../mod.ts";
+import { randomShifts } from "../../src/data/mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 
 Deno.test("random shifts move each image by at most the distance and keep its pixels", () => {
   // A 5×5 image with one lit pixel per channel: after a shift of at most 1 it is lit once, within

@@ -1,5 +1,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { BatchSource, type Dataset, Matrix, Network, Rng, rowArgmax, train } from "../../mod.ts";
+import { type Dataset, Matrix, Network, rowArgmax, train } from "../../mod.ts";
+import { BatchSource } from "../../src/data/mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 import { Arena } from "../../src/kernels/arena.ts";
 import { encodeBytes, gatherBytes, gatherRows } from "../../src/kernels/byte_codecs.ts";
 

@@ -1,7 +1,8 @@
 // What the stacked outputs say about the learners: one argmax over columns serves the learners'
 // predictions and the labels of one-hot targets alike.
 import { assertEquals } from "@std/assert";
-import { ndarray, Rng } from "../../mod.ts";
+import { ndarray } from "../../src/io/mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 import { columnArgmax } from "../../src/data/dataset.ts";
 import { learnerPredictions } from "../../src/experiments/stacking_analysis.ts";
 

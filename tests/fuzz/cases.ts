@@ -3,9 +3,9 @@
 // values written over header fields, and crafted files (bombs with honest and lying sizes,
 // hostile .npy headers). Deterministic: the same seed gives the same files.
 import { gzipSync } from "npm:fflate@0.8.3";
-import { ndarray, Rng } from "../../mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
+import { encodeNpy, encodeNpz, ndarray, npyBody, npyHeader, writeZip } from "../../src/io/mod.ts";
 import { idxBytes } from "../_idx.ts";
-import { encodeNpy, encodeNpz, npyBody, npyHeader, writeZip } from "../../src/io/mod.ts";
 
 /** Cases of each format, at least. */
 export const PER_FORMAT = 500;

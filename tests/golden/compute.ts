@@ -7,22 +7,19 @@
 // (--write records the set of the core it runs on, keeping the others.)
 import { fromFileUrl } from "@std/path";
 import {
-  datasetFromColumns,
   getBlas,
-  loadMnistIdx,
   Matrix,
-  mnistArrays,
   Network,
   type NetworkOptions,
-  networkToArrays,
   type OptimizerOptions,
-  Rng,
   rowArgmax,
   train,
   type TrainOptions,
-  trainWeakLearner,
-  WEAK_LEARNER_DEFAULTS,
 } from "../../mod.ts";
+import { networkToArrays } from "../../src/model/mod.ts";
+import { datasetFromColumns, loadMnistIdx, mnistArrays } from "../../src/data/mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
+import { trainWeakLearner, WEAK_LEARNER_DEFAULTS } from "../../src/stacking/mod.ts";
 
 const here = new URL(".", import.meta.url);
 

@@ -3,7 +3,8 @@
 // very data NumPy (or, for IDX, Python's gzip and struct) reads from it, or refused with a
 // DataFormatError that names it; none takes more than a couple of seconds.
 import { assert, assertEquals } from "@std/assert";
-import { DataFormatError, type NdArray } from "../../mod.ts";
+import { DataFormatError } from "../../mod.ts";
+import type { NdArray } from "../../src/io/mod.ts";
 import { gzipSync } from "npm:fflate@0.8.3";
 import { loadIdx, loadNpy, loadNpz, npyHeader } from "../../src/io/mod.ts";
 import { runDeno } from "../_tasks.ts";

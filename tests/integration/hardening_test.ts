@@ -2,7 +2,9 @@
 // line on stderr naming what is wrong, with exit 1 (runtime) or 2 (usage); nothing is reported as
 // a success that did not train; no good file is damaged.
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { getBlas, loadNpz, mnistArrays, ndarray, Network, saveNpy, saveNpz } from "../../mod.ts";
+import { getBlas, Network } from "../../mod.ts";
+import { mnistArrays } from "../../src/data/mod.ts";
+import { loadNpz, ndarray, saveNpy, saveNpz } from "../../src/io/mod.ts";
 import { gzipSync } from "npm:fflate@0.8.3";
 import { runDeno, runTask, tmpOut } from "../_tasks.ts";
 import { idxBytes } from "../_idx.ts";

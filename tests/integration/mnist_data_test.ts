@@ -1,14 +1,8 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { gzipSync } from "npm:fflate@0.8.3";
-import {
-  DataFormatError,
-  loadMnistIdx,
-  loadMnistNpz,
-  loadNpz,
-  ndarray,
-  saveNpz,
-} from "../../mod.ts";
-import { decodeIdx } from "../../src/io/mod.ts";
+import { DataFormatError, loadMnistNpz } from "../../mod.ts";
+import { loadMnistIdx } from "../../src/data/mod.ts";
+import { decodeIdx, loadNpz, ndarray, saveNpz } from "../../src/io/mod.ts";
 import { evalPython } from "../_numpy.ts";
 import { runDeno } from "../_tasks.ts";
 import { idxBytes } from "../_idx.ts";

@@ -1,15 +1,17 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { DataFormatError } from "../../mod.ts";
 import {
-  DataFormatError,
+  decodeNpy,
   type DType,
+  type DTypeArrays,
+  encodeNpy,
   loadNpy,
   loadNpz,
   type NdArray,
   ndarray,
   saveNpy,
   saveNpz,
-} from "../../mod.ts";
-import { decodeNpy, type DTypeArrays, encodeNpy } from "../../src/io/mod.ts";
+} from "../../src/io/mod.ts";
 import { runPython } from "../_numpy.ts";
 
 interface Expected {

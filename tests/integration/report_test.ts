@@ -14,7 +14,7 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
     assert(cost.startsWith("<svg"), "an SVG document");
     // The plotted series: one line through the reported epochs, with its legend and axis titles.
     assertStringIncludes(cost, "Cost");
-    assertStringIncludes(cost, ">dfa<");
+    assertStringIncludes(cost, ">DFA<");
     assertStringIncludes(cost, ">epoch<");
     const line = /<path[^>]*d="M([^"]+)"/.exec(cost.slice(cost.indexOf("mark-line")))?.[1] ?? "";
     assert(line.split("L").length >= 20, `a line of ${line.split("L").length} points`);
@@ -32,7 +32,7 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
     const errors = Deno.readTextFileSync(`${root}/${dir}/mnist/errors.svg`);
     // One colour per rule, training dashed, validation dotted and test solid; whole epochs on the
     // axis.
-    for (const legend of ["dfa", "bp", "train", "test", "validation"]) {
+    for (const legend of ["DFA", "BP", "train", "test", "validation"]) {
       assertStringIncludes(errors, `>${legend}<`);
     }
     assertStringIncludes(errors, 'stroke-dasharray="6,4"');
@@ -44,7 +44,7 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
     // Diagnostics as small multiples: a panel per hidden layer, a colour per rule.
     const alignmentSvg = Deno.readTextFileSync(`${root}/${dir}/mnist/alignment.svg`);
     assertStringIncludes(alignmentSvg, "Title text 'hidden layer 1'");
-    assertStringIncludes(alignmentSvg, ">dfa<");
+    assertStringIncludes(alignmentSvg, ">DFA<");
 
     r = await runTask("linear-net", ["--quiet", "--no-report", "--report-dir", `${dir}/none`]);
     assertEquals(r.code, 0, r.stderr);

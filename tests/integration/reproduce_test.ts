@@ -11,16 +11,9 @@ import { runTask, spawnTask, tmpOut } from "../_tasks.ts";
 import { cellRecipe, selectRows, TABLES } from "../../src/experiments/tables.ts";
 import { type Cell, meanCurves, tableMarkdown } from "../../src/experiments/table_markdown.ts";
 import { loadMnist } from "../../src/data/shipped.ts";
-import {
-  firstSamples,
-  getBlas,
-  MNIST_PRESETS,
-  Network,
-  parseArchitecture,
-  presetInit,
-  type Rule,
-  train,
-} from "../../mod.ts";
+import { getBlas, Network, parseArchitecture, type Rule, train } from "../../mod.ts";
+import { MNIST_PRESETS, presetInit } from "../../src/train/mod.ts";
+import { firstSamples } from "../../src/data/mod.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -309,14 +302,14 @@ Deno.test("a killed reproduce resumes its cell from the last epoch's checkpoint,
     let status = await runTask("reproduce", [...args(dir), "--status"]);
     assertMatch(
       status.stdout,
-      /^1×800 tanh dfa seed 1: in training: epoch \d of 6 saved, test error \d+\.\d\d % at it, \d+\.\d s an epoch over the last \d: up to \d+\.\d h to go \(/m,
+      /^1×800 tanh DFA seed 1: in training: epoch \d of 6 saved, test error \d+\.\d\d % at it, \d+\.\d s an epoch over the last \d: up to \d+\.\d h to go \(/m,
     );
     const r = await runTask("reproduce", args(dir));
     assertEquals(r.code, 0, r.stderr);
     const after = Number(r.stdout.match(/resuming after epoch (\d)/)?.[1]);
     assertStringIncludes(status.stdout, `in training: epoch ${after} of 6`);
     status = await runTask("reproduce", [...args(dir), "--status"]);
-    assertMatch(status.stdout, /^1×800 tanh dfa seed 1: done: \d+\.\d\d % after 6 epochs$/m);
+    assertMatch(status.stdout, /^1×800 tanh DFA seed 1: done: \d+\.\d\d % after 6 epochs$/m);
     assert(after >= 1 && after < 6, r.stdout);
     assertEquals(r.stdout.match(/epoch \d\/6/g)?.length, 6 - after, "only the epochs left ran");
     assertEquals(listed(), [], "the checkpoint goes once the cell is saved");

@@ -86,7 +86,7 @@ Deno.test("deno task mnist prints each hidden layer's alignment by name, – whe
     ...["--epochs", "1", "--train-samples", "300", "--test-samples", "100", "--no-report"],
   ]);
   assertEquals(r.code, 0, r.stderr);
-  const line = r.stdout.split("\n").find((l) => l.startsWith("dfa epoch   1:")) ?? "";
+  const line = r.stdout.split("\n").find((l) => l.startsWith("DFA epoch   1:")) ?? "";
   assertStringIncludes(line, "alignment L1 ", r.stdout);
   // The convolution and the dense layer have weights to compare; the pooling has none.
   const layers = line.slice(line.indexOf("alignment ") + 10).split(", ");
@@ -154,8 +154,8 @@ Deno.test("deno task mnist --checkpoint-dir goes on from the last epoch as if ne
     assertEquals(r.code, 0, r.stderr);
     r = await run(3, ["--checkpoint-dir", `${dir}/ck`]); // the same runs, trained one epoch longer
     assertEquals(r.code, 0, r.stderr);
-    assertStringIncludes(r.stdout, `dfa: resuming after epoch 2 (${dir}/ck/dfa.npz)`);
-    assertStringIncludes(r.stdout, `bp: resuming after epoch 2 (${dir}/ck/bp.npz)`);
+    assertStringIncludes(r.stdout, `DFA: resuming after epoch 2 (${dir}/ck/dfa.npz)`);
+    assertStringIncludes(r.stdout, `BP: resuming after epoch 2 (${dir}/ck/bp.npz)`);
     assertEquals(
       r.stdout.match(/ epoch +\d+:/g),
       [" epoch   3:", " epoch   3:"],

@@ -1,7 +1,8 @@
 import { assert, assertEquals } from "@std/assert";
 import { activate, fastTanh, multiplyDerivative } from "../../src/kernels/mod.ts";
 import { activationNaive } from "../../src/testing/mod.ts";
-import { ACTIVATIONS, Rng } from "../../mod.ts";
+import { ACTIVATIONS } from "../../src/model/mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 import { Arena } from "../../src/kernels/arena.ts";
 import { activateIn, multiplyDerivativeIn } from "../../src/kernels/activation_kernels.ts";
 import { KERNELS_WASM_BASE64 } from "../../src/kernels/kernels_wasm.ts";

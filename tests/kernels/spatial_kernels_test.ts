@@ -20,7 +20,7 @@ import {
   toChannelMajor,
   toChannelMajorIn,
 } from "../../src/kernels/mod.ts";
-import { Rng } from "../../mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 
 const rng = new Rng(21);
 // Room for every buffer of every test (16 MiB of the module's memory; nothing is freed).

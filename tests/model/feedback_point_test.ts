@@ -1,14 +1,13 @@
 // Where a direct rule's feedback enters: at every hidden layer's output (the default), or at each
 // block's output, after the pooling and dropout above a layer with weights (Nøkland's dfa-torch).
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { Network, parseArchitecture } from "../../mod.ts";
 import {
   type FeedbackPoint,
-  Network,
   networkFromArrays,
   networkToArrays,
-  parseArchitecture,
   passesDown,
-} from "../../mod.ts";
+} from "../../src/model/mod.ts";
 import { randomBatch } from "../_gradient_check.ts";
 
 const conv = parseArchitecture("conv:3x3x3,maxpool:2,fc:12", [2, 8, 8], 4, "tanh");

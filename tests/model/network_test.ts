@@ -11,22 +11,19 @@ import {
 } from "@std/assert";
 import {
   type Activation,
-  ACTIVATIONS,
   loadNetwork,
   type Loss,
-  lossAndError,
-  LOSSES,
   Matrix,
   Network,
-  Optimizer,
-  Rng,
   rowArgmax,
   type Rule,
   saveNetwork,
   train,
   TrainingDivergedError,
-  Workspace,
 } from "../../mod.ts";
+import { ACTIVATIONS, lossAndError, LOSSES, Workspace } from "../../src/model/mod.ts";
+import { Optimizer } from "../../src/train/mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 import { referenceLoss, referenceParams, referenceUpdates } from "../../src/testing/mod.ts";
 
 Deno.test("backprop gradients match finite differences for every activation and loss", async (t) => {

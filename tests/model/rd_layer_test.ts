@@ -6,13 +6,13 @@ import {
   type Loss,
   Matrix,
   Network,
-  type RdLayer,
-  Rng,
   rowArgmax,
   type Rule,
   saveNetwork,
   train,
 } from "../../mod.ts";
+import type { RdLayer } from "../../src/model/mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 import { referenceParams, referenceUpdates } from "../../src/testing/mod.ts";
 
 const architectures: [string, number[], LayerKind[]][] = [

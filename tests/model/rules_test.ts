@@ -1,15 +1,9 @@
 // The rules beyond BP and DFA: feedback alignment through convolutions, the sign-concordant
 // rules and DRTP; each differs from backprop where it should and equals it where it must.
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
-import {
-  FEEDBACK_RULES,
-  Network,
-  parseArchitecture,
-  type Rule,
-  RULES,
-  sendSignal,
-  weightAlignment,
-} from "../../mod.ts";
+import { FEEDBACK_RULES, Network, parseArchitecture, type Rule, RULES } from "../../mod.ts";
+import { sendSignal } from "../../src/model/mod.ts";
+import { weightAlignment } from "../../src/train/mod.ts";
 import { randomBatch } from "../_gradient_check.ts";
 
 const arch = parseArchitecture("conv:3x3x3,maxpool:2,fc:12", [2, 8, 8], 4, "tanh");

@@ -1,7 +1,8 @@
 // Convolution, pooling and dropout: the fast paths against the naive double-precision references
 // and against finite differences.
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
-import { type LayerSpec, Network, parseArchitecture, Rng, type Rule } from "../../mod.ts";
+import { type LayerSpec, Network, parseArchitecture, type Rule } from "../../mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 import { convNaive, poolNaive } from "../../src/testing/mod.ts";
 import { fastGradients, randomBatch } from "../_gradient_check.ts";
 

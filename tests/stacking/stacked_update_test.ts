@@ -1,6 +1,7 @@
 // The original program's RD update, kept as an option, against the original's own NumPy code.
 import { assert } from "@std/assert";
-import { Network, type RdLayer } from "../../mod.ts";
+import { Network } from "../../mod.ts";
+import type { RdLayer } from "../../src/model/mod.ts";
 import { originalRdStep } from "../../src/stacking/mod.ts";
 import { evalPython } from "../_numpy.ts";
 

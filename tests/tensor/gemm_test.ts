@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { gemm, getBlas, Matrix, Rng } from "../../mod.ts";
+import { getBlas, Matrix } from "../../mod.ts";
+import { gemm, Rng } from "../../src/tensor/mod.ts";
 import { gemmNaive } from "../../src/testing/mod.ts";
 
 function randomMatrix(rng: Rng, rows: number, cols: number): Matrix {

@@ -5,7 +5,7 @@ import {
   assertNotEquals,
   assertThrows,
 } from "@std/assert";
-import { Rng } from "../../mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 
 Deno.test("the seeded generator reproduces a fixed sequence", () => {
   // Computed by an independent Python implementation of splitmix32 + xoshiro128**.

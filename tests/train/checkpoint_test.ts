@@ -3,22 +3,19 @@
 // checkpoint of another network or another run's set-up is refused.
 import { assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import {
-  type Augment,
   DataFormatError,
   type Dataset,
-  loadCheckpoint,
   Matrix,
   Network,
   type NetworkOptions,
   parseArchitecture,
-  randomShifts,
-  Rng,
   type Rule,
-  saveCheckpoint,
   train,
-  type TrainCheckpoint,
   type TrainOptions,
 } from "../../mod.ts";
+import { loadCheckpoint, saveCheckpoint, type TrainCheckpoint } from "../../src/train/mod.ts";
+import { type Augment, randomShifts } from "../../src/data/mod.ts";
+import { Rng } from "../../src/tensor/mod.ts";
 import { evalPython } from "../_numpy.ts";
 
 /** n random 1×6×6 images with labels from a fixed linear rule, one-hot targets. */

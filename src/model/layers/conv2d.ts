@@ -52,9 +52,12 @@ export function convGeometry(spec: LayerSpec) {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../../mod.ts";
  * const net = Network.create({ sizes: [16, 8, 2], layers: ["conv", "dense"], hidden: "relu", specs: [{ in: [1, 4, 4], out: [2, 2, 2], kernel: 3 }, undefined] });
- * console.log(net.layers[0].kind, net.layers[0].weight?.rows, net.layers[0].weight?.cols); // conv 2 9
+ * assertEquals(net.layers[0].kind, "conv");
+ * assertEquals(net.layers[0].weight?.rows, 2);
+ * assertEquals(net.layers[0].weight?.cols, 9);
  * ```
  */
 export class ConvLayer implements Layer {
@@ -246,8 +249,9 @@ export class ConvLayer implements Layer {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { CONV } from "./conv2d.ts";
- * console.log(CONV.weightShape!({ inputs: 16, outputs: 8, spec: { in: [1, 4, 4], out: [2, 2, 2], kernel: 3 } })); // [2, 9]
+ * assertEquals(CONV.weightShape!({ inputs: 16, outputs: 8, spec: { in: [1, 4, 4], out: [2, 2, 2], kernel: 3 } }), [2, 9]);
  * ```
  */
 export const CONV: LayerFactory = {

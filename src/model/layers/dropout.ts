@@ -21,9 +21,11 @@ import type { Layer, LayerFactory, LayerInit } from "./layer.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../../mod.ts";
  * const net = Network.create({ sizes: [4, 4, 2], layers: ["dropout", "dense"], hidden: "linear", specs: [{ in: [4, 1, 1], out: [4, 1, 1], rate: 0.5 }, undefined] });
- * console.log(net.layers[0].kind, net.layers[0].params.length); // dropout 0
+ * assertEquals(net.layers[0].kind, "dropout");
+ * assertEquals(net.layers[0].params.length, 0);
  * ```
  */
 export class DropoutLayer implements Layer {
@@ -108,8 +110,9 @@ export class DropoutLayer implements Layer {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { DROPOUT } from "./dropout.ts";
- * console.log(DROPOUT.weightShape!({ inputs: 4, outputs: 4 })); // [0, 0]
+ * assertEquals(DROPOUT.weightShape!({ inputs: 4, outputs: 4 }), [0, 0]);
  * ```
  */
 export const DROPOUT: LayerFactory = {

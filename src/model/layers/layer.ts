@@ -19,9 +19,14 @@ import type { Rng } from "../../tensor/random.ts";
  *
  * @example
  * ```ts
- * import { type Layer, Network } from "../../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../../mod.ts";
+ * import type { Layer } from "../mod.ts";
  * const layer: Layer = Network.create({ sizes: [4, 3] }).layers[0];
- * console.log(layer.kind, layer.inputs, layer.outputs, layer.params.map((p) => p.name)); // dense 4 3 [ "W1", "b1" ]
+ * assertEquals(layer.kind, "dense");
+ * assertEquals(layer.inputs, 4);
+ * assertEquals(layer.outputs, 3);
+ * assertEquals(layer.params.map((p) => p.name), [ "W1", "b1" ]);
  * ```
  */
 export interface Layer {
@@ -134,9 +139,11 @@ export interface Layer {
  *
  * @example
  * ```ts
- * import { Matrix, type LayerInit } from "../../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix } from "../../../mod.ts";
+ * import type { LayerInit } from "../mod.ts";
  * const init: LayerInit = { index: 0, inputs: 2, outputs: 1, classes: 1, hasBias: true, weight: new Matrix(1, 2), bias: new Float32Array(1), extra: {} };
- * console.log(init.weight.cols); // 2
+ * assertEquals(init.weight.cols, 2);
  * ```
  */
 export interface LayerInit {
@@ -166,9 +173,10 @@ export interface LayerInit {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { LayerSpec } from "../../../mod.ts";
  * const conv: LayerSpec = { in: [1, 28, 28], out: [6, 24, 24], kernel: 5, stride: 1, pad: 0 };
- * console.log(conv.out[0]); // 6 channels
+ * assertEquals(conv.out[0], 6); // channels
  * ```
  */
 export interface LayerSpec {
@@ -193,9 +201,11 @@ export interface LayerSpec {
  *
  * @example
  * ```ts
- * import { LAYER_KINDS, type LayerFactory } from "../../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { LAYER_KINDS } from "../../../mod.ts";
+ * import type { LayerFactory } from "../mod.ts";
  * const rd: LayerFactory = LAYER_KINDS.rd;
- * console.log(rd.directFeedback); // true
+ * assertEquals(rd.directFeedback, true);
  * ```
  */
 export interface LayerFactory {

@@ -27,9 +27,11 @@ function poolGeometry(spec: LayerSpec) {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../../mod.ts";
  * const net = Network.create({ sizes: [16, 4, 2], layers: ["maxpool", "dense"], hidden: "linear", specs: [{ in: [1, 4, 4], out: [1, 2, 2], kernel: 2 }, undefined] });
- * console.log(net.layers[0].kind, net.layers[0].params.length); // maxpool 0
+ * assertEquals(net.layers[0].kind, "maxpool");
+ * assertEquals(net.layers[0].params.length, 0);
  * ```
  */
 export class PoolLayer implements Layer {
@@ -148,8 +150,9 @@ function poolKind(kind: "maxpool" | "avgpool"): LayerFactory {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { MAXPOOL } from "./pool.ts";
- * console.log(MAXPOOL.weightShape!({ inputs: 16, outputs: 4 })); // [0, 0]: no weights
+ * assertEquals(MAXPOOL.weightShape!({ inputs: 16, outputs: 4 }), [0, 0]); // no weights
  * ```
  */
 export const MAXPOOL: LayerFactory = poolKind("maxpool");
@@ -159,8 +162,9 @@ export const MAXPOOL: LayerFactory = poolKind("maxpool");
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { AVGPOOL } from "./pool.ts";
- * console.log(AVGPOOL.biasLength!({ inputs: 16, outputs: 4 })); // 0
+ * assertEquals(AVGPOOL.biasLength!({ inputs: 16, outputs: 4 }), 0);
  * ```
  */
 export const AVGPOOL: LayerFactory = poolKind("avgpool");

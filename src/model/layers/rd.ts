@@ -27,9 +27,13 @@ import type { Layer, LayerFactory, LayerInit } from "./layer.ts";
  *
  * @example
  * ```ts
- * import { Network, RdLayer } from "../../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../../mod.ts";
+ * import { RdLayer } from "../mod.ts";
  * const layer = Network.create({ sizes: [6, 2], layers: ["rd"], rule: "dfa" }).layers[0] as RdLayer;
- * console.log(layer.d1.length, layer.d2.length, layer.feedback?.cols); // 6 2 6
+ * assertEquals(layer.d1.length, 6);
+ * assertEquals(layer.d2.length, 2);
+ * assertEquals(layer.feedback?.cols, 6);
  * ```
  */
 export class RdLayer implements Layer {
@@ -168,8 +172,9 @@ export class RdLayer implements Layer {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { RD } from "./rd.ts";
- * console.log(RD.directFeedback); // true
+ * assertEquals(RD.directFeedback, true);
  * ```
  */
 export const RD: LayerFactory = {

@@ -17,8 +17,9 @@ import { RD } from "./rd.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { LAYER_KINDS } from "../../../mod.ts";
- * console.log(Object.keys(LAYER_KINDS)); // ["dense", "rd"]
+ * assertEquals(Object.keys(LAYER_KINDS), ["dense", "rd", "conv", "maxpool", "avgpool", "dropout"]);
  * ```
  */
 export const LAYER_KINDS = {
@@ -36,9 +37,10 @@ export const LAYER_KINDS = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { type LayerKind, Network } from "../../../mod.ts";
  * const layers: LayerKind[] = ["rd"];
- * console.log(Network.create({ sizes: [50, 10], layers }).layers[0].kind); // "rd"
+ * assertEquals(Network.create({ sizes: [50, 10], layers }).layers[0].kind, "rd");
  * ```
  */
 export type LayerKind = keyof typeof LAYER_KINDS;

@@ -11,8 +11,9 @@ import type { FeedbackRule } from "./rule.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { BP } from "./bp.ts";
- * console.log(BP.feedbackShape([4, 3, 2], 0)); // undefined: no fixed matrices
+ * assertEquals(BP.feedbackShape([4, 3, 2], 0), undefined); // no fixed matrices
  * ```
  */
 export const BP: FeedbackRule = {

@@ -16,8 +16,9 @@ import type { FeedbackRule } from "./rule.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { DFA } from "./dfa.ts";
- * console.log(DFA.feedbackShape([4, 3, 2], 0)); // [ 2, 3 ]
+ * assertEquals(DFA.feedbackShape([4, 3, 2], 0), [ 2, 3 ]);
  * ```
  */
 export const DFA: FeedbackRule = {
@@ -44,10 +45,11 @@ function sharedChannels(spec: LayerSpec | undefined): number | undefined {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { LayerSpec } from "../../../mod.ts";
  * import { CDFA } from "./dfa.ts";
  * const specs: (LayerSpec | undefined)[] = [{ in: [1, 4, 4], out: [2, 4, 4] }, undefined];
- * console.log(CDFA.feedbackShape([16, 32, 10], 0, undefined, specs)); // [ 10, 2 ]
+ * assertEquals(CDFA.feedbackShape([16, 32, 10], 0, undefined, specs), [ 10, 2 ]);
  * ```
  */
 export const CDFA: FeedbackRule = {

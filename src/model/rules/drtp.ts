@@ -16,8 +16,10 @@ import { refuseRd } from "./rd_refusal.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { DRTP } from "./drtp.ts";
- * console.log(DRTP.direct, DRTP.feedbackShape([784, 800, 10], 0)); // true [ 10, 800 ]
+ * assertEquals(DRTP.direct, true);
+ * assertEquals(DRTP.feedbackShape([784, 800, 10], 0), [ 10, 800 ]);
  * ```
  */
 export const DRTP: FeedbackRule = {

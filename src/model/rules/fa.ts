@@ -6,21 +6,25 @@
  */
 
 import type { FeedbackRule } from "./rule.ts";
-import { refuseRd } from "./rd_refusal.ts";
 
 /**
  * Feedback alignment.
  *
  * @example
  * ```ts
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
  * import { FA } from "./fa.ts";
- * console.log(FA.feedbackShape([4, 3, 2], 0), FA.refuse(["dense", "rd"])); // [ 2, 3 ] Cannot build an FA network with RD layers: train them with bp, dfa or cdfa
+ * assertEquals(FA.feedbackShape([4, 3, 2], 0), [2, 3]);
+ * assertStringIncludes(FA.refuse(["dense", "rd"]) ?? "", "Cannot build an FA network with RD layers");
  * ```
  */
 export const FA: FeedbackRule = {
   direct: false,
   feedbackShape: (sizes, k, weights) => weights?.[k + 1] ?? [sizes[k + 2], sizes[k + 1]],
-  refuse: refuseRd("an FA network"),
+  refuse: (kinds) =>
+    kinds.includes("rd")
+      ? "Cannot build an FA network with RD layers: train them with bp or dfa"
+      : undefined,
   signal({ layers, feedback, deltas, k, B, out }) {
     // δh_k: (B, n) = δ_{k+1} (B, next) · F_{k+1} (next, n), through the layer above's own backward
     // (a convolution's col2im) with F in place of its weights; a layer without weights (pooling,

@@ -17,8 +17,10 @@ import type { FeedbackRule } from "./rule.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { FEEDBACK_RULES } from "../../../mod.ts";
- * console.log(FEEDBACK_RULES.bp.direct, FEEDBACK_RULES.dfa.direct); // false true
+ * assertEquals(FEEDBACK_RULES.bp.direct, false);
+ * assertEquals(FEEDBACK_RULES.dfa.direct, true);
  * ```
  */
 export const FEEDBACK_RULES = {
@@ -37,9 +39,10 @@ export const FEEDBACK_RULES = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network, type Rule } from "../../../mod.ts";
  * const rule: Rule = "fa";
- * console.log(Network.create({ sizes: [2, 3, 2], rule }).feedback[0].rows); // 2
+ * assertEquals(Network.create({ sizes: [2, 3, 2], rule }).feedback[0].rows, 2);
  * ```
  */
 export type Rule = keyof typeof FEEDBACK_RULES;
@@ -49,8 +52,31 @@ export type Rule = keyof typeof FEEDBACK_RULES;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { RULES } from "../../../mod.ts";
- * console.log(RULES); // ["bp", "fa", "dfa"]
+ * assertEquals(RULES, ["bp", "fa", "dfa", "cdfa", "usf", "brsf", "frsf", "drtp"]);
  * ```
  */
 export const RULES: readonly Rule[] = Object.keys(FEEDBACK_RULES) as Rule[];
+
+/**
+ * Each rule's name as a reader sees it, in tables, reports and printed output: BP, FA, DFA, cDFA,
+ * uSF, brSF, frSF, DRTP (the option values are the lower-case {@linkcode Rule} names).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { RULE_NAMES, RULES } from "../../../mod.ts";
+ * assertEquals(RULES.map((r) => RULE_NAMES[r]), ["BP", "FA", "DFA", "cDFA", "uSF", "brSF", "frSF", "DRTP"]);
+ * ```
+ */
+export const RULE_NAMES: Readonly<Record<Rule, string>> = {
+  bp: "BP",
+  fa: "FA",
+  dfa: "DFA",
+  cdfa: "cDFA",
+  usf: "uSF",
+  brsf: "brSF",
+  frsf: "frSF",
+  drtp: "DRTP",
+};

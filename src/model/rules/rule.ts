@@ -15,9 +15,10 @@ import type { Rng } from "../../tensor/random.ts";
  *
  * @example
  * ```ts
- * import type { SignalArgs } from "../../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import type { SignalArgs } from "../mod.ts";
  * const keys: (keyof SignalArgs)[] = ["layers", "feedback", "deltas", "k", "B", "out"];
- * console.log(keys.length); // 6
+ * assertEquals(keys.length, 6);
  * ```
  */
 export interface SignalArgs {
@@ -46,9 +47,12 @@ export interface SignalArgs {
  *
  * @example
  * ```ts
- * import { FEEDBACK_RULES, type FeedbackRule } from "../../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { FEEDBACK_RULES } from "../../../mod.ts";
+ * import type { FeedbackRule } from "../mod.ts";
  * const dfa: FeedbackRule = FEEDBACK_RULES.dfa;
- * console.log(dfa.direct, dfa.feedbackShape([784, 800, 10], 0)); // true [ 10, 800 ]
+ * assertEquals(dfa.direct, true);
+ * assertEquals(dfa.feedbackShape([784, 800, 10], 0), [ 10, 800 ]);
  * ```
  */
 export interface FeedbackRule {

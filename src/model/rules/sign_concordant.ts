@@ -40,8 +40,10 @@ const refuse = (name: string) => refuseRd(`a ${name} network`);
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { USF } from "./sign_concordant.ts";
- * console.log(USF.direct, USF.feedbackShape([4, 3, 2], 0)); // false undefined
+ * assertEquals(USF.direct, false);
+ * assertEquals(USF.feedbackShape([4, 3, 2], 0), undefined);
  * ```
  */
 export const USF: FeedbackRule = {
@@ -61,8 +63,9 @@ export const USF: FeedbackRule = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { BRSF } from "./sign_concordant.ts";
- * console.log(BRSF.feedbackShape([4, 3, 2], 0)); // undefined: nothing fixed
+ * assertEquals(BRSF.feedbackShape([4, 3, 2], 0), undefined); // nothing fixed
  * ```
  */
 export const BRSF: FeedbackRule = {
@@ -84,8 +87,9 @@ export const BRSF: FeedbackRule = {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { FRSF } from "./sign_concordant.ts";
- * console.log(FRSF.feedbackShape([4, 3, 2], 0)); // [ 2, 3 ]: shaped like W2
+ * assertEquals(FRSF.feedbackShape([4, 3, 2], 0), [ 2, 3 ]); // shaped like W2
  * ```
  */
 export const FRSF: FeedbackRule = {
