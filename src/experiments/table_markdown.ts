@@ -1,7 +1,11 @@
 // What `deno task reproduce` writes of a table's cells: the Markdown tables (ours beside the
 // published figure, one table per budget of epochs) and the mean curves of its HTML report.
 import type { Rule } from "../../mod.ts";
-import { cellRecipe, rowAdditions, type Table } from "./tables.ts";
+import type { Experiment } from "./experiment.ts";
+import { type CellSettings, cellSettings, type RunOverrides, sameSettings } from "./cells.ts";
+import { rowAdditions, ruleRecipeText } from "./recipe_text.ts";
+
+type Table = Experiment;
 
 /** One finished cell of a table: a network × rule × seed, trained under a recipe and a budget. */
 export interface Cell {
@@ -10,7 +14,10 @@ export interface Cell {
   seed: number;
   /** The budget of epochs (a cell stopped by the table's rule has a shorter history). */
   epochs: number;
+  /** The recipe in words. */
   recipe: string;
+  /** Everything that made the cell's result (absent: a cell of an earlier recipe). */
+  settings?: CellSettings;
   testError: number;
   bestTestError: number;
   seconds: number;
@@ -28,10 +35,15 @@ export const std = (v: number[]): number =>
 /** Test errors (%) as "mean ± std (seeds)". */
 const summary = (v: number[]) => `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length})`;
 
-/** Whether a cell was trained under the table's recipe of today for its row and rule. */
-export function isCurrent(table: Table, cell: Cell): boolean {
+/**
+ * Whether a cell was trained under the experiment's recipe of today for its row and rule (at its
+ * own budget of epochs, on the run's training images).
+ */
+export function isCurrent(table: Table, cell: Cell, run: RunOverrides = {}): boolean {
   const row = table.rows.find((r) => r.name === cell.row);
-  return row !== undefined && cell.recipe === cellRecipe(table, row, cell.rule);
+  if (!row || !row.rules.includes(cell.rule)) return false;
+  const now = cellSettings(table, row, cell.rule, { ...run, epochs: cell.epochs });
+  return sameSettings(cell.settings, now);
 }
 
 /**
@@ -39,13 +51,18 @@ export function isCurrent(table: Table, cell: Cell): boolean {
  * the table's recipes (those tables only with the rows that have some), then the cells of earlier
  * recipes, each with its recipe (they stay in the file, and a rerun does not reuse them).
  */
-export function tableMarkdown(table: Table, cells: Cell[], epochs: number): string {
-  const now = cells.filter((c) => isCurrent(table, c));
+export function tableMarkdown(
+  table: Table,
+  cells: Cell[],
+  epochs: number,
+  run: RunOverrides = {},
+): string {
+  const now = cells.filter((c) => isCurrent(table, c, run));
   const others = [...new Set(now.map((c) => c.epochs))].filter((e) => e !== epochs)
     .sort((a, b) => a - b);
   return [
     ...[epochs, ...others].map((e) => budgetMarkdown(table, now, e, e === epochs)),
-    earlierMarkdown(table, cells.filter((c) => !isCurrent(table, c))),
+    earlierMarkdown(table, cells.filter((c) => !isCurrent(table, c, run))),
   ].filter((md) => md !== "").join("\n");
 }
 
@@ -71,20 +88,21 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
   const rows = shown.map(({ row, i, byRule }) => {
     const parts = table.rules.map((r, j) =>
       `${byRule[j].length ? summary(byRule[j]) + mark(i, j) : "–"} | ${
-        row.published[r]?.toFixed(2) ?? "–"
+        row.published[r]?.value.toFixed(2) ?? "–"
       }`
     );
     return `| ${row.name} | ${parts.join(" | ")} |`;
   });
-  const recipes = [...new Set(table.rules.map((r) => table.recipe(r)))].map((text) =>
+  const recipe = (r: Rule) => ruleRecipeText(table, r);
+  const recipes = [...new Set(table.rules.map(recipe))].map((text) =>
     `${
-      table.rules.filter((r) => table.recipe(r) === text).map((r) => r.toUpperCase()).join(", ")
+      table.rules.filter((r) => recipe(r) === text).map((r) => r.toUpperCase()).join(", ")
     }: ${text}`
   );
   // What a row's own settings add to a rule's recipe, and the cells they apply to.
   const additions = new Map<string, { row: string; rules: string[]; all: boolean }[]>();
   for (const { row } of shown) {
-    const rowRules = row.rules ?? table.rules, byExtra = new Map<string, string[]>();
+    const rowRules = row.rules, byExtra = new Map<string, string[]>();
     for (const r of rowRules) {
       const extra = rowAdditions(table, row, r);
       if (extra) byExtra.set(extra, [...byExtra.get(extra) ?? [], r.toUpperCase()]);
@@ -166,7 +184,7 @@ function earlierMarkdown(table: Table, cells: Cell[]): string {
   };
   const lines = [...groups.values()].sort(before).map((g) => {
     const { row, rule, epochs, recipe } = g[0];
-    const published = table.rows.find((r) => r.name === row)?.published[rule];
+    const published = table.rows.find((r) => r.name === row)?.published[rule]?.value;
     return `| ${row} | ${rule.toUpperCase()} | ${epochs} | ${
       summary(g.map((c) => 100 * c.testError))
     } | ${published?.toFixed(2) ?? "–"} | ${recipe} |`;
