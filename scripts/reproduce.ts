@@ -97,10 +97,10 @@ await run(spec.name, async () => {
     throw error;
   }
   if (args.flag("status")) return statusLines(r).forEach((l) => console.log(l));
-  Deno.mkdirSync(`${r.outDir}/checkpoints/${r.exp.name}`, { recursive: true });
   getBlas({ flushSubnormals }); // before any layer loads it without
   const cell = args.optional("cell");
-  if (cell !== undefined) return trainOne(r, cell);
+  if (cell !== undefined) return trainOne(r, cell); // writes only the cell's directory
+  Deno.mkdirSync(`${r.outDir}/checkpoints/${r.exp.name}`, { recursive: true });
   mergeDone(r); // what processes of a killed --jobs run (or Slurm array tasks) finished
   const jobs = args.int("jobs");
   if (args.flag("merge")) {
