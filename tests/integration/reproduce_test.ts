@@ -87,7 +87,7 @@ Deno.test("reproduce runs each cell once, resumes, and tabulates beside the publ
     assertStringIncludes(
       r.stderr,
       "Cannot find the experiment no-such-table: no file experiments/no-such-table.json " +
-        "(experiments: biotorch-lenet, nokland-table1)",
+        "(experiments: biotorch-lenet, dfa-lr-sweep, nokland-table1)",
     );
   } finally {
     await Deno.remove(`${root}/${dir}`, { recursive: true });
