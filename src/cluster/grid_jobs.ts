@@ -63,6 +63,14 @@ export function gridFiles(plan: Pick<GridPlan, "outDir" | "name">): GridFiles {
  *
  * @throws {RangeError} When it holds a line break or another control character, which no job
  *   script line may carry.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { quote } from "./grid_jobs.ts";
+ * assertEquals(quote("it's $(x)"), "'it'\\''s $(x)'");
+ * assertThrows(() => quote("01:00\ntouch pwned"), RangeError);
+ * ```
  */
 export function quote(word: string): string {
   if ([...word].some((c) => c < " " || c === "\x7f")) {

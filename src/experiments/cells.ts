@@ -120,6 +120,24 @@ function hash(text: string): string {
  *
  * @throws {ExperimentFileError} When `only` names no row, a rule in `rules` is in no picked row,
  *   or a seed is not a whole number ≥ 0: the message says which.
+ *
+ * @example
+ * ```ts
+ * import { assert, assertEquals } from "@std/assert";
+ * import { parseExperiment } from "./experiment.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }, { name: "b", arch: "fc:10x2" }],
+ * }), "mine.json");
+ * import { planCells } from "./cells.ts";
+ * const plans = planCells(exp, { only: "b", rules: ["dfa"] }, { trainSamples: 500 });
+ * assertEquals(plans.map((p) => [p.row.name, p.rule, p.seed]), [["b", "dfa", 1], ["b", "dfa", 2]]);
+ * assertEquals(plans[0].settings.trainSamples, 500);
+ * assert(/^b-dfa-seed1-[0-9a-f]{8}$/.test(plans[0].id));
+ * ```
  */
 export function planCells(
   exp: Experiment,
@@ -165,7 +183,28 @@ export function planCells(
   );
 }
 
-/** The saved cell of a plan, if any: the same row, rule, seed and settings. */
+/** The saved cell of a plan, if any: the same row, rule, seed and settings. *
+ * @example
+ * ```ts
+ * import { assert, assertEquals } from "@std/assert";
+ * import { parseExperiment } from "./experiment.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }, { name: "b", arch: "fc:10x2" }],
+ * }), "mine.json");
+ * import { type Cell, findCell, planCells } from "./mod.ts";
+ * const [p] = planCells(exp);
+ * const cell: Cell = {
+ *   row: "a", rule: "bp", seed: 1, epochs: 2, recipe: p.text, settings: p.settings,
+ *   testError: 0.1, bestTestError: 0.1, seconds: 1, history: [],
+ * };
+ * assert(findCell([cell], p));
+ * assertEquals(findCell([cell], planCells(exp, {}, { trainSamples: 500 })[0]), undefined);
+ * ```
+ */
 export function findCell(cells: readonly Cell[], plan: CellPlan): Cell | undefined {
   return cells.find((c) =>
     c.row === plan.row.name && c.rule === plan.rule && c.seed === plan.seed &&
@@ -179,6 +218,27 @@ export function findCell(cells: readonly Cell[], plan: CellPlan): Cell | undefin
  * budget of epochs. A cell of an earlier recipe keeps none (it matches no cell to run).
  *
  * @returns The cells, migrated ones replaced, in the same order.
+ *
+ * @example
+ * ```ts
+ * import { assert, assertEquals } from "@std/assert";
+ * import { parseExperiment } from "./experiment.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }, { name: "b", arch: "fc:10x2" }],
+ * }), "mine.json");
+ * import { type Cell, migrateCells, planCells } from "./mod.ts";
+ * const [p] = planCells(exp);
+ * const saved: Cell = {
+ *   row: "a", rule: "bp", seed: 1, epochs: 2, recipe: p.text,
+ *   testError: 0.1, bestTestError: 0.1, seconds: 1, history: [],
+ * };
+ * assertEquals(migrateCells(exp, [saved])[0].settings, p.settings);
+ * assert(!migrateCells(exp, [{ ...saved, recipe: "an older recipe" }])[0].settings);
+ * ```
  */
 export function migrateCells(exp: Experiment, cells: readonly Cell[]): Cell[] {
   return cells.map((c) => {

@@ -202,13 +202,27 @@ function combinations(sweeps: [string, unknown[]][]): Record<string, unknown>[] 
   );
 }
 
-/** A swept value in a row's name: "lr 3e-4", "lrDrops 0.5/0.75". */
+/** A swept value in a row's name: "lr 3e-4", "lrDrops 0.5/0.75". *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { sweepLabel } from "./experiment.ts";
+ * assertEquals([sweepLabel("lr", 3e-4), sweepLabel("lrDrops", [0.5, 0.75])], ["lr 3e-4", "lrDrops 0.5/0.75"]);
+ * ```
+ */
 export function sweepLabel(field: string, v: unknown): string {
   const text = (x: unknown) => (typeof x === "number" ? formatNumber(x) : String(x));
   return `${field} ${Array.isArray(v) ? v.map(text).join("/") || "none" : text(v)}`;
 }
 
-/** A number as the recipe writes it: 1e-4, 3e-4, 0.5, 64. */
+/** A number as the recipe writes it: 1e-4, 3e-4, 0.5, 64. *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { formatNumber } from "./experiment.ts";
+ * assertEquals([1e-4, 3e-4, 0.5, 64].map(formatNumber), ["1e-4", "3e-4", "0.5", "64"]);
+ * ```
+ */
 export function formatNumber(v: number): string {
   const r = Number(v.toPrecision(6));
   return r !== 0 && Math.abs(r) < 0.01 ? r.toExponential() : String(r);
@@ -217,6 +231,21 @@ export function formatNumber(v: number): string {
 /**
  * The recipe of one cell: the file's, then the file's for the rule, the row's, the row's for the
  * rule (each over the one before).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { cellRecipe, parseExperiment } from "./experiment.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   ruleRecipes: { dfa: { init: "zeros" } },
+ *   rows: [{ name: "a", arch: "fc:20", recipe: { batch: 64 } }],
+ * }), "mine.json");
+ * const dfa = cellRecipe(exp, exp.rows[0], "dfa");
+ * assertEquals([dfa.init, dfa.batch, cellRecipe(exp, exp.rows[0], "bp").init], ["zeros", 64, "uniform"]);
+ * ```
  */
 export function cellRecipe(exp: Experiment, row: ExperimentRow, rule: Rule): Recipe {
   const layers = [row.fileRecipe, exp.ruleRecipes[rule], row.recipe, row.ruleRecipes[rule]];
@@ -230,6 +259,25 @@ export function cellRecipe(exp: Experiment, row: ExperimentRow, rule: Rule): Rec
  * each architecture fits its input and each rule can train its layers) and expands sweeps.
  *
  * @throws {ExperimentFileError} The first mistake, in one line naming the file and the field.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { ExperimentFileError, parseExperiment } from "./experiment.ts";
+ * const text = JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   recipe: { optimizer: "adam", lr: [1e-3, 3e-4], batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "1×20 tanh", arch: "fc:20" }],
+ * });
+ * const exp = parseExperiment(text, "mine.json");
+ * assertEquals(exp.rows.map((r) => r.name), ["1×20 tanh, lr 1e-3", "1×20 tanh, lr 3e-4"]);
+ * assertThrows(
+ *   () => parseExperiment(text.replace('"batch":32', '"batch":"big"'), "mine.json"),
+ *   ExperimentFileError,
+ *   "Cannot read the experiment mine.json: recipe.batch: must be a whole number",
+ * );
+ * ```
  */
 export function parseExperiment(text: string, file: string): Experiment {
   try {

@@ -44,6 +44,28 @@ export function loadExperiment(fileOrName: string): Experiment {
  *
  * @throws {DataFormatError} When the file is not a results file of this experiment (not JSON, cut
  *   short, no list of cells, a cell without its fields): nothing is written over it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { DataFormatError } from "../../mod.ts";
+ * import { addResults, parseExperiment, readResults } from "./mod.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp"],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const path = `${Deno.makeTempDirSync()}/mine.json`;
+ * assertEquals(readResults(path, exp), []);
+ * const cell = {
+ *   row: "a", rule: "bp" as const, seed: 1, epochs: 2, recipe: "", testError: 0.1,
+ *   bestTestError: 0.1, seconds: 1, history: [],
+ * };
+ * assertEquals(addResults(path, exp, [cell]).length, 1);
+ * Deno.writeTextFileSync(path, '{"table":"mine","cells":[');
+ * assertThrows(() => readResults(path, exp), DataFormatError, `Cannot read the results file ${path}`);
+ * ```
  */
 export function readResults(path: string, exp: Experiment): Cell[] {
   let text: string;
