@@ -9,3 +9,4 @@ export * from "./jobs.ts";
 export * from "./queue.ts";
 export * from "./grid_jobs.ts";
 export * from "./grid_run.ts";
+export * from "./grid_status.ts";
