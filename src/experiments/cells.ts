@@ -144,6 +144,9 @@ export function planCells(
   pick: Selection = {},
   run: RunOverrides = {},
 ): CellPlan[] {
+  if (pick.only?.trim() === "") {
+    throw new ExperimentFileError("Cannot select rows: --only is empty");
+  }
   const rows = selectRows(exp, pick.only);
   if (!rows.length) {
     throw new ExperimentFileError(

@@ -211,6 +211,7 @@ Deno.test("--only or --rules that match nothing, or a bad seed, are refused nami
   );
   assertEquals(rules.message, "Cannot select rules: no row picked runs bogus (they run bp, dfa)");
   assertThrows(() => planCells(exp, { seeds: [-1] }), ExperimentFileError, "whole number ≥ 0");
+  assertThrows(() => planCells(exp, { only: " " }), ExperimentFileError, "--only is empty");
   assertEquals(planCells(exp, { only: "ReLU", rules: ["dfa"] }).map((p) => p.seed), [1, 2]);
 });
 
