@@ -12,7 +12,12 @@ import {
   UsageError,
 } from "../src/cli/options.ts";
 import { reportOptions } from "../src/report/report.ts";
-import { ExperimentFileError, loadExperiment, planCells } from "../src/experiments/mod.ts";
+import {
+  ExperimentFileError,
+  loadExperiment,
+  parseSelection,
+  planCells,
+} from "../src/experiments/mod.ts";
 import {
   cellProcess,
   type CellRun,
@@ -53,23 +58,12 @@ const spec = {
   ],
 } as const;
 
-/** A comma-separated list of an option, each item non-empty. */
-function items(option: string, text: string | undefined): string[] | undefined {
-  const list = text?.split(",").map((s) => s.trim());
-  if (list?.some((s) => s === "")) throw new UsageError(`--${option} has an empty item: ${text}`);
-  return list;
-}
-
 await run(spec.name, async () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
   if (!args) return;
   noMoreArguments(args, 1);
   const file = args.positional[0];
   if (file === undefined) throw new UsageError("FILE, the experiment, is missing");
-  const seeds = items("seeds", args.optional("seeds"))?.map((s) => {
-    if (!/^\d+$/.test(s)) throw new UsageError(`--seeds must be whole numbers ≥ 0: ${s}`);
-    return Number(s);
-  });
   const overrides = {
     epochs: args.optionalInt("epochs"),
     trainSamples: args.optionalInt("train-samples"),
@@ -78,11 +72,7 @@ await run(spec.name, async () => {
   let r: CellRun;
   try {
     const exp = loadExperiment(file);
-    const pick = {
-      only: args.optional("only"),
-      rules: items("rules", args.optional("rules")),
-      seeds,
-    };
+    const pick = parseSelection(...["only", "rules", "seeds"].map((o) => args.optional(o)));
     r = {
       exp,
       plans: planCells(exp, pick, overrides),
@@ -90,7 +80,7 @@ await run(spec.name, async () => {
       run: overrides,
       data: args.get("data"),
       flushSubnormals,
-      log: (line) => console.log(line),
+      log: console.log,
     };
   } catch (error) {
     if (error instanceof ExperimentFileError) throw new UsageError(error.message);

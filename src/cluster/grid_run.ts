@@ -1,7 +1,7 @@
 // An experiment on Slurm: submitting the cells not done as a job array and the finish job after
 // it (afterok, --kill-on-invalid-dep=yes); `deno task slurm reproduce` and `status` for such runs.
 import { CommandError, UsageError } from "../cli/options.ts";
-import { type CellPlan, planCells } from "../experiments/cells.ts";
+import { type CellPlan, parseSelection, planCells } from "../experiments/cells.ts";
 import { type Experiment, ExperimentFileError } from "../experiments/experiment.ts";
 import { EXPERIMENTS_DIR, loadExperiment } from "../experiments/results_file.ts";
 import { resolve } from "npm:deno-std@1.4.0/path/mod.js";
@@ -110,20 +110,11 @@ export interface GridRequest {
 export function gridCells(file: string, runArgs: string[]): { exp: Experiment; plans: CellPlan[] } {
   const o = new Map<string, string>();
   for (let i = 0; i < runArgs.length; i += 2) o.set(runArgs[i].slice(2), runArgs[i + 1]);
-  const list = (k: string) => o.get(k)?.split(",").map((s) => s.trim());
-  for (const k of ["rules", "seeds"]) {
-    if (list(k)?.some((s) => s === "")) {
-      throw new UsageError(`--${k} has an empty item: ${o.get(k)}`);
-    }
-  }
-  if (list("seeds")?.some((s) => !/^\d+$/.test(s))) {
-    throw new UsageError(`--seeds must be whole numbers ≥ 0: ${o.get("seeds")}`);
-  }
   try {
     const exp = loadExperiment(file);
     const plans = planCells(
       exp,
-      { only: o.get("only"), rules: list("rules"), seeds: list("seeds")?.map(Number) },
+      parseSelection(o.get("only"), o.get("rules"), o.get("seeds")),
       {
         epochs: o.has("epochs") ? Number(o.get("epochs")) : undefined,
         trainSamples: o.has("train-samples") ? Number(o.get("train-samples")) : undefined,

@@ -100,6 +100,35 @@ export interface Selection {
 }
 
 /**
+ * The selection of `--only`, `--rules` and `--seeds` as given on the command line (lists
+ * comma-separated).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { parseSelection } from "./cells.ts";
+ * assertEquals(parseSelection("2×800", "bp,dfa", "1,2"), { only: "2×800", rules: ["bp", "dfa"], seeds: [1, 2] });
+ * assertThrows(() => parseSelection(undefined, undefined, "1,,2"), Error, "--seeds has an empty item: 1,,2");
+ * ```
+ *
+ * @throws {ExperimentFileError} When a list has an empty item, or a seed is not a whole number.
+ */
+export function parseSelection(only?: string, rules?: string, seeds?: string): Selection {
+  const items = (option: string, text: string | undefined) => {
+    const list = text?.split(",").map((s) => s.trim());
+    if (list?.some((s) => s === "")) {
+      throw new ExperimentFileError(`--${option} has an empty item: ${text}`);
+    }
+    return list;
+  };
+  const seedList = items("seeds", seeds);
+  if (seedList?.some((s) => !/^\d+$/.test(s))) {
+    throw new ExperimentFileError(`--seeds must be whole numbers ≥ 0: ${seeds}`);
+  }
+  return { only, rules: items("rules", rules), seeds: seedList?.map(Number) };
+}
+
+/**
  * The rows `only` picks: the row of exactly that name if there is one (so "LeNet-5 (ReLU)" is not
  * also its variants), else every row whose name contains it; all rows without it.
  */
