@@ -62,7 +62,13 @@ export function tableMarkdown(
     .sort((a, b) => a - b);
   return [
     ...[epochs, ...others].map((e) => budgetMarkdown(table, now, e, e === epochs)),
-    earlierMarkdown(table, cells.filter((c) => !isCurrent(table, c, run))),
+    // Cells of today's recipes on other training images (--train-samples) are in neither.
+    earlierMarkdown(
+      table,
+      cells.filter((c) =>
+        !isCurrent(table, c, { trainSamples: c.settings?.trainSamples ?? undefined })
+      ),
+    ),
   ].filter((md) => md !== "").join("\n");
 }
 

@@ -102,3 +102,25 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
   const test = curves.filter((p) => p.set === "test").map((p) => p["error (%)"]);
   assertEquals(test.map((v) => Number(v).toFixed(2)), ["3.00", "3.00", "4.00", "4.00"]);
 });
+
+Deno.test("a cell of fewer training images is neither in today's table nor an earlier recipe", () => {
+  const table = loadExperiment(`${root}/experiments/nokland-table1.json`);
+  const p = planCells(table, { only: "1×800 tanh", rules: ["bp"], seeds: [1] })[0];
+  const cell: Cell = {
+    row: p.row.name,
+    rule: "bp",
+    seed: 1,
+    epochs: 300,
+    recipe: p.text,
+    settings: { ...p.settings, trainSamples: 500 },
+    testError: 0.396,
+    bestTestError: 0.396,
+    seconds: 1,
+    history: [{ epoch: 1, trainError: 0.5, testError: 0.396 }],
+  };
+  const md = tableMarkdown(table, [cell], 300);
+  assert(!md.includes("39.60"), md);
+  assert(!md.includes("earlier recipes"), md);
+  // A run on those 500 images shows it.
+  assertStringIncludes(tableMarkdown(table, [cell], 300, { trainSamples: 500 }), "39.60");
+});
