@@ -7,6 +7,7 @@ import { checkedInt, cliArgs, CommandError, parse, UsageError } from "../src/cli
 import { run } from "../src/cli/command.ts";
 import { finishScript, runFiles, shardScript, type SlurmPlan } from "../src/cluster/jobs.ts";
 import { type JobStatus, runStatus, submit } from "../src/cluster/queue.ts";
+import { gridStatusCommand, reproduceOnSlurm } from "../src/cluster/grid_run.ts";
 
 const TASKS = ["weak-learners", "diff-weak-learners", "pipeline"] as const;
 const LEARNER_OPTIONS = ["seed", "epochs", "lr", "batch", "hidden", "tolerance"] as const;
@@ -24,6 +25,7 @@ const spec = {
     "the shards whose files are missing. `status` reports a run; --wait follows it to the end and\n" +
     "exits 0 only when the merged files exist.",
   usage: "deno task slurm weak-learners|diff-weak-learners|pipeline N [options]\n" +
+    "       deno task slurm reproduce FILE [--seeds 1,2,3] [--only TEXT] [--rules bp,dfa] [options]\n" +
     "       deno task slurm status [--out-dir OUT] [--wait]",
   options: [
     { name: "shards", kind: "integer", min: 1, default: 4, help: "array tasks (shards)" },
@@ -48,6 +50,9 @@ const spec = {
     { name: "tolerance", kind: "number", min: 0, help: "weak-learners --tolerance" },
     { name: "train-samples", kind: "integer", min: 1, help: "weak-learners --train-samples" },
     { name: "test-samples", kind: "integer", min: 1, help: "weak-learners --test-samples" },
+    { name: "seeds", kind: "string", help: "reproduce --seeds" },
+    { name: "only", kind: "string", help: "reproduce --only" },
+    { name: "rules", kind: "string", help: "reproduce --rules" },
   ],
 } as const;
 
@@ -130,12 +135,50 @@ await run(spec.name, async () => {
   if (what === "status") {
     if (args.positional.length > 1) throw new UsageError(`unexpected argument: ${nText}`);
     const saved = readSaved(outDir);
+    if (!saved && await gridStatusCommand(outDir, wait, poll, console.log)) return;
     if (!saved) throw new UsageError(`no Slurm run in ${outDir} (no slurm/run.json)`);
     return await follow(saved, wait, poll);
   }
+  if (what === "reproduce") {
+    // An experiment file: one array task per cell × seed, then the merge (src/cluster/grid_run.ts).
+    if (nText === undefined) throw new UsageError("FILE, the experiment, is missing");
+    if (args.positional.length > 2) {
+      throw new UsageError(`unexpected argument: ${args.positional[2]}`);
+    }
+    const library = args.optional("openblas") ?? locateOpenBlas();
+    if (!library) {
+      throw new CommandError(`Cannot find OpenBLAS here; give --openblas. ${OPENBLAS_FIX}`);
+    }
+    const sbatch = [
+      `--cpus-per-task=${args.int("cpus-per-task")}`,
+      ...SITE_OPTIONS.flatMap((o) =>
+        args.optional(o) === undefined ? [] : [`--${o}=${args.optional(o)}`]
+      ),
+      ...(args.optional("sbatch-args")?.split(/\s+/).filter(Boolean) ?? []),
+    ];
+    const [only, rules, seeds] = ["only", "rules", "seeds"].map((o) => args.optional(o));
+    return await reproduceOnSlurm(
+      {
+        file: nText,
+        project: resolve("."),
+        data: resolve(args.get("data")),
+        outDir,
+        library,
+        sbatch,
+        only,
+        rules,
+        seeds,
+        epochs: args.optionalInt("epochs"),
+        trainSamples: args.optionalInt("train-samples"),
+      },
+      wait,
+      poll,
+      console.log,
+    );
+  }
   if (!TASKS.includes(what as typeof TASKS[number])) {
     throw new UsageError(
-      `the task must be one of ${TASKS.join(", ")} or status: ${what ?? "(none)"}`,
+      `the task must be one of ${TASKS.join(", ")}, reproduce or status: ${what ?? "(none)"}`,
     );
   }
   if (nText === undefined) throw new UsageError("N, the number of weak learners, is missing");

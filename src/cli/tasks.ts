@@ -21,6 +21,8 @@ export interface TaskPermissions {
   libm?: boolean;
   /** --allow-run scopes (programs it starts). */
   run?: string[];
+  /** --allow-run scopes granted only when this option is among the arguments. */
+  runWith?: { option: string; run: string[] };
   /** --allow-env scopes (beyond those of `ffi`). */
   env?: string[];
   /**
@@ -113,6 +115,8 @@ export const TASKS: Record<string, TaskPermissions> = {
     read: ["."],
     write: ["data", "results"],
     ffi: true,
+    // --jobs N starts N copies of itself through the launcher (each with these flags).
+    runWith: { option: "jobs", run: ["deno"] },
     paths: { data: "read", "out-dir": "write", "report-dir": "write" },
   },
   "compile-runner": {
@@ -201,7 +205,12 @@ export function taskFlags(
     write = [...(task.write ?? []), ...named.write];
   if (read.length) flags.push(`--allow-read=${read.join(",")}`);
   if (write.length) flags.push(`--allow-write=${write.join(",")}`);
-  if (task.run) flags.push(`--allow-run=${task.run.join(",")}`);
+  const given = (o: string) => args.some((a) => a === `--${o}` || a.startsWith(`--${o}=`));
+  const run = [
+    ...(task.run ?? []),
+    ...(task.runWith && given(task.runWith.option) ? task.runWith.run : []),
+  ];
+  if (run.length) flags.push(`--allow-run=${run.join(",")}`);
   const flushing = libm && (task.libm || args.includes("--flush-subnormals"));
   if (task.ffi) flags.push(`--allow-ffi=${flushing ? `${library},${libm}` : library}`);
   const env = [
@@ -210,4 +219,21 @@ export function taskFlags(
   ];
   if (env.length) flags.push(`--allow-env=${[...new Set(env)].join(",")}`);
   return flags;
+}
+
+/**
+ * The `deno` arguments that run a task through the launcher, as its deno task does (scripts/launch.ts
+ * with the launcher's own flags: it finds OpenBLAS and grants the task its flags).
+ */
+export function launcherArgs(task: string, args: string[]): string[] {
+  return [
+    "run",
+    "--no-prompt",
+    `--allow-read=${LIBRARY_DIRS.join(",")}`,
+    "--allow-env=DFA_OPENBLAS_PATH,DFA_LAUNCH_PRINT",
+    "--allow-run=deno",
+    "scripts/launch.ts",
+    task,
+    ...args,
+  ];
 }

@@ -1,21 +1,8 @@
 // How the docs' results tables write rules, errors and seeds, and the Markdown table they share.
-import type { Rule } from "../../mod.ts";
 import { mean, std } from "./table_markdown.ts";
 
 /** Reads one file of `results/` by its name (e.g. `"pipeline.json"`) and returns its parsed JSON. */
 export type ResultsReader = (file: string) => unknown;
-
-/** A rule as the docs name it. */
-export const RULE_LABELS: Record<Rule, string> = {
-  bp: "BP",
-  fa: "FA",
-  dfa: "DFA",
-  cdfa: "cDFA",
-  usf: "uSF",
-  brsf: "brSF",
-  frsf: "frSF",
-  drtp: "DRTP",
-};
 
 /** A test error (a fraction) as a percentage with two decimals: 0.0168 → "1.68 %". */
 export const pct = (x: number) => `${(100 * x).toFixed(2)} %`;

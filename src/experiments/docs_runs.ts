@@ -1,7 +1,8 @@
 // The docs' tables of single runs and studies: MNIST by DFA and BP, DFA with dropout, the
 // pipeline, and the stacking study, each from its records in results/.
 import type { Rule } from "../../mod.ts";
-import { markdownTable, pct, type ResultsReader, RULE_LABELS, seedSummary } from "./docs_format.ts";
+import { RULE_NAMES } from "../model/rules/registry.ts";
+import { markdownTable, pct, type ResultsReader, seedSummary } from "./docs_format.ts";
 
 /** One run of `deno task mnist --json`, in the camelCase or the older snake_case keys. */
 interface MnistRun {
@@ -55,7 +56,7 @@ export function mnistTable(read: ResultsReader): string {
   const rows = files.flatMap(([file, label, preset]) =>
     mnistRuns(read(file)).map((r) => [
       label,
-      RULE_LABELS[r.rule],
+      RULE_NAMES[r.rule],
       `${r.epochs.length}`,
       `**${pct(reported(r))}**`,
       `${pct(r.bestTestError)} (${r.bestEpoch})`,

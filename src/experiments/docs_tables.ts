@@ -3,7 +3,8 @@
 // `deno task docs` rewrites what lies between from the results files, so no figure in the docs is
 // copied by hand. Here: the published tables' (Table 1, LeNet), the headline, and the registry.
 import type { Rule } from "../../mod.ts";
-import { markdownTable, pct, type ResultsReader, RULE_LABELS, seedSummary } from "./docs_format.ts";
+import { RULE_NAMES } from "../model/rules/registry.ts";
+import { markdownTable, pct, type ResultsReader, seedSummary } from "./docs_format.ts";
 import {
   dropoutTable,
   mnistTable,
@@ -13,21 +14,36 @@ import {
   studyErrors,
 } from "./docs_runs.ts";
 import { type Cell, isCurrent, mean, tableMarkdown } from "./table_markdown.ts";
-import { type Table, TABLES } from "./tables.ts";
+import { cellRecipe, type Experiment as Table } from "./experiment.ts";
+import { migrateCells } from "./cells.ts";
+import { ruleRecipeText } from "./recipe_text.ts";
+import { loadExperiment } from "./results_file.ts";
 
-/** The cells of a published table's results file, each with its recipe (absent: the table's). */
+/** The published tables, each an experiment file with a results file of the same name. */
+const PUBLISHED = ["nokland-table1", "biotorch-lenet"] as const;
+
+/**
+ * The cells of a published table's results file, each with its recipe (absent: the table's), those
+ * saved before cells recorded their settings given them when their recipe is today's.
+ */
 export function tableCells(json: unknown, table: Table): Cell[] {
   const cells = (json as { cells: Cell[] }).cells;
-  return cells.map((c) => ({ ...c, recipe: c.recipe ?? table.recipe(c.rule) }));
+  return migrateCells(
+    table,
+    cells.map((c) => ({ ...c, recipe: c.recipe ?? ruleRecipeText(table, c.rule) })),
+  );
 }
 
 /** What `deno task reproduce` writes to results/TABLE.md for each table, from its JSON. */
 export function resultsMarkdown(read: ResultsReader): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(TABLES).map(([name, table]) => [
-      `${name}.md`,
-      tableMarkdown(table, tableCells(read(`${name}.json`), table), table.epochs),
-    ]),
+    PUBLISHED.map((name) => {
+      const table = loadExperiment(name);
+      return [
+        `${name}.md`,
+        tableMarkdown(table, tableCells(read(`${name}.json`), table), table.recipe.epochs),
+      ];
+    }),
   );
 }
 
@@ -59,13 +75,13 @@ function eachSeed(g: Cell[], budget: number): string {
 
 /** Table 1's cells seed by seed: each seed's error and where the stopping rule ended it. */
 function table1Seeds(read: ResultsReader): string {
-  const table = TABLES["nokland-table1"];
+  const table = loadExperiment("nokland-table1");
   const groups = currentGroups(table, tableCells(read("nokland-table1.json"), table));
   return markdownTable(
     ["network", "rule", "ours", "each seed, % (epoch stopped at, if before 300)"],
     groups.map((g) => [
       g[0].row,
-      RULE_LABELS[g[0].rule],
+      RULE_NAMES[g[0].rule],
       seedSummary(g.map((c) => 100 * c.testError)),
       eachSeed(g, g[0].epochs),
     ]),
@@ -74,19 +90,19 @@ function table1Seeds(read: ResultsReader): string {
 
 /** biotorch's LeNet rule by rule: every current group of cells, beside biotorch's figure. */
 function lenetRules(read: ResultsReader): string {
-  const table = TABLES["biotorch-lenet"];
+  const table = loadExperiment("biotorch-lenet");
   const groups = currentGroups(table, tableCells(read("biotorch-lenet.json"), table))
-    .filter((g) => !table.rows.find((r) => r.name === g[0].row)?.shift);
+    .filter((g) => !table.rows.find((r) => r.name === g[0].row)?.recipe.shift);
   return markdownTable(
     ["network", "rule", "epochs", "weight decay", "final test error", "each seed (%)", "biotorch"],
     groups.map((g) => {
       const { row, rule, epochs } = g[0];
-      const published = table.rows.find((r) => r.name === row)?.published[rule];
+      const published = table.rows.find((r) => r.name === row)?.published[rule]?.value;
       return [
         row,
-        RULE_LABELS[rule],
+        RULE_NAMES[rule],
         `${epochs}`,
-        table.weightDecay(rule) > 0 ? "yes" : "no",
+        cellRecipe(table, table.rows[0], rule).weightDecay > 0 ? "yes" : "no",
         `**${seedSummary(g.map((c) => 100 * c.testError))}**`,
         g.map((c) => (100 * c.testError).toFixed(2)).join(", "),
         published === undefined ? "–" : `${published.toFixed(2)} %`,
@@ -97,9 +113,9 @@ function lenetRules(read: ResultsReader): string {
 
 /** LeNet with shifted training images beside the same rule and seed without. */
 function lenetShifts(read: ResultsReader): string {
-  const table = TABLES["biotorch-lenet"];
+  const table = loadExperiment("biotorch-lenet");
   const cells = tableCells(read("biotorch-lenet.json"), table).filter((c) => isCurrent(table, c));
-  const shifted = table.rows.find((r) => r.shift)!;
+  const shifted = table.rows.find((r) => r.recipe.shift)!;
   const plain = table.rows[0].name;
   const byRule = (a: Cell, b: Cell) =>
     table.rules.indexOf(a.rule) - table.rules.indexOf(b.rule) || a.seed - b.seed;
@@ -108,23 +124,23 @@ function lenetShifts(read: ResultsReader): string {
       d.row === plain && d.rule === c.rule && d.seed === c.seed && d.epochs === c.epochs
     );
     return [
-      RULE_LABELS[c.rule],
+      RULE_NAMES[c.rule],
       `${c.seed}`,
       pct(c.testError),
       twin ? pct(twin.testError) : "–",
     ];
   });
   return markdownTable(
-    ["rule", "seed", `shifts ±${shifted.shift}: final test error`, "without"],
+    ["rule", "seed", `shifts ±${shifted.recipe.shift}: final test error`, "without"],
     rows,
   );
 }
 
 /** How many of Table 1's rule × network cells come within 0.15 points of the recalled figure. */
 function table1Hits(table: Table, cells: Cell[]): { hits: number; of: number } {
-  const groups = currentGroups(table, cells).filter((g) => g[0].epochs === table.epochs);
+  const groups = currentGroups(table, cells).filter((g) => g[0].epochs === table.recipe.epochs);
   const held = groups.flatMap((g) => {
-    const published = table.rows.find((r) => r.name === g[0].row)?.published[g[0].rule];
+    const published = table.rows.find((r) => r.name === g[0].row)?.published[g[0].rule]?.value;
     return published === undefined ? [] : [mean(g.map((c) => 100 * c.testError)) - published];
   });
   return { hits: held.filter((d) => d <= 0.15 + 1e-9).length, of: held.length };
@@ -142,19 +158,23 @@ function headlineTable(read: ResultsReader): string {
       `${seedSummary(theirs)}, the original's recipe on the same outputs`,
     ];
   };
-  const t1 = TABLES["nokland-table1"], lenet = TABLES["biotorch-lenet"];
+  const t1 = loadExperiment("nokland-table1"), lenet = loadExperiment("biotorch-lenet");
   const t1Cells = tableCells(read("nokland-table1.json"), t1);
   const lenetCells = tableCells(read("biotorch-lenet.json"), lenet);
   const cell = (table: Table, cells: Cell[], row: string, rule: Rule, label: string) => {
     const g = currentGroups(table, cells).find((g) =>
-      g[0].row === row && g[0].rule === rule && g[0].epochs === table.epochs
+      g[0].row === row && g[0].rule === rule && g[0].epochs === table.recipe.epochs
     );
     const published = table.rows.find((r) => r.name === row)?.published[rule];
-    const source = table === t1 ? "Nøkland 2016, recalled" : "biotorch, seen in its Benchmarks.md";
+    const source = table === t1 ? "Nøkland 2016" : "biotorch's Benchmarks.md";
     return [
       label,
       g ? `**${seedSummary(g.map((c) => 100 * c.testError))}**` : "–",
-      published === undefined ? "–" : `${published.toFixed(2)} % (${source})`,
+      published === undefined
+        ? "–"
+        : `${published.value.toFixed(2)} % (${source}, ${
+          published.seen ? "seen there" : "recalled"
+        })`,
     ];
   };
   const { hits, of } = table1Hits(t1, t1Cells);
@@ -193,8 +213,8 @@ function headlineTable(read: ResultsReader): string {
  * file), its headings two levels down to sit in a page.
  */
 function resultsSection(read: ResultsReader, name: string): string {
-  const table = TABLES[name];
-  return tableMarkdown(table, tableCells(read(`${name}.json`), table), table.epochs)
+  const table = loadExperiment(name);
+  return tableMarkdown(table, tableCells(read(`${name}.json`), table), table.recipe.epochs)
     .split("## Cells of earlier recipes")[0].replace(/^## /gm, "#### ");
 }
 

@@ -1,7 +1,11 @@
 // What `deno task reproduce` writes of a table's cells: the Markdown tables (ours beside the
 // published figure, one table per budget of epochs) and the mean curves of its HTML report.
 import { type Rule, RULE_NAMES } from "../../mod.ts";
-import { cellRecipe, rowAdditions, type Table } from "./tables.ts";
+import type { Experiment } from "./experiment.ts";
+import { type CellSettings, cellSettings, type RunOverrides, sameSettings } from "./cells.ts";
+import { rowAdditions, ruleRecipeText } from "./recipe_text.ts";
+
+type Table = Experiment;
 
 /**
  * One finished cell of a table: a network × rule × seed, trained under a recipe and a budget.
@@ -9,10 +13,11 @@ import { cellRecipe, rowAdditions, type Table } from "./tables.ts";
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { type Cell, cellRecipe, isCurrent, TABLES } from "./mod.ts";
- * const table = TABLES["nokland-table1"];
+ * import { type Cell, cellSettings, isCurrent, loadExperiment } from "./mod.ts";
+ * const table = loadExperiment("nokland-table1");
+ * const row = table.rows.find((r) => r.name === "1×800 tanh")!;
  * const cell = (seed: number, trainError: number): Cell => ({
- *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   row: row.name, rule: "dfa", seed, epochs: 1, recipe: "", settings: cellSettings(table, row, "dfa", { epochs: 1 }),
  *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
  * });
  * assertEquals(isCurrent(table, cell(1, 0.01)), true);
@@ -27,8 +32,10 @@ export interface Cell {
   seed: number;
   /** The budget of epochs (a cell stopped by the table's rule has a shorter history). */
   epochs: number;
-  /** The recipe in words (the table's {@linkcode cellRecipe} when it was trained). */
+  /** The recipe in words. */
   recipe: string;
+  /** Everything that made the cell's result (absent: a cell of an earlier recipe). */
+  settings?: CellSettings;
   /** Test error (a fraction) after the last epoch. */
   testError: number;
   /** The lowest test error of any epoch. */
@@ -74,23 +81,28 @@ const summary = (v: number[]) =>
     : `${mean(v).toFixed(2)} ± ${std(v).toFixed(2)} (${v.length} seeds)`;
 
 /**
- * Whether a cell was trained under the table's recipe of today for its row and rule.
+ * Whether a cell was trained under the experiment's recipe of today for its row and rule (at its
+ * own budget of epochs, on the run's training images).
  *
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { type Cell, cellRecipe, isCurrent, TABLES } from "./mod.ts";
- * const table = TABLES["nokland-table1"];
+ * import { type Cell, cellSettings, isCurrent, loadExperiment } from "./mod.ts";
+ * const table = loadExperiment("nokland-table1");
+ * const row = table.rows.find((r) => r.name === "1×800 tanh")!;
  * const cell = (seed: number, trainError: number): Cell => ({
- *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   row: row.name, rule: "dfa", seed, epochs: 1, recipe: "", settings: cellSettings(table, row, "dfa", { epochs: 1 }),
  *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
  * });
- * assertEquals(isCurrent(table, { ...cell(1, 0.01), recipe: "an older recipe" }), false);
+ * assertEquals(isCurrent(table, cell(1, 0.01)), true);
+ * assertEquals(isCurrent(table, { ...cell(1, 0.01), settings: undefined }), false);
  * ```
  */
-export function isCurrent(table: Table, cell: Cell): boolean {
+export function isCurrent(table: Table, cell: Cell, run: RunOverrides = {}): boolean {
   const row = table.rows.find((r) => r.name === cell.row);
-  return row !== undefined && cell.recipe === cellRecipe(table, row, cell.rule);
+  if (!row || !row.rules.includes(cell.rule)) return false;
+  const now = cellSettings(table, row, cell.rule, { ...run, epochs: cell.epochs });
+  return sameSettings(cell.settings, now);
 }
 
 /**
@@ -101,10 +113,11 @@ export function isCurrent(table: Table, cell: Cell): boolean {
  * @example
  * ```ts
  * import { assertStringIncludes } from "@std/assert";
- * import { type Cell, cellRecipe, TABLES, tableMarkdown } from "./mod.ts";
- * const table = TABLES["nokland-table1"];
+ * import { type Cell, cellSettings, loadExperiment, tableMarkdown } from "./mod.ts";
+ * const table = loadExperiment("nokland-table1");
+ * const row = table.rows.find((r) => r.name === "1×800 tanh")!;
  * const cell = (seed: number, trainError: number): Cell => ({
- *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   row: row.name, rule: "dfa", seed, epochs: 1, recipe: "", settings: cellSettings(table, row, "dfa", { epochs: 1 }),
  *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
  * });
  * const md = tableMarkdown(table, [cell(1, 0.01), cell(2, 0.03)], 1);
@@ -112,13 +125,24 @@ export function isCurrent(table: Table, cell: Cell): boolean {
  * assertStringIncludes(md, "| 1×800 tanh | – | 1.59 | – | 1.68 | 2.00");
  * ```
  */
-export function tableMarkdown(table: Table, cells: Cell[], epochs: number): string {
-  const now = cells.filter((c) => isCurrent(table, c));
+export function tableMarkdown(
+  table: Table,
+  cells: Cell[],
+  epochs: number,
+  run: RunOverrides = {},
+): string {
+  const now = cells.filter((c) => isCurrent(table, c, run));
   const others = [...new Set(now.map((c) => c.epochs))].filter((e) => e !== epochs)
     .sort((a, b) => a - b);
   return [
     ...[epochs, ...others].map((e) => budgetMarkdown(table, now, e, e === epochs)),
-    earlierMarkdown(table, cells.filter((c) => !isCurrent(table, c))),
+    // Cells of today's recipes on other training images (--train-samples) are in neither.
+    earlierMarkdown(
+      table,
+      cells.filter((c) =>
+        !isCurrent(table, c, { trainSamples: c.settings?.trainSamples ?? undefined })
+      ),
+    ),
   ].filter((md) => md !== "").join("\n");
 }
 
@@ -144,20 +168,19 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
   const rows = shown.map(({ row, i, byRule }) => {
     const parts = table.rules.map((r, j) =>
       `${byRule[j].length ? summary(byRule[j]) + mark(i, j) : "–"} | ${
-        row.published[r]?.toFixed(2) ?? "–"
+        row.published[r]?.value.toFixed(2) ?? "–"
       }`
     );
     return `| ${row.name} | ${parts.join(" | ")} |`;
   });
-  const recipes = [...new Set(table.rules.map((r) => table.recipe(r)))].map((text) =>
-    `${
-      table.rules.filter((r) => table.recipe(r) === text).map((r) => RULE_NAMES[r]).join(", ")
-    }: ${text}`
+  const recipe = (r: Rule) => ruleRecipeText(table, r);
+  const recipes = [...new Set(table.rules.map(recipe))].map((text) =>
+    `${table.rules.filter((r) => recipe(r) === text).map((r) => RULE_NAMES[r]).join(", ")}: ${text}`
   );
   // What a row's own settings add to a rule's recipe, and the cells they apply to.
   const additions = new Map<string, { row: string; rules: string[]; all: boolean }[]>();
   for (const { row } of shown) {
-    const rowRules = row.rules ?? table.rules, byExtra = new Map<string, string[]>();
+    const rowRules = row.rules, byExtra = new Map<string, string[]>();
     for (const r of rowRules) {
       const extra = rowAdditions(table, row, r);
       if (extra) byExtra.set(extra, [...byExtra.get(extra) ?? [], RULE_NAMES[r]]);
@@ -239,7 +262,7 @@ function earlierMarkdown(table: Table, cells: Cell[]): string {
   };
   const lines = [...groups.values()].sort(before).map((g) => {
     const { row, rule, epochs, recipe } = g[0];
-    const published = table.rows.find((r) => r.name === row)?.published[rule];
+    const published = table.rows.find((r) => r.name === row)?.published[rule]?.value;
     return `| ${row} | ${RULE_NAMES[rule]} | ${epochs} | ${
       summary(g.map((c) => 100 * c.testError))
     } | ${published?.toFixed(2) ?? "–"} | ${recipe} |`;
@@ -257,10 +280,11 @@ function earlierMarkdown(table: Table, cells: Cell[]): string {
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { type Cell, cellRecipe, meanCurves, TABLES } from "./mod.ts";
- * const table = TABLES["nokland-table1"];
+ * import { type Cell, cellSettings, loadExperiment, meanCurves } from "./mod.ts";
+ * const table = loadExperiment("nokland-table1");
+ * const row = table.rows.find((r) => r.name === "1×800 tanh")!;
  * const cell = (seed: number, trainError: number): Cell => ({
- *   row: "1×800 tanh", rule: "dfa", seed, epochs: 1, recipe: cellRecipe(table, table.rows[2], "dfa"),
+ *   row: row.name, rule: "dfa", seed, epochs: 1, recipe: "", settings: cellSettings(table, row, "dfa", { epochs: 1 }),
  *   testError: 0.02, bestTestError: 0.02, seconds: 1, history: [{ epoch: 1, trainError, testError: 0.02 }],
  * });
  * const train = meanCurves([cell(1, 0.25), cell(2, 0.75)]).find((p) => p.set === "train");

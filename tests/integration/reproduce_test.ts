@@ -7,12 +7,12 @@ import {
   assertNotEquals,
   assertStringIncludes,
 } from "@std/assert";
-import { runTask, spawnTask, tmpOut } from "../_tasks.ts";
-import { cellRecipe, selectRows, TABLES } from "../../src/experiments/tables.ts";
-import { type Cell, meanCurves, tableMarkdown } from "../../src/experiments/table_markdown.ts";
+import { runTask, tmpOut } from "../_tasks.ts";
+import { taskFlags, TASKS } from "../../src/cli/tasks.ts";
+import { locateOpenBlas } from "../../src/native/mod.ts";
+import { loadExperiment, planCells } from "../../src/experiments/mod.ts";
 import { loadMnist } from "../../src/data/shipped.ts";
-import { getBlas, Network, parseArchitecture, type Rule, train } from "../../mod.ts";
-import { MNIST_PRESETS, presetInit } from "../../src/train/mod.ts";
+import { getBlas, Network, parseArchitecture, train } from "../../mod.ts";
 import { firstSamples } from "../../src/data/mod.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -40,13 +40,14 @@ Deno.test("reproduce runs each cell once, resumes, and tabulates beside the publ
     assertStringIncludes(md, "| 7×240 tanh | – | 2.16 |");
     // The cell trained with the table's optimiser, its ρ included: the same net trained here with
     // ρ 0.99 ends at the saved test error, and with RMSprop's usual 0.9 it does not.
-    const table = TABLES["nokland-table1"], data = loadMnist();
+    const exp = loadExperiment("experiments/nokland-table1.json"), data = loadMnist();
+    const table = planCells(exp, { only: "1×800 tanh", rules: ["bp"] })[0].recipe;
     const bpError = (rho: number) => {
       const net = Network.create({
         ...parseArchitecture("fc:800", [1, 28, 28], 10, "tanh"),
         loss: table.loss,
         rule: "bp",
-        init: table.init("bp", "tanh"),
+        init: table.init,
         feedbackInit: table.feedbackInit,
         seed: 1,
       });
@@ -86,7 +87,8 @@ Deno.test("reproduce runs each cell once, resumes, and tabulates beside the publ
     assertEquals(r.code, 2);
     assertStringIncludes(
       r.stderr,
-      "TABLE must be one of nokland-table1, biotorch-lenet: no-such-table",
+      "Cannot find the experiment no-such-table: no file experiments/no-such-table.json " +
+        "(experiments: biotorch-lenet, dfa-lr-sweep, nokland-table1)",
     );
   } finally {
     await Deno.remove(`${root}/${dir}`, { recursive: true });
@@ -106,7 +108,8 @@ Deno.test("two runs of one table at once keep each other's cells", async () => {
     const saved = JSON.parse(Deno.readTextFileSync(`${root}/${dir}/nokland-table1.json`));
     assertEquals(saved.cells.map((c: { rule: string }) => c.rule).sort(), ["bp", "dfa", "fa"]);
     // The FA cell started as dfa-torch's does: its first layer at Torch's default, the rest zero.
-    const table = TABLES["nokland-table1"], data = loadMnist();
+    const exp = loadExperiment("experiments/nokland-table1.json"), data = loadMnist();
+    const table = planCells(exp, { only: "1×800 tanh", rules: ["fa"] })[0].recipe;
     const faError = (firstInit?: "uniform") => {
       const net = Network.create({
         ...parseArchitecture("fc:800", [1, 28, 28], 10, "tanh"),
@@ -152,131 +155,7 @@ Deno.test("two runs asked for the same cell train it once", async () => {
   }
 });
 
-Deno.test("no table starts a ReLU net from zero weights, which would never learn", () => {
-  for (const [name, table] of Object.entries(TABLES)) {
-    for (const row of table.rows) {
-      for (const rule of row.rules ?? table.rules) {
-        const init = table.init(rule, row.activation);
-        if (row.activation === "relu") {
-          assertEquals(init, "uniform", `${name}, ${row.name}, ${rule}`);
-        }
-      }
-    }
-  }
-  // Nøkland's recipe keeps its zeros where they work: tanh nets under FA and DFA, but for FA's
-  // first layer (a plain nn.Linear in dfa-torch), and its cells' recipe says so.
-  const nokland = TABLES["nokland-table1"], row = (name: string) => selectRows(nokland, name)[0];
-  assertEquals(nokland.init("dfa", "tanh"), "zeros");
-  assertEquals([nokland.firstInit?.("fa"), nokland.firstInit?.("dfa")], ["uniform", undefined]);
-  assertStringIncludes(
-    cellRecipe(nokland, row("2×800 tanh"), "fa"),
-    "first layer's weights uniform, the others zeros",
-  );
-  for (const [name, rule] of [["2×800 tanh", "dfa"], ["2×800 ReLU", "fa"]] as const) {
-    assert(!cellRecipe(nokland, row(name), rule).includes("first layer"), `${name} ${rule}`);
-  }
-  assertEquals(presetInit(MNIST_PRESETS.nokland, "dfa", "tanh"), "zeros");
-  assertEquals(presetInit(MNIST_PRESETS.nokland, "fa", "relu"), "uniform");
-});
-
-Deno.test("--only picks the row of that exact name, else every row containing it", () => {
-  const lenet = TABLES["biotorch-lenet"];
-  const names = (only?: string) => selectRows(lenet, only).map((r) => r.name);
-  assertEquals(names("LeNet-5 (ReLU)"), ["LeNet-5 (ReLU)"]);
-  assertEquals(names("shifts"), ["LeNet-5 (ReLU), shifts ±2"]);
-  assertEquals(names("LeNet"), lenet.rows.map((r) => r.name));
-  assertEquals(names(), lenet.rows.map((r) => r.name));
-  assertEquals(names("no such row"), []);
-});
-
-Deno.test("cells of an earlier recipe are listed with it, apart from today's table", () => {
-  const table = TABLES["nokland-table1"];
-  const cell = (rule: Rule, recipe: string, testError: number, stoppedAt: number): Cell => ({
-    row: "1×800 tanh",
-    rule,
-    seed: 1,
-    epochs: 300,
-    recipe,
-    testError,
-    bestTestError: testError,
-    seconds: 1,
-    history: Array.from(
-      { length: stoppedAt },
-      (_, e) => ({ epoch: e + 1, trainError: 0.1 / (e + 1), testError }),
-    ),
-  });
-  const today = table.recipe("bp");
-  const md = tableMarkdown(table, [
-    cell("bp", today, 0.0159, 3),
-    cell("bp", "RMSprop lr 1e-4 (an older recipe)", 0.0172, 3),
-  ], 300);
-  const [now, earlier] = md.split("## Cells of earlier recipes");
-  assertStringIncludes(now, "| 1×800 tanh | 1.59 (1 seed) | 1.59 |");
-  assert(!now.includes("1.72"), now);
-  assertStringIncludes(
-    earlier,
-    "| 1×800 tanh | BP | 300 | 1.72 (1 seed) | 1.59 | RMSprop lr 1e-4 (an older recipe) |",
-  );
-  assert(!tableMarkdown(table, [cell("bp", today, 0.0159, 3)], 300).includes("earlier"));
-  // A cell trained with subnormals flushed is marked, and the mark explained once; others are not.
-  const flushed = tableMarkdown(table, [
-    cell("bp", today, 0.0159, 3),
-    { ...cell("dfa", table.recipe("dfa"), 0.0168, 3), flushSubnormals: true },
-  ], 300);
-  assertStringIncludes(
-    flushed,
-    "| 1×800 tanh | 1.59 (1 seed) | 1.59 | – | 1.68 | 1.68 (1 seed) ᶠ |",
-  );
-  assertEquals(flushed.match(/ᶠ: trained with subnormal floats flushed to zero/g)?.length, 1);
-  assert(!md.includes("ᶠ"), md);
-  // The OpenBLAS kernels of the cells, once under the table, where any cell recorded them.
-  assert(!md.includes("OpenBLAS kernels"), md);
-  const dfa = (seed: number) => ({
-    ...cell("dfa", table.recipe("dfa"), 0.0168, 3),
-    seed,
-    blasCore: "Cooperlake",
-  });
-  const cores = tableMarkdown(table, [
-    { ...cell("bp", today, 0.0159, 3), blasCore: "Prescott" },
-    dfa(2),
-    dfa(1),
-    { ...cell("bp", today, 0.0161, 3), seed: 2 },
-  ], 300);
-  assertStringIncludes(
-    cores,
-    "OpenBLAS kernels (`Blas.core`): Cooperlake for 1×800 tanh DFA (seeds 1, 2); Prescott for " +
-      "1×800 tanh BP (seed 1); not recorded for the other cell (saved before cells recorded them).",
-  );
-  assertStringIncludes(
-    tableMarkdown(table, [dfa(1), dfa(2)], 300),
-    "OpenBLAS kernels (`Blas.core`): Cooperlake for every cell.",
-  );
-  // Earlier cells in the table's order (row, then rule), whatever the file's; the budget's heading
-  // says what rows add to a rule's recipe (FA's first layer under Nøkland's recipe).
-  const older = "RMSprop (older)";
-  const listed = tableMarkdown(table, [
-    { ...cell("dfa", older, 0.02, 3), row: "2×800 tanh" },
-    cell("dfa", older, 0.02, 3),
-    cell("bp", older, 0.02, 3),
-  ], 300).split("## Cells of earlier recipes")[1].split("\n").filter((l) => l.includes(older));
-  assertEquals(listed.map((l) => l.split(" | ").slice(0, 2).join(" ")), [
-    "| 1×800 tanh BP",
-    "| 1×800 tanh DFA",
-    "| 2×800 tanh DFA",
-  ]);
-  assertStringIncludes(md, "FA in 7×240 tanh; 100×240 tanh; 1×800 tanh;");
-  assertStringIncludes(md, "2×800 logistic: first layer's weights uniform, the others zeros)");
-  // Two seeds the stopping rule ended at epochs 2 and 4: the mean curve runs 4 epochs, each the
-  // mean of the runs that reached it.
-  const curves = meanCurves([cell("dfa", today, 0.02, 2), {
-    ...cell("dfa", today, 0.04, 4),
-    seed: 2,
-  }]);
-  const test = curves.filter((p) => p.set === "test").map((p) => p["error (%)"]);
-  assertEquals(test.map((v) => Number(v).toFixed(2)), ["3.00", "3.00", "4.00", "4.00"]);
-});
-
-Deno.test("a killed reproduce resumes its cell from the last epoch's checkpoint, as if never stopped, and --status tells where each cell is", async () => {
+Deno.test("a cell killed with SIGKILL resumes from its last epoch's checkpoint and ends as an unbroken run, and --status tells where each cell is", async () => {
   const dir = await tmpOut(), whole = await tmpOut();
   const args = (out: string) => [
     "nokland-table1",
@@ -284,21 +163,31 @@ Deno.test("a killed reproduce resumes its cell from the last epoch's checkpoint,
     ...["--out-dir", out, "--no-report"],
   ];
   const checkpoints = `${root}/${dir}/checkpoints/nokland-table1`;
-  const listed = () => {
+  const saved = () => {
     try {
-      return [...Deno.readDirSync(checkpoints)].map((e) => e.name);
+      return [...Deno.readDirSync(checkpoints)].flatMap((e) =>
+        [...Deno.readDirSync(`${checkpoints}/${e.name}`)].some((f) => f.name === "checkpoint.npz")
+          ? [e.name]
+          : []
+      );
     } catch {
       return [];
     }
   };
   try {
     const unbroken = runTask("reproduce", args(whole));
-    const child = spawnTask("reproduce", args(dir));
-    while (!listed().some((f) => f.endsWith(".npz"))) await new Promise((r) => setTimeout(r, 20));
-    child.kill("SIGTERM"); // the launcher passes it on to the run
+    // The training process itself (not the launcher), killed without a chance to clean up.
+    const flags = taskFlags(TASKS.reproduce, locateOpenBlas()!, args(dir));
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...flags, "scripts/reproduce.ts", ...args(dir)],
+      cwd: root,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    while (!saved().length) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGKILL");
     assert(!(await child.status).success, "killed before the cell finished");
-    const file = listed().find((f) => f.endsWith(".npz"))!;
-    assertMatch(file, /^1_800_tanh-dfa-seed1-[0-9a-f]{8}\.npz$/);
+    assertMatch(saved()[0], /^1_800_tanh-dfa-seed1-[0-9a-f]{8}$/);
     let status = await runTask("reproduce", [...args(dir), "--status"]);
     assertMatch(
       status.stdout,
@@ -312,14 +201,109 @@ Deno.test("a killed reproduce resumes its cell from the last epoch's checkpoint,
     assertMatch(status.stdout, /^1×800 tanh DFA seed 1: done: \d+\.\d\d % after 6 epochs$/m);
     assert(after >= 1 && after < 6, r.stdout);
     assertEquals(r.stdout.match(/epoch \d\/6/g)?.length, 6 - after, "only the epochs left ran");
-    assertEquals(listed(), [], "the checkpoint goes once the cell is saved");
+    assertEquals([...Deno.readDirSync(checkpoints)], [], "the cell's files go once it is saved");
     assertEquals((await unbroken).code, 0);
-    const cell = (out: string) =>
-      JSON.parse(Deno.readTextFileSync(`${root}/${out}/nokland-table1.json`)).cells[0];
-    assertEquals(cell(dir).history, cell(whole).history);
-    assertEquals(cell(dir).testError, cell(whole).testError);
+    assertEquals(withoutTimes(`${root}/${dir}`), withoutTimes(`${root}/${whole}`));
   } finally {
     await Deno.remove(`${root}/${dir}`, { recursive: true });
     await Deno.remove(`${root}/${whole}`, { recursive: true });
+  }
+});
+
+/** A run's results file without the seconds each cell took (all else is the same run to run). */
+function withoutTimes(out: string): string {
+  return Deno.readTextFileSync(`${out}/nokland-table1.json`).replace(/"seconds": [\d.e+-]+/g, "");
+}
+
+Deno.test("--jobs 2 writes the files of a run of the cells one by one", async () => {
+  const one = await tmpOut(), two = await tmpOut();
+  try {
+    const args = (out: string) => [
+      "nokland-table1",
+      ...["--only", "1×800", "--rules", "bp,dfa", "--seeds", "1", "--epochs", "2"],
+      ...["--train-samples", "300", "--out-dir", out, "--no-report"],
+    ];
+    const [a, b] = [
+      await runTask("reproduce", args(one)),
+      await runTask("reproduce", [...args(two), "--jobs", "2"]),
+    ];
+    assertEquals([a.code, b.code], [0, 0], a.stderr + b.stderr);
+    assertEquals(b.stdout.match(/epoch \d\/2/g)?.length, 4, "each of 2 cells trained once");
+    assertEquals(withoutTimes(`${root}/${two}`), withoutTimes(`${root}/${one}`));
+    const md = (out: string) => Deno.readTextFileSync(`${root}/${out}/nokland-table1.md`);
+    assertEquals(md(two), md(one));
+    assertStringIncludes(md(one), "| 1×800 tanh | ");
+  } finally {
+    await Deno.remove(`${root}/${one}`, { recursive: true });
+    await Deno.remove(`${root}/${two}`, { recursive: true });
+  }
+});
+
+Deno.test("reproduce refuses what would lose or mislabel results: a damaged results file, a cell of fewer images, a selection or a file that matches nothing", async () => {
+  const dir = await tmpOut(), out = `${root}/${dir}`;
+  try {
+    const args = [
+      "nokland-table1",
+      ...["--only", "1×800", "--epochs", "1", "--out-dir", dir, "--no-report", "--seeds", "1"],
+    ];
+    // A cell of 300 images is not the cell of all of them.
+    let r = await runTask("reproduce", [...args, "--rules", "dfa", "--train-samples", "300"]);
+    assertEquals(r.code, 0, r.stderr);
+    r = await runTask("reproduce", [...args, "--rules", "dfa", "--status"]);
+    assertEquals(r.stdout.trim(), "1×800 tanh dfa seed 1: to do");
+    r = await runTask("reproduce", [
+      ...args,
+      "--rules",
+      "dfa",
+      "--train-samples",
+      "300",
+      "--status",
+    ]);
+    assertMatch(r.stdout, /^1×800 tanh dfa seed 1: done: /);
+    // A damaged results file: one line naming it, exit 1, the file as it was.
+    const results = `${out}/nokland-table1.json`, whole = Deno.readTextFileSync(results);
+    Deno.writeTextFileSync(results, whole.slice(0, 200));
+    r = await runTask("reproduce", [...args, "--train-samples", "300", "--rules", "bp"]);
+    assertEquals(r.code, 1, r.stdout);
+    assertEquals(
+      r.stderr.trim().split("\n").at(-1)!.replace(/: not JSON \(.*\); /, ": not JSON; "),
+      `reproduce: Cannot read the results file ${dir}/nokland-table1.json: not JSON; repair it ` +
+        "or move it away (no cell is written over it)",
+    );
+    assert(!r.stdout.includes("epoch 1/1"), "nothing trained");
+    assertEquals(Deno.readTextFileSync(results), whole.slice(0, 200));
+    Deno.writeTextFileSync(results, whole);
+    // --only or --rules that match nothing, a bad experiment file: exit 2, nothing touched.
+    const refused = async (extra: string[], file = "nokland-table1") => {
+      const r = await runTask("reproduce", [file, ...extra, "--out-dir", dir]);
+      assertEquals(r.code, 2, r.stdout + r.stderr);
+      assert(!r.stdout.includes("epoch"), r.stdout);
+      return r.stderr.trim();
+    };
+    assertEquals(
+      await refused(["--only", "no such row"]),
+      "reproduce: Cannot select rows: no row of nokland-table1 matches --only: no such row (see --help)",
+    );
+    assertStringIncludes(
+      await refused(["--rules", "dfa,bogus"]),
+      "reproduce: Cannot select rules: no row picked runs bogus (they run bp, fa, dfa)",
+    );
+    assertStringIncludes(await refused(["--seeds", "1,,2"]), "--seeds has an empty item: 1,,2");
+    const bad = `${dir}/bad.json`;
+    Deno.writeTextFileSync(
+      `${root}/${bad}`,
+      Deno.readTextFileSync(`${root}/experiments/nokland-table1.json`).replace(
+        '"lr": 1e-4',
+        '"lr": "1e-4"',
+      ),
+    );
+    assertEquals(
+      await refused([], bad),
+      `reproduce: Cannot read the experiment ${bad}: recipe.lr: must be a number > 0 and ≤ 1000: ` +
+        '"1e-4" (see --help)',
+    );
+    assertEquals(Deno.readTextFileSync(results), whole, "the results file untouched");
+  } finally {
+    await Deno.remove(out, { recursive: true });
   }
 });

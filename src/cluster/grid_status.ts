@@ -1,0 +1,137 @@
+// Where an experiment's run on Slurm stands: each cell (from Slurm and the files its array task
+// leaves) and the finish job; and following a run to its end.
+import { CommandError } from "../cli/options.ts";
+import { readDoneCell } from "../experiments/train_cell.ts";
+import { type CellPlan, findCell } from "../experiments/cells.ts";
+import type { Experiment } from "../experiments/experiment.ts";
+import { readResults } from "../experiments/results_file.ts";
+import { gridFiles, type GridPlan } from "./grid_jobs.ts";
+import { jobRecords } from "./queue.ts";
+
+/** A run on Slurm as saved: its plan and its jobs. */
+export interface GridRun {
+  plan: GridPlan;
+  jobs: { array?: string; finish?: string };
+}
+
+/** Where a cell, or the finish job, stands. */
+export interface GridJobStatus {
+  state: "done" | "queued" | "failed" | "missing";
+  /** What Slurm or the job said: "RUNNING", "exit code 1", "CANCELLED (DependencyNeverSatisfied)". */
+  detail: string;
+  log: string;
+}
+
+const QUEUED = new Set(["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING"]);
+
+function exitCode(path: string): number | undefined {
+  try {
+    return Number(Deno.readTextFileSync(path).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+function jobStatus(
+  done: boolean,
+  record: { state: string; reason: string; exitCode: string } | undefined,
+  code: number | undefined,
+  log: string,
+): GridJobStatus {
+  if (done) return { state: "done", detail: "done", log };
+  if (record && QUEUED.has(record.state)) return { state: "queued", detail: record.state, log };
+  if (code !== undefined && code !== 0) {
+    return { state: "failed", detail: `exit code ${code}`, log };
+  }
+  if (record) {
+    const why = record.reason && record.reason !== "None" ? ` (${record.reason})` : "";
+    return { state: "failed", detail: `${record.state}${why}`, log };
+  }
+  return code === 0
+    ? { state: "failed", detail: "ended without its cell", log }
+    : { state: "missing", detail: "not in the queue", log };
+}
+
+/** The saved run in OUT, if any. */
+export function readGridRun(outDir: string, name: string): GridRun | undefined {
+  const path = gridFiles({ outDir, name }).plan;
+  try {
+    return JSON.parse(Deno.readTextFileSync(path));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new CommandError(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Each cell's status (in the plan's order) and the finish job's. */
+export function gridStatus(
+  exp: Experiment,
+  plans: CellPlan[],
+  run: GridRun,
+): { cells: GridJobStatus[]; finish: GridJobStatus } {
+  const f = gridFiles(run.plan), saved = readResults(f.results, exp);
+  const records = run.jobs.array ? jobRecords(run.jobs.array) : [];
+  const cells = plans.map((p, i) => {
+    const k = i + 1, record = records.find((r) => r.tasks.includes(k));
+    const done = findCell(saved, p) !== undefined || readDoneCell(f.cellDir(p.id)) !== undefined;
+    return jobStatus(done, record, exitCode(f.cellExit(k)), f.cellLog(k));
+  });
+  const merged = plans.every((p) => findCell(saved, p)) && exitCode(f.finishExit) === 0;
+  const record = run.jobs.finish ? jobRecords(run.jobs.finish)[0] : undefined;
+  return { cells, finish: jobStatus(merged, record, exitCode(f.finishExit), f.finishLog) };
+}
+
+const lastLine = (path: string) => {
+  try {
+    return Deno.readTextFileSync(path).trim().split("\n").at(-1) ?? "";
+  } catch {
+    return "(no log)";
+  }
+};
+
+/**
+ * Reports a run, and with `wait` follows it to its end.
+ *
+ * @throws {CommandError} When it ended without its results, naming each failed cell and its log.
+ */
+export async function followGrid(
+  exp: Experiment,
+  plans: CellPlan[],
+  run: GridRun,
+  wait: boolean,
+  poll: number,
+  log: (line: string) => void,
+): Promise<void> {
+  let last = "";
+  for (;;) {
+    const st = gridStatus(exp, plans, run);
+    const counts = (["done", "queued", "failed", "missing"] as const).flatMap((k) => {
+      const c = st.cells.filter((s) => s.state === k).length;
+      return c ? [`${c} ${k === "queued" ? "queued or running" : k}`] : [];
+    });
+    const line = `cells: ${counts.join(", ")}; finish: ${st.finish.detail}`;
+    if (line !== last) log(line), last = line;
+    const busy = [...st.cells, st.finish].some((s) => s.state === "queued");
+    if (wait && busy) {
+      await new Promise((r) => setTimeout(r, poll * 1000));
+      continue;
+    }
+    st.cells.forEach((s, i) => {
+      if (s.state === "failed") {
+        log(`cell ${i + 1} (${plans[i].id}) failed: ${s.detail}; log ${s.log}: ${lastLine(s.log)}`);
+      }
+    });
+    const f = gridFiles(run.plan);
+    if (st.finish.state === "done") return log(`Done: ${f.results}, ${f.markdown}, ${f.report}`);
+    if (st.finish.state === "failed" && !st.cells.some((s) => s.state === "failed")) {
+      log(
+        `the finish job failed: ${st.finish.detail}; log ${f.finishLog}: ${lastLine(f.finishLog)}`,
+      );
+    }
+    if (busy && !wait) return;
+    throw new CommandError(
+      `the run in ${f.slurm} did not finish; fix what failed and run the same command again ` +
+        "(only the cells not done are resubmitted)",
+    );
+  }
+}

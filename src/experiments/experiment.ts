@@ -1,0 +1,243 @@
+// An experiment file: a grid of networks (rows) × rules × seeds under a recipe, with the published
+// figure of each cell. Read from JSON, checked field by field (one line naming the field), and
+// expanded: a recipe field given as a list (a sweep) makes one row per value.
+export { ExperimentFileError } from "./experiment_checks.ts";
+import { expandRow, stripSweeps } from "./experiment_rows.ts";
+import {
+  DEFAULTS,
+  ExperimentFileError,
+  fail,
+  int,
+  keys,
+  list,
+  object,
+  oneOf,
+  partialRecipe,
+  REQUIRED,
+  ruleRecipes,
+  str,
+} from "./experiment_checks.ts";
+import { type Activation, type Init, type Loss, type Rule, RULES } from "../../mod.ts";
+import type { FeedbackPoint } from "../model/mod.ts";
+import type { OptimizerName } from "../train/mod.ts";
+
+/** How a cell is trained. Every field changes the result, so every field is part of its identity. */
+export interface Recipe {
+  optimizer: OptimizerName;
+  lr: number;
+  /** RMSprop's decay of its squared-gradient average (absent: the optimiser's default). */
+  rho?: number;
+  batch: number;
+  epochs: number;
+  /** Output layer and loss. */
+  loss: Loss;
+  /** Where the learning rate is divided by 10, as fractions of the epochs (none: constant). */
+  lrDrops: number[];
+  /** Stop once the running mean training error is at or below this (absent: never). */
+  stopAtTrainError?: number;
+  /** L2 weight decay a sample (multiplied by the batch: the loss is the batch's sum). */
+  weightDecay: number;
+  /** Forward weights. */
+  init: Init;
+  /** The first layer's forward weights (absent: `init`). */
+  firstInit?: Init;
+  feedbackInit: "uniform" | "normal";
+  /** Where the direct rules' feedback enters: each layer's output, or each block's. */
+  feedbackAt: FeedbackPoint;
+  /** Training images moved by up to this many random pixels (0: no augmentation). */
+  shift: number;
+  /** Where a setting comes from, in words, by field (shown in the recipe's text, not identity). */
+  notes?: Record<string, string>;
+}
+
+/** A published figure: test error (%), where it comes from, and whether it was seen there. */
+export interface Published {
+  value: number;
+  source: string;
+  /** Seen in the source (true), or recalled (false). */
+  seen: boolean;
+}
+
+/** One row of an experiment after expansion: a network, its rules and its recipe overrides. */
+export interface ExperimentRow {
+  name: string;
+  arch: string;
+  activation: Activation;
+  input: [number, number, number];
+  rules: Rule[];
+  published: Partial<Record<Rule, Published>>;
+  /** The file's recipe, with the values of the file's sweeps this row stands for. */
+  fileRecipe: Recipe;
+  /** The row's own recipe over the file's, with the values of its sweeps. */
+  recipe: Partial<Recipe>;
+  /** Overrides of the recipe by rule, the row's over the file's. */
+  ruleRecipes: Partial<Record<Rule, Partial<Recipe>>>;
+}
+
+/** An experiment: its name (the results' file name), rows, rules, recipe and seeds. */
+export interface Experiment {
+  name: string;
+  title: string;
+  /** Where the published figures come from (by default), and whether they were seen there. */
+  source: string;
+  seen: boolean;
+  /** Each image's channels, height and width (a row may have its own). */
+  input: [number, number, number];
+  rules: Rule[];
+  seeds: number[];
+  /** The file's recipe, its sweeps left out (each row has their values in `fileRecipe`). */
+  recipe: Recipe;
+  ruleRecipes: Partial<Record<Rule, Partial<Recipe>>>;
+  rows: ExperimentRow[];
+}
+
+/** A swept value in a row's name: "lr 3e-4", "lrDrops 0.5/0.75". *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { sweepLabel } from "./experiment.ts";
+ * assertEquals([sweepLabel("lr", 3e-4), sweepLabel("lrDrops", [0.5, 0.75])], ["lr 3e-4", "lrDrops 0.5/0.75"]);
+ * ```
+ */
+export function sweepLabel(field: string, v: unknown): string {
+  const text = (x: unknown) => (typeof x === "number" ? formatNumber(x) : String(x));
+  return `${field} ${Array.isArray(v) ? v.map(text).join("/") || "none" : text(v)}`;
+}
+
+/** A number as the recipe writes it: 1e-4, 3e-4, 0.5, 64. *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { formatNumber } from "./experiment.ts";
+ * assertEquals([1e-4, 3e-4, 0.5, 64].map(formatNumber), ["1e-4", "3e-4", "0.5", "64"]);
+ * ```
+ */
+export function formatNumber(v: number): string {
+  const r = Number(v.toPrecision(6));
+  return r !== 0 && Math.abs(r) < 0.01 ? r.toExponential() : String(r);
+}
+
+/**
+ * The recipe of one cell: the file's, then the file's for the rule, the row's, the row's for the
+ * rule (each over the one before).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { cellRecipe, parseExperiment } from "./experiment.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   ruleRecipes: { dfa: { init: "zeros" } },
+ *   rows: [{ name: "a", arch: "fc:20", recipe: { batch: 64 } }],
+ * }), "mine.json");
+ * const dfa = cellRecipe(exp, exp.rows[0], "dfa");
+ * assertEquals([dfa.init, dfa.batch, cellRecipe(exp, exp.rows[0], "bp").init], ["zeros", 64, "uniform"]);
+ * ```
+ */
+export function cellRecipe(exp: Experiment, row: ExperimentRow, rule: Rule): Recipe {
+  const layers = [row.fileRecipe, exp.ruleRecipes[rule], row.recipe, row.ruleRecipes[rule]];
+  const notes = Object.assign({}, ...layers.map((l) => l?.notes ?? {}));
+  const merged = Object.assign({}, ...layers) as Recipe;
+  return Object.keys(notes).length ? { ...merged, notes } : merged;
+}
+
+/**
+ * Reads an experiment from a file's text: checks every field (unknown keys, types, ranges, that
+ * each architecture fits its input and each rule can train its layers) and expands sweeps.
+ *
+ * @throws {ExperimentFileError} The first mistake, in one line naming the file and the field.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { ExperimentFileError, parseExperiment } from "./experiment.ts";
+ * const text = JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   recipe: { optimizer: "adam", lr: [1e-3, 3e-4], batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "1×20 tanh", arch: "fc:20" }],
+ * });
+ * const exp = parseExperiment(text, "mine.json");
+ * assertEquals(exp.rows.map((r) => r.name), ["1×20 tanh, lr 1e-3", "1×20 tanh, lr 3e-4"]);
+ * assertThrows(
+ *   () => parseExperiment(text.replace('"batch":32', '"batch":"big"'), "mine.json"),
+ *   ExperimentFileError,
+ *   "Cannot read the experiment mine.json: recipe.batch: must be a whole number",
+ * );
+ * ```
+ */
+export function parseExperiment(text: string, file: string): Experiment {
+  try {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      fail("(file)", `not JSON (${(error as Error).message})`);
+    }
+    return experimentFrom(json);
+  } catch (error) {
+    if (error instanceof ExperimentFileError) {
+      throw new ExperimentFileError(`Cannot read the experiment ${file}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function experimentFrom(json: unknown): Experiment {
+  const o = object(json, "(file)");
+  const top = [
+    "name",
+    "title",
+    "about",
+    "published",
+    "input",
+    "rules",
+    "seeds",
+    "recipe",
+    "ruleRecipes",
+  ];
+  keys(o, "", [...top, "rows"], ["name", "rules", "recipe", "rows"]);
+  const name = str(o.name, "name") as string;
+  if (o.about !== undefined) str(o.about, "about");
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    fail("name", "must be letters, digits, '.', '_' or '-' (it names the results' files)", name);
+  }
+  const pub = object(o.published ?? {}, "published");
+  keys(pub, "published", ["source", "seen"]);
+  const source = pub.source === undefined ? "" : str(pub.source, "published.source") as string;
+  if (pub.seen !== undefined && typeof pub.seen !== "boolean") {
+    fail("published.seen", "must be true or false", pub.seen);
+  }
+  const input = (o.input === undefined ? [1, 28, 28] : list(int(1, 4096), 3)(o.input, "input")) as [
+    number,
+    number,
+    number,
+  ];
+  if (input.length !== 3) fail("input", "must be [channels, height, width]", input);
+  const rules = list(oneOf(RULES), 1)(o.rules, "rules") as Rule[];
+  const seeds =
+    (o.seeds === undefined ? [1] : list(int(0, 2 ** 31 - 1), 1)(o.seeds, "seeds")) as number[];
+  const recipe = partialRecipe(o.recipe, "recipe", true);
+  for (const k of REQUIRED) if (!(k in recipe)) fail(`recipe.${k}`, "missing");
+  const byRule = ruleRecipes(o.ruleRecipes, "ruleRecipes");
+  const exp: Experiment = {
+    name,
+    title: o.title === undefined ? name : str(o.title, "title") as string,
+    source,
+    seen: pub.seen === true,
+    input,
+    rules,
+    seeds,
+    recipe: { ...DEFAULTS, ...stripSweeps(recipe) } as Recipe,
+    ruleRecipes: byRule,
+    rows: [],
+  };
+  const rows = list((v) => v, 1)(o.rows, "rows") as unknown[];
+  exp.rows = rows.flatMap((r, i) => expandRow(exp, recipe, r, `rows[${i}]`));
+  const names = exp.rows.map((r) => r.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) fail("rows", "two rows have the same name", twice);
+  return exp;
+}

@@ -1,0 +1,213 @@
+// Running an experiment's cells: one after another in this process, one in a process of its own
+// (what `--jobs` and a Slurm array task start), and merging the cells such processes finished
+// into the results file, in the file's order, so that every way of running gives the same file.
+import { loadMnist } from "../data/shipped.ts";
+import { pct, secs } from "../report/format.ts";
+import { RULE_NAMES } from "../model/rules/registry.ts";
+import { type CellPlan, findCell, type RunOverrides } from "./cells.ts";
+import { trainingStatus } from "./checkpoints.ts";
+import type { Experiment } from "./experiment.ts";
+import { addResults, readResults } from "./results_file.ts";
+import { type Cell, isCurrent, meanCurves, tableMarkdown } from "./table_markdown.ts";
+import { writeAll, writeFileAtomic } from "../io/mod.ts";
+import { lineChart, writeReport } from "../report/report.ts";
+import { launcherArgs } from "../cli/tasks.ts";
+import {
+  cellDir,
+  cellFiles,
+  lockCell,
+  readDoneCell,
+  removeCellDir,
+  trainCell,
+  writeDoneCell,
+} from "./train_cell.ts";
+
+/** A run of an experiment's cells. */
+export interface CellRun {
+  exp: Experiment;
+  plans: CellPlan[];
+  outDir: string;
+  run: RunOverrides;
+  /** MNIST (else the shipped copy). */
+  data: string;
+  flushSubnormals?: boolean;
+  /** Where progress goes, a line at a time. */
+  log: (line: string) => void;
+}
+
+/** The results file of a run. */
+export const resultsPath = (r: Pick<CellRun, "outDir" | "exp">): string =>
+  `${r.outDir}/${r.exp.name}.json`;
+
+const label = (p: CellPlan) => `${p.row.name} ${RULE_NAMES[p.rule]} seed ${p.seed}`;
+
+/** Each cell's state in a line: done (its test error), in training (its checkpoint), or to do. */
+export function statusLines(r: CellRun): string[] {
+  const cells = readResults(resultsPath(r), r.exp);
+  return r.plans.map((p) => {
+    const done = findCell(cells, p), dir = cellDir(r.outDir, r.exp.name, p);
+    const waiting = readDoneCell(dir);
+    const at = trainingStatus(cellFiles(dir).checkpoint, p.settings.epochs);
+    const state = done
+      ? `done: ${pct(done.testError)} after ${done.history.length} epochs`
+      : waiting
+      ? `finished, not merged yet: ${pct(waiting.testError)} (${dir})`
+      : at === undefined
+      ? "to do"
+      : `in training: ${at} (${dir})`;
+    return `${label(p)}: ${state}`;
+  });
+}
+
+/**
+ * Merges into the results file the cells that processes of their own finished in their
+ * directories, in the order of the plans, and removes those directories.
+ *
+ * @returns Every cell now in the results file.
+ */
+export function mergeDone(r: CellRun): Cell[] {
+  const saved = readResults(resultsPath(r), r.exp);
+  const done = r.plans.flatMap((p) => {
+    const dir = cellDir(r.outDir, r.exp.name, p), cell = readDoneCell(dir);
+    return cell ? [{ dir, cell, known: findCell(saved, p) !== undefined }] : [];
+  });
+  const cells = done.length
+    ? addResults(resultsPath(r), r.exp, done.filter((d) => !d.known).map((d) => d.cell))
+    : saved;
+  for (const d of done) removeCellDir(d.dir);
+  return cells;
+}
+
+/** The plans whose cells are in neither the results file nor a finished cell's directory. */
+export function toDo(r: CellRun): CellPlan[] {
+  const cells = readResults(resultsPath(r), r.exp);
+  return r.plans.filter((p) =>
+    !findCell(cells, p) && !readDoneCell(cellDir(r.outDir, r.exp.name, p))
+  );
+}
+
+function train(r: CellRun, p: CellPlan, dir: string, data: ReturnType<typeof loadMnist>): Cell {
+  return trainCell(p, dir, {
+    data,
+    flushSubnormals: r.flushSubnormals,
+    onResume: (epoch, file) => r.log(`${label(p)}: resuming after epoch ${epoch} (${file})`),
+    onEpoch: (e, train, test, s) =>
+      r.log(
+        `${label(p)} epoch ${e}/${p.settings.epochs}: train ${pct(train)}, test ${pct(test)} (${
+          secs(s)
+        })`,
+      ),
+  });
+}
+
+/**
+ * Trains the cells not done, one after another, adding each to the results file as it finishes.
+ * A cell another process holds the lock of is skipped.
+ */
+export function trainInTurn(r: CellRun): void {
+  const plans = toDo(r);
+  if (!plans.length) return;
+  const data = loadMnist(r.data);
+  for (const p of plans) {
+    const dir = cellDir(r.outDir, r.exp.name, p);
+    using lock = lockCell(dir);
+    if (!lock) {
+      r.log(`${label(p)}: in training in another process, skipped`);
+      continue;
+    }
+    if (findCell(readResults(resultsPath(r), r.exp), p)) continue; // finished there meanwhile
+    const cell = train(r, p, dir, data);
+    addResults(resultsPath(r), r.exp, [cell]);
+    removeCellDir(dir);
+  }
+}
+
+/**
+ * Trains the one cell `id` in its directory and leaves it there finished (`cell.json`), for the
+ * run that merges the cells; nothing else is written. Does nothing when the cell is done.
+ *
+ * @throws {RangeError} When no planned cell has that id.
+ */
+export function trainOne(r: CellRun, id: string): void {
+  const p = r.plans.find((q) => q.id === id);
+  if (!p) throw new RangeError(`Cannot train the cell ${id}: the run plans no cell of that id`);
+  const dir = cellDir(r.outDir, r.exp.name, p);
+  if (findCell(readResults(resultsPath(r), r.exp), p) || readDoneCell(dir)) return;
+  using lock = lockCell(dir);
+  if (!lock) return r.log(`${label(p)}: in training in another process, skipped`);
+  writeDoneCell(dir, train(r, p, dir, loadMnist(r.data)));
+}
+
+/**
+ * Trains the cells not done, `jobs` at a time, each in a process `command(id)` starts (it calls
+ * {@linkcode trainOne}); then merges them in the file's order.
+ *
+ * @returns The cells whose process failed, with its exit code.
+ */
+export async function trainInProcesses(
+  r: CellRun,
+  jobs: number,
+  command: (id: string) => Deno.Command,
+): Promise<{ plan: CellPlan; code: number }[]> {
+  const queue = toDo(r), failed: { plan: CellPlan; code: number }[] = [];
+  const worker = async () => {
+    for (let p = queue.shift(); p; p = queue.shift()) {
+      const { code } = await command(p.id).spawn().status;
+      if (code !== 0) failed.push({ plan: p, code });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
+  mergeDone(r);
+  return failed;
+}
+
+/**
+ * Writes the Markdown tables of the results file beside it (OUT/NAME.md), and with `reportDir`
+ * the HTML report of the mean curves (one chart per row with cells of this run's budget).
+ *
+ * @returns The Markdown, and the report's path.
+ */
+export async function writeTables(
+  r: CellRun,
+  reportDir?: string,
+): Promise<{ markdown: string; report?: string }> {
+  const cells = readResults(resultsPath(r), r.exp);
+  const epochs = r.run.epochs ?? r.plans[0]?.settings.epochs ?? r.exp.recipe.epochs;
+  const markdown = tableMarkdown(r.exp, cells, epochs, r.run);
+  const md = `${r.outDir}/${r.exp.name}.md`;
+  writeFileAtomic(md, (f) => writeAll(f, new TextEncoder().encode(markdown)));
+  if (reportDir === undefined) return { markdown };
+  const charts = r.exp.rows.map((row) =>
+    cells.filter((c) => c.row === row.name && c.epochs === epochs && isCurrent(r.exp, c, r.run))
+  ).flatMap((rowCells, i) =>
+    rowCells.length
+      ? [lineChart(
+        `row-${i + 1}`,
+        `${r.exp.rows[i].name}: error per epoch`,
+        meanCurves(rowCells),
+        "epoch",
+        "error (%)",
+        "rule",
+        "error (%)",
+        false,
+        "set",
+      )]
+      : []
+  );
+  return { markdown, report: await writeReport(reportDir, r.exp.title, [markdown], charts) };
+}
+
+/**
+ * What starts one cell's process for {@linkcode trainInProcesses}: this run's arguments (`args`,
+ * without `--jobs`) with `--cell ID`, through the launcher, as `deno task reproduce` runs; each
+ * process gets its share of the cores for OpenBLAS, unless DFA_THREADS is set.
+ */
+export function cellProcess(args: string[], jobs: number): (id: string) => Deno.Command {
+  const own = args.filter((a, i) => !/^--jobs(=|$)/.test(a) && args[i - 1] !== "--jobs");
+  const threads = String(Math.max(1, Math.floor(navigator.hardwareConcurrency / jobs)));
+  return (id) =>
+    new Deno.Command("deno", {
+      args: launcherArgs("reproduce", [...own, "--cell", id]),
+      env: Deno.env.get("DFA_THREADS") ? {} : { DFA_THREADS: threads },
+    });
+}

@@ -1,0 +1,317 @@
+// Experiment files: the shipped tables, every kind of bad file refused in one line naming the
+// field, sweeps expanded, a cell's identity, and the migration of results saved before cells
+// carried their settings.
+import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
+import {
+  type Cell,
+  cellText,
+  type Experiment,
+  ExperimentFileError,
+  findCell,
+  loadExperiment,
+  migrateCells,
+  parseExperiment,
+  planCells,
+  readResults,
+  selectRows,
+  writeResults,
+} from "../../src/experiments/mod.ts";
+import { DataFormatError } from "../../mod.ts";
+
+const root = new URL("../..", import.meta.url).pathname;
+const load = (name: string) => loadExperiment(`${root}/experiments/${name}.json`);
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+/** A small valid experiment, with `change` applied to its JSON. */
+function grid(change: (o: Json) => void = () => {}): string {
+  const o: Json = {
+    name: "mine",
+    rules: ["bp", "dfa"],
+    seeds: [1, 2],
+    recipe: { optimizer: "rmsprop", lr: 1e-4, batch: 64, epochs: 3, loss: "bce" },
+    rows: [
+      { name: "1×100 tanh", arch: "fc:100", published: { dfa: 2.5 } },
+      { name: "2×50 ReLU", arch: "fc:50x2", activation: "relu" },
+    ],
+  };
+  change(o);
+  return JSON.stringify(o);
+}
+
+/** The one-line message a bad file is refused with. */
+function refusal(text: string): string {
+  const e = assertThrows(() => parseExperiment(text, "mine.json"), ExperimentFileError);
+  assert(!e.message.includes("\n"), e.message);
+  assertMatch(e.message, /^Cannot read the experiment mine\.json: /);
+  return e.message.replace("Cannot read the experiment mine.json: ", "");
+}
+
+Deno.test("the shipped tables load with the recipes their saved cells were trained under", () => {
+  const nokland = load("nokland-table1"), lenet = load("biotorch-lenet");
+  assertEquals(nokland.rows.length, 8);
+  assertEquals(planCells(nokland).length, 24);
+  assertEquals(planCells(lenet).length, 8 + 8 + 3 + 2);
+  const row = (exp: Experiment, name: string) => selectRows(exp, name)[0];
+  // The texts the cells in results/ carry (their recipe when they were trained).
+  const rmsprop = "RMSprop lr 1e-4 (ρ 0.99, Torch's default), batch 64, sigmoid outputs with " +
+    "binary cross-entropy, stopped once the running mean training error is ≤ 0.01 % (dfa-torch's rule)";
+  assertEquals(cellText(nokland, row(nokland, "2×800 tanh"), "dfa"), rmsprop);
+  assertEquals(
+    cellText(nokland, row(nokland, "2×800 tanh"), "fa"),
+    `${rmsprop}, first layer's weights uniform, the others zeros`,
+  );
+  assertEquals(cellText(nokland, row(nokland, "2×800 ReLU"), "fa"), rmsprop);
+  const adam = "Adam lr 1e-3 divided by 10 at 50 % and 75 % of the epochs, ";
+  assertEquals(
+    cellText(lenet, row(lenet, "LeNet-5 (ReLU)"), "usf"),
+    `${adam}L2 weight decay 5e-4 a sample, batch 64, softmax outputs with cross-entropy`,
+  );
+  assertEquals(
+    cellText(lenet, row(lenet, "LeNet-5 (ReLU), feedback after pooling"), "dfa"),
+    `${adam}batch 64, softmax outputs with cross-entropy, feedback at each block's output ` +
+      "(after pooling)",
+  );
+  // Nøkland's zeros where they work, never on a ReLU net; his FA keeps a Torch first layer.
+  const plan = (exp: Experiment, only: string, rule: string) =>
+    planCells(exp, { only, rules: [rule], seeds: [1] })[0].recipe;
+  assertEquals([plan(nokland, "2×800 tanh", "dfa").init, plan(nokland, "2×800 ReLU", "dfa").init], [
+    "zeros",
+    "uniform",
+  ]);
+  assertEquals(plan(nokland, "2×800 tanh", "fa").firstInit, "uniform");
+  assertEquals(plan(lenet, "shifts", "bp").shift, 2);
+  assertEquals(lenet.rows[0].published.bp, {
+    value: 0.91,
+    source: lenet.source,
+    seen: true,
+  });
+  assertEquals(nokland.rows[0].published.bp?.seen, false);
+});
+
+Deno.test("each kind of bad experiment file is refused in one line naming the field", () => {
+  const cases: [string, (o: Json) => void, RegExp][] = [
+    ["unknown key", (o) => o.colour = 1, /^colour: unknown key/],
+    [
+      "unknown recipe key",
+      (o) => o.rows[1].recipe = { lrr: 1 },
+      /^rows\[1\]\.recipe\.lrr: unknown/,
+    ],
+    ["wrong type", (o) => o.recipe.lr = "fast", /^recipe\.lr: must be a number > 0.*: "fast"$/],
+    ["negative batch", (o) => o.recipe.batch = -4, /^recipe\.batch: must be a whole number/],
+    ["unknown rule", (o) => o.rules = ["bp", "bogus"], /^rules\[1\]: must be one of bp, /],
+    ["missing field", (o) => delete o.recipe.loss, /^recipe\.loss: missing$/],
+    ["no rows", (o) => o.rows = [], /^rows: must be a list of at least 1/],
+    [
+      "an architecture that does not fit",
+      (o) => o.rows[0].arch = "conv:6x50x50",
+      /^rows\[0\]\.arch: Cannot build conv:6x50x50/,
+    ],
+    [
+      "a rule that cannot train a layer",
+      (o) => Object.assign(o.rows[0], { arch: "rd:100", rules: ["fa"], published: {} }),
+      /^rows\[0\]\.rules: fa cannot train rd:100: Cannot build an FA network with RD layers/,
+    ],
+    [
+      "a sweep in a rule's override",
+      (o) => o.ruleRecipes = { dfa: { lr: [1e-4, 1e-3] } },
+      /^ruleRecipes\.dfa\.lr: a sweep/,
+    ],
+    [
+      "two rows of one name",
+      (o) => o.rows[1].name = o.rows[0].name,
+      /^rows: two rows have the same/,
+    ],
+    [
+      "a figure for a rule the row does not run",
+      (o) => o.rows[0].published = { fa: 2 },
+      /^rows\[0\]\.published\.fa: the row does not run fa/,
+    ],
+    ["a name that is no file name", (o) => o.name = "../x", /^name: must be letters/],
+    [
+      "a newline in a name",
+      (o) => o.rows[0].name = "a\nb",
+      /^rows\[0\]\.name: must be a non-empty/,
+    ],
+    [
+      "a shift past the image",
+      (o) => o.recipe.shift = 40,
+      /^rows\[0\]: bp's shift must be smaller than the image \(1×28×28\): 40$/,
+    ],
+    [
+      "a note on no field",
+      (o) => o.recipe.notes = { speed: "x" },
+      /^recipe\.notes\.speed: names no/,
+    ],
+  ];
+  for (const [what, change, message] of cases) assertMatch(refusal(grid(change)), message, what);
+  assertMatch(refusal("{ not json"), /^\(file\): not JSON/);
+  assertMatch(refusal("[1]"), /^\(file\): must be an object/);
+  const e = assertThrows(() => loadExperiment("no-such-table"), ExperimentFileError);
+  assertMatch(
+    e.message,
+    /^Cannot find the experiment no-such-table: no file experiments\/no-such-/,
+  );
+});
+
+Deno.test("a recipe field given as a list sweeps: one row per value, in the file's order", () => {
+  const exp = parseExperiment(
+    grid((o) => {
+      o.recipe.lr = [1e-4, 3e-4, 1e-3];
+      o.rows[1].recipe = { batch: [32, 64] };
+      o.ruleRecipes = { dfa: { lr: 5e-4 } };
+    }),
+    "mine.json",
+  );
+  assertEquals(exp.rows.map((r) => r.name), [
+    "1×100 tanh, lr 1e-4",
+    "1×100 tanh, lr 3e-4",
+    "1×100 tanh, lr 1e-3",
+    "2×50 ReLU, lr 1e-4, batch 32",
+    "2×50 ReLU, lr 1e-4, batch 64",
+    "2×50 ReLU, lr 3e-4, batch 32",
+    "2×50 ReLU, lr 3e-4, batch 64",
+    "2×50 ReLU, lr 1e-3, batch 32",
+    "2×50 ReLU, lr 1e-3, batch 64",
+  ]);
+  const plans = planCells(exp, { seeds: [1] });
+  assertEquals(plans.length, 9 * 2);
+  const lr = (row: string, rule: string) =>
+    plans.find((p) => p.row.name === row && p.rule === rule)!.settings.lr;
+  assertEquals(lr("1×100 tanh, lr 3e-4", "bp"), 3e-4);
+  // The file's sweep ranks as the file's own value: a rule's override wins over it.
+  assertEquals(lr("1×100 tanh, lr 3e-4", "dfa"), 5e-4);
+  assertEquals(plans.find((p) => p.row.name.endsWith("batch 32"))!.settings.batch, 32);
+  // A row's own value replaces the file's sweep for that row; lrDrops sweeps as lists of lists.
+  const own = parseExperiment(
+    grid((o) => {
+      o.recipe.lr = [1e-4, 1e-3];
+      o.rows[0].recipe = { lr: 2e-4, lrDrops: [[], [0.5]] };
+    }),
+    "mine.json",
+  );
+  assertEquals(own.rows.map((r) => r.name), [
+    "1×100 tanh, lrDrops none",
+    "1×100 tanh, lrDrops 0.5",
+    "2×50 ReLU, lr 1e-4",
+    "2×50 ReLU, lr 1e-3",
+  ]);
+  assertEquals(planCells(own, { seeds: [1] })[2].settings.lrDrops, [0.5]);
+  assertEquals(planCells(own, { seeds: [1] })[2].settings.lr, 2e-4);
+});
+
+Deno.test("--only or --rules that match nothing, or a bad seed, are refused naming them", () => {
+  const exp = parseExperiment(grid(), "mine.json");
+  const only = assertThrows(() => planCells(exp, { only: "no such row" }), ExperimentFileError);
+  assertEquals(only.message, "Cannot select rows: no row of mine matches --only: no such row");
+  const rules = assertThrows(
+    () => planCells(exp, { rules: ["dfa", "bogus"] }),
+    ExperimentFileError,
+  );
+  assertEquals(rules.message, "Cannot select rules: no row picked runs bogus (they run bp, dfa)");
+  assertThrows(() => planCells(exp, { seeds: [-1] }), ExperimentFileError, "whole number ≥ 0");
+  assertThrows(() => planCells(exp, { only: " " }), ExperimentFileError, "--only is empty");
+  assertEquals(planCells(exp, { only: "ReLU", rules: ["dfa"] }).map((p) => p.seed), [1, 2]);
+});
+
+/** A saved cell of a plan (its settings as planned, or as `change` makes them). */
+function savedCell(exp: Experiment, i: number, change: Partial<Cell> = {}): Cell {
+  const p = planCells(exp)[i];
+  return {
+    row: p.row.name,
+    rule: p.rule,
+    seed: p.seed,
+    epochs: p.settings.epochs,
+    recipe: p.text,
+    settings: p.settings,
+    testError: 0.1,
+    bestTestError: 0.1,
+    seconds: 1,
+    history: [{ epoch: 1, trainError: 0.2, testError: 0.1 }],
+    ...change,
+  };
+}
+
+Deno.test("a cell is the same cell only under every setting that changes its result", () => {
+  const exp = parseExperiment(grid(), "mine.json"), cell = savedCell(exp, 0);
+  assert(findCell([cell], planCells(exp)[0]));
+  assert(!findCell([cell], planCells(exp)[1]), "another seed");
+  assert(!findCell([cell], planCells(exp, {}, { trainSamples: 500 })[0]), "fewer images");
+  assert(!findCell([cell], planCells(exp, {}, { epochs: 4 })[0]), "another budget");
+  const other = parseExperiment(grid((o) => o.recipe.rho = 0.9), "mine.json");
+  assert(!findCell([cell], planCells(other)[0]), "another optimiser setting");
+  const part = savedCell(exp, 0, { settings: { ...cell.settings!, trainSamples: 500 } });
+  assert(!findCell([part], planCells(exp)[0]), "a cell of 500 images is not the full cell");
+});
+
+Deno.test("cells saved before cells carried settings are migrated by their recipe's text", () => {
+  const exp = parseExperiment(grid(), "mine.json");
+  const { settings: _, ...legacy } = savedCell(exp, 0);
+  const older = { ...legacy, seed: 2, recipe: "RMSprop lr 1e-4, an earlier recipe" };
+  const otherBudget = { ...legacy, epochs: 7 };
+  const [now, before, longer] = migrateCells(exp, [legacy, older, otherBudget]);
+  assertEquals(now.settings, planCells(exp)[0].settings);
+  assertEquals(before, older, "a cell of an earlier recipe keeps no settings");
+  assertEquals(longer.settings, planCells(exp, {}, { epochs: 7 })[0].settings);
+  assert(findCell([now], planCells(exp)[0]), "found again: not trained twice");
+  assert(!findCell([now], planCells(exp, {}, { trainSamples: 500 })[0]));
+  // The results files of both shipped tables: every cell of today's recipes is recognised.
+  for (const name of ["nokland-table1", "biotorch-lenet"]) {
+    const table = load(name);
+    const cells = readResults(`${root}/results/${name}.json`, table);
+    const migrated = cells.filter((c) => c.settings);
+    assert(migrated.length > 40, `${name}: ${migrated.length}`);
+    for (const c of cells) {
+      const row = table.rows.find((r) => r.name === c.row);
+      const current = row !== undefined && cellText(table, row, c.rule) === c.recipe;
+      assertEquals(c.settings !== undefined, current, `${name}: ${c.row} ${c.rule} ${c.recipe}`);
+    }
+  }
+});
+
+Deno.test("a damaged results file is refused naming it, and a written one is whole", () => {
+  const exp = parseExperiment(grid(), "mine.json"), dir = Deno.makeTempDirSync();
+  try {
+    const path = `${dir}/mine.json`;
+    assertEquals(readResults(path, exp), [], "no file yet: no cells");
+    writeResults(path, exp, [savedCell(exp, 0), savedCell(exp, 1)]);
+    const whole = Deno.readTextFileSync(path);
+    assertEquals(readResults(path, exp).length, 2);
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["mine.json"]);
+    for (
+      const [text, why] of [
+        [whole.slice(0, 100), /not JSON/],
+        ["", /not JSON/],
+        ['{"table":"mine"}', /no list of cells/],
+        ['{"table":"other","cells":[]}', /its cells are of "other", not mine/],
+        ['{"table":"mine","cells":[{"row":"x"}]}', /cell 1 lacks its row/],
+      ] as const
+    ) {
+      Deno.writeTextFileSync(path, text);
+      const e = assertThrows(() => readResults(path, exp), DataFormatError);
+      assertMatch(e.message, new RegExp(`^Cannot read the results file ${path}: `));
+      assertMatch(e.message, why);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("no shipped experiment starts a ReLU net from zero weights, which would never learn", () => {
+  for (const name of ["nokland-table1", "biotorch-lenet"]) {
+    for (const p of planCells(load(name))) {
+      if (p.row.activation === "relu") assertEquals(p.recipe.init, "uniform", `${name}: ${p.id}`);
+    }
+  }
+});
+
+Deno.test("--only picks the row of that exact name, else every row containing it", () => {
+  const lenet = load("biotorch-lenet");
+  const names = (only?: string) => selectRows(lenet, only).map((r) => r.name);
+  assertEquals(names("LeNet-5 (ReLU)"), ["LeNet-5 (ReLU)"]);
+  assertEquals(names("shifts"), ["LeNet-5 (ReLU), shifts ±2"]);
+  assertEquals(names("LeNet"), lenet.rows.map((r) => r.name));
+  assertEquals(names(), lenet.rows.map((r) => r.name));
+  assertEquals(names("no such row"), []);
+});
