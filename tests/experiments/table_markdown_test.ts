@@ -38,11 +38,11 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
     cell("bp", "RMSprop lr 1e-4 (an older recipe)", 0.0172, 3),
   ], 300);
   const [now, earlier] = md.split("## Cells of earlier recipes");
-  assertStringIncludes(now, "| 1×800 tanh | 1.59 ± 0.00 (1) | 1.59 |");
+  assertStringIncludes(now, "| 1×800 tanh | 1.59 (1 seed) | 1.59 |");
   assert(!now.includes("1.72"), now);
   assertStringIncludes(
     earlier,
-    "| 1×800 tanh | BP | 300 | 1.72 ± 0.00 (1) | 1.59 | RMSprop lr 1e-4 (an older recipe) |",
+    "| 1×800 tanh | BP | 300 | 1.72 (1 seed) | 1.59 | RMSprop lr 1e-4 (an older recipe) |",
   );
   assert(!tableMarkdown(table, [cell("bp", today, 0.0159, 3)], 300).includes("earlier"));
   // A cell trained with subnormals flushed is marked, and the mark explained once; others are not.
@@ -52,7 +52,7 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
   ], 300);
   assertStringIncludes(
     flushed,
-    "| 1×800 tanh | 1.59 ± 0.00 (1) | 1.59 | – | 1.68 | 1.68 ± 0.00 (1) ᶠ |",
+    "| 1×800 tanh | 1.59 (1 seed) | 1.59 | – | 1.68 | 1.68 (1 seed) ᶠ |",
   );
   assertEquals(flushed.match(/ᶠ: trained with subnormal floats flushed to zero/g)?.length, 1);
   assert(!md.includes("ᶠ"), md);

@@ -21,11 +21,12 @@ import type { Layer, LayerFactory, LayerInit } from "./layer.ts";
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { affineForward } from "./dense.ts";
  * import { getBlas } from "../../native/get_blas.ts";
  * const a = new Float32Array(2);
  * affineForward(getBlas(), new Float32Array([1, 2]), new Float32Array([3, 4]), new Float32Array([1]), new Float32Array([1, 1]), 2, 1, 1, a);
- * console.log(Array.from(a)); // [4, 5]
+ * assertEquals(Array.from(a), [4, 7]);
  * ```
  *
  * @param blas The BLAS.
@@ -58,9 +59,12 @@ export function affineForward(
  *
  * @example
  * ```ts
- * import { DenseLayer, Network } from "../../../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * import { Network } from "../../../mod.ts";
+ * import { DenseLayer } from "../mod.ts";
  * const layer = Network.create({ sizes: [3, 2] }).layers[0];
- * console.log(layer instanceof DenseLayer, layer.weight?.rows); // true 2
+ * assertEquals(layer instanceof DenseLayer, true);
+ * assertEquals(layer.weight?.rows, 2);
  * ```
  */
 export class DenseLayer implements Layer {
@@ -149,8 +153,9 @@ export class DenseLayer implements Layer {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { DENSE } from "./dense.ts";
- * console.log(DENSE.directFeedback); // false
+ * assertEquals(DENSE.directFeedback, false);
  * ```
  */
 export const DENSE: LayerFactory = {

@@ -6,6 +6,7 @@
  */
 
 import type { FeedbackRule } from "./rule.ts";
+import { refuseRd } from "./rd_refusal.ts";
 
 /**
  * Feedback alignment.
@@ -21,10 +22,7 @@ import type { FeedbackRule } from "./rule.ts";
 export const FA: FeedbackRule = {
   direct: false,
   feedbackShape: (sizes, k, weights) => weights?.[k + 1] ?? [sizes[k + 2], sizes[k + 1]],
-  refuse: (kinds) =>
-    kinds.includes("rd")
-      ? "Cannot build an FA network with RD layers: train them with bp or dfa"
-      : undefined,
+  refuse: refuseRd("an FA network"),
   signal({ layers, feedback, deltas, k, B, out }) {
     // δh_k: (B, n) = δ_{k+1} (B, next) · F_{k+1} (next, n), through the layer above's own backward
     // (a convolution's col2im) with F in place of its weights; a layer without weights (pooling,
