@@ -59,6 +59,7 @@ export { BRSF, FRSF, USF } from "./src/model/rules/sign_concordant.ts";
 export { DRTP } from "./src/model/rules/drtp.ts";
 export type { Param } from "./src/model/param.ts";
 export { type BatchResult, Workspace } from "./src/model/workspace.ts";
+export { checkMemory, DEFAULT_MAX_BYTES, LAYER_BYTES, parameterBytes } from "./src/model/memory.ts";
 export { type Activation, ACTIVATIONS } from "./src/kernels/activations.ts";
 export { countErrors, type Loss, lossAndError, LOSSES } from "./src/model/loss.ts";
 export {

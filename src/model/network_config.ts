@@ -54,6 +54,11 @@ export interface NetworkOptions {
   specs?: readonly (LayerSpec | undefined)[];
   /** Where a direct rule's feedback enters (see {@linkcode FeedbackPoint}). Default `"layer"`. */
   feedbackAt?: FeedbackPoint;
+  /**
+   * The most bytes the network's parameters, and then each of its workspaces, may take: a larger
+   * description is refused before anything is allocated. Default `DEFAULT_MAX_BYTES` (1 GB).
+   */
+  maxBytes?: number;
 }
 
 /**
