@@ -73,6 +73,7 @@ export {
 
 // Training.
 export {
+  checkTrainOptions,
   type EpochStats,
   train,
   TrainingDivergedError,
@@ -89,6 +90,7 @@ export {
   type OptimizerState,
 } from "./src/train/optimizers.ts";
 export {
+  checkCheckpoint,
   checkpointEpoch,
   checkpointHistory,
   loadCheckpoint,
