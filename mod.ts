@@ -99,7 +99,7 @@ export {
   type TrainCheckpoint,
 } from "./src/train/checkpoint.ts";
 export { alignment, type LayerAlignment } from "./src/train/alignment.ts";
-export { matrixAlignment, weightAlignment } from "./src/train/weight_alignment.ts";
+export { forwardProducts, matrixAlignment, weightAlignment } from "./src/train/weight_alignment.ts";
 export { MNIST_PRESETS, type MnistPreset, presetInit } from "./src/train/presets.ts";
 
 // Tensors and the BLAS.
