@@ -20,7 +20,7 @@ import {
 import { taskFlags, TASKS } from "../src/cli/tasks.ts";
 
 if (import.meta.main) {
-  const [name, ...args] = Deno.args, task = TASKS[name ?? ""];
+  const [name, ...args] = Deno.args, task = Object.hasOwn(TASKS, name ?? "") && TASKS[name];
   if (!task) {
     console.error(
       `launch: unknown task: ${name ?? "(none)"}; tasks: ${Object.keys(TASKS).join(", ")}`,

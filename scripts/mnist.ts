@@ -118,9 +118,10 @@ await run(spec.name, async () => {
         [1, 28, 28],
         trainSet.y.cols,
         activation,
+        { maxBytes: args.number("max-gb") * 1e9 },
       );
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(`--arch: ${(error as Error).message.replace("maxBytes", "--max-gb")}`);
   }
   // One run a checkpoint directory (the lock also clears what a killed run left half-written).
   const checkpointDir = args.optional("checkpoint-dir");
@@ -141,6 +142,7 @@ await run(spec.name, async () => {
         feedbackInit,
         feedbackAt,
         seed,
+        maxBytes: args.number("max-gb") * 1e9,
       });
     } catch (error) {
       throw new UsageError((error as Error).message); // a rule that cannot train these layers

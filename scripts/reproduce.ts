@@ -157,10 +157,7 @@ await run(spec.name, async () => {
     throw new UsageError(`TABLE must be one of ${Object.keys(TABLES).join(", ")}: ${name}`);
   }
   const epochs = args.optionalInt("epochs") ?? table.epochs;
-  const seeds = args.get("seeds").split(",").map(Number);
-  if (seeds.some((s) => !Number.isInteger(s))) {
-    throw new UsageError(`--seeds: ${args.get("seeds")}`);
-  }
+  const seeds = args.ints("seeds");
   const only = args.optional("only"), ruleFilter = args.optional("rules")?.split(",");
   const out = `${args.get("out-dir")}/${name}`;
   const checkpoints = `${args.get("out-dir")}/checkpoints/${name}`;

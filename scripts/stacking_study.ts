@@ -61,7 +61,7 @@ await run(spec.name, async () => {
   if (!args) return;
   noMoreArguments(args);
   const n = args.int("n"), out = args.get("out");
-  const seeds = args.get("seeds").split(",").map(Number);
+  const seeds = args.ints("seeds");
   let cells: Cell[] = [];
   try {
     cells = JSON.parse(Deno.readTextFileSync(out)).cells;

@@ -79,6 +79,7 @@ export const MNIST_SPEC = {
       name: "shift",
       kind: "integer",
       min: 0,
+      max: 27,
       default: 0,
       help: "move each training image by up to N random pixels (data augmentation)",
     },
@@ -145,6 +146,13 @@ export const MNIST_SPEC = {
       min: 0,
       default: 1,
       help: "measure DFA/FA alignment every N epochs (0: never)",
+    },
+    {
+      name: "max-gb",
+      kind: "number",
+      positive: true,
+      default: 1,
+      help: "the most memory the net's parameters, and then a batch's activations, may take",
     },
     { name: "save", kind: "string", help: "save each trained net as PREFIX-RULE.npz" },
     {
