@@ -10,7 +10,7 @@ const TASKS: Record<string, () => Promise<unknown>> = {
   "stacked-model": () => import("./stacked_model.ts"),
 };
 
-const [task, ...args] = Deno.args, load = TASKS[task ?? ""];
+const [task, ...args] = Deno.args, load = Object.hasOwn(TASKS, task ?? "") && TASKS[task];
 if (!load) {
   console.error(
     `dfa-runner: unknown task: ${task ?? "(none)"}; tasks: ${Object.keys(TASKS).join(", ")}`,

@@ -31,7 +31,7 @@ await run(spec.name, async () => {
   noMoreArguments(args);
   const cells = await runStackingStudy({
     n: args.int("n"),
-    seeds: args.get("seeds").split(",").map(Number),
+    seeds: args.ints("seeds"),
     out: args.get("out"),
     only: args.choice<"all" | "main" | "dfa">("only"),
     existing: args.flag("existing"),

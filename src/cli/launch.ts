@@ -33,7 +33,7 @@ export class LaunchError extends Error {
  * not found.
  */
 export function launchCommand(name: string | undefined, args: string[]): string[] {
-  const task = TASKS[name ?? ""];
+  const task = Object.hasOwn(TASKS, name ?? "") ? TASKS[name!] : undefined;
   if (!task) {
     throw new LaunchError(
       `launch: unknown task: ${name ?? "(none)"}; tasks: ${Object.keys(TASKS).join(", ")}`,

@@ -64,6 +64,8 @@ export interface Parsed {
   optionalNumber(name: string): number | undefined;
   /** A choice option's value, typed as one of the choices. */
   choice<T extends string>(name: string): T;
+  /** A string option's comma-separated integers (at least `min`), none of them empty. */
+  ints(name: string, min?: number): number[];
 }
 
 function range(o: OptionSpec): string {
@@ -118,12 +120,12 @@ export function parse(spec: CommandSpec, args: string[]): Parsed {
   const byName = new Map(spec.options.map((o) => [o.name, o]));
   const valued = spec.options.filter((o) => o.kind !== "boolean").map((o) => o.name);
   const booleans = ["help", ...spec.options.filter((o) => o.kind === "boolean").map((o) => o.name)];
-  // "--epochs -3" means the value -3, not a flag named 3.
+  // "--epochs -3" means the value -3, not a flag named 3; "--arch ''" an empty value (refused).
+  const joined = (next: string | undefined) =>
+    next !== undefined && (next === "" || /^-\d/.test(next));
   args = args.flatMap((a, i) =>
-    /^-\d/.test(a) && i > 0 && valued.includes(args[i - 1].replace(/^--/, "")) ? [] : [
-      valued.includes(a.replace(/^--/, "")) && /^-\d/.test(args[i + 1] ?? "")
-        ? `${a}=${args[i + 1]}`
-        : a,
+    joined(a) && i > 0 && valued.includes(args[i - 1].replace(/^--/, "")) ? [] : [
+      valued.includes(a.replace(/^--/, "")) && joined(args[i + 1]) ? `${a}=${args[i + 1]}` : a,
     ]
   );
   const parsed = parseArgs(args, {
@@ -155,6 +157,7 @@ export function parse(spec: CommandSpec, args: string[]): Parsed {
       return o.default === undefined ? undefined : String(o.default);
     }
     if (typeof given !== "string") throw new UsageError(`--${name} needs a value`);
+    if (given.trim() === "") throw new UsageError(`--${name} needs a value: '${given}'`);
     if (o.kind === "choice" && !o.choices.includes(given)) {
       throw new UsageError(`--${name} must be one of ${o.choices.join(", ")}: ${given}`);
     }
@@ -185,6 +188,14 @@ export function parse(spec: CommandSpec, args: string[]): Parsed {
     number: (name) => required(name, optionalNumber(name)),
     optionalNumber,
     choice: <T extends string>(name: string) => get(name) as T,
+    ints: (name, min = -Number.MAX_SAFE_INTEGER) => {
+      const text = get(name), items = text.split(",").map((v) => v.trim());
+      if (items.some((v) => !Number.isSafeInteger(Number(v)) || v === "" || Number(v) < min)) {
+        const bound = min === -Number.MAX_SAFE_INTEGER ? "" : ` ≥ ${min}`;
+        throw new UsageError(`--${name} must be integers${bound}, comma-separated: ${text}`);
+      }
+      return items.map(Number);
+    },
   };
 }
 

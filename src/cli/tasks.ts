@@ -182,7 +182,7 @@ export function pathScopes(
       if (paths.positional) out[paths.positional].push(args[i]);
       continue;
     }
-    const access = paths[m[1]];
+    const access = Object.hasOwn(paths, m[1]) ? paths[m[1]] : undefined; // not "constructor"
     const value = m[2] ?? (access && i + 1 < args.length ? args[++i] : undefined);
     if (access && value) out[access].push(value);
   }

@@ -46,7 +46,8 @@ export interface Augment {
  * @param pixels The largest move along each axis (0: none).
  * @param seed Seed of the moves.
  * @returns `(x, B)`: moves the first B rows of x in place; its `rng` draws the moves.
- * @throws {RangeError} When the shape or the distance is not a whole number ≥ 0 (≥ 1 for sizes).
+ * @throws {RangeError} When the shape is not whole sizes ≥ 1, the distance not a whole number
+ *   below the image's larger side, or the seed not a safe integer.
  */
 export function randomShifts(
   shape: readonly [number, number, number],
@@ -54,11 +55,17 @@ export function randomShifts(
   seed = 0,
 ): Augment {
   const [C, H, W] = shape;
-  if (![C, H, W].every((n) => Number.isInteger(n) && n >= 1)) {
+  if (![C, H, W].every((n) => Number.isSafeInteger(n) && n >= 1)) {
     throw new RangeError(`Cannot shift images: the shape must be whole sizes ≥ 1: ${shape}`);
   }
-  if (!Number.isInteger(pixels) || pixels < 0) {
-    throw new RangeError(`Cannot shift images: the distance must be a whole number ≥ 0: ${pixels}`);
+  const most = Math.max(H, W) - 1; // a move as large as the image leaves nothing of it
+  if (!Number.isInteger(pixels) || pixels < 0 || pixels > most) {
+    throw new RangeError(
+      `Cannot shift ${H}×${W} images: the distance must be a whole number in [0, ${most}]: ${pixels}`,
+    );
+  }
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(`Cannot shift images: the seed must be a safe integer: ${seed}`);
   }
   const rng = new Rng(seed), plane = new Float32Array(H * W), span = 2 * pixels + 1;
   return Object.assign((x: Float32Array, B: number) => {

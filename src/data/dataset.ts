@@ -277,8 +277,12 @@ export function loadMnistNpz(path: string): DatasetSplits {
  * @param d The dataset.
  * @param n How many samples.
  * @returns The dataset, or views of its first `n` samples.
+ * @throws {RangeError} When `n` is not a whole number ≥ 0.
  */
 export function firstSamples(d: Dataset, n: number | undefined): Dataset {
+  if (n !== undefined && !(Number.isSafeInteger(n) && n >= 0)) {
+    throw new RangeError(`Cannot take the first samples: n must be an integer ≥ 0: ${n}`);
+  }
   if (n === undefined || n >= d.x.rows) return d;
   return { x: d.x.rowRange(0, n), y: d.y.rowRange(0, n), labels: d.labels.subarray(0, n) };
 }

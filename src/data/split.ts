@@ -29,7 +29,8 @@ import { Rng } from "../tensor/random.ts";
  * @param seed Seed of the shuffle.
  * @param options `inPlace`: reuse `d`'s memory for the training part.
  * @returns The two parts.
- * @throws {RangeError} When the fraction leaves either part empty.
+ * @throws {RangeError} When the fraction leaves either part empty, or the seed is not a safe
+ *   integer.
  */
 export function holdOut(
   d: Dataset,
@@ -37,6 +38,9 @@ export function holdOut(
   seed: number,
   options: { inPlace?: boolean } = {},
 ): { train: Dataset; validation: Dataset } {
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(`Cannot hold out samples: the seed must be a safe integer: ${seed}`);
+  }
   const n = d.x.rows, held = Math.round(n * fraction);
   if (!(fraction > 0 && fraction < 1) || held < 1 || held >= n) {
     throw new RangeError(

@@ -56,6 +56,8 @@ export interface MnistSettings {
   checkpointDir?: string;
   /** Save each trained net as PREFIX-RULE.npz. */
   save?: string;
+  /** The most bytes the net's parameters, and then a batch's activations, may take. */
+  maxBytes?: number;
 }
 
 /** One rule's run, as the mnist task records it. */
@@ -147,9 +149,10 @@ export function runMnist(settings: MnistSettings, callbacks: MnistCallbacks = {}
         [1, 28, 28],
         trainSet.y.cols,
         s.activation,
+        { maxBytes: s.maxBytes },
       );
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(`--arch: ${(error as Error).message.replace("maxBytes", "--max-gb")}`);
   }
   // One run a checkpoint directory (the lock also clears what a killed run left half-written).
   using _lock = s.checkpointDir ? lockCheckpoints(s.checkpointDir) : undefined;
@@ -169,6 +172,7 @@ export function runMnist(settings: MnistSettings, callbacks: MnistCallbacks = {}
         feedbackInit: s.feedbackInit,
         feedbackAt: s.feedbackAt,
         seed: s.seed,
+        maxBytes: s.maxBytes,
       });
     } catch (error) {
       throw new UsageError((error as Error).message); // a rule that cannot train these layers

@@ -13,7 +13,8 @@
  * @module
  */
 
-import type { Activation } from "../kernels/activations.ts";
+import { type Activation, ACTIVATIONS } from "../kernels/activations.ts";
+import { checkMemory, DEFAULT_MAX_BYTES, LAYER_BYTES } from "./memory.ts";
 import type { LayerSpec } from "./layers/layer.ts";
 import type { LayerKind } from "./layers/registry.ts";
 
@@ -68,16 +69,49 @@ export interface Architecture {
  * @param input The input image: channels, height, width.
  * @param classes The output width.
  * @param activation The hidden layers' activation.
+ * @param options `maxBytes`: the most bytes the parameters and one sample's activations may take
+ *   (default {@linkcode DEFAULT_MAX_BYTES}); a description beyond it is refused as it is read.
  * @returns The network's parts.
- * @throws {RangeError} When a layer is unknown or does not fit what comes into it; the message
- *   names the layer.
+ * @throws {TypeError} When the description is not a string.
+ * @throws {RangeError} When the input, the classes or the activation are invalid, the
+ *   description is empty or has an empty layer, a layer is unknown or does not fit what comes
+ *   into it (the message names the layer), or the network would pass `maxBytes`.
  */
 export function parseArchitecture(
   text: string,
   input: [number, number, number],
   classes: number,
   activation: Activation = "tanh",
+  options: { maxBytes?: number } = {},
 ): Architecture {
+  if (typeof text !== "string") {
+    throw new TypeError(`Cannot build a network: the description must be a string: ${text}`);
+  }
+  const whole = (n: unknown) => typeof n === "number" && Number.isSafeInteger(n) && n >= 1;
+  if (!Array.isArray(input) || input.length !== 3 || !input.every(whole)) {
+    throw new RangeError(
+      `Cannot build "${text}": the input must be three positive integers (channels, height, ` +
+        `width): ${JSON.stringify(input)}`,
+    );
+  }
+  if (!whole(classes)) {
+    throw new RangeError(`Cannot build "${text}": classes must be a positive integer: ${classes}`);
+  }
+  if (!ACTIVATIONS.includes(activation)) {
+    throw new RangeError(
+      `Cannot build "${text}": the activation must be one of ${ACTIVATIONS.join(", ")}: ` +
+        activation,
+    );
+  }
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (text.trim() === "") {
+    throw new RangeError(
+      `Cannot build a network from an empty description: ${JSON.stringify(text)}`,
+    );
+  }
+  // What the layers read so far take: parameters (five floats each with gradient, copy and an
+  // optimiser's slots), one sample's activations and δs, and a layer's own overhead.
+  let floats = input[0] * input[1] * input[2], layers = 0;
   const out: Architecture = {
     sizes: [input[0] * input[1] * input[2]],
     layers: [],
@@ -85,41 +119,65 @@ export function parseArchitecture(
     hidden: [],
   };
   let shape: [number, number, number] = [...input];
-  const add = (kind: LayerKind, next: [number, number, number], spec?: Partial<LayerSpec>) => {
+  const sizeOf = () => shape[0] * shape[1] * shape[2];
+  const add = (
+    kind: LayerKind,
+    next: [number, number, number],
+    spec?: Partial<LayerSpec>,
+    params = 0,
+  ) => {
+    floats += 5 * params + 2 * next[0] * next[1] * next[2];
+    checkMemory(`a network of "${text}"`, 4 * floats + LAYER_BYTES * ++layers, maxBytes);
     out.layers.push(kind);
     out.specs.push(spec ? { in: shape, out: next, ...spec } : undefined);
     out.hidden.push(kind === "dense" || kind === "conv" || kind === "rd" ? activation : "linear");
     out.sizes.push(next[0] * next[1] * next[2]);
     shape = next;
   };
-  const tokens = text.split(",").map((t) => t.trim()).filter(Boolean);
+  const tokens = text.split(",").map((t) => t.trim());
   tokens.forEach((token, i) => {
     const fail = (why: string): never => {
       throw new RangeError(`Cannot build ${token} (layer ${i + 1} of "${text}"): ${why}`);
     };
+    if (token === "") {
+      throw new RangeError(`Cannot build layer ${i + 1} of "${text}": it is empty`);
+    }
     const [name, ...parts] = token.split(":");
     const int = (s: string | undefined, what: string) => {
       const v = Number(s);
-      return Number.isInteger(v) && v >= 1 ? v : fail(`${what} must be a positive integer: ${s}`);
+      return s?.trim() && Number.isSafeInteger(v) && v >= 1
+        ? v
+        : fail(`${what} must be a positive integer: ${s ?? "none"}`);
     };
-    if (name === "flatten") return;
+    const most = (n: number) => {
+      if (parts.length > n) fail(`unexpected ':${parts.slice(n).join(":")}'`);
+    };
+    if (name === "flatten") return most(0);
     if (name === "fc") {
-      const [n, r = "1"] = (parts[0] ?? "").split("x");
+      most(1);
+      const [n, r = "1", ...rest] = (parts[0] ?? "").split("x");
+      if (rest.length) fail(`write fc:N or fc:NxR: ${parts[0]}`);
       const units = int(n, "the units"), repeat = int(r, "the repeat");
-      for (let j = 0; j < repeat; j++) add("dense", [units, 1, 1]);
+      for (let j = 0; j < repeat; j++) {
+        add("dense", [units, 1, 1], undefined, (sizeOf() + 1) * units);
+      }
       return;
     }
     if (name === "rd") {
-      add("rd", [int(parts[0], "the units"), 1, 1]);
+      most(1);
+      const units = int(parts[0], "the units");
+      add("rd", [units, 1, 1], undefined, sizeOf() * units + sizeOf() + 2 * units);
       return;
     }
     if (name === "dropout") {
-      const rate = Number(parts[0]);
-      if (!(rate >= 0 && rate < 1)) fail(`the rate must be in [0, 1): ${parts[0]}`);
+      most(1);
+      const rate = parts[0]?.trim() ? Number(parts[0]) : NaN;
+      if (!(rate >= 0 && rate < 1)) fail(`the rate must be in [0, 1): ${parts[0] ?? "none"}`);
       add("dropout", shape, { rate });
       return;
     }
     if (name === "pool" || name === "maxpool" || name === "avgpool") {
+      most(1);
       const k = int(parts[0], "the window");
       const [C, H, W] = shape;
       if (H % k || W % k) fail(`a ${k}×${k} pool does not divide a ${H}×${W} image`);
@@ -144,12 +202,12 @@ export function parseArchitecture(
       if (!Number.isInteger(span(H)) || !Number.isInteger(span(W))) {
         fail(`stride ${stride} does not fit a ${kh}×${kh} kernel to a ${H}×${W} image`);
       }
-      add("conv", [K, span(H), span(W)], { kernel: kh, stride, pad });
+      add("conv", [K, span(H), span(W)], { kernel: kh, stride, pad }, (shape[0] * kh * kh + 1) * K);
       return;
     }
     fail("unknown layer (conv, pool, maxpool, avgpool, fc, rd, dropout, flatten)");
   });
-  add("dense", [classes, 1, 1]);
+  add("dense", [classes, 1, 1], undefined, (sizeOf() + 1) * classes);
   out.hidden.pop(); // the output layer's activation is the loss's
   return out;
 }

@@ -52,6 +52,7 @@ export { passesDown, type RuleState, ruleState, sendSignal, type SignalSource } 
 // What a network computes with.
 export type { Param } from "./param.ts";
 export { type BatchResult, Workspace } from "./workspace.ts";
+export { checkMemory, DEFAULT_MAX_BYTES, LAYER_BYTES, parameterBytes } from "./memory.ts";
 export { type Activation, ACTIVATIONS } from "../kernels/activations.ts";
 export { countErrors, type Loss, lossAndError, LOSSES } from "./loss.ts";
 export {

@@ -28,6 +28,7 @@ import { createNetwork } from "./network_factory.ts";
 import type { Param } from "./param.ts";
 import { FEEDBACK_RULES, type Rule } from "./rules/registry.ts";
 import { Workspace } from "./workspace.ts";
+import { DEFAULT_MAX_BYTES } from "./memory.ts";
 import { passesDown, type RuleState, ruleState, sendSignal } from "./signals.ts";
 
 /**
@@ -55,6 +56,8 @@ export class Network {
   readonly arena: Arena;
   /** What the rule keeps between batches (scratch for backward weights, a generator). */
   readonly ruleState: RuleState;
+  /** The most bytes a workspace of it may take (`NetworkOptions.maxBytes`; raise it for more). */
+  maxBytes: number = DEFAULT_MAX_BYTES;
   #evalWs?: Workspace;
   #bound?: Workspace;
 
@@ -122,7 +125,7 @@ export class Network {
    */
   workspace(maxBatch: number, training = true): Workspace {
     const scratch = this.layers.map((l) => l.scratchFloats?.(maxBatch, training) ?? 0);
-    return new Workspace(this.sizes, maxBatch, scratch);
+    return new Workspace(this.sizes, maxBatch, scratch, this.maxBytes);
   }
 
   /**
@@ -228,13 +231,14 @@ export class Network {
 
   /**
    * The evaluation workspace: chunks of 1 000 samples, fewer where the layers' scratch (a
-   * convolution's patches, C·k² floats a position) would pass 32 MiB.
+   * convolution's patches, C·k² floats a position) would pass 32 MiB or all would pass maxBytes.
    */
   #evalWorkspace(): Workspace {
     if (this.#evalWs) return this.#evalWs;
     const perSample = this.layers.reduce((t, l) => t + (l.scratchFloats?.(1, false) ?? 0), 0);
-    const chunk = Math.max(1, Math.min(1000, Math.floor(2 ** 23 / Math.max(1, perSample))));
-    return this.#evalWs = this.workspace(chunk, false);
+    const floats = this.sizes.reduce((t, n) => t + 2 * n, perSample + 1); // with activations
+    const most = Math.min(1000, 0.225 * this.maxBytes / floats, 2 ** 23 / Math.max(1, perSample));
+    return this.#evalWs = this.workspace(Math.max(1, Math.floor(most)), false);
   }
 
   /**

@@ -55,6 +55,11 @@ export interface NetworkOptions {
   specs?: readonly (LayerSpec | undefined)[];
   /** Where a direct rule's feedback enters (see {@linkcode FeedbackPoint}). Default `"layer"`. */
   feedbackAt?: FeedbackPoint;
+  /**
+   * The most bytes the network's parameters, and then each of its workspaces, may take: a larger
+   * description is refused before anything is allocated. Default `DEFAULT_MAX_BYTES` (1 GB).
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -140,7 +145,9 @@ function oneOf<T extends string>(what: string, value: T, allowed: readonly strin
  *
  * @param o The options.
  * @returns The configuration.
- * @throws {RangeError} When a size, name or count is invalid, or the rule cannot train the layers.
+ * @throws {RangeError} When a size, name, count or seed is invalid, or the rule cannot train the
+ *   layers.
+ * @throws {TypeError} When `bias` is not a boolean.
  */
 export function networkConfig(o: NetworkOptions): NetworkConfig {
   const sizes = [...o.sizes];
@@ -196,6 +203,15 @@ export function networkConfig(o: NetworkOptions): NetworkConfig {
       );
     }
   });
+  for (const key of ["seed", "feedbackSeed"] as const) {
+    const v = o[key];
+    if (v !== undefined && !Number.isSafeInteger(v)) {
+      throw new RangeError(`Cannot build a network: ${key} must be a safe integer: ${v}`);
+    }
+  }
+  if (o.bias !== undefined && typeof o.bias !== "boolean") {
+    throw new TypeError(`Cannot build a network: bias must be true or false: ${o.bias}`);
+  }
   const c: NetworkConfig = { sizes, hidden, loss, rule, bias: o.bias ?? true, layers };
   if (specs?.some(Boolean)) c.specs = specs;
   if (oneOf("the feedback point", o.feedbackAt ?? "layer", FEEDBACK_POINTS) === "block") {

@@ -15,6 +15,7 @@ import { Network } from "./network.ts";
 import { networkConfig, type NetworkOptions } from "./network_config.ts";
 import { feedbackShape, weightShapes } from "./shapes.ts";
 import { Rng } from "../tensor/random.ts";
+import { checkMemory, DEFAULT_MAX_BYTES, parameterBytes } from "./memory.ts";
 import { FEEDBACK_RULES } from "./rules/registry.ts";
 import { ruleGenerator } from "./signals.ts";
 
@@ -31,10 +32,13 @@ import { ruleGenerator } from "./signals.ts";
  *
  * @param options Architecture, rule and initialisation.
  * @returns The network.
- * @throws {RangeError} When the options are invalid.
+ * @throws {RangeError} When the options are invalid, or the network would take more than
+ *   `maxBytes` (see {@linkcode parameterBytes}).
  */
 export function createNetwork(options: NetworkOptions): Network {
   const c = networkConfig(options), { sizes } = c, L = sizes.length - 1;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  checkMemory(`a network of ${L} layers (${c.rule})`, parameterBytes(c), maxBytes);
   const rng = new Rng(options.seed ?? 0);
   const fbRng = options.feedbackSeed === undefined ? rng : new Rng(options.feedbackSeed);
   const init = options.init ?? "normal", fbInit = options.feedbackInit ?? "normal";
@@ -85,5 +89,6 @@ export function createNetwork(options: NetworkOptions): Network {
   }
   const net = new Network(c, inits, feedback);
   net.ruleState.rng = ruleGenerator(options.seed ?? 0); // redraws follow the seed too
+  net.maxBytes = maxBytes;
   return net;
 }

@@ -6,6 +6,7 @@
  */
 
 import { Arena } from "../kernels/arena.ts";
+import { checkMemory, DEFAULT_MAX_BYTES } from "./memory.ts";
 
 /**
  * Buffers for batches of up to `maxBatch` samples, reused across batches.
@@ -49,8 +50,16 @@ export class Workspace {
    * @param sizes The network's layer widths.
    * @param maxBatch The largest batch.
    * @param scratch Floats of scratch for each layer (default none).
+   * @param maxBytes The most bytes the buffers may take (default {@linkcode DEFAULT_MAX_BYTES}).
+   * @throws {RangeError} When the batch size is not a positive integer, or the buffers would take
+   *   more than `maxBytes`.
    */
-  constructor(sizes: readonly number[], maxBatch: number, scratch: readonly number[] = []) {
+  constructor(
+    sizes: readonly number[],
+    maxBatch: number,
+    scratch: readonly number[] = [],
+    maxBytes: number = DEFAULT_MAX_BYTES,
+  ) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) {
       throw new RangeError(
         `Cannot allocate a workspace: the batch size must be a positive integer: ${maxBatch}`,
@@ -62,6 +71,7 @@ export class Workspace {
       n * maxBatch
     );
     const floats = [...lengths, ...scratch].reduce((t, n) => t + Arena.padded(n), 0);
+    checkMemory(`a workspace for batches of ${maxBatch}`, 4 * floats, maxBytes);
     const k = this.arena = new Arena(floats);
     this.x = k.alloc(maxBatch * sizes[0]);
     this.y = k.alloc(maxBatch * last);

@@ -52,7 +52,7 @@ export function mergeLinouts(files: readonly string[], outDir: string): string[]
   if (files.length === 0) throw new RangeError("Cannot merge: name the shard files to merge");
   const shards = files.map((f) => ({ f, s: readShardInfo(f) }));
   const { f: firstFile, s: first } = shards[0], n = first.n;
-  const owner: string[] = new Array(n);
+  const owner = new Map<number, string>();
   let classes = 0, samples: number[] = [];
   for (const { f, s } of shards) {
     if (s.identity !== first.identity || s.n !== n) {
@@ -80,16 +80,18 @@ export function mergeLinouts(files: readonly string[], outDir: string): string[]
       if (!(i >= 0 && i < n)) {
         throw new DataFormatError(`Cannot merge ${f}: learner ${i} is outside the run's ${n}`);
       }
-      if (owner[i]) throw new DataFormatError(`Cannot merge ${f}: learner ${i} is in two shards`);
-      owner[i] = f;
+      if (owner.has(i)) {
+        throw new DataFormatError(`Cannot merge ${f}: learner ${i} is in two shards`);
+      }
+      owner.set(i, f);
     }
   }
-  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !owner[i]);
-  if (missing.length) {
+  if (owner.size < n) { // the first learner missing is at most the count of those found
+    let first = 0;
+    while (owner.has(first)) first++;
     throw new DataFormatError(
-      `Cannot merge: ${missing.length} of ${n} learners are in no shard (first: ${
-        missing[0]
-      }); is a shard file missing?`,
+      `Cannot merge: ${n - owner.size} of ${n} learners are in no shard (first: ${first}); ` +
+        "is a shard file missing?",
     );
   }
   // The merged array is the shards' arrays one after another, in the order of their learners.
@@ -99,7 +101,7 @@ export function mergeLinouts(files: readonly string[], outDir: string): string[]
   const out = flat.findIndex((learner, i) => learner !== i);
   if (out >= 0) {
     throw new DataFormatError(
-      `Cannot merge ${owner[flat[out]]}: its learners are not a contiguous run (learner ${
+      `Cannot merge ${owner.get(flat[out])}: its learners are not a contiguous run (learner ${
         flat[out]
       } where ${out} belongs)`,
     );

@@ -255,7 +255,8 @@ export type ShardInfo = Pick<Shard, "n" | "learners" | "classes" | "identity"> &
  *
  * @param path The file.
  * @returns What it holds, but the outputs.
- * @throws {DataFormatError} When a key is missing or the shapes disagree.
+ * @throws {DataFormatError} When a key is missing, the shapes disagree, the learners' count is not
+ *   a positive int32 or the run's identity not a JSON object.
  */
 export function readShardInfo(path: string): ShardInfo {
   const small = loadNpz(path, ["learners", "n", "identity"]);
@@ -268,6 +269,27 @@ export function readShardInfo(path: string): ShardInfo {
     }
     return a.shape;
   });
+  if (learners.dtype !== "int32" || n.dtype !== "int32" || n.data.length !== 1) {
+    throw new DataFormatError(`Cannot merge ${path}: 'learners' and 'n' must be int32`);
+  }
+  const total = (n.data as Int32Array)[0];
+  if (!(total >= 1)) {
+    throw new DataFormatError(
+      `Cannot merge ${path}: 'n' must be the run's learners, ≥ 1: ${total}`,
+    );
+  }
+  const id = new TextDecoder().decode(identity.data as Uint8Array);
+  let parsed;
+  try {
+    parsed = JSON.parse(id);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new DataFormatError(
+      `Cannot merge ${path}: its identity is not a JSON object: ${id.slice(0, 80)}`,
+    );
+  }
   const count = learners.data.length, classes = count ? tr[0] / count : 0;
   if (!Number.isInteger(classes) || te[0] !== tr[0]) {
     throw new DataFormatError(
@@ -276,8 +298,8 @@ export function readShardInfo(path: string): ShardInfo {
   }
   return {
     learners: learners.data as Int32Array,
-    n: (n.data as Int32Array)[0],
-    identity: new TextDecoder().decode(identity.data as Uint8Array),
+    n: total,
+    identity: id,
     classes,
     samples: [tr[1], te[1]],
   };

@@ -9,7 +9,8 @@
 import { lossAndError } from "../model/loss.ts";
 import type { Network } from "../model/network.ts";
 import { sendSignal } from "../model/signals.ts";
-import { weightAlignment } from "./weight_alignment.ts";
+import { forwardProducts, weightAlignment } from "./weight_alignment.ts";
+import { FEEDBACK_RULES } from "../model/rules/registry.ts";
 import type { Workspace } from "../model/workspace.ts";
 
 /**
@@ -95,6 +96,9 @@ export function alignment(net: Network, ws: Workspace, B: number): LayerAlignmen
   net.backward(ws, B, net.rule);
   net.gradients(ws, B);
   const ruleGrads = grads(), out: LayerAlignment[] = [];
+  // A direct rule's B_k is compared with the product of the forward matrices above layer k: made
+  // once for every layer, top down (each layer's own would make measuring quadratic in depth).
+  const products = FEEDBACK_RULES[net.rule].direct ? forwardProducts(net) : undefined;
   for (let k = 0; k < L - 1; k++) {
     let dot = 0, a2 = 0, b2 = 0;
     ruleGrads[k].forEach((g, p) => {
@@ -117,7 +121,7 @@ export function alignment(net: Network, ws: Workspace, B: number): LayerAlignmen
       s2 += rs2;
       if (rs2 > 0) crit += rd / Math.sqrt(rs2);
     }
-    const weights = weightAlignment(net, k); // right after the rule's signal to layer k
+    const weights = weightAlignment(net, k, products); // right after the rule's signal to layer k
     out.push({
       layer: k + 1,
       angle: angle(dot, a2, b2),

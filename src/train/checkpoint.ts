@@ -15,6 +15,9 @@ import type { Rng, RngState } from "../tensor/random.ts";
 import type { EarlyStoppingState } from "./early_stopping.ts";
 import type { OptimizerState } from "./optimizers.ts";
 import type { EpochStats } from "./train_options.ts";
+import { isCount, stateProblem } from "./checkpoint_check.ts";
+
+export { checkCheckpoint } from "./checkpoint_check.ts";
 
 /**
  * Everything but the network's values that a run needs to continue after `epoch`.
@@ -82,6 +85,22 @@ const encode = (_: string, v: unknown) =>
 const decode = (_: string, v: unknown) =>
   typeof v === "string" && NON_FINITE.has(v) ? Number(v) : v;
 
+/** A checkpoint's saved state (JSON), validated: the error `fail` makes says what is wrong. */
+function parseState(json: string, fail: (why: string) => Error) {
+  let state;
+  try {
+    state = JSON.parse(json, decode);
+  } catch {
+    throw fail(`its state is not JSON: ${json.slice(0, 80)}`);
+  }
+  if (state === null || typeof state !== "object" || Array.isArray(state)) {
+    throw fail(`its state is not an object: ${json.slice(0, 80)}`);
+  }
+  const why = stateProblem(state);
+  if (why) throw fail(`its state is damaged: ${why}`);
+  return state;
+}
+
 /**
  * Saves a network and a checkpoint of its training as one `.npz` file (atomically: a run killed
  * while saving leaves the previous file whole). NumPy opens it: the network's arrays as
@@ -145,7 +164,8 @@ export function saveCheckpoint(path: string, net: Network, checkpoint: TrainChec
  * @param path The file.
  * @param net A network of the saved one's configuration; its values are replaced.
  * @returns The checkpoint.
- * @throws {DataFormatError} When the file is not a checkpoint of a network like `net`.
+ * @throws {DataFormatError} When the file is not a checkpoint of a network like `net`, or its
+ *   state is damaged (epochs, statistics, running values or generators out of range).
  */
 export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
   const fail = (why: string) => new DataFormatError(`Cannot resume from ${path}: ${why}`);
@@ -168,13 +188,17 @@ export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
   if (config !== new TextDecoder().decode(mine.config.data as Uint8Array)) {
     throw fail(`it holds another network: ${config}`);
   }
-  const state = JSON.parse(text("checkpoint"), decode);
+  const state = parseState(text("checkpoint"), fail);
+  const params = net.params;
+  if (
+    !Array.isArray(state.steps) || state.steps.length !== params.length ||
+    !state.steps.every((v: unknown) => isCount(v)) || !Array.isArray(state.slots) ||
+    state.slots.length !== params.length || !state.slots.every((v: unknown) => isCount(v, 2))
+  ) {
+    throw fail(`expected the optimiser's steps and slots of ${params.length} parameters`);
+  }
   for (const [k, a] of Object.entries(mine)) {
     if (k !== "config") (a.data as Float32Array).set(values(k, a.data.length));
-  }
-  const params = net.params;
-  if (state.steps?.length !== params.length) {
-    throw fail(`expected the optimiser's state of ${params.length} parameters`);
   }
   const { steps, slots, early, ...rest } = state;
   return {
@@ -208,11 +232,16 @@ export function loadCheckpoint(path: string, net: Network): TrainCheckpoint {
  *
  * @param path The file.
  * @returns Its epochs' statistics.
+ * @throws {DataFormatError} When the file holds no checkpoint or its state is damaged.
  */
 export function checkpointHistory(path: string): EpochStats[] | undefined {
   try {
     const { checkpoint } = loadNpz(path, ["checkpoint"]);
-    return JSON.parse(new TextDecoder().decode(checkpoint.data as Uint8Array)).history;
+    if (checkpoint?.dtype !== "uint8") {
+      throw new DataFormatError(`Cannot read ${path}: 'checkpoint' is missing`);
+    }
+    const json = new TextDecoder().decode(checkpoint.data as Uint8Array);
+    return parseState(json, (why) => new DataFormatError(`Cannot read ${path}: ${why}`)).history;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;

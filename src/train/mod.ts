@@ -35,7 +35,9 @@ export {
   OPTIMIZERS,
   type OptimizerState,
 } from "./optimizers.ts";
+export { checkTrainOptions } from "./train_options.ts";
 export {
+  checkCheckpoint,
   checkpointEpoch,
   checkpointHistory,
   loadCheckpoint,
@@ -44,5 +46,5 @@ export {
   type TrainCheckpoint,
 } from "./checkpoint.ts";
 export { alignment, type LayerAlignment } from "./alignment.ts";
-export { matrixAlignment, weightAlignment } from "./weight_alignment.ts";
+export { forwardProducts, matrixAlignment, weightAlignment } from "./weight_alignment.ts";
 export { MNIST_PRESETS, type MnistPreset, presetInit } from "./presets.ts";

@@ -127,18 +127,28 @@ export class Optimizer {
    * Creates an optimiser.
    *
    * @param options Its settings.
-   * @throws {RangeError} When the learning rate is not a positive finite number, the weight
-   *   decay not a finite number ≥ 0, or momentum, rho, beta1 or beta2 not in [0, 1).
+   * @throws {TypeError} When the options are not an object or a setting is not a number.
+   * @throws {RangeError} When the name is not one of {@linkcode OPTIMIZERS}, lr not positive, the
+   *   weight decay, eps or initialMean not ≥ 0, or momentum, rho, beta1 or beta2 not in [0, 1).
    */
   constructor(options: OptimizerOptions) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`Cannot create an optimiser: its settings must be an object: ${options}`);
+    }
+    if (!OPTIMIZERS.includes(options.name)) {
+      const n = JSON.stringify(options.name) ?? options.name;
+      throw new RangeError(`Cannot create an optimiser: name must be one of ${OPTIMIZERS}: ${n}`);
+    }
+    const bad = Object.entries(options).find(([k, v]) =>
+      k !== "name" && v !== undefined && typeof v !== "number"
+    );
+    if (bad) {
+      throw new TypeError(`Cannot create an optimiser: ${bad[0]} must be a number: ${bad[1]}`);
+    }
     if (!(options.lr > 0) || !Number.isFinite(options.lr)) {
       throw new RangeError(
         `Cannot create an optimiser: the learning rate must be positive: ${options.lr}`,
       );
-    }
-    const wd = options.weightDecay ?? 0;
-    if (!(wd >= 0) || !Number.isFinite(wd)) {
-      throw new RangeError(`Cannot create an optimiser: the weight decay must be ≥ 0: ${wd}`);
     }
     // Settings given as undefined take their defaults.
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
@@ -152,9 +162,12 @@ export class Optimizer {
       initialMean: 0,
       ...given,
     } as Required<OptimizerOptions>;
-    const m0 = this.options.initialMean;
-    if (!(m0 >= 0) || !Number.isFinite(m0)) {
-      throw new RangeError(`Cannot create an optimiser: the initial mean must be ≥ 0: ${m0}`);
+    const named = { weightDecay: "the weight decay", initialMean: "the initial mean", eps: "eps" };
+    for (const [key, what] of Object.entries(named) as [keyof typeof named, string][]) {
+      const v = this.options[key];
+      if (!(v >= 0) || !Number.isFinite(v)) {
+        throw new RangeError(`Cannot create an optimiser: ${what} must be ≥ 0: ${v}`);
+      }
     }
     for (const key of ["momentum", "rho", "beta1", "beta2"] as const) {
       const v = this.options[key];

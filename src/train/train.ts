@@ -12,11 +12,17 @@ import type { Network } from "../model/network.ts";
 import { Optimizer } from "./optimizers.ts";
 import { Rng } from "../tensor/random.ts";
 import { trainStep } from "./step.ts";
-import type { EpochStats, TrainOptions, TrainResult } from "./train_options.ts";
+import {
+  checkTrainOptions,
+  type EpochStats,
+  type TrainOptions,
+  type TrainResult,
+} from "./train_options.ts";
 import { EarlyStopping } from "./early_stopping.ts";
 import { networkGenerators } from "./checkpoint.ts";
 import { getBlas } from "../native/get_blas.ts";
 
+export { checkTrainOptions } from "./train_options.ts";
 export type { EpochStats, TrainOptions, TrainResult } from "./train_options.ts";
 
 /**
@@ -80,6 +86,7 @@ export class TrainingDivergedError extends Error {
  * @param options Epochs, batch size, optimiser and the rest.
  * @returns Per-epoch statistics.
  * @throws {TrainingDivergedError} When the loss stops being finite.
+ * @throws {TypeError} When an option has the wrong type (see {@linkcode checkTrainOptions}).
  * @throws {RangeError} When an option is out of range, or the checkpoint to resume from does not
  *   fit this network, set-up or budget of epochs.
  */
@@ -88,13 +95,8 @@ export function train(
   data: Dataset | BatchSource,
   options: TrainOptions,
 ): TrainResult {
+  checkTrainOptions(options);
   const { epochs, batchSize } = options;
-  if (!Number.isInteger(epochs) || epochs < 0) {
-    throw new RangeError(`Cannot train: epochs must be a non-negative integer: ${epochs}`);
-  }
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`Cannot train: the batch size must be a positive integer: ${batchSize}`);
-  }
   const source = data instanceof BatchSource ? data : undefined;
   data = source?.data ?? (data as Dataset);
   const n = data.x.rows, C = net.sizes[net.depth];

@@ -7,8 +7,9 @@
 import type { Augment } from "../data/augment.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { LayerAlignment } from "./alignment.ts";
-import type { Optimizer, OptimizerOptions } from "./optimizers.ts";
+import { Optimizer, type OptimizerOptions } from "./optimizers.ts";
 import type { TrainCheckpoint } from "./checkpoint.ts";
+import { checkCheckpoint } from "./checkpoint_check.ts";
 
 /**
  * What happened in one epoch.
@@ -136,4 +137,93 @@ export interface TrainResult {
   converged: boolean;
   /** With `validation`: the epoch whose parameters the network ends with. */
   bestEpoch?: number;
+}
+
+/** How a value looks in an error message: strings quoted, arrays and objects as JSON. */
+function shown(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "function") return "a function";
+  if (v !== null && typeof v === "object") {
+    try {
+      return JSON.stringify(v).slice(0, 80);
+    } catch {
+      return String(v);
+    }
+  }
+  return String(v);
+}
+
+/**
+ * Validates {@linkcode TrainOptions} before any work: every option that is given has its type and
+ * range, an optimiser's settings included, and a checkpoint to resume from is whole.
+ *
+ * @example
+ * ```ts
+ * import { checkTrainOptions } from "../../mod.ts";
+ * import { assertThrows } from "@std/assert";
+ * checkTrainOptions({ epochs: 3, batchSize: 8, optimizer: { name: "sgd", lr: 0.1 } });
+ * assertThrows(() => checkTrainOptions({ epochs: 3, batchSize: 8, optimizer: { name: "sgd", lr: 0.1 }, tolerance: -1 }), RangeError, "tolerance");
+ * ```
+ *
+ * @param o The options.
+ * @throws {TypeError} When an option has the wrong type (a string for a number, a number for a
+ *   list or a callback); the message names the option.
+ * @throws {RangeError} When an option is out of range or not one of its names; the message names
+ *   the option.
+ */
+export function checkTrainOptions(o: TrainOptions): void {
+  if (o === null || typeof o !== "object") {
+    throw new TypeError(`Cannot train: the options must be an object: ${shown(o)}`);
+  }
+  const fail = (name: string, must: string, v: unknown, type = typeof v === "number") =>
+    new (type ? RangeError : TypeError)(`Cannot train: ${name} must be ${must}: ${shown(v)}`);
+  const int = (name: string, v: unknown, min: number, required = false) => {
+    if (v === undefined && !required) return;
+    if (typeof v !== "number") throw fail(name, `an integer ≥ ${min}`, v, false);
+    if (!Number.isSafeInteger(v) || v < min) throw fail(name, `an integer ≥ ${min}`, v);
+  };
+  int("epochs", o.epochs, 0, true);
+  int("batchSize", o.batchSize, 1, true);
+  if (!(o.optimizer instanceof Optimizer)) {
+    if (o.optimizer === null || typeof o.optimizer !== "object") {
+      throw fail("optimizer", "an Optimizer or its settings", o.optimizer, false);
+    }
+    new Optimizer(o.optimizer); // checks the name and every setting
+  }
+  if (o.lrDrops !== undefined) {
+    if (!Array.isArray(o.lrDrops)) throw fail("lrDrops", "a list of epochs", o.lrDrops, false);
+    o.lrDrops.forEach((d, i) => int(`lrDrops[${i}]`, d, 1, true));
+  }
+  if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) {
+    throw fail("seed", "a safe integer", o.seed);
+  }
+  const number = (name: string, v: unknown, lo: number, hi: number) => {
+    if (v === undefined) return;
+    const range = `a number in [${lo}, ${hi === Infinity ? "∞" : hi}]`;
+    if (typeof v !== "number") throw fail(name, range, v, false);
+    if (!(v >= lo && v <= hi) || Number.isNaN(v) || v === Infinity) throw fail(name, range, v);
+  };
+  number("tolerance", o.tolerance, 0, Infinity);
+  number("stopAtTrainError", o.stopAtTrainError, 0, 1);
+  if (o.reduction !== undefined && o.reduction !== "sum" && o.reduction !== "mean") {
+    throw fail("reduction", '"sum" or "mean"', o.reduction, typeof o.reduction === "string");
+  }
+  if (o.dropLast !== undefined && typeof o.dropLast !== "boolean") {
+    throw fail("dropLast", "true or false", o.dropLast, false);
+  }
+  int("alignmentEvery", o.alignmentEvery, 0);
+  int("patience", o.patience, 1);
+  for (const name of ["augment", "onEpoch", "onCheckpoint", "onBatch"] as const) {
+    const v = o[name];
+    if (v !== undefined && typeof v !== "function") throw fail(name, "a function", v, false);
+  }
+  for (const name of ["test", "validation"] as const) {
+    const v = o[name];
+    if (v !== undefined && (v === null || typeof v !== "object")) {
+      throw fail(name, "a dataset", v, false);
+    }
+  }
+  if (o.resume !== undefined) {
+    checkCheckpoint(o.resume, (why) => new RangeError(`Cannot train: resume ${why}`));
+  }
 }

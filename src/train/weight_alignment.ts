@@ -54,32 +54,20 @@ export function matrixAlignment(
  *
  * @param net The network.
  * @param k The hidden layer, 0-based.
+ * @param products For a direct rule, {@linkcode forwardProducts}' of the network, when made
+ *   already (measuring every layer then takes time linear in depth); default: made for layer k.
  * @returns The angle and norm ratio, or undefined.
  */
 export function weightAlignment(
   net: Network,
   k: number,
+  products?: readonly (Float64Array | undefined)[],
 ): { angle: number; normRatio: number } | undefined {
   const rule = FEEDBACK_RULES[net.rule];
   if (rule.direct) {
-    // P = W_{L−1} ⋯ W_{k+1} (0-based layers above k): (classes, n_{k+1}), if all are matrices.
-    const ws = net.layers.slice(k + 1).map((l) => l.weight);
-    if (ws.some((w) => !w || w.size === 0)) return undefined;
-    const last = ws.at(-1)!, rows = last.rows;
-    let prod = Float64Array.from(last.data), cols = last.cols;
-    for (let i = ws.length - 2; i >= 0; i--) {
-      const w = ws[i]!, next = new Float64Array(rows * w.cols);
-      if (cols !== w.rows) return undefined; // a convolution in between: no single matrix
-      for (let r = 0; r < rows; r++) {
-        for (let p = 0; p < cols; p++) {
-          const v = prod[r * cols + p];
-          for (let j = 0; j < w.cols; j++) next[r * w.cols + j] += v * w.data[p * w.cols + j];
-        }
-      }
-      prod = next, cols = w.cols;
-    }
+    const prod = products ? products[k] : forwardProducts(net, k)[k];
     const B = net.feedback[k];
-    return B && B.size === prod.length ? matrixAlignment(prod, B.data) : undefined;
+    return prod && B && B.size === prod.length ? matrixAlignment(prod, B.data) : undefined;
   }
   const above = net.layers[k + 1].weight;
   if (!above || above.size === 0) return undefined;
@@ -89,4 +77,46 @@ export function weightAlignment(
   return backward && backward.length === above.size
     ? matrixAlignment(above.data, backward)
     : undefined;
+}
+
+/**
+ * For each hidden layer k from the top down to `lowest`, the product P_k = W_{L−1} ⋯ W_{k+1} of
+ * the forward matrices above it, (classes, n_{k+1}): what DFA's B_k is compared with. Each is the
+ * one above times one matrix, in the same order of sums as multiplying them out for each layer on
+ * its own; undefined where a layer above has no matrix or a convolution leaves no single matrix.
+ *
+ * @example
+ * ```ts
+ * import { Network } from "../../mod.ts";
+ * import { forwardProducts } from "./weight_alignment.ts";
+ * import { assertEquals } from "@std/assert";
+ * const net = Network.create({ sizes: [3, 4, 5, 2], seed: 1 });
+ * assertEquals(forwardProducts(net).map((p) => p?.length), [8, 10]);
+ * ```
+ *
+ * @param net The network.
+ * @param lowest The lowest hidden layer wanted, 0-based (default 0: every one).
+ * @returns One product (or undefined) per hidden layer, below `lowest` undefined.
+ */
+export function forwardProducts(net: Network, lowest = 0): (Float64Array | undefined)[] {
+  const L = net.depth;
+  const out: (Float64Array | undefined)[] = Array.from({ length: Math.max(0, L - 1) });
+  const last = net.layers[L - 1]?.weight;
+  if (!last || last.size === 0) return out;
+  const rows = last.rows;
+  let prod: Float64Array | undefined = Float64Array.from(last.data), cols = last.cols;
+  for (let k = L - 2; k >= lowest && prod; k--) {
+    out[k] = prod;
+    const w = net.layers[k].weight;
+    if (k === lowest || !w || w.size === 0 || cols !== w.rows) break; // none lower
+    const next = new Float64Array(rows * w.cols);
+    for (let r = 0; r < rows; r++) {
+      for (let p = 0; p < cols; p++) {
+        const v = prod[r * cols + p];
+        for (let j = 0; j < w.cols; j++) next[r * w.cols + j] += v * w.data[p * w.cols + j];
+      }
+    }
+    prod = next, cols = w.cols;
+  }
+  return out;
 }

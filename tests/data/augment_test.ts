@@ -60,3 +60,13 @@ Deno.test("training with an augmentation changes the batches it trains on, not t
   assert(plain.some((v, i) => v !== shifted[i]), "the shifted batches trained another net");
   assertEquals(x.data, before);
 });
+
+Deno.test("a shift as large as the image, or a seed that is not a safe integer, is refused", () => {
+  for (const pixels of [28, 9007199254740991, -1, 1.5]) {
+    assertThrows(() => randomShifts([1, 28, 28], pixels), RangeError, "the distance", `${pixels}`);
+  }
+  assertThrows(() => randomShifts([1, 28, 28], 2, 2 ** 60), RangeError, "the seed");
+  assertThrows(() => randomShifts([1, 1e20, 28], 2), RangeError, "the shape");
+  const shift = randomShifts([1, 28, 28], 27, 1), x = new Float32Array(784).fill(1);
+  shift(x, 1); // the largest distance allowed still draws
+});
