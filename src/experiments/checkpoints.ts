@@ -53,22 +53,23 @@ export function removeCheckpoint(path: string): void {
 
 /**
  * Keeps `dir` to this run until disposed (created if needed; what a killed run left half-written
- * in it is removed); another run's lock is a one-line error naming its pid.
+ * in it is removed, and nothing else); another run's lock is a one-line error naming its pid.
  *
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
  * import { lockCheckpoints } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
- * Deno.writeTextFileSync(`${dir}/run.npz.partial-1-x`, ""); // what a killed run left
+ * Deno.writeTextFileSync(`${dir}/dfa.npz.partial-1-x`, ""); // what a killed run left
+ * Deno.writeTextFileSync(`${dir}/mnist.npz.partial-2-y`, ""); // another task's file in flight
  * {
  *   using _lock = lockCheckpoints(dir);
- *   assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), [".dfa.lock"]);
+ *   assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [".dfa.lock", "mnist.npz.partial-2-y"]);
  * }
  * ```
  */
 export function lockCheckpoints(dir: string): Disposable {
-  const lock = lockDirectory(dir);
+  const lock = lockDirectory(dir, (path) => /^[^/]+\.npz$/.test(path)); // the rules' checkpoints
   return { [Symbol.dispose]: () => lock.release() };
 }
 
