@@ -119,3 +119,34 @@ Deno.test("the package stays publishable: deno publish --dry-run passes", async 
   assertStringIncludes(r.stdout + r.stderr, "LICENSE");
   assert(!(r.stdout + r.stderr).includes("tests/"), "tests are not published");
 });
+
+Deno.test("a path with a comma or an empty path given to a task is refused before the task starts", async () => {
+  const hostile: [string, string[]][] = [
+    ["mnist", ["--checkpoint-dir", "data/c,/"]],
+    ["mnist", ["--checkpoint-dir=data/c,"]],
+    ["mnist", ["--checkpoint-dir="]],
+    ["weak-learners", ["4", "--out-dir", ",/"]],
+    ["weak-learners", ["4", "--data", "data/mnist.npz,/etc"]],
+    ["merge-linouts", ["data/a.npz,/", "--out-dir", "data/m"]],
+    ["stacked-model", ["4", "data/t.npz", "", "--mnist", "data/mnist.npz"]],
+    ["slurm", ["weak-learners", "4", "--openblas", "/usr/lib/libopenblas.so,/"]],
+  ];
+  for (const [task, args] of hostile) {
+    // --help: a task that did start would only print its help.
+    const r = await runTask(task, [...args, "--help"], { DFA_LAUNCH_PRINT: "1" });
+    assertEquals(r.code, 2, `${task} ${args.join(" ")}: ${r.stderr}`);
+    const lines = r.stderr.trim().split("\n");
+    assertEquals(lines.length, 1, r.stderr); // no child started (it would print its flags), no trace
+    assert(lines[0].startsWith(`${task}: Cannot grant access to `), lines[0]);
+    const path = args.find((a) => a.includes(",")) ?? "";
+    if (path) assert(lines[0].endsWith(`: ${path.replace(/^--[\w-]+=/, "")}`), lines[0]);
+  }
+  // A path with a space is granted as exactly itself: the child's flags name it once, whole.
+  const r = await runTask("mnist", ["--checkpoint-dir", "data/a b", "--help"], {
+    DFA_LAUNCH_PRINT: "1",
+  });
+  assertEquals(r.code, 0, r.stderr);
+  const command = r.stderr.split("\n").find((l) => l.startsWith("deno run"))!;
+  assertStringIncludes(command, " --allow-write=data,data/a b ");
+  assertStringIncludes(command, " --allow-read=.,data/a b ");
+});
