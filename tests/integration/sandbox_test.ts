@@ -141,6 +141,18 @@ Deno.test("a path with a comma or an empty path given to a task is refused befor
     const path = args.find((a) => a.includes(",")) ?? "";
     if (path) assert(lines[0].endsWith(`: ${path.replace(/^--[\w-]+=/, "")}`), lines[0]);
   }
+  // compile-runner bakes its scopes into the runner: a comma in its FFI library is refused too.
+  const c = await runTask("compile-runner", [
+    "--read",
+    "data",
+    "--write",
+    "data",
+    "--openblas",
+    "/usr/lib/libopenblas.so,/",
+  ]);
+  assertEquals(c.code, 2, c.stderr);
+  assertEquals(c.stderr.trim().split("\n").length, 1, c.stderr);
+  assertStringIncludes(c.stderr, "comma would widen the permission scope");
   // A path with a space is granted as exactly itself: the child's flags name it once, whole.
   const r = await runTask("mnist", ["--checkpoint-dir", "data/a b", "--help"], {
     DFA_LAUNCH_PRINT: "1",
