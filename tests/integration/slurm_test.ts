@@ -420,6 +420,27 @@ Deno.test({
         },
       );
       await t.step(
+        "a run directory named with spaces, %, quotes, $(…), backquotes and #SBATCH: the same files, its logs in it, no command run",
+        async () => {
+          const out = `${dir}/hostile ${HOSTILE}`;
+          const r = await slurm(out, [
+            "--time",
+            "10:00",
+            "--sbatch-args",
+            "--comment dfa-test --nice 0",
+          ]);
+          assertEquals(r.code, 0, r.stdout + r.stderr);
+          same(out);
+          for (const log of ["shard-1.log", "shard-2.log", "finish.log"]) {
+            Deno.statSync(`${root}/${out}/slurm/logs/${log}`); // %a and the name's own % as meant
+          }
+          const shard = Deno.readTextFileSync(`${root}/${out}/slurm/shard.sh`);
+          assertStringIncludes(shard, "\n#SBATCH --time=10:00\n#SBATCH --comment=dfa-test\n");
+          assertEquals(pwned(`${root}/${dir}`), []);
+          assert(![...Deno.readDirSync(root)].some((e) => e.name.startsWith("pwned")));
+        },
+      );
+      await t.step(
         "a runner executable in place of deno run (as compile-runner makes)",
         async () => {
           // deno compile needs its runtime from dl.deno.land; a wrapper with the same baked-in
