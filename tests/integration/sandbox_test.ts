@@ -162,3 +162,16 @@ Deno.test("a path with a comma or an empty path given to a task is refused befor
   assertStringIncludes(command, " --allow-write=data,data/a b ");
   assertStringIncludes(command, " --allow-read=.,data/a b ");
 });
+
+Deno.test("the launcher knows only its own tasks and options, not Object's members", async () => {
+  const launcher = tasks["mnist"].split(" ").slice(1, -1); // deno run … scripts/launch.ts
+  for (const name of ["constructor", "__proto__", "toString"]) {
+    const r = await runDeno([...launcher, name]);
+    assertEquals(r.code, 2, r.stderr);
+    assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assertStringIncludes(r.stderr, `launch: unknown task: ${name}`);
+  }
+  // An option named like one of Object's members is no path option: no scope, no crash.
+  const flags = taskFlags(TASKS["weak-learners"], "/lib/x.so", ["--constructor", "/", "4"]);
+  assert(flags.includes("--allow-read=."), flags.join(" "));
+});
