@@ -172,6 +172,15 @@ export function denoTaskCommand(name: string): string {
  * every comma and has no way to escape one (`data/c,/` would grant `/`), and refuses an empty path
  * with a backtrace.
  *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { checkScopePath } from "./tasks.ts";
+ * assertEquals(checkScopePath("--out-dir", "/scratch/a b"), "/scratch/a b");
+ * assertThrows(() => checkScopePath("--out-dir", "data/c,/"), TypeError, "comma");
+ * assertThrows(() => checkScopePath("--out-dir", ""), TypeError, "empty");
+ * ```
+ *
  * @param what What names the path, for the message ("--out-dir", "OpenBLAS").
  * @param path The path.
  * @returns The path.
