@@ -231,7 +231,7 @@ Deno.test("a run's plan is made of checked values: what no script can hold is re
     // Values that no script can hold are refused, naming the option.
     const refused: [Partial<RunRequest>, string][] = [
       [{ outDir: `${base}/a\nb` }, "--out-dir"],
-      [{ outDir: `${base}/a\\b` }, "backslash"],
+      [{ outDir: `${base}/a\\b` }, "--out-dir: Slurm's --output reads a backslash"],
       [{ outDir: `${base}/a,/` }, "--out-dir"],
       [{ data: `${base}/a\nb` }, "--data"],
       [{ openblas: "/lib/x.so\ntouch pwned" }, "--openblas"],
