@@ -1,6 +1,6 @@
 // Checkpoint files for the scripts: a run's file put back into its network (none yet: a fresh
 // start), and a finished run's file removed with what a kill while writing it left beside it.
-import { DataFormatError, type Network } from "../../mod.ts";
+import { DataFormatError, type Network, RULES } from "../../mod.ts";
 import { checkpointHistory, loadCheckpoint, type TrainCheckpoint } from "../train/mod.ts";
 import { lockDirectory } from "../io/mod.ts";
 import { pct, secs } from "../report/format.ts";
@@ -69,7 +69,8 @@ export function removeCheckpoint(path: string): void {
  * ```
  */
 export function lockCheckpoints(dir: string): Disposable {
-  const lock = lockDirectory(dir, (path) => /^[^/]+\.npz$/.test(path)); // the rules' checkpoints
+  // The run's files: one checkpoint a rule, RULE.npz.
+  const lock = lockDirectory(dir, (path) => RULES.some((rule) => path === `${rule}.npz`));
   return { [Symbol.dispose]: () => lock.release() };
 }
 

@@ -29,7 +29,7 @@ Deno.test("the directory lock removes only the temporaries of the files its run 
   }
 });
 
-Deno.test("a checkpoint directory's lock leaves a weak-learners run below it alone", async () => {
+Deno.test("a checkpoint directory's lock leaves a weak-learners run below it and other files alone", async () => {
   // mnist --checkpoint-dir P while weak-learners writes into P/W: W's files in flight survive.
   const dir = await Deno.makeTempDir(), inner = `${dir}/W`;
   try {
@@ -41,10 +41,14 @@ Deno.test("a checkpoint directory's lock leaves a weak-learners run below it alo
     Deno.writeTextFileSync(partsFile, "half");
     const staleCheckpoint = `${dir}/dfa.npz.partial-999-abc123`;
     Deno.writeTextFileSync(staleCheckpoint, "half");
+    // create-dataset writing beside the checkpoints (--checkpoint-dir data).
+    const dataset = `${dir}/mnist.npz.partial-${Deno.pid}-abc123`;
+    Deno.writeTextFileSync(dataset, "half");
     {
       using _lock = lockCheckpoints(dir);
     }
     assert(exists(inFlight) && exists(partsFile), "the checkpoint lock removed W's files");
+    assert(exists(dataset), "the checkpoint lock removed another task's file in flight");
     assert(!exists(staleCheckpoint), "a killed run's checkpoint temporary stays");
     held.release();
   } finally {
