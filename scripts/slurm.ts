@@ -5,15 +5,8 @@ import { resolve } from "@std/path";
 import { cliArgs, CommandError, parse, UsageError } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
 import { joinSbatchArgs, sbatchOptions } from "../src/cluster/sbatch_options.ts";
-import {
-  followRun,
-  LEARNER_OPTIONS,
-  learnerArgs,
-  planRun,
-  readSavedRun,
-  siteOptions,
-  submitRun,
-} from "../src/cluster/submit.ts";
+import { followRun, planRun, readSavedRun, submitRun } from "../src/cluster/submit.ts";
+import { LEARNER_OPTIONS, learnerArgs, siteOptions } from "../src/cli/slurm_options.ts";
 import { gridStatusCommand, reproduceOnSlurm } from "../src/cluster/grid_run.ts";
 import { locateOpenBlas, OPENBLAS_FIX } from "../src/native/mod.ts";
 

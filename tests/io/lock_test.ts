@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { lockDirectory } from "../../src/io/mod.ts";
 import { lockCheckpoints } from "../../src/experiments/checkpoints.ts";
-import { runWeakLearners, WEAK_LEARNER_DEFAULTS } from "../../mod.ts";
+import { runWeakLearners, WEAK_LEARNER_DEFAULTS } from "../../src/stacking/mod.ts";
 
 const exists = (path: string) => {
   try {
