@@ -281,6 +281,9 @@ Deno.test("slurm checks every option before it writes or submits anything: one l
       ...refused.map(([a, o]): [string[], string] => [[...base, ...a], o]),
       [["weak-learners", "100001", "--data", "deno.json", "--out-dir", out], "N"],
       [[...base.slice(0, 4), "--out-dir", `${dir}/a\nb`], "--out-dir"],
+      // An experiment's job array takes the same checked site options.
+      [["reproduce", "grid.json", "--out-dir", out, "--time", "1:00\ntouch pwned"], "--time"],
+      [["reproduce", "grid.json", "--out-dir", out, "--sbatch-args", "--output=/x"], "--output"],
     ];
     for (const [args, named] of runs) {
       const r = await runTask("slurm", args);
