@@ -10,7 +10,7 @@ import {
 } from "../native/mod.ts";
 import { taskFlags, TASKS } from "./tasks.ts";
 
-/** A task the launcher cannot run: the message, and the exit code (2: no such task, 1: else). */
+/** A task the launcher cannot run: the message, and the exit code (2: a usage error, 1: else). */
 export class LaunchError extends Error {
   /** The launcher's exit code. */
   readonly code: number;
@@ -29,8 +29,8 @@ export class LaunchError extends Error {
 /**
  * The arguments of `deno` that run task `name` with `args`.
  *
- * @throws {LaunchError} When the task is unknown, or OpenBLAS or the C maths library it needs is
- * not found.
+ * @throws {LaunchError} When the task is unknown or a path its arguments name would change a
+ * permission scope's meaning (exit 2), or OpenBLAS or the C maths library it needs is not found.
  */
 export function launchCommand(name: string | undefined, args: string[]): string[] {
   const task = Object.hasOwn(TASKS, name ?? "") ? TASKS[name!] : undefined;
@@ -56,11 +56,12 @@ export function launchCommand(name: string | undefined, args: string[]): string[
       1,
     );
   }
-  return [
-    "run",
-    ...taskFlags(task, library, args, libm),
-    task.script,
-    ...(task.args ?? []),
-    ...args,
-  ];
+  let flags: string[];
+  try {
+    flags = taskFlags(task, library, args, libm);
+  } catch (error) {
+    // A path that would change a permission scope's meaning (a comma, an empty path).
+    throw new LaunchError(`${name}: ${(error as Error).message}`, 2);
+  }
+  return ["run", ...flags, task.script, ...(task.args ?? []), ...args];
 }

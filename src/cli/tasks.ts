@@ -168,8 +168,40 @@ export function denoTaskCommand(name: string): string {
 }
 
 /**
+ * Checks that `path` can stand in a `--allow-*` scope as exactly itself: Deno splits a scope at
+ * every comma and has no way to escape one (`data/c,/` would grant `/`), and refuses an empty path
+ * with a backtrace.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { checkScopePath } from "./tasks.ts";
+ * assertEquals(checkScopePath("--out-dir", "/scratch/a b"), "/scratch/a b");
+ * assertThrows(() => checkScopePath("--out-dir", "data/c,/"), TypeError, "comma");
+ * assertThrows(() => checkScopePath("--out-dir", ""), TypeError, "empty");
+ * ```
+ *
+ * @param what What names the path, for the message ("--out-dir", "OpenBLAS").
+ * @param path The path.
+ * @returns The path.
+ * @throws {TypeError} When it is empty or holds a comma.
+ */
+export function checkScopePath(what: string, path: string): string {
+  if (path === "") throw new TypeError(`Cannot grant access to ${what}: the path is empty`);
+  if (path.includes(",")) {
+    throw new TypeError(
+      `Cannot grant access to ${what}: a path with a comma would widen the permission scope ` +
+        `(Deno splits scopes at commas): ${path}`,
+    );
+  }
+  return path;
+}
+
+/**
  * The paths a task's arguments name in its `paths` options: `--out-dir X` or `--out-dir=X` (and,
  * for `"positional"`, the arguments that are not options), by the access they need.
+ *
+ * @throws {TypeError} When a path is empty or holds a comma (it would change the scope's meaning).
  */
 export function pathScopes(
   task: TaskPermissions,
@@ -177,14 +209,16 @@ export function pathScopes(
 ): { read: string[]; write: string[] } {
   const out = { read: [] as string[], write: [] as string[] }, paths = task.paths ?? {};
   for (let i = 0; i < args.length; i++) {
-    const m = /^--([\w-]+)(?:=(.*))?$/.exec(args[i]);
+    const m = /^--([\w-]+)(?:=(.*))?$/s.exec(args[i]);
     if (!m) {
-      if (paths.positional) out[paths.positional].push(args[i]);
+      if (paths.positional) {
+        out[paths.positional].push(checkScopePath(`the argument '${args[i]}'`, args[i]));
+      }
       continue;
     }
     const access = Object.hasOwn(paths, m[1]) ? paths[m[1]] : undefined; // not "constructor"
     const value = m[2] ?? (access && i + 1 < args.length ? args[++i] : undefined);
-    if (access && value) out[access].push(value);
+    if (access && value !== undefined) out[access].push(checkScopePath(`--${m[1]}`, value));
   }
   if (out.write.length) out.read.push(...out.write); // a task reads what it writes (resuming)
   return out;
@@ -193,6 +227,8 @@ export function pathScopes(
 /**
  * The `deno run` flags of a task, FFI scoped to `library` (and to `libm` when the arguments ask to
  * flush subnormals), with the paths its arguments name.
+ *
+ * @throws {TypeError} When a path its arguments name, or a library, is empty or holds a comma.
  */
 export function taskFlags(
   task: TaskPermissions,
@@ -212,7 +248,11 @@ export function taskFlags(
   ];
   if (run.length) flags.push(`--allow-run=${run.join(",")}`);
   const flushing = libm && (task.libm || args.includes("--flush-subnormals"));
-  if (task.ffi) flags.push(`--allow-ffi=${flushing ? `${library},${libm}` : library}`);
+  if (task.ffi) {
+    checkScopePath("OpenBLAS", library);
+    if (flushing) checkScopePath("the C maths library", libm);
+    flags.push(`--allow-ffi=${flushing ? `${library},${libm}` : library}`);
+  }
   const env = [
     ...(task.ffi ? ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"] : []),
     ...(task.env ?? []),

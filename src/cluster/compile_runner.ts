@@ -1,8 +1,8 @@
 // The runner (scripts/runner.ts: weak-learners, merge-linouts, stacked-model) compiled into one
 // self-contained executable by `deno compile`, its permissions baked in, for cluster nodes that
 // have no Deno.
-import { CommandError } from "../cli/options.ts";
-import { JOB_ENV } from "./jobs.ts";
+import { CommandError, UsageError } from "../cli/options.ts";
+import { denoFlags } from "./jobs.ts";
 
 /** What the compiled runner may touch, and where it goes. */
 export interface RunnerBuild {
@@ -16,15 +16,17 @@ export interface RunnerBuild {
   out: string;
 }
 
-/** The `deno compile` flags that bake in the runner's permissions. */
+/**
+ * The `deno compile` flags that bake in the runner's permissions.
+ *
+ * @throws {UsageError} When a path is empty or holds a comma (it would widen the scope).
+ */
 export function runnerFlags(b: RunnerBuild): string[] {
-  return [
-    "--no-prompt",
-    `--allow-read=${[...new Set([...b.read, ...b.write])].join(",")}`,
-    `--allow-write=${b.write.join(",")}`,
-    `--allow-ffi=${b.library}`,
-    `--allow-env=${JOB_ENV.join(",")}`,
-  ];
+  try {
+    return denoFlags([...new Set([...b.read, ...b.write])], b.write, b.library);
+  } catch (error) {
+    throw new UsageError((error as Error).message); // e.g. a comma in --openblas would widen FFI
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
 // The files of a Slurm run: the plan (what to run, where, with which site options), the job
 // scripts it becomes, and the exact `deno run` flags of each job. Pure functions of the plan.
 import { linoutPaths, shardPath } from "../stacking/mod.ts";
+import { checkScopePath } from "../cli/tasks.ts";
+import { checkScriptText, sbatchWord, sh, slurmFilename, TASK_INDEX } from "./quoting.ts";
 
 /**
  * What `deno task slurm` submits, saved as OUT/slurm/run.json.
@@ -26,17 +28,17 @@ export interface SlurmPlan {
   shards: number;
   /** Learners with their own initialisations. */
   diff: boolean;
-  /** Absolute paths: the project, the MNIST file, the run's directory, OpenBLAS on the nodes. */
+  /** The project's directory (absolute). */
   project: string;
   /** The MNIST file (absolute). */
   data: string;
   /** The run's directory (absolute). */
   outDir: string;
-  /** OpenBLAS on the nodes (absolute). */
+  /** OpenBLAS on the nodes. */
   library: string;
   /** Options passed to every shard (they are part of the run: --epochs, --seed, …). */
   learnerArgs: string[];
-  /** `#SBATCH` options of both jobs (--partition=…, --time=…, …). */
+  /** `#SBATCH` options of both jobs, one word each (--partition=…, --time=…, …). */
   sbatch: string[];
   /** A compiled runner (`deno task compile-runner`) that replaces `deno run`, or "". */
   binary: string;
@@ -66,29 +68,29 @@ export const JOB_ENV = ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"]
  * ```
  */
 export interface RunFiles {
-  /** The run's Slurm directory, OUT/slurm. */
+  /** OUT/slurm: the scripts, the plan, the logs and exit codes. */
   slurm: string;
-  /** The saved plan, OUT/slurm/run.json. */
+  /** OUT/slurm/run.json. */
   plan: string;
-  /** The array job's script. */
+  /** The job array's script. */
   shardScript: string;
   /** The finishing job's script. */
   finishScript: string;
-  /** Array task k's log. */
+  /** Shard K's log. */
   shardLog: (k: number | string) => string;
-  /** The file array task k writes its exit status to. */
+  /** Shard K's exit code, as its job writes it. */
   shardExit: (k: number | string) => string;
   /** The finishing job's log. */
   finishLog: string;
-  /** The file the finishing job writes its exit status to. */
+  /** The finishing job's exit code. */
   finishExit: string;
-  /** Array task k's working directory. */
+  /** Shard K's own directory. */
   shardDir: (k: number | string) => string;
-  /** The outputs file of shard k. */
+  /** Shard K's outputs. */
   shardFile: (k: number) => string;
-  /** The merged stacked outputs. */
+  /** The merged outputs. */
   merged: { train: string; test: string };
-  /** The stacked models' results. */
+  /** The stacked models' results (pipeline). */
   results: { dense: string; rd: string };
 }
 
@@ -125,12 +127,25 @@ export function runFiles(plan: Pick<SlurmPlan, "outDir" | "diff" | "shards">): R
  *
  * @example
  * ```ts
- * import { assertEquals } from "@std/assert";
- * import { denoFlags } from "./mod.ts";
- * assertEquals(denoFlags(["/data"], [], "/lib/libopenblas.so").slice(0, 3), ["--no-prompt", "--allow-read=/data", "--allow-ffi=/lib/libopenblas.so"]);
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { denoFlags } from "./jobs.ts";
+ * assertEquals(denoFlags(["/p"], ["/p/out"], "/lib/blas.so").slice(0, 3), [
+ *   "--no-prompt",
+ *   "--allow-read=/p",
+ *   "--allow-write=/p/out",
+ * ]);
+ * assertThrows(() => denoFlags(["/p"], [], "/lib/blas.so,/"), TypeError, "comma");
  * ```
+ *
+ * @param read Paths it may read.
+ * @param write Paths it may write (none: no write flag at all).
+ * @param library The OpenBLAS library it may load.
+ * @returns The flags.
+ * @throws {TypeError} When a path is empty or holds a comma (it would widen the scope).
  */
 export function denoFlags(read: string[], write: string[], library: string): string[] {
+  for (const p of [...read, ...write]) checkScopePath("a job's read or write scope", p);
+  checkScopePath("OpenBLAS", library);
   return [
     "--no-prompt",
     `--allow-read=${read.join(",")}`,
@@ -141,20 +156,47 @@ export function denoFlags(read: string[], write: string[], library: string): str
 }
 
 /**
- * Quotes a word for bash where needed. `$K` (the array task's index) stays a variable, in double
- * quotes; every other character is taken literally.
+ * Checks every value of a plan that its job scripts hold: paths without control characters
+ * (and the run's directory without a backslash, which Slurm's --output cannot take), scopes
+ * without commas, `#SBATCH` options without control characters.
  *
  * @example
  * ```ts
- * import { assertEquals } from "@std/assert";
- * import { sh } from "./mod.ts";
- * assertEquals([sh("plain/path"), sh("it's"), sh("shard $K")], ["plain/path", "'it'\\''s'", '"shard $K"']);
+ * import { assertThrows } from "@std/assert";
+ * import { checkPlan } from "./jobs.ts";
+ * const plan = { task: "weak-learners", n: 4, shards: 2, diff: false, project: "/p",
+ *   data: "/p/data/mnist.npz", outDir: "/runs/a\nb", library: "/lib/blas.so", learnerArgs: [],
+ *   sbatch: [], binary: "" } as const;
+ * assertThrows(() => checkPlan({ ...plan, learnerArgs: [], sbatch: [] }), TypeError, "--out-dir");
  * ```
+ *
+ * @param plan The plan.
+ * @throws {TypeError} When a value cannot be written safely; the message names its option.
  */
-export function sh(a: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(a)) return a;
-  if (!a.includes("$K")) return `'${a.replaceAll("'", "'\\''")}'`;
-  return `"${a.split("$K").map((p) => p.replace(/[$`"\\]/g, "\\$&")).join("$K")}"`;
+export function checkPlan(plan: SlurmPlan): void {
+  if (!["weak-learners", "diff-weak-learners", "pipeline"].includes(plan.task)) {
+    throw new TypeError(`Cannot write the job scripts of an unknown task: ${plan.task}`);
+  }
+  for (const [what, v] of [["N", plan.n], ["the shard count", plan.shards]] as const) {
+    if (!Number.isSafeInteger(v) || v < 1) {
+      throw new TypeError(`Cannot write the job scripts: ${what} must be an integer ≥ 1: ${v}`);
+    }
+  }
+  const paths: [string, string][] = [
+    ["the project directory", plan.project],
+    ["--data", plan.data],
+    ["--out-dir", plan.outDir],
+    ["--openblas", plan.library],
+  ];
+  for (const [what, path] of paths) checkScopePath(what, checkScriptText(what, path));
+  if (plan.binary) checkScriptText("--binary", plan.binary);
+  if (plan.outDir.includes("\\")) {
+    throw new TypeError(
+      "Cannot name the Slurm logs under --out-dir: Slurm's --output reads a backslash as an " +
+        `escape, and the jobs would write no log: ${plan.outDir}`,
+    );
+  }
+  for (const a of [...plan.learnerArgs, ...plan.sbatch]) checkScriptText("an option", a);
 }
 
 /** The command line of one dfa task in a job: the compiled runner, or deno with scoped flags. */
@@ -171,13 +213,14 @@ function command(
 }
 
 function header(plan: SlurmPlan, name: string, log: string): string[] {
+  checkPlan(plan);
   return [
     "#!/bin/bash",
     `# Written by \`deno task slurm ${plan.task} ${plan.n} --shards ${plan.shards}\`; that command`,
     "# resubmits only what is missing. Submitting this file by hand works too.",
     `#SBATCH --job-name=dfa-${name}`,
-    `#SBATCH --output=${log}`,
-    ...plan.sbatch.map((o) => `#SBATCH ${o}`),
+    `#SBATCH ${sbatchWord(`--output=${log}`)}`,
+    ...plan.sbatch.map((o) => `#SBATCH ${sbatchWord(o)}`),
     "set -uo pipefail",
     'export DFA_THREADS="${SLURM_CPUS_PER_TASK:-1}" # OpenBLAS threads: the CPUs Slurm gave us',
     `export DFA_OPENBLAS_PATH=${sh(plan.library)}`,
@@ -200,13 +243,15 @@ function header(plan: SlurmPlan, name: string, log: string): string[] {
  * assertStringIncludes(shardScript(plan), "#SBATCH --time=1:00:00");
  * assertStringIncludes(shardScript(plan), "K=$SLURM_ARRAY_TASK_ID");
  * ```
+ *
+ * @throws {TypeError} When a value of the plan cannot be written safely ({@linkcode checkPlan}).
  */
 export function shardScript(plan: SlurmPlan): string {
-  const f = runFiles(plan), dir = f.shardDir("$K");
+  const f = runFiles(plan), dir = f.shardDir(TASK_INDEX);
   const args = [
     String(plan.n),
     "--shard",
-    `$K/${plan.shards}`,
+    `${TASK_INDEX}/${plan.shards}`,
     "--data",
     plan.data,
     "--out-dir",
@@ -220,12 +265,12 @@ export function shardScript(plan: SlurmPlan): string {
     write: [dir],
   });
   return [
-    ...header(plan, `${plan.task}-shard`, f.shardLog("%a")),
+    ...header(plan, `${plan.task}-shard`, `${slurmFilename(f.slurm)}/logs/shard-%a.log`),
     "K=$SLURM_ARRAY_TASK_ID",
-    `rm -f ${sh(f.shardExit("$K"))}`,
+    `rm -f ${sh(f.shardExit(TASK_INDEX))}`,
     run,
     "code=$?",
-    `echo "$code" > ${sh(f.shardExit("$K"))}`,
+    `echo "$code" > ${sh(f.shardExit(TASK_INDEX))}`,
     'exit "$code"',
     "",
   ].join("\n");
@@ -245,6 +290,8 @@ export function shardScript(plan: SlurmPlan): string {
  * };
  * assertStringIncludes(finishScript(plan), "scripts/merge_linouts.ts /scratch/run/shards/1/linouts-shard-1-of-2.npz");
  * ```
+ *
+ * @throws {TypeError} When a value of the plan cannot be written safely ({@linkcode checkPlan}).
  */
 export function finishScript(plan: SlurmPlan): string {
   const f = runFiles(plan);
@@ -268,7 +315,7 @@ export function finishScript(plan: SlurmPlan): string {
     }
   }
   return [
-    ...header(plan, `${plan.task}-finish`, f.finishLog),
+    ...header(plan, `${plan.task}-finish`, `${slurmFilename(f.slurm)}/logs/finish.log`),
     `rm -f ${sh(f.finishExit)}`,
     `( set -e; ${lines.join("; ")} )`,
     "code=$?",

@@ -1,7 +1,8 @@
 /**
  * Slurm: the job scripts dfa submits (one array task a shard of weak learners, or a cell of an
- * experiment; a dependent finish job) and the reading of the queue and accounting that tells how a
- * run stands. Unstable: these follow the `slurm` task.
+ * experiment; a dependent finish job), every value in them checked and quoted, their submission,
+ * and the reading of the queue and accounting that tells how a run stands. Unstable: these follow
+ * the `slurm` task.
  *
  * @example
  * ```ts
@@ -15,6 +16,9 @@
  */
 export * from "./jobs.ts";
 export * from "./queue.ts";
+export * from "./quoting.ts";
+export * from "./sbatch_options.ts";
+export * from "./submit.ts";
 export * from "./grid_jobs.ts";
 export * from "./grid_run.ts";
 export * from "./grid_status.ts";

@@ -1,6 +1,6 @@
 // Checkpoint files for the scripts: a run's file put back into its network (none yet: a fresh
 // start), and a finished run's file removed with what a kill while writing it left beside it.
-import { DataFormatError, type Network } from "../../mod.ts";
+import { DataFormatError, type Network, RULES } from "../../mod.ts";
 import { checkpointHistory, loadCheckpoint, type TrainCheckpoint } from "../train/mod.ts";
 import { lockDirectory } from "../io/mod.ts";
 import { pct, secs } from "../report/format.ts";
@@ -53,22 +53,24 @@ export function removeCheckpoint(path: string): void {
 
 /**
  * Keeps `dir` to this run until disposed (created if needed; what a killed run left half-written
- * in it is removed); another run's lock is a one-line error naming its pid.
+ * in it is removed, and nothing else); another run's lock is a one-line error naming its pid.
  *
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
  * import { lockCheckpoints } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
- * Deno.writeTextFileSync(`${dir}/run.npz.partial-1-x`, ""); // what a killed run left
+ * Deno.writeTextFileSync(`${dir}/dfa.npz.partial-1-x`, ""); // what a killed run left
+ * Deno.writeTextFileSync(`${dir}/mnist.npz.partial-2-y`, ""); // another task's file in flight
  * {
  *   using _lock = lockCheckpoints(dir);
- *   assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), [".dfa.lock"]);
+ *   assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [".dfa.lock", "mnist.npz.partial-2-y"]);
  * }
  * ```
  */
 export function lockCheckpoints(dir: string): Disposable {
-  const lock = lockDirectory(dir);
+  // The run's files: one checkpoint a rule, RULE.npz.
+  const lock = lockDirectory(dir, (path) => RULES.some((rule) => path === `${rule}.npz`));
   return { [Symbol.dispose]: () => lock.release() };
 }
 

@@ -79,6 +79,10 @@ export interface WeakLearnersResult {
   seconds: number;
 }
 
+/** The files a weak-learners run writes in its output directory (its lock cleans up after them). */
+const OWN_FILES =
+  /^(?:(?:diff-)?(?:train|test)_linouts|(?:diff-)?linouts-shard-\d+-of-\d+|parts\/(?:diff-)?weak-learners-[0-9a-f]+\/learner-\d+)\.npz$/;
+
 /**
  * Trains the run's learners that have no finished part yet and writes the stacked outputs (or,
  * with `shard`, that shard's file).
@@ -120,7 +124,7 @@ export async function runWeakLearners(
   o = { ...o, blas: o.blas ?? blasSettings() }; // part of the run's identity
   const [start, end] = shard ? shardRange(n, shard[0], shard[1]) : [0, n];
   // One run at a time in the output directory (which must be writable before any training).
-  const lock = lockDirectory(o.outDir);
+  const lock = lockDirectory(o.outDir, (path) => OWN_FILES.test(path));
   try {
     const summaries = new Map<number, LearnerSummary>(), todo: number[] = [];
     const saved = finishedParts(o);

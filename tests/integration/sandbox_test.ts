@@ -119,3 +119,59 @@ Deno.test("the package stays publishable: deno publish --dry-run passes", async 
   assertStringIncludes(r.stdout + r.stderr, "LICENSE");
   assert(!(r.stdout + r.stderr).includes("tests/"), "tests are not published");
 });
+
+Deno.test("a path with a comma or an empty path given to a task is refused before the task starts", async () => {
+  const hostile: [string, string[]][] = [
+    ["mnist", ["--checkpoint-dir", "data/c,/"]],
+    ["mnist", ["--checkpoint-dir=data/c,"]],
+    ["mnist", ["--checkpoint-dir="]],
+    ["weak-learners", ["4", "--out-dir", ",/"]],
+    ["weak-learners", ["4", "--data", "data/mnist.npz,/etc"]],
+    ["merge-linouts", ["data/a.npz,/", "--out-dir", "data/m"]],
+    ["stacked-model", ["4", "data/t.npz", "", "--mnist", "data/mnist.npz"]],
+    ["slurm", ["weak-learners", "4", "--openblas", "/usr/lib/libopenblas.so,/"]],
+  ];
+  for (const [task, args] of hostile) {
+    // --help: a task that did start would only print its help.
+    const r = await runTask(task, [...args, "--help"], { DFA_LAUNCH_PRINT: "1" });
+    assertEquals(r.code, 2, `${task} ${args.join(" ")}: ${r.stderr}`);
+    const lines = r.stderr.trim().split("\n");
+    assertEquals(lines.length, 1, r.stderr); // no child started (it would print its flags), no trace
+    assert(lines[0].startsWith(`${task}: Cannot grant access to `), lines[0]);
+    const path = args.find((a) => a.includes(",")) ?? "";
+    if (path) assert(lines[0].endsWith(`: ${path.replace(/^--[\w-]+=/, "")}`), lines[0]);
+  }
+  // compile-runner bakes its scopes into the runner: a comma in its FFI library is refused too.
+  const c = await runTask("compile-runner", [
+    "--read",
+    "data",
+    "--write",
+    "data",
+    "--openblas",
+    "/usr/lib/libopenblas.so,/",
+  ]);
+  assertEquals(c.code, 2, c.stderr);
+  assertEquals(c.stderr.trim().split("\n").length, 1, c.stderr);
+  assertStringIncludes(c.stderr, "comma would widen the permission scope");
+  // A path with a space is granted as exactly itself: the child's flags name it once, whole.
+  const r = await runTask("mnist", ["--checkpoint-dir", "data/a b", "--help"], {
+    DFA_LAUNCH_PRINT: "1",
+  });
+  assertEquals(r.code, 0, r.stderr);
+  const command = r.stderr.split("\n").find((l) => l.startsWith("deno run"))!;
+  assertStringIncludes(command, " --allow-write=data,data/a b ");
+  assertStringIncludes(command, " --allow-read=.,data/a b ");
+});
+
+Deno.test("the launcher knows only its own tasks and options, not Object's members", async () => {
+  const launcher = tasks["mnist"].split(" ").slice(1, -1); // deno run … scripts/launch.ts
+  for (const name of ["constructor", "__proto__", "toString"]) {
+    const r = await runDeno([...launcher, name]);
+    assertEquals(r.code, 2, r.stderr);
+    assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assertStringIncludes(r.stderr, `launch: unknown task: ${name}`);
+  }
+  // An option named like one of Object's members is no path option: no scope, no crash.
+  const flags = taskFlags(TASKS["weak-learners"], "/lib/x.so", ["--constructor", "/", "4"]);
+  assert(flags.includes("--allow-read=."), flags.join(" "));
+});
