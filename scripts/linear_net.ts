@@ -13,6 +13,8 @@ import {
 import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "../src/cli/options.ts";
 import { degrees, secs } from "../src/report/format.ts";
 import { lineChart, reportOptions, writeReport } from "../src/report/report.ts";
+import { describeNetwork } from "../src/report/layer_names.ts";
+import { trainedTitle } from "../src/report/titles.ts";
 
 const spec = {
   name: "linear-net",
@@ -123,7 +125,14 @@ await run(spec.name, async () => {
         [label]: h[key],
         run: rule,
       }));
-    const path = await writeReport(args.get("report-dir"), "The linear net: M = W2·W1", [
+    const title = trainedTitle({
+      task: "The linear net M = W2·W1",
+      network: describeNetwork({ sizes: net.sizes, hidden: "linear" }),
+      rules: [rule],
+      optimizer: "sgd",
+      lr,
+    });
+    const path = await writeReport(args.get("report-dir"), title, [
       `${rule}: cost ${cost.toPrecision(6)} after ${Math.min(epoch, epochs)} epochs, D = ${
         D.toPrecision(4)
       }`,

@@ -36,6 +36,8 @@ import { Progress } from "../src/cli/progress.ts";
 import { loadMnist } from "../src/data/shipped.ts";
 import { MNIST_SPEC as spec } from "../src/cli/mnist_spec.ts";
 import { mnistReport } from "../src/report/mnist_report.ts";
+import { describeNetwork, networkLayerNames } from "../src/report/layer_names.ts";
+import { trainedTitle } from "../src/report/titles.ts";
 
 function pick<T extends string>(what: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
@@ -122,6 +124,7 @@ await run(spec.name, async () => {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const names = networkLayerNames(arch); // conv1, pool1, …, as the report names them
   // One run a checkpoint directory (the lock also clears what a killed run left half-written).
   const checkpointDir = args.optional("checkpoint-dir");
   using _lock = checkpointDir ? lockCheckpoints(checkpointDir) : undefined;
@@ -187,7 +190,9 @@ await run(spec.name, async () => {
         // layer without weights, as a pooling, or a zero gradient) and Nøkland's criterion.
         const align = s.alignment?.length
           ? "alignment " +
-            s.alignment.map((a) => `L${a.layer} ${degrees(a.angle)} (${a.criterion.toFixed(3)})`)
+            s.alignment.map((a) =>
+              `${names[a.layer - 1]} ${degrees(a.angle)} (${a.criterion.toFixed(3)})`
+            )
               .join(", ")
           : "";
         console.log(
@@ -235,7 +240,8 @@ await run(spec.name, async () => {
     }
   }
   if (args.flag("report")) {
-    const path = await mnistReport(args.get("report-dir"), `MNIST, preset ${presetName}`, runs);
+    const what = { task: "MNIST", network: describeNetwork(arch, archText), rules, optimizer, lr };
+    const path = await mnistReport(args.get("report-dir"), trainedTitle(what), runs, arch);
     if (!quiet) console.log(`Report: ${path}`);
   }
   if (json) {

@@ -15,24 +15,8 @@ import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse, run } from "../src/cli
 import { disagreement, learnerPredictions } from "../src/stacking/mod.ts";
 import { DEFAULT_MNIST, loadMnistLabels, SHIPPED_IDX } from "../src/data/shipped.ts";
 import { pct, secs } from "../src/report/format.ts";
-import {
-  barChart,
-  heatmap,
-  lineChart,
-  pointChart,
-  reportOptions,
-  writeReport,
-} from "../src/report/report.ts";
-
-/** The rows of a heat map of a (learners, learners) matrix, in percent. */
-function disagreementRows(m: Float64Array) {
-  const L = Math.round(Math.sqrt(m.length));
-  return Array.from({ length: L * L }, (_, k) => ({
-    learner: Math.floor(k / L) + 1,
-    "other learner": (k % L) + 1,
-    "disagree (%)": 100 * m[k],
-  }));
-}
+import { reportOptions } from "../src/report/report.ts";
+import { pipelineReport } from "../src/report/pipeline_report.ts";
 
 const spec = {
   name: "pipeline",
@@ -149,69 +133,15 @@ await run(spec.name, async () => {
   }
   console.log(`  ${"total".padEnd(w)}  ${secs(total).padStart(9)}`);
   if (args.flag("report")) {
-    const path = await writeReport(
-      args.get("report-dir"),
-      `Stacking ${n} DFA nets (seed ${seed})`,
-      steps.map((s) => `${s.step}: ${s.result} (${secs(s.seconds)})`),
-      [
-        barChart(
-          "models",
-          "Test error: weak learners and the stacked models",
-          [
-            { model: "mean weak learner", "test error (%)": 100 * wl.meanTestError },
-            { model: "best weak learner", "test error (%)": 100 * wl.bestTestError },
-            { model: "dense stacked", "test error (%)": 100 * models[0].testError },
-            { model: "RD stacked", "test error (%)": 100 * models[1].testError },
-          ],
-          "model",
-          "test error (%)",
-        ),
-        pointChart(
-          "learners",
-          "Each weak learner's test error",
-          wl.learners.map((l) => ({ learner: l.index + 1, "test error (%)": 100 * l.testError })),
-          "learner",
-          "test error (%)",
-        ),
-        heatmap(
-          "disagreement",
-          "How often two learners disagree on a test image (%)",
-          disagreementRows(disagreement(learnerPredictions(test, C))),
-          "learner",
-          "other learner",
-          "disagree (%)",
-        ),
-        lineChart(
-          "by-n",
-          "Dense stacked test error against the number of learners stacked",
-          curve,
-          "learners",
-          "test error (%)",
-          "model",
-        ),
-        lineChart(
-          "stacked-epochs",
-          "Stacked models' error per epoch (dashed: held-out part of the training set)",
-          models.flatMap((m) =>
-            m.history.flatMap((e) => [
-              { epoch: e.epoch, "error (%)": 100 * e.trainError, model: m.layer, set: "training" },
-              ...(e.validationError === undefined ? [] : [{
-                epoch: e.epoch,
-                "error (%)": 100 * e.validationError,
-                model: m.layer,
-                set: "held out",
-              }]),
-            ])
-          ),
-          "epoch",
-          "error (%)",
-          "model",
-          "error (%)",
-          false,
-          "set",
-        ),
-      ],
-    );
+    const path = await pipelineReport(args.get("report-dir"), {
+      n,
+      config: { ...WEAK_LEARNER_DEFAULTS, seed, diff },
+      summary: steps.map((s) => `${s.step}: ${s.result} (${secs(s.seconds)})`),
+      weakLearners: wl,
+      stacked: models,
+      disagreement: disagreement(learnerPredictions(test, C)),
+      curve,
+    });
     if (!quiet) console.log(`Report: ${path}`);
   }
   if (args.flag("json")) {

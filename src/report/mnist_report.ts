@@ -1,9 +1,11 @@
 // The mnist task's HTML report: training (dashed), validation (dotted, with --validation) and test
 // (solid) error per epoch, one colour per rule, and the angle between each rule's update and
-// backprop's, per hidden layer.
-import type { EpochStats } from "../../mod.ts";
+// backprop's and the backward weights' against the forward ones, one panel per layer, each layer
+// named by kind and position (conv1, pool1, fc2).
+import type { EpochStats } from "../train/train_options.ts";
 import { pct } from "./format.ts";
-import { lineChart, writeReport } from "./report.ts";
+import { describeLayers, networkLayerNames, type NetworkShape } from "./layer_names.ts";
+import { type Facet, lineChart, writeReport } from "./report.ts";
 
 /** One rule's run, as the mnist task records it. */
 export interface MnistRun {
@@ -12,8 +14,26 @@ export interface MnistRun {
   epochs: EpochStats[];
 }
 
-/** Writes the report under `dir`; returns the path of its HTML file. */
-export async function mnistReport(dir: string, title: string, runs: MnistRun[]): Promise<string> {
+/**
+ * Writes the report under `dir`; returns the path of its HTML file. `title` says what was trained
+ * (see `trainedTitle`); `network` names the layers in the panels and the summary (without it,
+ * all dense).
+ */
+export async function mnistReport(
+  dir: string,
+  title: string,
+  runs: MnistRun[],
+  network?: NetworkShape,
+): Promise<string> {
+  // The alignment's layer k (1-based) is the network's k-th layer, whatever its kind.
+  const deepest = Math.max(
+    1,
+    ...runs.flatMap((r) => r.epochs.flatMap((e) => (e.alignment ?? []).map((a) => a.layer + 1))),
+  );
+  const names = networkLayerNames(
+    network ?? { sizes: Array.from({ length: deepest + 1 }, () => 0) },
+  );
+  const layer: Facet = { field: "layer", order: names };
   const errors = runs.flatMap((r) =>
     r.epochs.flatMap((e) => [
       { epoch: e.epoch, "error (%)": 100 * e.trainError, rule: r.rule, set: "train" },
@@ -29,7 +49,7 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         epoch: e.epoch,
         "angle (°)": a.angle,
         rule: r.rule,
-        layer: `hidden layer ${a.layer}`,
+        layer: names[a.layer - 1],
       }))
     )
   );
@@ -58,11 +78,12 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         "angle (°)",
         false,
         undefined,
-        "layer",
+        layer,
       ),
     );
   }
-  // The backward weights against the forward ones, per hidden layer (FA-like and direct rules).
+  // The backward weights that carry the error to each layer against the forward weights they stand
+  // in for (FA-like rules: the layer above's; direct rules: the product of all above).
   const weights = runs.flatMap((r) =>
     r.epochs.flatMap((e) =>
       (e.alignment ?? []).filter((a) => Number.isFinite(a.weightAngle) && a.normRatio! > 0).map((
@@ -72,7 +93,7 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         "W vs B (°)": a.weightAngle,
         "‖W‖/‖B‖": a.normRatio,
         rule: r.rule,
-        layer: `hidden layer ${a.layer}`,
+        layer: names[a.layer - 1],
       }))
     )
   );
@@ -80,7 +101,7 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
     charts.push(
       lineChart(
         "weight-angle",
-        "Angle between the forward weights and the backward weights",
+        "Angle between the backward weights that carry the error to a layer and the forward ones above",
         weights,
         "epoch",
         "W vs B (°)",
@@ -88,11 +109,11 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         "W vs B (°)",
         false,
         undefined,
-        "layer",
+        layer,
       ),
       lineChart(
         "norm-ratio",
-        "Norm of the forward weights over the backward weights",
+        "Norm of the forward weights above a layer over the backward weights to it",
         weights,
         "epoch",
         "‖W‖/‖B‖",
@@ -100,14 +121,19 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         "‖W‖/‖B‖",
         true,
         undefined,
-        "layer",
+        layer,
       ),
     );
   }
   return await writeReport(
     dir,
     title,
-    runs.map((r) => `${r.rule}: test error ${pct(r.testError)} after ${r.epochs.length} epochs`),
+    [
+      ...(network ? [`layers: ${describeLayers(network)}`] : []),
+      ...runs.map((r) =>
+        `${r.rule}: test error ${pct(r.testError)} after ${r.epochs.length} epochs`
+      ),
+    ],
     charts,
   );
 }

@@ -32,7 +32,6 @@ export interface Chart {
   values: Record<string, unknown>[];
 }
 
-/** A line chart of `y` against `x`, one line per value of `series`. */
 /** Vega's category colours, assigned to the rules in registry order: a rule keeps its colour in
  * every chart, whichever rules a chart shows. */
 const PALETTE = [
@@ -47,23 +46,57 @@ const PALETTE = [
 ];
 const RULE_ORDER = ["bp", "fa", "dfa", "cdfa", "usf", "brsf", "frsf", "drtp"];
 
+/**
+ * The legend of a line chart's series: a short line in each series' colour and dash, as drawn,
+ * not the filled dot Vega-Lite shows for lines with points.
+ */
+export const LINE_LEGEND = { symbolType: "stroke", symbolStrokeWidth: 2, symbolSize: 300 } as const;
+
 function colourEncoding(values: Record<string, unknown>[], field: string) {
   const domain = [...new Set(values.map((v) => String(v[field])))];
   if (field !== "rule" || !domain.every((d) => RULE_ORDER.includes(d))) {
-    return { field, type: "nominal", title: field };
+    return { field, type: "nominal", title: field, legend: LINE_LEGEND };
   }
   domain.sort((a, b) => RULE_ORDER.indexOf(a) - RULE_ORDER.indexOf(b));
   const range = domain.map((d) => PALETTE[RULE_ORDER.indexOf(d)]);
-  return { field, type: "nominal", title: field, scale: { domain, range } };
+  return { field, type: "nominal", title: field, scale: { domain, range }, legend: LINE_LEGEND };
+}
+
+/** Epochs, learners and other counts are whole numbers: ticks at integers only. */
+function countAxis(values: Record<string, unknown>[], x: string) {
+  return values.every((v) => Number.isInteger(v[x]))
+    ? { axis: { tickMinStep: 1, format: "d" } }
+    : {};
+}
+
+/** The dash of a set's line: dashed for training, dotted for validation, solid for the rest. */
+export function dashOf(set: string): number[] {
+  return /train/.test(set) ? [6, 4] : /validation|held out/.test(set) ? [2, 2] : [1, 0];
 }
 
 function dashEncoding(values: Record<string, unknown>[], field: string) {
   const domain = [...new Set(values.map((v) => String(v[field])))];
-  const pattern = (d: string) => /train/.test(d) ? [6, 4] : /validation/.test(d) ? [2, 2] : [1, 0];
-  const range = domain.map(pattern);
-  return { field, type: "nominal", title: field, scale: { domain, range } };
+  return {
+    field,
+    type: "nominal",
+    title: field,
+    scale: { domain, range: domain.map(dashOf) },
+    legend: { ...LINE_LEGEND, encode: { symbols: { update: { stroke: { value: "#555" } } } } },
+  };
 }
 
+/** Small multiples: the field that picks a row's panel, and the panels in the order drawn. */
+export interface Facet {
+  field: string;
+  /** The panels, in order (default: the values' order of first appearance). */
+  order?: string[];
+}
+
+/**
+ * A line chart of `y` against `x`, one line per value of `series` (each rule its own colour in
+ * every chart), dashed by `dash` where given, and with `facet` one panel per value, three to a
+ * row: each panel draws its own axes, so a short last row leaves no empty frame.
+ */
 export function lineChart(
   name: string,
   title: string,
@@ -74,20 +107,15 @@ export function lineChart(
   yTitle = y,
   log = false,
   dash?: string,
-  facet?: string,
+  facet?: string | Facet,
 ): Chart {
+  const panels = typeof facet === "string" ? { field: facet } : facet;
   const view = {
-    width: facet ? 260 : 560,
-    height: facet ? 200 : 300,
+    width: panels ? 260 : 560,
+    height: panels ? 200 : 300,
     mark: { type: "line", point: true },
     encoding: {
-      // Epochs (and other counts) are whole numbers: ticks at integers only.
-      x: {
-        field: x,
-        type: "quantitative",
-        title: x,
-        ...(x === "epoch" ? { axis: { tickMinStep: 1, format: "d" } } : {}),
-      },
+      x: { field: x, type: "quantitative", title: x, ...countAxis(values, x) },
       y: {
         field: y,
         type: "quantitative",
@@ -95,14 +123,20 @@ export function lineChart(
         scale: log ? { type: "log" } : { zero: false },
       },
       color: colourEncoding(values, series),
-      // Dashed for training, dotted for validation, solid for the rest (test, held out).
       ...(dash ? { strokeDash: dashEncoding(values, dash) } : {}),
     },
   };
-  // Small multiples: one panel per value of `facet` (a layer, say), three to a row.
-  const spec = facet
-    ? { facet: { field: facet, type: "nominal", title: null }, columns: 3, spec: view }
-    : view;
+  if (!panels) return { name, title, values, spec: view };
+  const order = panels.order ?? [...new Set(values.map((v) => String(v[panels.field])))];
+  // Only the panels with data, in order; each with its own x axis (a facet's shared axes would
+  // stand under the empty cells of a short last row).
+  const shown = order.filter((p) => values.some((v) => String(v[panels.field]) === p));
+  const spec = {
+    facet: { field: panels.field, type: "nominal", title: null, sort: shown },
+    columns: Math.min(3, shown.length),
+    spec: view,
+    resolve: { axis: { x: "independent", y: "independent" } },
+  };
   return { name, title, values, spec };
 }
 
@@ -175,34 +209,8 @@ export function pointChart(
       height: 300,
       mark: { type: "point", filled: true },
       encoding: {
-        x: { field: x, type: "quantitative", title: x },
+        x: { field: x, type: "quantitative", title: x, ...countAxis(values, x) },
         y: { field: y, type: "quantitative", title: y, scale: { zero: false } },
-      },
-    },
-  };
-}
-
-/** A heat map of `value` over the grid of `x` and `y` (ordinal axes). */
-export function heatmap(
-  name: string,
-  title: string,
-  values: Record<string, unknown>[],
-  x: string,
-  y: string,
-  value: string,
-): Chart {
-  return {
-    name,
-    title,
-    values,
-    spec: {
-      width: 420,
-      height: 420,
-      mark: "rect",
-      encoding: {
-        x: { field: x, type: "ordinal", title: x, axis: { labelOverlap: "greedy" } },
-        y: { field: y, type: "ordinal", title: y, axis: { labelOverlap: "greedy" } },
-        color: { field: value, type: "quantitative", title: value },
       },
     },
   };

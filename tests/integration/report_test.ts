@@ -43,7 +43,7 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
     assert(ticks.length >= 2 && ticks.every((t) => /^\d+$/.test(t)), `epoch ticks: ${ticks}`);
     // Diagnostics as small multiples: a panel per hidden layer, a colour per rule.
     const alignmentSvg = Deno.readTextFileSync(`${root}/${dir}/mnist/alignment.svg`);
-    assertStringIncludes(alignmentSvg, "Title text 'hidden layer 1'");
+    assertStringIncludes(alignmentSvg, "Title text 'fc1'");
     assertStringIncludes(alignmentSvg, ">dfa<");
 
     r = await runTask("linear-net", ["--quiet", "--no-report", "--report-dir", `${dir}/none`]);
