@@ -293,7 +293,7 @@ await run(spec.name, async () => {
       )
     );
     const title = tableTitle(table, charted.flatMap((r) => r.rowCells));
-    const path = await writeReport(args.get("report-dir"), title, [md], charts);
+    const path = await writeReport(args.get("report-dir"), title, [], charts, md);
     console.log(`Report: ${path}`);
   }
 });

@@ -12,3 +12,4 @@ export * from "./pipeline_report.ts";
 export * from "./layer_names.ts";
 export * from "./titles.ts";
 export * from "./format.ts";
+export * from "./markdown_html.ts";

@@ -3,6 +3,7 @@
 import * as vega from "npm:vega@6.4.0";
 import * as vl from "npm:vega-lite@6.5.0";
 import type { OptionSpec } from "../cli/options.ts";
+import { escapeHtml, markdownToHtml } from "./markdown_html.ts";
 
 /** The --report and --report-dir options of a script whose report goes to data/reports/SCRIPT. */
 export function reportOptions(script: string): OptionSpec[] {
@@ -154,21 +155,17 @@ async function svgOf(chart: Chart): Promise<string> {
   return svg;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"]/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!,
-  );
-}
-
 /**
- * Writes each chart as DIR/NAME.svg and DIR/report.html holding them all; returns the report's path.
+ * Writes each chart as DIR/NAME.svg and DIR/report.html holding them all, under the title, the
+ * summary's lines and, where given, a Markdown text (a results table, say) rendered as HTML;
+ * returns the report's path.
  */
 export async function writeReport(
   dir: string,
   title: string,
   summary: string[],
   charts: Chart[],
+  markdown?: string,
 ): Promise<string> {
   Deno.mkdirSync(dir, { recursive: true });
   const sections: string[] = [];
@@ -181,10 +178,11 @@ export async function writeReport(
   }
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}section{margin:2em 0}</style></head>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}section{margin:2em 0}table{border-collapse:collapse;font-size:.85em;display:block;overflow-x:auto}td,th{border:1px solid #ccc;padding:.2em .4em;text-align:right}td:first-child,th:first-child{text-align:left}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
-<ul>${summary.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>
-${sections.join("\n")}
+${summary.length ? `<ul>${summary.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>\n` : ""}${
+    markdown ? `${markdownToHtml(markdown)}\n` : ""
+  }${sections.join("\n")}
 </body></html>
 `;
   const path = `${dir}/report.html`;
