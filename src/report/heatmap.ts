@@ -38,7 +38,16 @@ export function offDiagonalDomain(
   return lo <= hi ? [lo, hi] : undefined;
 }
 
-/** The colour of a heat map's diagonal when it is drawn apart from the scale. */
+/**
+ * The colour of a heat map's diagonal when it is drawn apart from the scale.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { DIAGONAL_COLOUR } from "./heatmap.ts";
+ * assertEquals(DIAGONAL_COLOUR, "#d9d9d9");
+ * ```
+ */
 export const DIAGONAL_COLOUR = "#d9d9d9";
 
 /**
@@ -46,6 +55,17 @@ export const DIAGONAL_COLOUR = "#d9d9d9";
  * scale spans the cells off the diagonal only (see {@linkcode offDiagonalDomain}) and the diagonal
  * is drawn in plain grey: a matrix whose diagonal is 0 by construction (how often a learner
  * disagrees with itself) shows its spread instead of one colour.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { heatmap } from "./heatmap.ts";
+ * const cells = [[1, 1, 0], [1, 2, 12], [2, 1, 14], [2, 2, 0]].map(([a, b, v]) => ({ a, b, v }));
+ * const spec = heatmap("d", "Disagreement", cells, "a", "b", "v", true).spec as {
+ *   layer: { encoding: { color: { scale: { domain: number[] } } } }[];
+ * };
+ * assertEquals(spec.layer[0].encoding.color.scale.domain, [12, 14]);
+ * ```
  */
 export function heatmap(
   name: string,

@@ -1,6 +1,5 @@
 // What a report calls each layer of a network and the network itself: one name per layer, by kind
 // and position (conv1, pool1, conv2, fc1, …), the same in every chart, summary and printed line.
-import type { LayerSpec } from "../model/layers/layer.ts";
 import { LENET5 } from "../model/architecture.ts";
 
 /** The short word for each layer kind: both poolings are a pool, a dense layer is fully connected. */
@@ -41,14 +40,27 @@ export function layerNames(kinds: readonly string[]): string[] {
   });
 }
 
-/** The parts of a network a description needs (an `Architecture`, or a net's config). */
+/**
+ * The parts of a network a description needs (an `Architecture`, or a net's config).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type NetworkShape, networkLayerNames } from "./layer_names.ts";
+ * const net: NetworkShape = { sizes: [784, 100, 10], layers: ["rd", "dense"] };
+ * assertEquals(networkLayerNames(net), ["rd1", "fc1"]);
+ * ```
+ */
 export interface NetworkShape {
   /** Widths, input first. */
   sizes: readonly number[];
   /** Each layer's kind (all dense when absent). */
   layers?: readonly string[];
   /** Each layer's spec (undefined for dense layers). */
-  specs?: readonly (LayerSpec | undefined)[];
+  specs?: readonly (
+    | { out: readonly number[]; kernel?: number; stride?: number; pad?: number; rate?: number }
+    | undefined
+  )[];
   /** The hidden layers' activation(s). */
   hidden?: string | readonly string[];
 }

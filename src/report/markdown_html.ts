@@ -1,7 +1,16 @@
 // The Markdown a task prints (headings, paragraphs, pipe tables, `code`) as HTML for its report,
 // so that a results table reads as a table there too.
 
-/** Escapes text for HTML. */
+/**
+ * Escapes text for HTML.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { escapeHtml } from "./markdown_html.ts";
+ * assertEquals(escapeHtml('a < "b"'), "a &lt; &quot;b&quot;");
+ * ```
+ */
 export function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"]/g,

@@ -2,16 +2,34 @@
 // (solid) error per epoch, one colour per rule, and the angle between each rule's update and
 // backprop's and the backward weights' against the forward ones, one panel per layer, each layer
 // named by kind and position (conv1, pool1, fc2).
-import type { EpochStats } from "../train/train_options.ts";
 import { pct } from "./format.ts";
 import { describeLayers, networkLayerNames, type NetworkShape } from "./layer_names.ts";
 import { type Facet, lineChart, writeReport } from "./report.ts";
 
-/** One rule's run, as the mnist task records it. */
+/**
+ * One rule's run, as the mnist task records it (its epochs are `train`'s `EpochStats`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { MnistRun } from "./mnist_report.ts";
+ * const run: MnistRun = { rule: "dfa", testError: 0.02, epochs: [{ epoch: 1, trainError: 0.03, testError: 0.02 }] };
+ * assertEquals(run.epochs.length, 1);
+ * ```
+ */
 export interface MnistRun {
+  /** The rule. */
   rule: string;
+  /** The test error the net ended with. */
   testError: number;
-  epochs: EpochStats[];
+  /** Each epoch's errors and, where measured, each layer's alignment (layer k: the k-th, 1-based). */
+  epochs: {
+    epoch: number;
+    trainError: number;
+    testError?: number;
+    validationError?: number;
+    alignment?: { layer: number; angle: number; weightAngle?: number; normRatio?: number }[];
+  }[];
 }
 
 /**

@@ -1,24 +1,48 @@
 // The pipeline task's HTML report: the weak learners' and stacked models' test errors, how often
 // two learners disagree (coloured over the off-diagonal cells), the stacked error against the
 // number of learners, and the stacked models' error per epoch.
-import type { StackedModelResult } from "../stacking/stacked_model.ts";
-import type { WeakLearnerConfig } from "../stacking/weak_learner.ts";
-import type { WeakLearnersResult } from "../stacking/weak_learners.ts";
 import { barChart, type Chart, lineChart, pointChart, writeReport } from "./report.ts";
 import { heatmap } from "./heatmap.ts";
 import { stackingTitle } from "./titles.ts";
 
-/** What the pipeline ran, as its report shows it. */
+/**
+ * What the pipeline ran, as its report shows it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { pipelineCharts, type PipelineRun } from "./pipeline_report.ts";
+ * const run: PipelineRun = {
+ *   n: 2,
+ *   config: { hidden: 800, lr: 1e-3, seed: 1, diff: false },
+ *   summary: [],
+ *   weakLearners: { meanTestError: 0.2, bestTestError: 0.19, learners: [] },
+ *   stacked: [{ layer: "dense", testError: 0.1, history: [] }, { layer: "rd", testError: 0.2, history: [] }],
+ *   disagreement: new Float64Array([0, 0.15, 0.15, 0]),
+ *   curve: [],
+ * };
+ * assertEquals(pipelineCharts(run).map((c) => c.name), ["models", "learners", "disagreement", "by-n", "stacked-epochs"]);
+ * ```
+ */
 export interface PipelineRun {
   /** Weak learners. */
   n: number;
-  /** How each was trained. */
-  config: WeakLearnerConfig;
+  /** How each was trained (a `WeakLearnerConfig`). */
+  config: { hidden: number; lr: number; seed: number; diff: boolean };
   /** One line per step. */
   summary: string[];
-  weakLearners: Pick<WeakLearnersResult, "meanTestError" | "bestTestError" | "learners">;
-  /** The dense stacked model, then the RD one. */
-  stacked: Pick<StackedModelResult, "layer" | "testError" | "history">[];
+  /** The weak learners' test errors (a `WeakLearnersResult`). */
+  weakLearners: {
+    meanTestError: number;
+    bestTestError: number;
+    learners: { index: number; testError: number }[];
+  };
+  /** The dense stacked model, then the RD one (`StackedModelResult`s). */
+  stacked: {
+    layer: string;
+    testError: number;
+    history: { epoch: number; trainError: number; validationError?: number }[];
+  }[];
   /** (learners, learners): the share of test images on which two learners disagree. */
   disagreement: Float64Array;
   /** The dense stacked model's test error on the first N learners. */
@@ -50,7 +74,28 @@ export function disagreementRows(
   }));
 }
 
-/** The pipeline report's charts (see {@linkcode pipelineReport}). */
+/**
+ * The pipeline report's charts (see {@linkcode pipelineReport}).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { pipelineCharts } from "./pipeline_report.ts";
+ * const charts = pipelineCharts({
+ *   n: 1,
+ *   config: { hidden: 800, lr: 1e-3, seed: 1, diff: false },
+ *   summary: [],
+ *   weakLearners: { meanTestError: 0.2, bestTestError: 0.2, learners: [{ index: 0, testError: 0.2 }] },
+ *   stacked: [{ layer: "dense", testError: 0.1, history: [] }, { layer: "rd", testError: 0.2, history: [] }],
+ *   disagreement: new Float64Array([0]),
+ *   curve: [],
+ * });
+ * assertEquals(charts[0].values.length, 4); // the mean and best learner, dense and RD stacked
+ * ```
+ *
+ * @param run What the pipeline ran.
+ * @returns The charts.
+ */
 export function pipelineCharts(run: PipelineRun): Chart[] {
   const wl = run.weakLearners, [dense, rd] = run.stacked;
   return [
@@ -114,7 +159,31 @@ export function pipelineCharts(run: PipelineRun): Chart[] {
   ];
 }
 
-/** Writes the pipeline's report under `dir`, titled with what was trained; returns its path. */
+/**
+ * Writes the pipeline's report under `dir`, titled with what was trained; returns its path.
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { pipelineReport } from "./pipeline_report.ts";
+ * const dir = await Deno.makeTempDir();
+ * const path = await pipelineReport(dir, {
+ *   n: 2,
+ *   config: { hidden: 800, lr: 1e-3, seed: 1, diff: false },
+ *   summary: ["weak-learners 2: mean test error 20.00 %"],
+ *   weakLearners: { meanTestError: 0.2, bestTestError: 0.19, learners: [] },
+ *   stacked: [{ layer: "dense", testError: 0.1, history: [] }, { layer: "rd", testError: 0.2, history: [] }],
+ *   disagreement: new Float64Array([0, 0.15, 0.17, 0]),
+ *   curve: [],
+ * });
+ * assertStringIncludes(Deno.readTextFileSync(path), "784–800–10 (tanh) trained by dfa with SGD");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @param dir Where the report goes.
+ * @param run What the pipeline ran.
+ * @returns The path of the HTML file.
+ */
 export async function pipelineReport(dir: string, run: PipelineRun): Promise<string> {
   return await writeReport(
     dir,

@@ -23,9 +23,21 @@ export function reportOptions(script: string): OptionSpec[] {
   ];
 }
 
+/**
+ * A chart of a report: its name, title, Vega-Lite spec and rows.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { barChart, type Chart } from "./report.ts";
+ * const chart: Chart = barChart("models", "Test error", [{ model: "dense", error: 2 }], "model", "error");
+ * assertEquals(chart.name, "models");
+ * ```
+ */
 export interface Chart {
   /** File name without extension, and the chart's id in the report. */
   name: string;
+  /** The title drawn above the chart. */
   title: string;
   /** A Vega-Lite spec without data. */
   spec: Record<string, unknown>;
@@ -50,6 +62,13 @@ const RULE_ORDER = ["bp", "fa", "dfa", "cdfa", "usf", "brsf", "frsf", "drtp"];
 /**
  * The legend of a line chart's series: a short line in each series' colour and dash, as drawn,
  * not the filled dot Vega-Lite shows for lines with points.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { LINE_LEGEND } from "./report.ts";
+ * assertEquals(LINE_LEGEND.symbolType, "stroke");
+ * ```
  */
 export const LINE_LEGEND = { symbolType: "stroke", symbolStrokeWidth: 2, symbolSize: 300 } as const;
 
@@ -70,7 +89,20 @@ function countAxis(values: Record<string, unknown>[], x: string) {
     : {};
 }
 
-/** The dash of a set's line: dashed for training, dotted for validation, solid for the rest. */
+/**
+ * The dash of a set's line: dashed for training, dotted for validation (or held out), solid for
+ * the rest (test).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { dashOf } from "./report.ts";
+ * assertEquals([dashOf("train"), dashOf("held out"), dashOf("test")], [[6, 4], [2, 2], [1, 0]]);
+ * ```
+ *
+ * @param set The set's name.
+ * @returns The Vega stroke dash.
+ */
 export function dashOf(set: string): number[] {
   return /train/.test(set) ? [6, 4] : /validation|held out/.test(set) ? [2, 2] : [1, 0];
 }
@@ -86,8 +118,21 @@ function dashEncoding(values: Record<string, unknown>[], field: string) {
   };
 }
 
-/** Small multiples: the field that picks a row's panel, and the panels in the order drawn. */
+/**
+ * Small multiples: the field that picks a row's panel, and the panels in the order drawn.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Facet, lineChart } from "./report.ts";
+ * const rows = [{ epoch: 1, angle: 80, rule: "dfa", layer: "fc2" }, { epoch: 1, angle: 70, rule: "dfa", layer: "fc1" }];
+ * const layer: Facet = { field: "layer", order: ["fc1", "fc2", "fc3"] };
+ * const spec = lineChart("a", "Angle", rows, "epoch", "angle", "rule", "angle", false, undefined, layer).spec;
+ * assertEquals((spec.facet as { sort: string[] }).sort, ["fc1", "fc2"]); // the panels with data, in order
+ * ```
+ */
 export interface Facet {
+  /** The field whose value picks a row's panel. */
   field: string;
   /** The panels, in order (default: the values' order of first appearance). */
   order?: string[];
@@ -96,7 +141,18 @@ export interface Facet {
 /**
  * A line chart of `y` against `x`, one line per value of `series` (each rule its own colour in
  * every chart), dashed by `dash` where given, and with `facet` one panel per value, three to a
- * row: each panel draws its own axes, so a short last row leaves no empty frame.
+ * row: each panel draws its own axes, so a short last row leaves no empty frame. The legends draw
+ * lines (see {@linkcode LINE_LEGEND}).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { lineChart } from "./report.ts";
+ * const rows = [{ epoch: 1, error: 9, rule: "dfa", set: "train" }, { epoch: 1, error: 8, rule: "dfa", set: "test" }];
+ * const spec = lineChart("errors", "Error", rows, "epoch", "error", "rule", "error", false, "set").spec;
+ * const dash = (spec.encoding as { strokeDash: { scale: { range: number[][] } } }).strokeDash;
+ * assertEquals(dash.scale.range, [[6, 4], [1, 0]]);
+ * ```
  */
 export function lineChart(
   name: string,

@@ -1,7 +1,5 @@
 // The title of each report: what was trained (the network, the rule or rules, the optimiser), so
 // that a report read on its own says what it shows.
-import type { Table } from "../experiments/tables.ts";
-import type { WeakLearnerConfig } from "../stacking/weak_learner.ts";
 
 /** Each optimiser as a reader knows it. */
 const OPTIMIZER_NAMES: Record<string, string> = {
@@ -11,7 +9,17 @@ const OPTIMIZER_NAMES: Record<string, string> = {
   adam: "Adam",
 };
 
-/** What a report's runs trained. */
+/**
+ * What a report's runs trained.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Trained, trainedTitle } from "./titles.ts";
+ * const what: Trained = { task: "MNIST", network: "784–800–10 (tanh)", rules: ["dfa"] };
+ * assertEquals(trainedTitle(what), "MNIST: 784–800–10 (tanh) trained by dfa");
+ * ```
+ */
 export interface Trained {
   /** The task or data ("MNIST"). */
   task: string;
@@ -71,10 +79,13 @@ export function trainedTitle(t: Trained): string {
  * ```
  *
  * @param n The weak learners.
- * @param config How each was trained.
+ * @param config How each was trained (a `WeakLearnerConfig`).
  * @returns The title.
  */
-export function stackingTitle(n: number, config: WeakLearnerConfig): string {
+export function stackingTitle(
+  n: number,
+  config: { hidden: number; lr: number; seed: number; diff: boolean },
+): string {
   const learners = trainedTitle({
     task: `Stacking ${n} weak learners`,
     network: `784–${config.hidden}–10 (tanh)`,
@@ -102,11 +113,14 @@ export function stackingTitle(n: number, config: WeakLearnerConfig): string {
  * );
  * ```
  *
- * @param table The table.
+ * @param table The table (one of `TABLES`).
  * @param cells The cells shown (default: every rule of the table).
  * @returns The title.
  */
-export function tableTitle(table: Table, cells?: readonly { rule: string }[]): string {
+export function tableTitle(
+  table: { title: string; rules: readonly string[]; optimizer: string; lr: number },
+  cells?: readonly { rule: string }[],
+): string {
   const shown = new Set(cells?.map((c) => c.rule) ?? table.rules);
   const rules = table.rules.filter((r) => shown.has(r));
   return `${table.title}; trained by ${inWords(rules)} with ${

@@ -94,7 +94,7 @@ Deno.test("the heat map's colour scale spans the off-diagonal cells and the diag
 Deno.test("the pipeline report colours its disagreement map over the off-diagonal cells", () => {
   const charts = pipelineCharts({
     n: 2,
-    config: { seed: 1, diff: false, hidden: 800, epochs: 1, lr: 1e-3, batch: 200, tolerance: 1e-3 },
+    config: { seed: 1, diff: false, hidden: 800, lr: 1e-3 },
     summary: [],
     weakLearners: { meanTestError: 0.2, bestTestError: 0.19, learners: [] },
     stacked: [{ layer: "dense", testError: 0.1, history: [] }, {
