@@ -2,6 +2,7 @@
 // (solid) error per epoch, one colour per rule, and the angle between each rule's update and
 // backprop's and the backward weights' against the forward ones, one panel per layer, each layer
 // named by kind and position (conv1, pool1, fc2).
+import { FEEDBACK_RULES } from "../model/rules/registry.ts";
 import { pct } from "./format.ts";
 import { describeLayers, networkLayerNames, type NetworkShape } from "./layer_names.ts";
 import { type Facet, lineChart, writeReport } from "./report.ts";
@@ -22,6 +23,8 @@ export interface MnistRun {
   rule: string;
   /** The test error the net ended with. */
   testError: number;
+  /** With a validation set: the epoch the net was put back to, the best on it. */
+  validationEpoch?: number;
   /** Each epoch's errors and, where measured, each layer's alignment (layer k: the k-th, 1-based). */
   epochs: {
     epoch: number;
@@ -30,6 +33,46 @@ export interface MnistRun {
     validationError?: number;
     alignment?: { layer: number; angle: number; weightAngle?: number; normRatio?: number }[];
   }[];
+}
+
+/**
+ * The forward weights that a rule's backward weights to layer `layer` (1-based) stand in for,
+ * named: the layer above's (`conv2`) under feedback alignment and the sign-concordant rules, the
+ * product of every layer above (`fc2·fc1`) under the direct rules.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { comparedWeights } from "./mnist_report.ts";
+ * const names = ["conv1", "pool1", "conv2", "fc1", "fc2"];
+ * assertEquals(comparedWeights(names, 2, false), "conv2"); // FA: the error reaches pool1 through conv2's B
+ * assertEquals(comparedWeights(names, 3, true), "fc2·fc1"); // DFA: B to conv2 stands in for fc2·fc1
+ * ```
+ *
+ * @param names The network's layers (see `layerNames`).
+ * @param layer The layer the backward weights carry the error to, 1-based.
+ * @param direct Whether the rule sends the error to every layer directly.
+ * @returns The name of the forward weights.
+ */
+export function comparedWeights(names: readonly string[], layer: number, direct: boolean): string {
+  return direct ? names.slice(layer).reverse().join("·") : names[layer];
+}
+
+/** Whether a rule sends the error to every layer directly (an unknown name: not). */
+function isDirect(rule: string): boolean {
+  return (FEEDBACK_RULES as Record<string, { direct: boolean }>)[rule]?.direct ?? false;
+}
+
+/** Every name `comparedWeights` can give, the lower layers first, a layer before its products. */
+function comparedOrder(names: readonly string[]): string[] {
+  return [
+    ...new Set(
+      names.slice(1).flatMap((_, i) => [
+        comparedWeights(names, i + 1, false),
+        comparedWeights(names, i + 1, true),
+      ]),
+    ),
+  ];
 }
 
 /**
@@ -100,8 +143,9 @@ export async function mnistReport(
       ),
     );
   }
-  // The backward weights that carry the error to each layer against the forward weights they stand
-  // in for (FA-like rules: the layer above's; direct rules: the product of all above).
+  // The backward weights against the forward weights they stand in for, a panel per forward
+  // weights (FA-like rules: the layer above's; direct rules: the product of all above).
+  const compared: Facet = { field: "weights", order: comparedOrder(names) };
   const weights = runs.flatMap((r) =>
     r.epochs.flatMap((e) =>
       (e.alignment ?? []).filter((a) => Number.isFinite(a.weightAngle) && a.normRatio! > 0).map((
@@ -111,7 +155,7 @@ export async function mnistReport(
         "W vs B (°)": a.weightAngle,
         "‖W‖/‖B‖": a.normRatio,
         rule: r.rule,
-        layer: names[a.layer - 1],
+        weights: comparedWeights(names, a.layer, isDirect(r.rule)),
       }))
     )
   );
@@ -119,7 +163,7 @@ export async function mnistReport(
     charts.push(
       lineChart(
         "weight-angle",
-        "Angle between the backward weights that carry the error to a layer and the forward ones above",
+        "Angle between the forward weights W (named above each panel) and the backward weights B in their place",
         weights,
         "epoch",
         "W vs B (°)",
@@ -127,11 +171,11 @@ export async function mnistReport(
         "W vs B (°)",
         false,
         undefined,
-        layer,
+        compared,
       ),
       lineChart(
         "norm-ratio",
-        "Norm of the forward weights above a layer over the backward weights to it",
+        "Norm of the forward weights W (named above each panel) over the backward weights B",
         weights,
         "epoch",
         "‖W‖/‖B‖",
@@ -139,7 +183,7 @@ export async function mnistReport(
         "‖W‖/‖B‖",
         true,
         undefined,
-        layer,
+        compared,
       ),
     );
   }
@@ -149,7 +193,11 @@ export async function mnistReport(
     [
       ...(network ? [`layers: ${describeLayers(network)}`] : []),
       ...runs.map((r) =>
-        `${r.rule}: test error ${pct(r.testError)} after ${r.epochs.length} epochs`
+        `${r.rule}: test error ${pct(r.testError)} after ${r.epochs.length} epochs${
+          r.validationEpoch
+            ? ` (the net of epoch ${r.validationEpoch}, the best on validation)`
+            : ""
+        }`
       ),
     ],
     charts,
