@@ -79,6 +79,11 @@ Deno.test("the heat map's colour scale spans the off-diagonal cells and the diag
     const rectFills = [...svg.matchAll(/<path[^>]*fill="([^"]+)"/g)].map((f) => f[1])
       .filter((f) => !f.startsWith("url("));
     assertEquals(rectFills.length, 9, "a cell per pair");
+    // The least and the greatest disagreement take the scale's two ends: far apart in colour.
+    const rgb = (k: number) => rectFills[k].match(/\d+/g)!.map(Number);
+    const [low, high] = [rgb(0), rgb(3)]; // off the diagonal in order: 14 % (1, 2), …, 18 % (2, 3)
+    const distance = low.reduce((t, c, i) => t + Math.abs(c - high[i]), 0);
+    assert(distance > 300, `14 % ${low} and 18 % ${high} differ by ${distance}`);
     assertEquals(rectFills.filter((f) => f === DIAGONAL_COLOUR).length, 3, "the diagonal in grey");
     assertEquals(new Set(rectFills.filter((f) => f !== DIAGONAL_COLOUR)).size, 3, `${rectFills}`);
   } finally {
