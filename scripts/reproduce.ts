@@ -21,7 +21,7 @@ import {
 import { run } from "../src/cli/command.ts";
 import { loadMnist } from "../src/data/shipped.ts";
 import { pct, secs } from "../src/report/format.ts";
-import { lineChart, reportOptions, writeReport } from "../src/report/report.ts";
+import { lineChart, reportOptions, tableTitle, writeReport } from "../src/report/mod.ts";
 import {
   type Cell,
   isCurrent,
@@ -292,7 +292,8 @@ await run(spec.name, async () => {
         "set",
       )
     );
-    const path = await writeReport(args.get("report-dir"), table.title, [md], charts);
+    const title = tableTitle(table, charted.flatMap((r) => r.rowCells));
+    const path = await writeReport(args.get("report-dir"), title, [], charts, md);
     console.log(`Report: ${path}`);
   }
 });
