@@ -17,8 +17,8 @@ await run(spec.name, async () => {
   });
   if (!quiet || !json) { for (const line of mnistTable(result.runs)) console.log(line); }
   if (args.flag("report")) {
-    const title = `MNIST, preset ${result.presetName}`;
-    const path = await mnistReport(args.get("report-dir"), title, result.runs);
+    const { title, runs, network } = result;
+    const path = await mnistReport(args.get("report-dir"), title, runs, network);
     if (!quiet) console.log(`Report: ${path}`);
   }
   if (json) console.log(mnistJson(result));

@@ -3,7 +3,12 @@
 import { WEAK_LEARNER_DEFAULTS } from "../src/stacking/mod.ts";
 import { cliArgs, noMoreArguments, OUTPUT_OPTIONS, parse } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
-import { pipelineJson, pipelineSummary, runPipeline } from "../src/experiments/pipeline.ts";
+import {
+  pipelineJson,
+  pipelineReportRun,
+  pipelineSummary,
+  runPipeline,
+} from "../src/experiments/pipeline.ts";
 import { reportOptions } from "../src/report/report.ts";
 import { pipelineReport } from "../src/report/pipeline_report.ts";
 
@@ -42,7 +47,7 @@ await run(spec.name, async () => {
   }, quiet ? undefined : console.log);
   for (const line of pipelineSummary(r)) console.log(line);
   if (report) {
-    const path = await pipelineReport(args.get("report-dir"), r);
+    const path = await pipelineReport(args.get("report-dir"), pipelineReportRun(r));
     if (!quiet) console.log(`Report: ${path}`);
   }
   if (args.flag("json")) console.log(pipelineJson(r));

@@ -40,6 +40,10 @@ export interface LinearNetPoint {
 /** How the run ended: its epochs, cost, D = Σ|M − W2·W1| and record. */
 export interface LinearNetResult {
   rule: Rule;
+  /** The net's widths: inputs, hidden units, outputs. */
+  sizes: number[];
+  /** The learning rate (plain SGD on summed gradients). */
+  lr: number;
   epochs: number;
   cost: number;
   D: number;
@@ -107,5 +111,14 @@ export function linearNet(
   let D = 0;
   for (let i = 0; i < M.size; i++) D += Math.abs(M.data[i] - W.data[i]);
   const seconds = (performance.now() - t0) / 1000;
-  return { rule, epochs: Math.min(epoch, epochs), cost, D, seconds, history };
+  return {
+    rule,
+    sizes: [nIn, o.hidden, nOut],
+    lr: o.lr,
+    epochs: Math.min(epoch, epochs),
+    cost,
+    D,
+    seconds,
+    history,
+  };
 }

@@ -20,6 +20,8 @@ import { saveNetwork } from "../model/serialize.ts";
 import { UsageError } from "../cli/options.ts";
 import { loadMnist } from "../data/shipped.ts";
 import { degrees, pct, secs } from "../report/format.ts";
+import { describeNetwork, networkLayerNames } from "../report/layer_names.ts";
+import { trainedTitle } from "../report/titles.ts";
 import { lockCheckpoints, resumeFrom } from "./checkpoints.ts";
 
 /** What the mnist task trains, its options read and the preset's defaults filled in. */
@@ -80,6 +82,10 @@ export interface MnistResult {
   presetName: string;
   options: Record<string, unknown>;
   runs: MnistRuleRun[];
+  /** The layers trained (widths, kinds, specs, activation), as the report names them. */
+  network: Pick<NetworkOptions, "sizes" | "hidden" | "layers" | "specs">;
+  /** What was trained: the network, the rules, the optimiser and its learning rate. */
+  title: string;
 }
 
 /** What the run reports as it goes: lines to print, and progress within an epoch. */
@@ -94,15 +100,19 @@ export interface MnistCallbacks {
   };
 }
 
-/** An epoch's line: errors, time and per hidden layer the update's angle to backprop's. */
-function epochLine(rule: Rule, s: EpochStats): string {
+/**
+ * An epoch's line: errors, time and per layer (named as the report names it: conv1, pool1, fc1)
+ * the update's angle to backprop's.
+ */
+function epochLine(rule: Rule, s: EpochStats, names: readonly string[]): string {
   const held = s.validationError === undefined ? "" : `, validation ${pct(s.validationError)}`;
-  // Per hidden layer: the update's angle to the BP gradient ("–" where there is none: a layer
+  // Per layer: the update's angle to the BP gradient ("–" where there is none: a layer
   // without weights, as a pooling, or a zero gradient) and Nøkland's criterion.
   const align = s.alignment?.length
     ? "alignment " +
-      s.alignment.map((a) => `L${a.layer} ${degrees(a.angle)} (${a.criterion.toFixed(3)})`)
-        .join(", ")
+      s.alignment.map((a) =>
+        `${names[a.layer - 1]} ${degrees(a.angle)} (${a.criterion.toFixed(3)})`
+      ).join(", ")
     : "";
   return `${RULE_NAMES[rule]} epoch ${String(s.epoch).padStart(3)}: loss ${
     s.loss.toFixed(4)
@@ -154,6 +164,7 @@ export function runMnist(settings: MnistSettings, callbacks: MnistCallbacks = {}
   } catch (error) {
     throw new UsageError(`--arch: ${(error as Error).message.replace("maxBytes", "--max-gb")}`);
   }
+  const names = networkLayerNames(arch); // conv1, pool1, …, as the report names them
   // One run a checkpoint directory (the lock also clears what a killed run left half-written).
   using _lock = s.checkpointDir ? lockCheckpoints(s.checkpointDir) : undefined;
   for (const rule of s.rules) {
@@ -212,7 +223,7 @@ export function runMnist(settings: MnistSettings, callbacks: MnistCallbacks = {}
       },
       onEpoch: (stats: EpochStats) => {
         progress?.clear();
-        log?.(epochLine(rule, stats));
+        log?.(epochLine(rule, stats, names));
       },
     });
     const last = result.epochs.at(-1);
@@ -257,7 +268,14 @@ export function runMnist(settings: MnistSettings, callbacks: MnistCallbacks = {}
     patience: validation ? s.patience ?? s.epochs : undefined,
     testSamples: test.x.rows,
   };
-  return { presetName: s.presetName, options, runs };
+  const title = trainedTitle({
+    task: "MNIST",
+    network: describeNetwork(arch, s.arch),
+    rules: s.rules,
+    optimizer: s.optimizer,
+    lr: s.lr,
+  });
+  return { presetName: s.presetName, options, runs, network: arch, title };
 }
 
 /** The summary table: per rule its epochs, final and best test error, and time. */

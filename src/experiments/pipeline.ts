@@ -7,9 +7,11 @@ import { loadNpz } from "../io/npz.ts";
 import { type NdArray, ndarray } from "../io/ndarray.ts";
 import { runWeakLearners, type WeakLearnersResult } from "../stacking/weak_learners.ts";
 import { stackedModel, type StackedModelResult } from "../stacking/stacked_model.ts";
-import { WEAK_LEARNER_DEFAULTS } from "../stacking/weak_learner.ts";
+import { WEAK_LEARNER_DEFAULTS, type WeakLearnerConfig } from "../stacking/weak_learner.ts";
 import { DEFAULT_MNIST, loadMnistLabels, SHIPPED_IDX } from "../data/shipped.ts";
 import { pct, secs } from "../report/format.ts";
+import type { PipelineRun } from "../report/pipeline_report.ts";
+import { disagreement, learnerPredictions } from "./stacking_analysis.ts";
 
 /** The pipeline's settings. */
 export interface PipelineOptions {
@@ -35,6 +37,8 @@ export interface PipelineStep {
 export interface PipelineResult {
   seed: number;
   n: number;
+  /** How each weak learner was trained. */
+  config: WeakLearnerConfig;
   steps: PipelineStep[];
   weakLearners: WeakLearnersResult;
   /** The dense and the RD stacked model. */
@@ -71,8 +75,9 @@ export async function runPipeline(
     });
   }
   log?.(`== ${prefix}weak-learners ${n}`);
+  const config: WeakLearnerConfig = { ...WEAK_LEARNER_DEFAULTS, seed, diff };
   const wl = await runWeakLearners(
-    { config: { ...WEAK_LEARNER_DEFAULTS, seed, diff }, data: mnist, outDir: "data" },
+    { config, data: mnist, outDir: "data" },
     n,
     { workers: o.workers },
   );
@@ -134,6 +139,7 @@ export async function runPipeline(
   return {
     seed,
     n,
+    config,
     steps,
     weakLearners: wl,
     models: [models[0], models[1]],
@@ -152,6 +158,22 @@ export function pipelineSummary(r: PipelineResult): string[] {
     ...r.steps.map((s) => `  ${s.step.padEnd(w)}  ${secs(s.seconds).padStart(9)}  ${s.result}`),
     `  ${"total".padEnd(w)}  ${secs(r.seconds).padStart(9)}`,
   ];
+}
+
+/**
+ * What the pipeline's report shows of a run (see `pipelineReport`): the steps' summary, the
+ * errors, how often two learners disagree on a test image and the stacked error curve.
+ */
+export function pipelineReportRun(r: PipelineResult): PipelineRun {
+  return {
+    n: r.n,
+    config: r.config,
+    summary: r.steps.map((s) => `${s.step}: ${s.result} (${secs(s.seconds)})`),
+    weakLearners: r.weakLearners,
+    stacked: r.models,
+    disagreement: disagreement(learnerPredictions(r.test, r.classes)),
+    curve: r.curve,
+  };
 }
 
 /** The JSON the task prints last (the learners' own summaries left out). */

@@ -11,6 +11,7 @@ import { addResults, readResults } from "./results_file.ts";
 import { type Cell, isCurrent, meanCurves, tableMarkdown } from "./table_markdown.ts";
 import { writeAll, writeFileAtomic } from "../io/mod.ts";
 import { lineChart, writeReport } from "../report/report.ts";
+import { tableTitle } from "../report/titles.ts";
 import { launcherArgs } from "../cli/tasks.ts";
 import {
   cellDir,
@@ -177,9 +178,10 @@ export async function writeTables(
   const md = `${r.outDir}/${r.exp.name}.md`;
   writeFileAtomic(md, (f) => writeAll(f, new TextEncoder().encode(markdown)));
   if (reportDir === undefined) return { markdown };
-  const charts = r.exp.rows.map((row) =>
+  const charted = r.exp.rows.map((row) =>
     cells.filter((c) => c.row === row.name && c.epochs === epochs && isCurrent(r.exp, c, r.run))
-  ).flatMap((rowCells, i) =>
+  );
+  const charts = charted.flatMap((rowCells, i) =>
     rowCells.length
       ? [lineChart(
         `row-${i + 1}`,
@@ -194,7 +196,8 @@ export async function writeTables(
       )]
       : []
   );
-  return { markdown, report: await writeReport(reportDir, r.exp.title, [markdown], charts) };
+  const title = tableTitle(r.exp, charted.flat());
+  return { markdown, report: await writeReport(reportDir, title, [], charts, markdown) };
 }
 
 /**

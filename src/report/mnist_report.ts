@@ -1,22 +1,100 @@
 // The mnist task's HTML report: training (dashed), validation (dotted, with --validation) and test
 // (solid) error per epoch, one colour per rule, and the angle between each rule's update and
-// backprop's, per hidden layer.
-import { type EpochStats, type Rule, RULE_NAMES } from "../../mod.ts";
+// backprop's and the backward weights' against the forward ones, one panel per layer, each layer
+// named by kind and position (conv1, pool1, fc2).
+import { FEEDBACK_RULES, type Rule, RULE_NAMES } from "../model/rules/registry.ts";
 import { pct } from "./format.ts";
-import { lineChart, writeReport } from "./report.ts";
+import { describeLayers, networkLayerNames, type NetworkShape } from "./layer_names.ts";
+import { type Facet, lineChart, writeReport } from "./report.ts";
 
-/** One rule's run, as the mnist task records it. */
+/**
+ * One rule's run, as the mnist task records it (its epochs are `train`'s `EpochStats`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { MnistRun } from "./mnist_report.ts";
+ * const run: MnistRun = { rule: "dfa", testError: 0.02, epochs: [{ epoch: 1, trainError: 0.03, testError: 0.02 }] };
+ * assertEquals(run.epochs.length, 1);
+ * ```
+ */
 export interface MnistRun {
-  /** The rule's name. */
+  /** The rule. */
   rule: string;
-  /** Test error (a fraction) after the last epoch. */
+  /** The test error the net ended with. */
   testError: number;
-  /** Each epoch's statistics. */
-  epochs: EpochStats[];
+  /** With a validation set: the epoch the net was put back to, the best on it. */
+  validationEpoch?: number;
+  /** Each epoch's errors and, where measured, each layer's alignment (layer k: the k-th, 1-based). */
+  epochs: {
+    epoch: number;
+    trainError: number;
+    testError?: number;
+    validationError?: number;
+    alignment?: { layer: number; angle: number; weightAngle?: number; normRatio?: number }[];
+  }[];
 }
 
-/** Writes the report under `dir`; returns the path of its HTML file. */
-export async function mnistReport(dir: string, title: string, runs: MnistRun[]): Promise<string> {
+/**
+ * The forward weights that a rule's backward weights to layer `layer` (1-based) stand in for,
+ * named: the layer above's (`conv2`) under feedback alignment and the sign-concordant rules, the
+ * product of every layer above (`fc2·fc1`) under the direct rules.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { comparedWeights } from "./mnist_report.ts";
+ * const names = ["conv1", "pool1", "conv2", "fc1", "fc2"];
+ * assertEquals(comparedWeights(names, 2, false), "conv2"); // FA: the error reaches pool1 through conv2's B
+ * assertEquals(comparedWeights(names, 3, true), "fc2·fc1"); // DFA: B to conv2 stands in for fc2·fc1
+ * ```
+ *
+ * @param names The network's layers (see `layerNames`).
+ * @param layer The layer the backward weights carry the error to, 1-based.
+ * @param direct Whether the rule sends the error to every layer directly.
+ * @returns The name of the forward weights.
+ */
+export function comparedWeights(names: readonly string[], layer: number, direct: boolean): string {
+  return direct ? names.slice(layer).reverse().join("·") : names[layer];
+}
+
+/** Whether a rule sends the error to every layer directly (an unknown name: not). */
+function isDirect(rule: string): boolean {
+  return (FEEDBACK_RULES as Record<string, { direct: boolean }>)[rule]?.direct ?? false;
+}
+
+/** Every name `comparedWeights` can give, the lower layers first, a layer before its products. */
+function comparedOrder(names: readonly string[]): string[] {
+  return [
+    ...new Set(
+      names.slice(1).flatMap((_, i) => [
+        comparedWeights(names, i + 1, false),
+        comparedWeights(names, i + 1, true),
+      ]),
+    ),
+  ];
+}
+
+/**
+ * Writes the report under `dir`; returns the path of its HTML file. `title` says what was trained
+ * (see `trainedTitle`); `network` names the layers in the panels and the summary (without it,
+ * all dense).
+ */
+export async function mnistReport(
+  dir: string,
+  title: string,
+  runs: MnistRun[],
+  network?: NetworkShape,
+): Promise<string> {
+  // The alignment's layer k (1-based) is the network's k-th layer, whatever its kind.
+  const deepest = Math.max(
+    1,
+    ...runs.flatMap((r) => r.epochs.flatMap((e) => (e.alignment ?? []).map((a) => a.layer + 1))),
+  );
+  const names = networkLayerNames(
+    network ?? { sizes: Array.from({ length: deepest + 1 }, () => 0) },
+  );
+  const layer: Facet = { field: "layer", order: names };
   const errors = runs.flatMap((r) =>
     r.epochs.flatMap((e) => [
       { epoch: e.epoch, "error (%)": 100 * e.trainError, rule: r.rule, set: "train" },
@@ -32,7 +110,7 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         epoch: e.epoch,
         "angle (°)": a.angle,
         rule: r.rule,
-        layer: `hidden layer ${a.layer}`,
+        layer: names[a.layer - 1],
       }))
     )
   );
@@ -61,11 +139,13 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         "angle (°)",
         false,
         undefined,
-        "layer",
+        layer,
       ),
     );
   }
-  // The backward weights against the forward ones, per hidden layer (FA-like and direct rules).
+  // The backward weights against the forward weights they stand in for, a panel per forward
+  // weights (FA-like rules: the layer above's; direct rules: the product of all above).
+  const compared: Facet = { field: "weights", order: comparedOrder(names) };
   const weights = runs.flatMap((r) =>
     r.epochs.flatMap((e) =>
       (e.alignment ?? []).filter((a) => Number.isFinite(a.weightAngle) && a.normRatio! > 0).map((
@@ -75,7 +155,7 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         "W vs B (°)": a.weightAngle,
         "‖W‖/‖B‖": a.normRatio,
         rule: r.rule,
-        layer: `hidden layer ${a.layer}`,
+        weights: comparedWeights(names, a.layer, isDirect(r.rule)),
       }))
     )
   );
@@ -83,7 +163,7 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
     charts.push(
       lineChart(
         "weight-angle",
-        "Angle between the forward weights and the backward weights",
+        "Angle between the forward weights W (named above each panel) and the backward weights B in their place",
         weights,
         "epoch",
         "W vs B (°)",
@@ -91,11 +171,11 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         "W vs B (°)",
         false,
         undefined,
-        "layer",
+        compared,
       ),
       lineChart(
         "norm-ratio",
-        "Norm of the forward weights over the backward weights",
+        "Norm of the forward weights W (named above each panel) over the backward weights B",
         weights,
         "epoch",
         "‖W‖/‖B‖",
@@ -103,18 +183,25 @@ export async function mnistReport(dir: string, title: string, runs: MnistRun[]):
         "‖W‖/‖B‖",
         true,
         undefined,
-        "layer",
+        compared,
       ),
     );
   }
   return await writeReport(
     dir,
     title,
-    runs.map((r) =>
-      `${RULE_NAMES[r.rule as Rule] ?? r.rule}: test error ${
-        pct(r.testError)
-      } after ${r.epochs.length} epochs`
-    ),
+    [
+      ...(network ? [`layers: ${describeLayers(network)}`] : []),
+      ...runs.map((r) =>
+        `${RULE_NAMES[r.rule as Rule] ?? r.rule}: test error ${
+          pct(r.testError)
+        } after ${r.epochs.length} epochs${
+          r.validationEpoch
+            ? ` (the net of epoch ${r.validationEpoch}, the best on validation)`
+            : ""
+        }`
+      ),
+    ],
     charts,
   );
 }

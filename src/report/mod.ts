@@ -1,7 +1,8 @@
 /**
- * Reports: Vega-Lite charts rendered to SVG and written into one HTML page, the MNIST run's report,
- * and the number formats the tasks print. Unstable: these follow what the tasks show, and change
- * with them.
+ * Reports: Vega-Lite charts rendered to SVG and written into one HTML page, the MNIST run's and the
+ * stacking pipeline's reports, their titles (what was trained), the layers' names by kind and
+ * position, and the number formats the tasks print. Unstable: these follow what the tasks show, and
+ * change with them.
  *
  * @example
  * ```ts
@@ -11,8 +12,23 @@
  * ```
  *
  * @experimental
+ *
  * @module
  */
-export { barChart, type Chart, heatmap, lineChart, pointChart, writeReport } from "./report.ts";
-export { mnistReport, type MnistRun } from "./mnist_report.ts";
-export { degrees, formatBytes, pct, secs } from "./format.ts";
+export {
+  barChart,
+  type Chart,
+  dashOf,
+  type Facet,
+  LINE_LEGEND,
+  lineChart,
+  pointChart,
+  writeReport,
+} from "./report.ts";
+export * from "./heatmap.ts";
+export * from "./mnist_report.ts";
+export * from "./pipeline_report.ts";
+export * from "./layer_names.ts";
+export * from "./titles.ts";
+export * from "./format.ts";
+export * from "./markdown_html.ts";

@@ -3,6 +3,7 @@
 import * as vega from "npm:vega@6.4.0";
 import * as vl from "npm:vega-lite@6.5.0";
 import type { OptionSpec } from "../cli/options.ts";
+import { escapeHtml, markdownToHtml } from "./markdown_html.ts";
 import { RULE_NAMES } from "../model/rules/registry.ts";
 
 /** The --report and --report-dir options of a script whose report goes to data/reports/SCRIPT. */
@@ -23,11 +24,21 @@ export function reportOptions(script: string): OptionSpec[] {
   ];
 }
 
-/** One chart of a report: a Vega-Lite spec and the rows it plots. */
+/**
+ * A chart of a report: its name, title, Vega-Lite spec and rows.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { barChart, type Chart } from "./report.ts";
+ * const chart: Chart = barChart("models", "Test error", [{ model: "dense", error: 2 }], "model", "error");
+ * assertEquals(chart.name, "models");
+ * ```
+ */
 export interface Chart {
   /** File name without extension, and the chart's id in the report. */
   name: string;
-  /** The chart's title. */
+  /** The title drawn above the chart. */
   title: string;
   /** A Vega-Lite spec without data. */
   spec: Record<string, unknown>;
@@ -49,26 +60,109 @@ const PALETTE = [
 ];
 const RULE_ORDER = ["bp", "fa", "dfa", "cdfa", "usf", "brsf", "frsf", "drtp"];
 
+/**
+ * The legend of a line chart's series: a short line in each series' colour and dash, as drawn,
+ * not the filled dot Vega-Lite shows for lines with points.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { LINE_LEGEND } from "./report.ts";
+ * assertEquals(LINE_LEGEND.symbolType, "stroke");
+ * ```
+ */
+export const LINE_LEGEND = { symbolType: "stroke", symbolStrokeWidth: 2, symbolSize: 300 } as const;
+
 function colourEncoding(values: Record<string, unknown>[], field: string) {
   const domain = [...new Set(values.map((v) => String(v[field])))];
   if (field !== "rule" || !domain.every((d) => RULE_ORDER.includes(d))) {
-    return { field, type: "nominal", title: field };
+    return { field, type: "nominal", title: field, legend: LINE_LEGEND };
   }
   domain.sort((a, b) => RULE_ORDER.indexOf(a) - RULE_ORDER.indexOf(b));
   const range = domain.map((d) => PALETTE[RULE_ORDER.indexOf(d)]);
   // The legend shows each rule's display name; the data keep the option values.
   const labelExpr = `${JSON.stringify(RULE_NAMES)}[datum.label]`;
-  return { field, type: "nominal", title: field, scale: { domain, range }, legend: { labelExpr } };
+  return {
+    field,
+    type: "nominal",
+    title: field,
+    scale: { domain, range },
+    legend: { ...LINE_LEGEND, labelExpr },
+  };
+}
+
+/** Epochs, learners and other counts are whole numbers: ticks at integers only. */
+function countAxis(values: Record<string, unknown>[], x: string) {
+  return values.every((v) => Number.isInteger(v[x]))
+    ? { axis: { tickMinStep: 1, format: "d" } }
+    : {};
+}
+
+/**
+ * The dash of a set's line: dashed for training, dotted for validation (or held out), solid for
+ * the rest (test).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { dashOf } from "./report.ts";
+ * assertEquals([dashOf("train"), dashOf("held out"), dashOf("test")], [[6, 4], [2, 2], [1, 0]]);
+ * ```
+ *
+ * @param set The set's name.
+ * @returns The Vega stroke dash.
+ */
+export function dashOf(set: string): number[] {
+  return /train/.test(set) ? [6, 4] : /validation|held out/.test(set) ? [2, 2] : [1, 0];
 }
 
 function dashEncoding(values: Record<string, unknown>[], field: string) {
   const domain = [...new Set(values.map((v) => String(v[field])))];
-  const pattern = (d: string) => /train/.test(d) ? [6, 4] : /validation/.test(d) ? [2, 2] : [1, 0];
-  const range = domain.map(pattern);
-  return { field, type: "nominal", title: field, scale: { domain, range } };
+  return {
+    field,
+    type: "nominal",
+    title: field,
+    scale: { domain, range: domain.map(dashOf) },
+    legend: { ...LINE_LEGEND, encode: { symbols: { update: { stroke: { value: "#555" } } } } },
+  };
 }
 
-/** A line chart of `y` against `x`, one line per value of `series`. */
+/**
+ * Small multiples: the field that picks a row's panel, and the panels in the order drawn.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type Facet, lineChart } from "./report.ts";
+ * const rows = [{ epoch: 1, angle: 80, rule: "dfa", layer: "fc2" }, { epoch: 1, angle: 70, rule: "dfa", layer: "fc1" }];
+ * const layer: Facet = { field: "layer", order: ["fc1", "fc2", "fc3"] };
+ * const spec = lineChart("a", "Angle", rows, "epoch", "angle", "rule", "angle", false, undefined, layer).spec;
+ * assertEquals((spec.facet as { sort: string[] }).sort, ["fc1", "fc2"]); // the panels with data, in order
+ * ```
+ */
+export interface Facet {
+  /** The field whose value picks a row's panel. */
+  field: string;
+  /** The panels, in order (default: the values' order of first appearance). */
+  order?: string[];
+}
+
+/**
+ * A line chart of `y` against `x`, one line per value of `series` (each rule its own colour in
+ * every chart), dashed by `dash` where given, and with `facet` one panel per value, three to a
+ * row: each panel draws its own axes, so a short last row leaves no empty frame. The legends draw
+ * lines (see {@linkcode LINE_LEGEND}).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { lineChart } from "./report.ts";
+ * const rows = [{ epoch: 1, error: 9, rule: "dfa", set: "train" }, { epoch: 1, error: 8, rule: "dfa", set: "test" }];
+ * const spec = lineChart("errors", "Error", rows, "epoch", "error", "rule", "error", false, "set").spec;
+ * const dash = (spec.encoding as { strokeDash: { scale: { range: number[][] } } }).strokeDash;
+ * assertEquals(dash.scale.range, [[6, 4], [1, 0]]);
+ * ```
+ */
 export function lineChart(
   name: string,
   title: string,
@@ -79,20 +173,15 @@ export function lineChart(
   yTitle = y,
   log = false,
   dash?: string,
-  facet?: string,
+  facet?: string | Facet,
 ): Chart {
+  const panels = typeof facet === "string" ? { field: facet } : facet;
   const view = {
-    width: facet ? 260 : 560,
-    height: facet ? 200 : 300,
+    width: panels ? 260 : 560,
+    height: panels ? 200 : 300,
     mark: { type: "line", point: true },
     encoding: {
-      // Epochs (and other counts) are whole numbers: ticks at integers only.
-      x: {
-        field: x,
-        type: "quantitative",
-        title: x,
-        ...(x === "epoch" ? { axis: { tickMinStep: 1, format: "d" } } : {}),
-      },
+      x: { field: x, type: "quantitative", title: x, ...countAxis(values, x) },
       y: {
         field: y,
         type: "quantitative",
@@ -100,14 +189,20 @@ export function lineChart(
         scale: log ? { type: "log" } : { zero: false },
       },
       color: colourEncoding(values, series),
-      // Dashed for training, dotted for validation, solid for the rest (test, held out).
       ...(dash ? { strokeDash: dashEncoding(values, dash) } : {}),
     },
   };
-  // Small multiples: one panel per value of `facet` (a layer, say), three to a row.
-  const spec = facet
-    ? { facet: { field: facet, type: "nominal", title: null }, columns: 3, spec: view }
-    : view;
+  if (!panels) return { name, title, values, spec: view };
+  const order = panels.order ?? [...new Set(values.map((v) => String(v[panels.field])))];
+  // Only the panels with data, in order; each with its own x axis (a facet's shared axes would
+  // stand under the empty cells of a short last row).
+  const shown = order.filter((p) => values.some((v) => String(v[panels.field]) === p));
+  const spec = {
+    facet: { field: panels.field, type: "nominal", title: null, sort: shown },
+    columns: Math.min(3, shown.length),
+    spec: view,
+    resolve: { axis: { x: "independent", y: "independent" } },
+  };
   return { name, title, values, spec };
 }
 
@@ -125,21 +220,17 @@ async function svgOf(chart: Chart): Promise<string> {
   return svg;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"]/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!,
-  );
-}
-
 /**
- * Writes each chart as DIR/NAME.svg and DIR/report.html holding them all; returns the report's path.
+ * Writes each chart as DIR/NAME.svg and DIR/report.html holding them all, under the title, the
+ * summary's lines and, where given, a Markdown text (a results table, say) rendered as HTML;
+ * returns the report's path.
  */
 export async function writeReport(
   dir: string,
   title: string,
   summary: string[],
   charts: Chart[],
+  markdown?: string,
 ): Promise<string> {
   Deno.mkdirSync(dir, { recursive: true });
   const sections: string[] = [];
@@ -152,10 +243,11 @@ export async function writeReport(
   }
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}section{margin:2em 0}</style></head>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}section{margin:2em 0}table{border-collapse:collapse;font-size:.85em;display:block;overflow-x:auto}td,th{border:1px solid #ccc;padding:.2em .4em;text-align:right}td:first-child,th:first-child{text-align:left}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
-<ul>${summary.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>
-${sections.join("\n")}
+${summary.length ? `<ul>${summary.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>\n` : ""}${
+    markdown ? `${markdownToHtml(markdown)}\n` : ""
+  }${sections.join("\n")}
 </body></html>
 `;
   const path = `${dir}/report.html`;
@@ -180,34 +272,8 @@ export function pointChart(
       height: 300,
       mark: { type: "point", filled: true },
       encoding: {
-        x: { field: x, type: "quantitative", title: x },
+        x: { field: x, type: "quantitative", title: x, ...countAxis(values, x) },
         y: { field: y, type: "quantitative", title: y, scale: { zero: false } },
-      },
-    },
-  };
-}
-
-/** A heat map of `value` over the grid of `x` and `y` (ordinal axes). */
-export function heatmap(
-  name: string,
-  title: string,
-  values: Record<string, unknown>[],
-  x: string,
-  y: string,
-  value: string,
-): Chart {
-  return {
-    name,
-    title,
-    values,
-    spec: {
-      width: 420,
-      height: 420,
-      mark: "rect",
-      encoding: {
-        x: { field: x, type: "ordinal", title: x, axis: { labelOverlap: "greedy" } },
-        y: { field: y, type: "ordinal", title: y, axis: { labelOverlap: "greedy" } },
-        color: { field: value, type: "quantitative", title: value },
       },
     },
   };

@@ -23,6 +23,8 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
       assertStringIncludes(html, `<section id="${id}">`);
     }
     assertEquals(html.match(/<svg/g)?.length, 3);
+    // The title says what was trained: the net's widths, the rule and the optimiser.
+    assertStringIncludes(html, "<h1>The linear net M = W2·W1: 10–1000–10 (linear) trained by DFA");
 
     r = await runTask("mnist", [
       ...["--preset", "seed", "--epochs", "2", "--train-samples", "3000", "--test-samples", "1000"],
@@ -43,8 +45,13 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
     assert(ticks.length >= 2 && ticks.every((t) => /^\d+$/.test(t)), `epoch ticks: ${ticks}`);
     // Diagnostics as small multiples: a panel per hidden layer, a colour per rule.
     const alignmentSvg = Deno.readTextFileSync(`${root}/${dir}/mnist/alignment.svg`);
-    assertStringIncludes(alignmentSvg, "Title text 'hidden layer 1'");
+    assertStringIncludes(alignmentSvg, "Title text 'fc1'");
     assertStringIncludes(alignmentSvg, ">DFA<");
+    // The title names the network and the rules; the summary, the layers by their panels' names.
+    const mnistHtml = Deno.readTextFileSync(`${root}/${dir}/mnist/report.html`);
+    assertStringIncludes(mnistHtml, "<h1>MNIST: 784–800–10 (");
+    assert(/<h1>[^<]* trained by (DFA and BP|BP and DFA) with /.test(mnistHtml), "rules in title");
+    assertStringIncludes(mnistHtml, "layers: fc1 800, fc2 10");
 
     r = await runTask("linear-net", ["--quiet", "--no-report", "--report-dir", `${dir}/none`]);
     assertEquals(r.code, 0, r.stderr);

@@ -80,20 +80,20 @@ Deno.test("the nokland preset starts FA's first layer at Torch's default unless 
   }
 });
 
-Deno.test("deno task mnist prints each hidden layer's alignment by name, – where a pooling has none", async () => {
+Deno.test("deno task mnist prints each hidden layer's alignment by the report's layer names, – where a pooling has none", async () => {
   const r = await runTask("mnist", [
     ...["--arch", "conv:2x5x5,pool:2,fc:20", "--rule", "dfa", "--init", "uniform"],
     ...["--epochs", "1", "--train-samples", "300", "--test-samples", "100", "--no-report"],
   ]);
   assertEquals(r.code, 0, r.stderr);
   const line = r.stdout.split("\n").find((l) => l.startsWith("DFA epoch   1:")) ?? "";
-  assertStringIncludes(line, "alignment L1 ", r.stdout);
+  assertStringIncludes(line, "alignment conv1 ", r.stdout);
   // The convolution and the dense layer have weights to compare; the pooling has none.
   const layers = line.slice(line.indexOf("alignment ") + 10).split(", ");
-  assertEquals(layers.map((l) => l.split(" ")[0]), ["L1", "L2", "L3"]);
-  assert(/^L1 \d+\.\d° \(-?\d\.\d{3}\)$/.test(layers[0]), layers[0]);
-  assert(/^L2 – \(-?\d\.\d{3}\)$/.test(layers[1]), layers[1]);
-  assert(/^L3 \d+\.\d° \(-?\d\.\d{3}\)$/.test(layers[2]), layers[2]);
+  assertEquals(layers.map((l) => l.split(" ")[0]), ["conv1", "pool1", "fc1"]);
+  assert(/^conv1 \d+\.\d° \(-?\d\.\d{3}\)$/.test(layers[0]), layers[0]);
+  assert(/^pool1 – \(-?\d\.\d{3}\)$/.test(layers[1]), layers[1]);
+  assert(/^fc1 \d+\.\d° \(-?\d\.\d{3}\)$/.test(layers[2]), layers[2]);
   assert(!line.includes("NaN"), line);
 });
 
