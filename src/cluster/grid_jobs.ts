@@ -8,11 +8,15 @@ import { denoFlags } from "./jobs.ts";
 export interface GridPlan {
   /** The experiment's name (its results: OUT/NAME.json). */
   name: string;
-  /** Absolute paths: the experiment file, the project, MNIST, the run's directory, OpenBLAS. */
+  /** The experiment file (an absolute path). */
   experiment: string;
+  /** The project's directory, where each job runs (an absolute path). */
   project: string;
+  /** MNIST's file (absolute, or the shipped copy's path, relative to the project). */
   data: string;
+  /** The run's directory (an absolute path): results, tables, checkpoints, slurm-NAME/. */
   outDir: string;
+  /** OpenBLAS's library on the nodes (an absolute path; DFA_OPENBLAS_PATH in the jobs). */
   library: string;
   /** The options that pick and change the cells (--only, --rules, --seeds, --epochs, …). */
   runArgs: string[];
@@ -24,18 +28,29 @@ export interface GridPlan {
 
 /** Where a run's files go. */
 export interface GridFiles {
+  /** The run's Slurm directory: OUT/slurm-NAME. */
   slurm: string;
+  /** The saved plan and jobs: OUT/slurm-NAME/run.json. */
   plan: string;
+  /** The job array's script: OUT/slurm-NAME/cell.sh. */
   cellScript: string;
+  /** The finish job's script: OUT/slurm-NAME/finish.sh. */
   finishScript: string;
+  /** Array task K's log: OUT/slurm-NAME/logs/cell-K.log (K may be Slurm's "%a"). */
   cellLog: (k: number | string) => string;
+  /** Array task K's exit code, once it ended: OUT/slurm-NAME/cell-K.exit. */
   cellExit: (k: number | string) => string;
   /** A cell's own directory (its checkpoint, then the finished cell). */
   cellDir: (id: string) => string;
+  /** The finish job's log: OUT/slurm-NAME/logs/finish.log. */
   finishLog: string;
+  /** The finish job's exit code, once it ended: OUT/slurm-NAME/finish.exit. */
   finishExit: string;
+  /** The results file: OUT/NAME.json. */
   results: string;
+  /** The Markdown tables: OUT/NAME.md. */
   markdown: string;
+  /** The HTML report's directory: OUT/NAME-report. */
   report: string;
 }
 

@@ -93,16 +93,25 @@ export function submitGrid(
 export interface GridRequest {
   /** The experiment file or name. */
   file: string;
-  /** Absolute paths: the project, MNIST, the run's directory, OpenBLAS on the nodes. */
+  /** The project's directory, where each job runs (an absolute path). */
   project: string;
+  /** MNIST's file (an absolute path; the default path stands for the shipped copy). */
   data: string;
+  /** The run's directory (an absolute path, without '%'). */
   outDir: string;
+  /** OpenBLAS's library on the nodes (an absolute path). */
   library: string;
+  /** `#SBATCH` options of both jobs, each one `--option[=value]` word (`--partition=…`). */
   sbatch: string[];
+  /** `--only`: the row of that name, else the rows whose names contain it (absent: all). */
   only?: string;
+  /** `--rules`, comma-separated (absent: each row's). */
   rules?: string;
+  /** `--seeds`, comma-separated whole numbers (absent: the file's). */
   seeds?: string;
+  /** `--epochs`: the budget of every cell (absent: each recipe's). */
   epochs?: number;
+  /** `--train-samples`: train on the first N training images (absent: all). */
   trainSamples?: number;
 }
 

@@ -10,15 +10,22 @@ import { jobRecords } from "./queue.ts";
 
 /** A run on Slurm as saved: its plan and its jobs. */
 export interface GridRun {
+  /** What was submitted. */
   plan: GridPlan;
+  /** The Slurm job ids: the job array's (absent when every cell was done) and the finish job's. */
   jobs: { array?: string; finish?: string };
 }
 
 /** Where a cell, or the finish job, stands. */
 export interface GridJobStatus {
+  /**
+   * "done" (the cell finished, or the results are merged), "queued" (pending or running),
+   * "failed" (ended without its result) or "missing" (neither in the queue nor done).
+   */
   state: "done" | "queued" | "failed" | "missing";
   /** What Slurm or the job said: "RUNNING", "exit code 1", "CANCELLED (DependencyNeverSatisfied)". */
   detail: string;
+  /** The job's log file. */
   log: string;
 }
 

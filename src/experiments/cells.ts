@@ -14,22 +14,39 @@ import type { Cell } from "./table_markdown.ts";
 
 /** Everything that makes a cell's result, besides its rule and seed (key order fixed). */
 export interface CellSettings {
+  /** The row's architecture, as `parseArchitecture` reads it ("fc:800", "fc:240x3"). */
   arch: string;
+  /** The hidden layers' activation ("tanh", "sigmoid", "relu", "linear"; a row's default: tanh). */
   activation: string;
+  /** Each image's channels, height and width (MNIST: [1, 28, 28]). */
   input: [number, number, number];
+  /** The optimiser: "sgd", "momentum", "rmsprop" or "adam". */
   optimizer: string;
+  /** The learning rate before any drop. */
   lr: number;
+  /** RMSprop's decay of its squared-gradient average (null: the optimiser's default). */
   rho: number | null;
+  /** Samples a mini-batch. */
   batch: number;
+  /** The budget of epochs (passes over the training images), after the run's `--epochs`. */
   epochs: number;
+  /** Output layer and loss: "bce", "ce" or "mse". */
   loss: string;
+  /** Where the learning rate is divided by 10, as fractions of the epochs (empty: constant). */
   lrDrops: number[];
+  /** Stop once the running mean training error (a fraction) is at or below this (null: never). */
   stopAtTrainError: number | null;
+  /** L2 weight decay a sample (0: none). */
   weightDecay: number;
+  /** The forward weights' initialisation ("uniform" by default). */
   init: string;
+  /** The first layer's forward weights' initialisation (the recipe's `init` when it sets none). */
   firstInit: string;
+  /** The distribution the feedback matrices are drawn from: "uniform" (default) or "normal". */
   feedbackInit: string;
+  /** Where the direct rules' feedback enters: "layer" (default) or "block". */
   feedbackAt: string;
+  /** Training images moved by up to this many random pixels (0, the default: no augmentation). */
   shift: number;
   /** The first N training images (null: all). */
   trainSamples: number | null;
@@ -37,7 +54,9 @@ export interface CellSettings {
 
 /** How a run changes the file's cells: another budget of epochs, fewer training images. */
 export interface RunOverrides {
+  /** The budget of epochs of every cell (absent: each cell's recipe's). */
   epochs?: number;
+  /** Train on the first N training images (absent: all). */
   trainSamples?: number;
 }
 
@@ -81,10 +100,15 @@ export function sameSettings(a: CellSettings | undefined, b: CellSettings): bool
 
 /** One cell a run asks for. */
 export interface CellPlan {
+  /** The row: its network, rules and recipe overrides. */
   row: ExperimentRow;
+  /** The rule the cell trains with. */
   rule: Rule;
+  /** The seed of its initialisation, batches and augmentation. */
   seed: number;
+  /** The cell's recipe: the file's, the rule's, the row's and the row's for the rule, merged. */
   recipe: Recipe;
+  /** Everything that makes its result, the run's overrides applied (its identity). */
   settings: CellSettings;
   /** The recipe in words (saved with the cell, shown in the Markdown). */
   text: string;
@@ -94,8 +118,11 @@ export interface CellPlan {
 
 /** The rows, rules and seeds a run picks (`--only`, `--rules`, `--seeds`). */
 export interface Selection {
+  /** The row of that name, else the rows whose names contain it (absent: every row). */
   only?: string;
+  /** The rules to run (absent: each row's own). */
   rules?: string[];
+  /** The seeds to run (absent: the file's). */
   seeds?: number[];
 }
 

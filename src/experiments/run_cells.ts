@@ -24,12 +24,17 @@ import {
 
 /** A run of an experiment's cells. */
 export interface CellRun {
+  /** The experiment. */
   exp: Experiment;
+  /** The cells the run asks for (`planCells`), in the file's order. */
   plans: CellPlan[];
+  /** The run's directory: the results file OUT/NAME.json, its Markdown, the cells' checkpoints. */
   outDir: string;
+  /** The run's overrides of the cells' recipes (`--epochs`, `--train-samples`). */
   run: RunOverrides;
-  /** MNIST (else the shipped copy). */
+  /** MNIST's file (else the shipped copy). */
   data: string;
+  /** Whether BLAS runs with subnormals flushed to zero (recorded in each cell; absent: not). */
   flushSubnormals?: boolean;
   /** Where progress goes, a line at a time. */
   log: (line: string) => void;

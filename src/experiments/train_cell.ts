@@ -30,10 +30,13 @@ export function lockCell(dir: string): Deno.FsFile | undefined {
 
 /** What a cell's training reports. */
 export interface TrainCellOptions {
+  /** The training and test images. */
   data: { train: Dataset; test: Dataset };
+  /** Whether BLAS runs with subnormals flushed to zero (recorded in the cell; absent: not). */
   flushSubnormals?: boolean;
   /** Told when training resumes from a checkpoint. */
   onResume?: (epoch: number, checkpoint: string) => void;
+  /** Told after each epoch: its number (from 1), training and test error (fractions), seconds. */
   onEpoch?: (epoch: number, trainError: number, testError: number, seconds: number) => void;
 }
 
