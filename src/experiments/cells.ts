@@ -60,7 +60,25 @@ export interface RunOverrides {
   trainSamples?: number;
 }
 
-/** The settings of a row's cell for `rule` under a run's overrides. */
+/**
+ * The settings of a row's cell for `rule` under a run's overrides: its recipe's (`cellRecipe`),
+ * absent optional fields as null, `firstInit` resolved, the run's epochs and training images.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment } from "./experiment.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }, { name: "a2", arch: "fc:20x2" }],
+ * }), "mine.json");
+ * import { cellSettings } from "./cells.ts";
+ * const s = cellSettings(exp, exp.rows[0], "dfa", { epochs: 5 });
+ * assertEquals([s.epochs, s.lr, s.rho, s.firstInit, s.trainSamples], [5, 1e-3, null, "uniform", null]);
+ * ```
+ */
 export function cellSettings(
   exp: Experiment,
   row: ExperimentRow,
@@ -90,7 +108,27 @@ export function cellSettings(
   };
 }
 
-/** Whether two cells' settings are the same (compared field by field, in a fixed order). */
+/**
+ * Whether two cells' settings are the same (compared field by field, in a fixed order); a cell
+ * without settings (`a` undefined) is like no other.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment } from "./experiment.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }, { name: "a2", arch: "fc:20x2" }],
+ * }), "mine.json");
+ * import { cellSettings, sameSettings } from "./cells.ts";
+ * const s = cellSettings(exp, exp.rows[0], "bp");
+ * assertEquals(sameSettings({ ...s }, s), true);
+ * assertEquals(sameSettings(cellSettings(exp, exp.rows[0], "bp", { trainSamples: 500 }), s), false);
+ * assertEquals(sameSettings(undefined, s), false);
+ * ```
+ */
 export function sameSettings(a: CellSettings | undefined, b: CellSettings): boolean {
   if (!a) return false;
   const keys = Object.keys(b) as (keyof CellSettings)[];
@@ -158,6 +196,22 @@ export function parseSelection(only?: string, rules?: string, seeds?: string): S
 /**
  * The rows `only` picks: the row of exactly that name if there is one (so "LeNet-5 (ReLU)" is not
  * also its variants), else every row whose name contains it; all rows without it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment } from "./experiment.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }, { name: "a2", arch: "fc:20x2" }],
+ * }), "mine.json");
+ * import { selectRows } from "./cells.ts";
+ * assertEquals(selectRows(exp, "a").map((r) => r.name), ["a"]);
+ * assertEquals(selectRows(exp, "2").map((r) => r.name), ["a2"]);
+ * assertEquals(selectRows(exp).length, 2);
+ * ```
  */
 export function selectRows(exp: Experiment, only?: string): ExperimentRow[] {
   const exact = exp.rows.filter((r) => r.name === only);
