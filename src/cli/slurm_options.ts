@@ -32,8 +32,14 @@ export const LEARNER_OPTIONS: OptionSpec[] = (WEAK_LEARNERS_SPEC.options as read
  * on (as typed).
  *
  * @example
- * ```ts ignore
- * const words = learnerArgs(parse(spec, ["--epochs", "3"])); // ["--epochs", "3"]
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { parse, UsageError } from "./options.ts";
+ * import { LEARNER_OPTIONS, learnerArgs } from "./slurm_options.ts";
+ * const spec = { name: "slurm", summary: "", usage: "", options: LEARNER_OPTIONS };
+ * assertEquals(learnerArgs(parse(spec, ["--epochs", "3"])), ["--epochs", "3"]);
+ * assertEquals(learnerArgs(parse(spec, [])), []);
+ * assertThrows(() => learnerArgs(parse(spec, ["--epochs", "0"])), UsageError, "--epochs");
  * ```
  *
  * @param args Options parsed with {@linkcode LEARNER_OPTIONS} among them.
@@ -53,8 +59,13 @@ export function learnerArgs(args: Parsed): string[] {
  * The site options given ({@linkcode SITE_OPTIONS}), by name.
  *
  * @example
- * ```ts ignore
- * siteOptions(parse(spec, ["--time", "1:00:00"])); // { time: "1:00:00" }
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type OptionSpec, parse } from "./options.ts";
+ * import { siteOptions } from "./slurm_options.ts";
+ * const options: OptionSpec[] = ["partition", "time", "mem", "account", "qos"].map((name) => ({ name, kind: "string", help: "" }));
+ * const spec = { name: "slurm", summary: "", usage: "", options };
+ * assertEquals(siteOptions(parse(spec, ["--time", "1:00:00"])), { time: "1:00:00" });
  * ```
  *
  * @param args Options parsed with the site options among them.

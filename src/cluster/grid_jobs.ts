@@ -8,11 +8,15 @@ import { denoFlags } from "./jobs.ts";
 export interface GridPlan {
   /** The experiment's name (its results: OUT/NAME.json). */
   name: string;
-  /** Absolute paths: the experiment file, the project, MNIST, the run's directory, OpenBLAS. */
+  /** The experiment file (an absolute path). */
   experiment: string;
+  /** The project's directory, where each job runs (an absolute path). */
   project: string;
+  /** MNIST's file (absolute, or the shipped copy's path, relative to the project). */
   data: string;
+  /** The run's directory (an absolute path): results, tables, checkpoints, slurm-NAME/. */
   outDir: string;
+  /** OpenBLAS's library on the nodes (an absolute path; DFA_OPENBLAS_PATH in the jobs). */
   library: string;
   /** The options that pick and change the cells (--only, --rules, --seeds, --epochs, …). */
   runArgs: string[];
@@ -24,22 +28,49 @@ export interface GridPlan {
 
 /** Where a run's files go. */
 export interface GridFiles {
+  /** The run's Slurm directory: OUT/slurm-NAME. */
   slurm: string;
+  /** The saved plan and jobs: OUT/slurm-NAME/run.json. */
   plan: string;
+  /** The job array's script: OUT/slurm-NAME/cell.sh. */
   cellScript: string;
+  /** The finish job's script: OUT/slurm-NAME/finish.sh. */
   finishScript: string;
+  /** Array task K's log: OUT/slurm-NAME/logs/cell-K.log (K may be Slurm's "%a"). */
   cellLog: (k: number | string) => string;
+  /** Array task K's exit code, once it ended: OUT/slurm-NAME/cell-K.exit. */
   cellExit: (k: number | string) => string;
   /** A cell's own directory (its checkpoint, then the finished cell). */
   cellDir: (id: string) => string;
+  /** The finish job's log: OUT/slurm-NAME/logs/finish.log. */
   finishLog: string;
+  /** The finish job's exit code, once it ended: OUT/slurm-NAME/finish.exit. */
   finishExit: string;
+  /** The results file: OUT/NAME.json. */
   results: string;
+  /** The Markdown tables: OUT/NAME.md. */
   markdown: string;
+  /** The HTML report's directory: OUT/NAME-report. */
   report: string;
 }
 
-/** Where a run's files go. */
+/**
+ * Where a run's files go: under OUT/slurm-NAME, but for the cells' directories and the results,
+ * tables and report, which go where a run without Slurm puts them.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { gridFiles } from "./grid_jobs.ts";
+ * const f = gridFiles({ outDir: "/runs", name: "mine" });
+ * assertEquals([f.plan, f.cellLog(3), f.cellDir("x"), f.results], [
+ *   "/runs/slurm-mine/run.json",
+ *   "/runs/slurm-mine/logs/cell-3.log",
+ *   "/runs/checkpoints/mine/x",
+ *   "/runs/mine.json",
+ * ]);
+ * ```
+ */
 export function gridFiles(plan: Pick<GridPlan, "outDir" | "name">): GridFiles {
   const slurm = `${plan.outDir}/slurm-${plan.name}`;
   return {
@@ -89,7 +120,24 @@ function directive(option: string): string {
   return `#SBATCH ${option}`;
 }
 
-/** The log of a job, given to sbatch as an argument (a path with spaces is no #SBATCH word). */
+/**
+ * The log of a job, given to sbatch as an argument (a path with spaces is no #SBATCH word); the
+ * array's names its task by Slurm's `%a`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { GridPlan } from "./grid_jobs.ts";
+ * const plan: GridPlan = {
+ *   name: "mine", experiment: "/p/experiments/mine.json", project: "/p", data: "/p/data/mnist.npz",
+ *   outDir: "/runs", library: "/usr/lib/libopenblas.so", runArgs: ["--seeds", "1"],
+ *   cells: ["a-bp-seed1-0123abcd", "a-dfa-seed1-4567cdef"], sbatch: ["--partition=cpu"],
+ * };
+ * import { jobLog } from "./grid_jobs.ts";
+ * assertEquals(jobLog(plan, "cell"), "/runs/slurm-mine/logs/cell-%a.log");
+ * assertEquals(jobLog(plan, "finish"), "/runs/slurm-mine/logs/finish.log");
+ * ```
+ */
 export function jobLog(plan: GridPlan, job: "cell" | "finish"): string {
   const f = gridFiles(plan);
   return job === "cell" ? f.cellLog("%a") : f.finishLog;
@@ -123,6 +171,26 @@ function quoteWithVars(word: string): string {
 /**
  * The job array's script: task K trains cell K in its own directory, which is all it may write;
  * it reads the project, the experiment, MNIST and the results file (to skip a cell done since).
+ *
+ * @throws {RangeError} When a value of the plan holds a control character, an `#SBATCH` option
+ *   is not one `--option[=value]` word, or a path holds a marker of the script's variables.
+ * @throws {TypeError} When a path is empty or holds a comma (it would widen a scope).
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes, assertThrows } from "@std/assert";
+ * import type { GridPlan } from "./grid_jobs.ts";
+ * const plan: GridPlan = {
+ *   name: "mine", experiment: "/p/experiments/mine.json", project: "/p", data: "/p/data/mnist.npz",
+ *   outDir: "/runs", library: "/usr/lib/libopenblas.so", runArgs: ["--seeds", "1"],
+ *   cells: ["a-bp-seed1-0123abcd", "a-dfa-seed1-4567cdef"], sbatch: ["--partition=cpu"],
+ * };
+ * import { gridCellScript } from "./grid_jobs.ts";
+ * const script = gridCellScript(plan);
+ * assertStringIncludes(script, "#SBATCH --partition=cpu\n");
+ * assertStringIncludes(script, "IDS=('a-bp-seed1-0123abcd' 'a-dfa-seed1-4567cdef')");
+ * assertThrows(() => gridCellScript({ ...plan, sbatch: ["--time=1:00 --x"] }), RangeError, "#SBATCH");
+ * ```
  */
 export function gridCellScript(plan: GridPlan): string {
   const f = gridFiles(plan);
@@ -148,7 +216,30 @@ export function gridCellScript(plan: GridPlan): string {
   ].join("\n");
 }
 
-/** The job that runs once every cell succeeded: merges the cells, writes the table and report. */
+/**
+ * The job that runs once every cell succeeded: merges the cells, writes the table and report.
+ * It may write only the run's directory.
+ *
+ * @throws {RangeError} When a value of the plan holds a control character, or an `#SBATCH`
+ *   option is not one `--option[=value]` word.
+ * @throws {TypeError} When a path is empty or holds a comma (it would widen a scope).
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import type { GridPlan } from "./grid_jobs.ts";
+ * const plan: GridPlan = {
+ *   name: "mine", experiment: "/p/experiments/mine.json", project: "/p", data: "/p/data/mnist.npz",
+ *   outDir: "/runs", library: "/usr/lib/libopenblas.so", runArgs: ["--seeds", "1"],
+ *   cells: ["a-bp-seed1-0123abcd", "a-dfa-seed1-4567cdef"], sbatch: ["--partition=cpu"],
+ * };
+ * import { gridFinishScript } from "./grid_jobs.ts";
+ * const script = gridFinishScript(plan);
+ * assertStringIncludes(script, "#SBATCH --job-name=dfa-mine-finish\n");
+ * assertStringIncludes(script, "'--allow-write=/runs'");
+ * assertStringIncludes(script, "'--merge' '--report-dir' '/runs/mine-report'");
+ * ```
+ */
 export function gridFinishScript(plan: GridPlan): string {
   const f = gridFiles(plan);
   const flags = denoFlags([...reads(plan), plan.outDir], [plan.outDir], plan.library);

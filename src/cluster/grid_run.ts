@@ -18,6 +18,21 @@ const identity = (p: GridPlan) =>
  * Submits the cells not done (array task K trains `plans[K - 1]`) and the finish job after them;
  * writes the job scripts and OUT/slurm-NAME/run.json.
  *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { UsageError } from "../cli/options.ts";
+ * import { loadExperiment, planCells } from "../experiments/mod.ts";
+ * import { submitGrid } from "./grid_run.ts";
+ * const exp = loadExperiment("nokland-table1"), plans = planCells(exp, { only: "1×800 tanh" });
+ * const plan = {
+ *   name: exp.name, experiment: "/p/experiments/nokland-table1.json", project: "/p",
+ *   data: "/p/data/mnist.npz", outDir: "/runs/100%", library: "/usr/lib/libopenblas.so",
+ *   runArgs: ["--only", "1×800 tanh"], cells: plans.map((p) => p.id), sbatch: [],
+ * };
+ * assertThrows(() => submitGrid(exp, plans, plan, () => {}), UsageError, "--out-dir cannot hold a '%'");
+ * ```
+ *
  * @returns The run, or undefined when every cell is merged already.
  * @throws {UsageError} When OUT holds another run of this experiment.
  * @throws {CommandError} When the run is still in the queue, or sbatch refuses a job.
@@ -93,20 +108,44 @@ export function submitGrid(
 export interface GridRequest {
   /** The experiment file or name. */
   file: string;
-  /** Absolute paths: the project, MNIST, the run's directory, OpenBLAS on the nodes. */
+  /** The project's directory, where each job runs (an absolute path). */
   project: string;
+  /** MNIST's file (an absolute path; the default path stands for the shipped copy). */
   data: string;
+  /** The run's directory (an absolute path, without '%'). */
   outDir: string;
+  /** OpenBLAS's library on the nodes (an absolute path). */
   library: string;
+  /** `#SBATCH` options of both jobs, each one `--option[=value]` word (`--partition=…`). */
   sbatch: string[];
+  /** `--only`: the row of that name, else the rows whose names contain it (absent: all). */
   only?: string;
+  /** `--rules`, comma-separated (absent: each row's). */
   rules?: string;
+  /** `--seeds`, comma-separated whole numbers (absent: the file's). */
   seeds?: string;
+  /** `--epochs`: the budget of every cell (absent: each recipe's). */
   epochs?: number;
+  /** `--train-samples`: train on the first N training images (absent: all). */
   trainSamples?: number;
 }
 
-/** The experiment and its cells a run's options pick (`runArgs` as a request makes them). */
+/**
+ * The experiment and its cells a run's options pick (`runArgs` as a request makes them: pairs of
+ * `--only`, `--rules`, `--seeds`, `--epochs`, `--train-samples` and a value).
+ *
+ * @throws {UsageError} When the experiment or the options pick no valid cells.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { UsageError } from "../cli/options.ts";
+ * import { gridCells } from "./grid_run.ts";
+ * const { exp, plans } = gridCells("nokland-table1", ["--only", "1×800 tanh", "--rules", "dfa", "--seeds", "1", "--epochs", "3"]);
+ * assertEquals([exp.name, plans.length, plans[0].rule, plans[0].settings.epochs], ["nokland-table1", 1, "dfa", 3]);
+ * assertThrows(() => gridCells("nokland-table1", ["--only", "no such row"]), UsageError, "no such row");
+ * ```
+ */
 export function gridCells(file: string, runArgs: string[]): { exp: Experiment; plans: CellPlan[] } {
   const o = new Map<string, string>();
   for (let i = 0; i < runArgs.length; i += 2) o.set(runArgs[i].slice(2), runArgs[i + 1]);
@@ -129,7 +168,29 @@ export function gridCells(file: string, runArgs: string[]): { exp: Experiment; p
 
 /**
  * Submits an experiment's cells not done (`deno task slurm reproduce FILE`), and with `wait`
- * follows the run to its end.
+ * follows the run to its end, asking every `poll` seconds.
+ *
+ * @throws {UsageError} When the options pick no valid cells, `data` is missing, or OUT holds
+ *   another run of the experiment.
+ * @throws {CommandError} When the run is still in the queue, sbatch refuses a job, or a followed
+ *   run ends without its results.
+ *
+ * @example
+ * ```ts
+ * import { assertRejects } from "@std/assert";
+ * import { UsageError } from "../cli/options.ts";
+ * import { reproduceOnSlurm } from "./grid_run.ts";
+ * const outDir = Deno.makeTempDirSync();
+ * const request = {
+ *   file: "nokland-table1", project: Deno.cwd(), data: "/no/such/mnist.npz", outDir,
+ *   library: "/usr/lib/libopenblas.so", sbatch: [], only: "1×800 tanh",
+ * };
+ * await assertRejects(
+ *   () => reproduceOnSlurm(request, false, 30, () => {}),
+ *   UsageError,
+ *   "cannot find --data: /no/such/mnist.npz",
+ * );
+ * ```
  */
 export async function reproduceOnSlurm(
   r: GridRequest,
@@ -174,9 +235,19 @@ export async function reproduceOnSlurm(
 }
 
 /**
- * `deno task slurm status` for the experiment runs in OUT (OUT/slurm-NAME/run.json).
+ * `deno task slurm status` for the experiment runs in OUT (OUT/slurm-NAME/run.json), and with
+ * `wait` follows each to its end, asking every `poll` seconds.
  *
  * @returns Whether OUT holds any.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { gridStatusCommand } from "./grid_run.ts";
+ * const lines: string[] = [];
+ * assertEquals(await gridStatusCommand(Deno.makeTempDirSync(), false, 30, (l) => lines.push(l)), false);
+ * assertEquals(lines, []);
+ * ```
  */
 export async function gridStatusCommand(
   outDir: string,

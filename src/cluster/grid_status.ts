@@ -10,15 +10,22 @@ import { jobRecords } from "./queue.ts";
 
 /** A run on Slurm as saved: its plan and its jobs. */
 export interface GridRun {
+  /** What was submitted. */
   plan: GridPlan;
+  /** The Slurm job ids: the job array's (absent when every cell was done) and the finish job's. */
   jobs: { array?: string; finish?: string };
 }
 
 /** Where a cell, or the finish job, stands. */
 export interface GridJobStatus {
+  /**
+   * "done" (the cell finished, or the results are merged), "queued" (pending or running),
+   * "failed" (ended without its result) or "missing" (neither in the queue nor done).
+   */
   state: "done" | "queued" | "failed" | "missing";
   /** What Slurm or the job said: "RUNNING", "exit code 1", "CANCELLED (DependencyNeverSatisfied)". */
   detail: string;
+  /** The job's log file. */
   log: string;
 }
 
@@ -52,7 +59,22 @@ function jobStatus(
     : { state: "missing", detail: "not in the queue", log };
 }
 
-/** The saved run in OUT, if any. */
+/**
+ * The saved run of the experiment `name` in OUT (OUT/slurm-NAME/run.json), if any.
+ *
+ * @throws {CommandError} When the file is there but cannot be read or is not JSON.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readGridRun } from "./grid_status.ts";
+ * const outDir = Deno.makeTempDirSync();
+ * assertEquals(readGridRun(outDir, "mine"), undefined);
+ * Deno.mkdirSync(`${outDir}/slurm-mine`);
+ * Deno.writeTextFileSync(`${outDir}/slurm-mine/run.json`, JSON.stringify({ plan: { name: "mine" }, jobs: { finish: "12" } }));
+ * assertEquals(readGridRun(outDir, "mine")?.jobs, { finish: "12" });
+ * ```
+ */
 export function readGridRun(outDir: string, name: string): GridRun | undefined {
   const path = gridFiles({ outDir, name }).plan;
   try {
@@ -63,7 +85,38 @@ export function readGridRun(outDir: string, name: string): GridRun | undefined {
   }
 }
 
-/** Each cell's status (in the plan's order) and the finish job's. */
+/**
+ * Each cell's status (in the plan's order) and the finish job's: from the results file, the
+ * cells' directories and exit files, and what `squeue`/`sacct` say of the run's jobs.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment, planCells } from "../experiments/mod.ts";
+ * import type { GridRun } from "./grid_status.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const plans = planCells(exp), outDir = Deno.makeTempDirSync();
+ * const run: GridRun = {
+ *   plan: {
+ *     name: "mine", experiment: "/p/experiments/mine.json", project: "/p", data: "/p/data/mnist.npz",
+ *     outDir, library: "/usr/lib/libopenblas.so", runArgs: [], cells: plans.map((p) => p.id), sbatch: [],
+ *   },
+ *   jobs: {}, // none submitted: Slurm is not asked
+ * };
+ * import { gridStatus } from "./grid_status.ts";
+ * const st = gridStatus(exp, plans, run);
+ * assertEquals(st.cells.map((c) => [c.state, c.detail]), [["missing", "not in the queue"], ["missing", "not in the queue"]]);
+ * assertEquals(st.finish.log, `${outDir}/slurm-mine/logs/finish.log`);
+ * Deno.mkdirSync(`${outDir}/slurm-mine`);
+ * Deno.writeTextFileSync(`${outDir}/slurm-mine/cell-2.exit`, "1\n");
+ * assertEquals(gridStatus(exp, plans, run).cells[1].detail, "exit code 1");
+ * ```
+ */
 export function gridStatus(
   exp: Experiment,
   plans: CellPlan[],
@@ -90,9 +143,36 @@ const lastLine = (path: string) => {
 };
 
 /**
- * Reports a run, and with `wait` follows it to its end.
+ * Reports a run (a line each time its counts change), and with `wait` follows it to its end,
+ * asking again every `poll` seconds.
  *
  * @throws {CommandError} When it ended without its results, naming each failed cell and its log.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertRejects } from "@std/assert";
+ * import { parseExperiment, planCells } from "../experiments/mod.ts";
+ * import type { GridRun } from "./grid_status.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp", "dfa"],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const plans = planCells(exp), outDir = Deno.makeTempDirSync();
+ * const run: GridRun = {
+ *   plan: {
+ *     name: "mine", experiment: "/p/experiments/mine.json", project: "/p", data: "/p/data/mnist.npz",
+ *     outDir, library: "/usr/lib/libopenblas.so", runArgs: [], cells: plans.map((p) => p.id), sbatch: [],
+ *   },
+ *   jobs: {}, // none submitted: Slurm is not asked
+ * };
+ * import { CommandError } from "../cli/options.ts";
+ * import { followGrid } from "./grid_status.ts";
+ * const lines: string[] = [];
+ * await assertRejects(() => followGrid(exp, plans, run, false, 1, (l) => lines.push(l)), CommandError, "did not finish");
+ * assertEquals(lines, ["cells: 2 missing; finish: not in the queue"]);
+ * ```
  */
 export async function followGrid(
   exp: Experiment,

@@ -5,14 +5,7 @@
  *
  * @module
  */
-import {
-  checkedInt,
-  CommandError,
-  type OptionSpec,
-  type Parsed,
-  UsageError,
-} from "../cli/options.ts";
-import { WEAK_LEARNERS_SPEC } from "../cli/weak_learners_spec.ts";
+import { checkedInt, CommandError, UsageError } from "../cli/options.ts";
 import { locateOpenBlas, OPENBLAS_FIX } from "../native/mod.ts";
 import { MAX_LEARNERS } from "../stacking/mod.ts";
 import { checkPlan, finishScript, runFiles, shardScript, type SlurmPlan } from "./jobs.ts";
@@ -160,9 +153,17 @@ const identity = (p: SlurmPlan) =>
  * run while it is still in the queue.
  *
  * @example
- * ```ts ignore
- * import { planRun, submitRun } from "./submit.ts";
- * const saved = submitRun(planRun(request), console.log);
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { CommandError, UsageError } from "../cli/options.ts";
+ * import { planRun } from "./submit.ts";
+ * const outDir = Deno.makeTempDirSync();
+ * const plan = planRun({ task: "weak-learners", n: "8", shards: 2, cpusPerTask: 1, project: "/p",
+ *   data: "/", outDir, site: {}, openblas: "/lib/blas.so", learnerArgs: [] });
+ * import { submitRun } from "./submit.ts";
+ * Deno.mkdirSync(`${outDir}/slurm`);
+ * Deno.writeTextFileSync(`${outDir}/slurm/run.json`, JSON.stringify({ plan: { ...plan, n: 4 }, jobs: {} }));
+ * assertThrows(() => submitRun(plan, () => {}), UsageError, "holds another run (weak-learners 4 --shards 2)");
  * ```
  *
  * @param plan The run.
@@ -243,9 +244,18 @@ const lastLine = (log: string) => {
  * Reports a run, and with `wait` follows it to its end (checking every `poll` seconds).
  *
  * @example
- * ```ts ignore
- * import { followRun, readSavedRun } from "./submit.ts";
- * await followRun(readSavedRun("data/slurm")!, { wait: true, poll: 5, print: console.log });
+ * ```ts
+ * import { assertEquals, assertRejects } from "@std/assert";
+ * import { CommandError, UsageError } from "../cli/options.ts";
+ * import { planRun } from "./submit.ts";
+ * const outDir = Deno.makeTempDirSync();
+ * const plan = planRun({ task: "weak-learners", n: "8", shards: 2, cpusPerTask: 1, project: "/p",
+ *   data: "/", outDir, site: {}, openblas: "/lib/blas.so", learnerArgs: [] });
+ * import { followRun } from "./submit.ts";
+ * const lines: string[] = [];
+ * const print = (line: string) => lines.push(line);
+ * await assertRejects(() => followRun({ plan, jobs: {} }, { wait: false, poll: 5, print }), CommandError, "did not finish");
+ * assertEquals(lines, ["shards: 2 missing; merge: not in the queue"]);
  * ```
  *
  * @param saved The run.

@@ -23,28 +23,33 @@ import type { OptimizerName } from "../train/mod.ts";
 
 /** How a cell is trained. Every field changes the result, so every field is part of its identity. */
 export interface Recipe {
+  /** The optimiser: "sgd", "momentum", "rmsprop" or "adam" (required). */
   optimizer: OptimizerName;
+  /** The learning rate before any drop, > 0 (required). */
   lr: number;
   /** RMSprop's decay of its squared-gradient average (absent: the optimiser's default). */
   rho?: number;
+  /** Samples a mini-batch (required). */
   batch: number;
+  /** The budget of epochs: passes over the training images (required). */
   epochs: number;
-  /** Output layer and loss. */
+  /** Output layer and loss: "bce", "ce" or "mse" (required). */
   loss: Loss;
-  /** Where the learning rate is divided by 10, as fractions of the epochs (none: constant). */
+  /** Where the learning rate is divided by 10, as fractions of the epochs (default none: constant). */
   lrDrops: number[];
   /** Stop once the running mean training error is at or below this (absent: never). */
   stopAtTrainError?: number;
-  /** L2 weight decay a sample (multiplied by the batch: the loss is the batch's sum). */
+  /** L2 weight decay a sample (multiplied by the batch: the loss is the batch's sum; default 0). */
   weightDecay: number;
-  /** Forward weights. */
+  /** The forward weights' initialisation (default "uniform"). */
   init: Init;
   /** The first layer's forward weights (absent: `init`). */
   firstInit?: Init;
+  /** The distribution the fixed random feedback matrices are drawn from (default "uniform"). */
   feedbackInit: "uniform" | "normal";
-  /** Where the direct rules' feedback enters: each layer's output, or each block's. */
+  /** Where the direct rules' feedback enters: each layer's output, or each block's (default "layer"). */
   feedbackAt: FeedbackPoint;
-  /** Training images moved by up to this many random pixels (0: no augmentation). */
+  /** Training images moved by up to this many random pixels (default 0: no augmentation). */
   shift: number;
   /** Where a setting comes from, in words, by field (shown in the recipe's text, not identity). */
   notes?: Record<string, string>;
@@ -52,7 +57,9 @@ export interface Recipe {
 
 /** A published figure: test error (%), where it comes from, and whether it was seen there. */
 export interface Published {
+  /** The published test error, in percent (0 to 100). */
   value: number;
+  /** Where it comes from (default: the file's `published.source`). */
   source: string;
   /** Seen in the source (true), or recalled (false). */
   seen: boolean;
@@ -60,11 +67,17 @@ export interface Published {
 
 /** One row of an experiment after expansion: a network, its rules and its recipe overrides. */
 export interface ExperimentRow {
+  /** The row's name, with the values of its sweeps ("1×20 tanh, lr 1e-3"); unique in the file. */
   name: string;
+  /** The network, as `parseArchitecture` reads it ("fc:800", "fc:240x3"). */
   arch: string;
+  /** The hidden layers' activation (default "tanh"). */
   activation: Activation;
+  /** Each image's channels, height and width (default: the file's `input`). */
   input: [number, number, number];
+  /** The rules the row trains (default: the file's). */
   rules: Rule[];
+  /** The published figure of each rule that has one. */
   published: Partial<Record<Rule, Published>>;
   /** The file's recipe, with the values of the file's sweeps this row stands for. */
   fileRecipe: Recipe;
@@ -76,18 +89,25 @@ export interface ExperimentRow {
 
 /** An experiment: its name (the results' file name), rows, rules, recipe and seeds. */
 export interface Experiment {
+  /** Letters, digits, '.', '_' or '-': it names the results' files (OUT/NAME.json, OUT/NAME.md). */
   name: string;
+  /** The title of its tables and report (default: its name). */
   title: string;
   /** Where the published figures come from (by default), and whether they were seen there. */
   source: string;
+  /** Whether the published figures were seen in their source (true) or recalled (false, default). */
   seen: boolean;
-  /** Each image's channels, height and width (a row may have its own). */
+  /** Each image's channels, height and width (a row may have its own; default [1, 28, 28]). */
   input: [number, number, number];
+  /** The rules every row trains unless it names its own. */
   rules: Rule[];
+  /** The seeds of each cell (default [1]); one cell a row, rule and seed. */
   seeds: number[];
   /** The file's recipe, its sweeps left out (each row has their values in `fileRecipe`). */
   recipe: Recipe;
+  /** The file's overrides of its recipe by rule. */
   ruleRecipes: Partial<Record<Rule, Partial<Recipe>>>;
+  /** The rows, sweeps expanded (one row per combination of swept values), in the file's order. */
   rows: ExperimentRow[];
 }
 

@@ -5,6 +5,7 @@ import type { Recipe } from "./experiment.ts";
 
 /** A mistake in an experiment file: the message names the file, the field and the reason. */
 export class ExperimentFileError extends Error {
+  /** The error's name: "ExperimentFileError". */
   override name = "ExperimentFileError";
 }
 

@@ -25,24 +25,61 @@ import {
 
 /** A run of an experiment's cells. */
 export interface CellRun {
+  /** The experiment. */
   exp: Experiment;
+  /** The cells the run asks for (`planCells`), in the file's order. */
   plans: CellPlan[];
+  /** The run's directory: the results file OUT/NAME.json, its Markdown, the cells' checkpoints. */
   outDir: string;
+  /** The run's overrides of the cells' recipes (`--epochs`, `--train-samples`). */
   run: RunOverrides;
-  /** MNIST (else the shipped copy). */
+  /** MNIST's file (else the shipped copy). */
   data: string;
+  /** Whether BLAS runs with subnormals flushed to zero (recorded in each cell; absent: not). */
   flushSubnormals?: boolean;
   /** Where progress goes, a line at a time. */
   log: (line: string) => void;
 }
 
-/** The results file of a run. */
+/**
+ * The results file of a run: OUT/NAME.json.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadExperiment } from "./mod.ts";
+ * import { resultsPath } from "./run_cells.ts";
+ * assertEquals(resultsPath({ outDir: "/runs", exp: loadExperiment("nokland-table1") }), "/runs/nokland-table1.json");
+ * ```
+ */
 export const resultsPath = (r: Pick<CellRun, "outDir" | "exp">): string =>
   `${r.outDir}/${r.exp.name}.json`;
 
 const label = (p: CellPlan) => `${p.row.name} ${RULE_NAMES[p.rule]} seed ${p.seed}`;
 
-/** Each cell's state in a line: done (its test error), in training (its checkpoint), or to do. */
+/**
+ * Each cell's state in a line, in the plans' order: done (its test error), finished but not
+ * merged, in training (its checkpoint), or to do.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment, planCells } from "./mod.ts";
+ * import { type CellRun } from "./run_cells.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const r: CellRun = {
+ *   exp, plans: planCells(exp), outDir: Deno.makeTempDirSync(), run: {}, data: "/no/mnist.npz", log: () => {},
+ * };
+ * import { statusLines } from "./run_cells.ts";
+ * assertEquals(statusLines(r), ["a BP seed 1: to do", "a BP seed 2: to do"]);
+ * ```
+ */
 export function statusLines(r: CellRun): string[] {
   const cells = readResults(resultsPath(r), r.exp);
   return r.plans.map((p) => {
@@ -65,6 +102,41 @@ export function statusLines(r: CellRun): string[] {
  * directories, in the order of the plans, and removes those directories.
  *
  * @returns Every cell now in the results file.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment, planCells } from "./mod.ts";
+ * import { type CellRun } from "./run_cells.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const r: CellRun = {
+ *   exp, plans: planCells(exp), outDir: Deno.makeTempDirSync(), run: {}, data: "/no/mnist.npz", log: () => {},
+ * };
+ * import { type Cell } from "./mod.ts";
+ * import { cellDir, writeDoneCell } from "./train_cell.ts";
+ * const done = (i: number): Cell => ({
+ *   row: "a", rule: "bp", seed: r.plans[i].seed, epochs: 2, recipe: r.plans[i].text,
+ *   settings: r.plans[i].settings, testError: 0.1, bestTestError: 0.1, seconds: 1,
+ *   history: [{ epoch: 1, trainError: 0.2, testError: 0.1 }, { epoch: 2, trainError: 0.1, testError: 0.1 }],
+ * });
+ * const finish = (i: number) => { // as a cell's own process leaves it
+ *   const dir = cellDir(r.outDir, "mine", r.plans[i]);
+ *   Deno.mkdirSync(dir, { recursive: true });
+ *   writeDoneCell(dir, done(i));
+ * };
+ * import { mergeDone, statusLines, toDo } from "./run_cells.ts";
+ * finish(1);
+ * assertEquals(statusLines(r)[1].startsWith("a BP seed 2: finished, not merged yet: 10.00 %"), true);
+ * assertEquals(mergeDone(r).map((c) => c.seed), [2]);
+ * assertEquals(statusLines(r)[1], "a BP seed 2: done: 10.00 % after 2 epochs");
+ * assertEquals(toDo(r).map((p) => p.seed), [1]);
+ * ```
  */
 export function mergeDone(r: CellRun): Cell[] {
   const saved = readResults(resultsPath(r), r.exp);
@@ -79,7 +151,28 @@ export function mergeDone(r: CellRun): Cell[] {
   return cells;
 }
 
-/** The plans whose cells are in neither the results file nor a finished cell's directory. */
+/**
+ * The plans whose cells are in neither the results file nor a finished cell's directory.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment, planCells } from "./mod.ts";
+ * import { type CellRun } from "./run_cells.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const r: CellRun = {
+ *   exp, plans: planCells(exp), outDir: Deno.makeTempDirSync(), run: {}, data: "/no/mnist.npz", log: () => {},
+ * };
+ * import { toDo } from "./run_cells.ts";
+ * assertEquals(toDo(r), r.plans);
+ * ```
+ */
 export function toDo(r: CellRun): CellPlan[] {
   const cells = readResults(resultsPath(r), r.exp);
   return r.plans.filter((p) =>
@@ -102,8 +195,44 @@ function train(r: CellRun, p: CellPlan, dir: string, data: ReturnType<typeof loa
 }
 
 /**
- * Trains the cells not done, one after another, adding each to the results file as it finishes.
- * A cell another process holds the lock of is skipped.
+ * Trains the cells not done, one after another, adding each to the results file as it finishes
+ * (MNIST is read only when there is a cell to train). A cell another process holds the lock of is
+ * skipped.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment, planCells } from "./mod.ts";
+ * import { type CellRun } from "./run_cells.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const r: CellRun = {
+ *   exp, plans: planCells(exp), outDir: Deno.makeTempDirSync(), run: {}, data: "/no/mnist.npz", log: () => {},
+ * };
+ * import { type Cell } from "./mod.ts";
+ * import { cellDir, writeDoneCell } from "./train_cell.ts";
+ * const done = (i: number): Cell => ({
+ *   row: "a", rule: "bp", seed: r.plans[i].seed, epochs: 2, recipe: r.plans[i].text,
+ *   settings: r.plans[i].settings, testError: 0.1, bestTestError: 0.1, seconds: 1,
+ *   history: [{ epoch: 1, trainError: 0.2, testError: 0.1 }, { epoch: 2, trainError: 0.1, testError: 0.1 }],
+ * });
+ * const finish = (i: number) => { // as a cell's own process leaves it
+ *   const dir = cellDir(r.outDir, "mine", r.plans[i]);
+ *   Deno.mkdirSync(dir, { recursive: true });
+ *   writeDoneCell(dir, done(i));
+ * };
+ * import { mergeDone, trainInTurn } from "./run_cells.ts";
+ * finish(0);
+ * finish(1);
+ * assertEquals(mergeDone(r).length, 2);
+ * trainInTurn(r); // every cell is done: nothing read, nothing trained
+ * assertEquals(mergeDone(r).length, 2);
+ * ```
  */
 export function trainInTurn(r: CellRun): void {
   const plans = toDo(r);
@@ -128,6 +257,25 @@ export function trainInTurn(r: CellRun): void {
  * run that merges the cells; nothing else is written. Does nothing when the cell is done.
  *
  * @throws {RangeError} When no planned cell has that id.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { parseExperiment, planCells } from "./mod.ts";
+ * import { type CellRun } from "./run_cells.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const r: CellRun = {
+ *   exp, plans: planCells(exp), outDir: Deno.makeTempDirSync(), run: {}, data: "/no/mnist.npz", log: () => {},
+ * };
+ * import { trainOne } from "./run_cells.ts";
+ * assertThrows(() => trainOne(r, "nope"), RangeError, "Cannot train the cell nope: the run plans no cell of that id");
+ * ```
  */
 export function trainOne(r: CellRun, id: string): void {
   const p = r.plans.find((q) => q.id === id);
@@ -144,6 +292,42 @@ export function trainOne(r: CellRun, id: string): void {
  * {@linkcode trainOne}); then merges them in the file's order.
  *
  * @returns The cells whose process failed, with its exit code.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment, planCells } from "./mod.ts";
+ * import { type CellRun } from "./run_cells.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const r: CellRun = {
+ *   exp, plans: planCells(exp), outDir: Deno.makeTempDirSync(), run: {}, data: "/no/mnist.npz", log: () => {},
+ * };
+ * import { type Cell } from "./mod.ts";
+ * import { cellDir, writeDoneCell } from "./train_cell.ts";
+ * const done = (i: number): Cell => ({
+ *   row: "a", rule: "bp", seed: r.plans[i].seed, epochs: 2, recipe: r.plans[i].text,
+ *   settings: r.plans[i].settings, testError: 0.1, bestTestError: 0.1, seconds: 1,
+ *   history: [{ epoch: 1, trainError: 0.2, testError: 0.1 }, { epoch: 2, trainError: 0.1, testError: 0.1 }],
+ * });
+ * const finish = (i: number) => { // as a cell's own process leaves it
+ *   const dir = cellDir(r.outDir, "mine", r.plans[i]);
+ *   Deno.mkdirSync(dir, { recursive: true });
+ *   writeDoneCell(dir, done(i));
+ * };
+ * import { trainInProcesses } from "./run_cells.ts";
+ * finish(0);
+ * finish(1);
+ * const started: string[] = [];
+ * const command = (id: string) => (started.push(id), new Deno.Command("false"));
+ * assertEquals(await trainInProcesses(r, 2, command), []);
+ * assertEquals(started, []); // both cells were finished: merged, none started
+ * ```
  */
 export async function trainInProcesses(
   r: CellRun,
@@ -167,6 +351,41 @@ export async function trainInProcesses(
  * the HTML report of the mean curves (one chart per row with cells of this run's budget).
  *
  * @returns The Markdown, and the report's path.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
+ * import { parseExperiment, planCells } from "./mod.ts";
+ * import { type CellRun } from "./run_cells.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp"],
+ *   seeds: [1, 2],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const r: CellRun = {
+ *   exp, plans: planCells(exp), outDir: Deno.makeTempDirSync(), run: {}, data: "/no/mnist.npz", log: () => {},
+ * };
+ * import { type Cell } from "./mod.ts";
+ * import { cellDir, writeDoneCell } from "./train_cell.ts";
+ * const done = (i: number): Cell => ({
+ *   row: "a", rule: "bp", seed: r.plans[i].seed, epochs: 2, recipe: r.plans[i].text,
+ *   settings: r.plans[i].settings, testError: 0.1, bestTestError: 0.1, seconds: 1,
+ *   history: [{ epoch: 1, trainError: 0.2, testError: 0.1 }, { epoch: 2, trainError: 0.1, testError: 0.1 }],
+ * });
+ * const finish = (i: number) => { // as a cell's own process leaves it
+ *   const dir = cellDir(r.outDir, "mine", r.plans[i]);
+ *   Deno.mkdirSync(dir, { recursive: true });
+ *   writeDoneCell(dir, done(i));
+ * };
+ * import { mergeDone, writeTables } from "./run_cells.ts";
+ * finish(0);
+ * mergeDone(r);
+ * const { markdown, report } = await writeTables(r);
+ * assertStringIncludes(markdown, "| a |");
+ * assertEquals([Deno.readTextFileSync(`${r.outDir}/mine.md`), report], [markdown, undefined]);
+ * ```
  */
 export async function writeTables(
   r: CellRun,
@@ -203,7 +422,16 @@ export async function writeTables(
 /**
  * What starts one cell's process for {@linkcode trainInProcesses}: this run's arguments (`args`,
  * without `--jobs`) with `--cell ID`, through the launcher, as `deno task reproduce` runs; each
- * process gets its share of the cores for OpenBLAS, unless DFA_THREADS is set.
+ * process gets its share of the cores for OpenBLAS, unless DFA_THREADS is set. Nothing starts
+ * until the command is spawned.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { cellProcess } from "./run_cells.ts";
+ * const command = cellProcess(["nokland-table1", "--jobs", "2"], 2);
+ * assertEquals(command("1_800_tanh-dfa-seed1-0123abcd") instanceof Deno.Command, true);
+ * ```
  */
 export function cellProcess(args: string[], jobs: number): (id: string) => Deno.Command {
   const own = args.filter((a, i) => !/^--jobs(=|$)/.test(a) && args[i - 1] !== "--jobs");

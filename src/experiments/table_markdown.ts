@@ -5,8 +5,6 @@ import type { Experiment } from "./experiment.ts";
 import { type CellSettings, cellSettings, type RunOverrides, sameSettings } from "./cells.ts";
 import { rowAdditions, ruleRecipeText } from "./recipe_text.ts";
 
-type Table = Experiment;
-
 /**
  * One finished cell of a table: a network × rule × seed, trained under a recipe and a budget.
  *
@@ -98,7 +96,7 @@ const summary = (v: number[]) =>
  * assertEquals(isCurrent(table, { ...cell(1, 0.01), settings: undefined }), false);
  * ```
  */
-export function isCurrent(table: Table, cell: Cell, run: RunOverrides = {}): boolean {
+export function isCurrent(table: Experiment, cell: Cell, run: RunOverrides = {}): boolean {
   const row = table.rows.find((r) => r.name === cell.row);
   if (!row || !row.rules.includes(cell.rule)) return false;
   const now = cellSettings(table, row, cell.rule, { ...run, epochs: cell.epochs });
@@ -126,7 +124,7 @@ export function isCurrent(table: Table, cell: Cell, run: RunOverrides = {}): boo
  * ```
  */
 export function tableMarkdown(
-  table: Table,
+  table: Experiment,
   cells: Cell[],
   epochs: number,
   run: RunOverrides = {},
@@ -147,7 +145,12 @@ export function tableMarkdown(
 }
 
 /** The Markdown table of one budget: one row per network, ours beside the published figure. */
-function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: boolean): string {
+function budgetMarkdown(
+  table: Experiment,
+  cells: Cell[],
+  epochs: number,
+  allRows: boolean,
+): string {
   // Each row's cells by rule, for this budget.
   const byCell = table.rows.map((row) =>
     table.rules.map((r) =>
@@ -211,7 +214,7 @@ function budgetMarkdown(table: Table, cells: Cell[], epochs: number, allRows: bo
  * Which OpenBLAS kernels trained the cells (their last bits differ from one set of kernels to
  * another): one line under the table, "" while no cell has them recorded.
  */
-function coresMarkdown(table: Table, cells: Cell[]): string {
+function coresMarkdown(table: Experiment, cells: Cell[]): string {
   const recorded = cells.filter((c) => c.blasCore);
   if (!recorded.length) return "";
   const cores = [...new Set(recorded.map((c) => c.blasCore!))].sort();
@@ -243,7 +246,7 @@ function coresMarkdown(table: Table, cells: Cell[]): string {
 }
 
 /** The cells of earlier recipes: one line per network, rule, budget and recipe. */
-function earlierMarkdown(table: Table, cells: Cell[]): string {
+function earlierMarkdown(table: Experiment, cells: Cell[]): string {
   if (!cells.length) return "";
   const groups = new Map<string, Cell[]>();
   for (const c of cells) {

@@ -9,17 +9,64 @@ import type { CellPlan } from "./cells.ts";
 import { removeCheckpoint, resumeFrom } from "./checkpoints.ts";
 import type { Cell } from "./table_markdown.ts";
 
-/** Where a cell keeps its files while it trains: OUT/checkpoints/NAME/ID/. */
+/**
+ * Where a cell keeps its files while it trains: OUT/checkpoints/NAME/ID/.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseExperiment, planCells } from "./mod.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "mine",
+ *   rules: ["bp"],
+ *   recipe: { optimizer: "adam", lr: 1e-3, batch: 32, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:20" }],
+ * }), "mine.json");
+ * const [plan] = planCells(exp);
+ * import { cellDir } from "./train_cell.ts";
+ * assertEquals(cellDir("/runs", "mine", plan), `/runs/checkpoints/mine/${plan.id}`);
+ * ```
+ */
 export function cellDir(outDir: string, experiment: string, plan: CellPlan): string {
   return `${outDir}/checkpoints/${experiment}/${plan.id}`;
 }
 
-/** The files of a cell's directory: its checkpoint, its lock, and the cell once finished. */
+/**
+ * The files of a cell's directory: its checkpoint, its lock, and the cell once finished.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { cellFiles } from "./train_cell.ts";
+ * assertEquals(cellFiles("/runs/c"), {
+ *   checkpoint: "/runs/c/checkpoint.npz",
+ *   lock: "/runs/c/lock",
+ *   done: "/runs/c/cell.json",
+ * });
+ * ```
+ */
 export function cellFiles(dir: string): { checkpoint: string; lock: string; done: string } {
   return { checkpoint: `${dir}/checkpoint.npz`, lock: `${dir}/lock`, done: `${dir}/cell.json` };
 }
 
-/** The cell's lock, held until closed; undefined when another process holds it. */
+/**
+ * The cell's lock (an exclusive lock on DIR/lock, the directory made if need be), held until
+ * closed; undefined when another process, or another open of the lock, holds it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { lockCell } from "./train_cell.ts";
+ * const dir = `${Deno.makeTempDirSync()}/cell`;
+ * const lock = lockCell(dir);
+ * assertEquals(lock instanceof Deno.FsFile, true);
+ * assertEquals(lockCell(dir), undefined);
+ * lock?.close();
+ * const again = lockCell(dir);
+ * assertEquals(again instanceof Deno.FsFile, true);
+ * again?.close();
+ * ```
+ */
 export function lockCell(dir: string): Deno.FsFile | undefined {
   Deno.mkdirSync(dir, { recursive: true });
   const file = Deno.openSync(cellFiles(dir).lock, { read: true, write: true, create: true });
@@ -30,16 +77,42 @@ export function lockCell(dir: string): Deno.FsFile | undefined {
 
 /** What a cell's training reports. */
 export interface TrainCellOptions {
+  /** The training and test images. */
   data: { train: Dataset; test: Dataset };
+  /** Whether BLAS runs with subnormals flushed to zero (recorded in the cell; absent: not). */
   flushSubnormals?: boolean;
   /** Told when training resumes from a checkpoint. */
   onResume?: (epoch: number, checkpoint: string) => void;
+  /** Told after each epoch: its number (from 1), training and test error (fractions), seconds. */
   onEpoch?: (epoch: number, trainError: number, testError: number, seconds: number) => void;
 }
 
 /**
  * Trains a cell in `dir` (which the caller holds the lock of), resuming from its checkpoint, and
  * returns the finished cell; its checkpoint is removed.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Matrix, rowArgmax } from "../../mod.ts";
+ * import { parseExperiment, planCells } from "./mod.ts";
+ * import { trainCell } from "./train_cell.ts";
+ * const exp = parseExperiment(JSON.stringify({
+ *   name: "tiny",
+ *   input: [1, 2, 2],
+ *   rules: ["dfa"],
+ *   recipe: { optimizer: "sgd", lr: 0.1, batch: 2, epochs: 2, loss: "ce" },
+ *   rows: [{ name: "a", arch: "fc:8" }],
+ * }), "tiny.json");
+ * const [plan] = planCells(exp);
+ * const x = Matrix.from([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]);
+ * const y = Matrix.from([0, 1, 2, 3].map((k) => Array.from({ length: 10 }, (_, j) => +(j === k))));
+ * const data = { train: { x, y, labels: rowArgmax(y) }, test: { x, y, labels: rowArgmax(y) } };
+ * const epochs: number[] = [];
+ * const cell = trainCell(plan, Deno.makeTempDirSync(), { data, onEpoch: (e) => epochs.push(e) });
+ * assertEquals([cell.row, cell.rule, cell.seed, cell.history.length], ["a", "dfa", 1, 2]);
+ * assertEquals(epochs, [1, 2]);
+ * ```
  */
 export function trainCell(plan: CellPlan, dir: string, o: TrainCellOptions): Cell {
   const { row, rule, seed, recipe, settings } = plan, files = cellFiles(dir);
@@ -97,13 +170,39 @@ export function trainCell(plan: CellPlan, dir: string, o: TrainCellOptions): Cel
   };
 }
 
-/** Saves a finished cell in its directory (for the run that merges the cells: `readDoneCell`). */
+/**
+ * Saves a finished cell in its directory, as DIR/cell.json (for the run that merges the cells:
+ * `readDoneCell`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Cell } from "./mod.ts";
+ * import { readDoneCell, writeDoneCell } from "./train_cell.ts";
+ * const dir = Deno.makeTempDirSync();
+ * const cell: Cell = {
+ *   row: "a", rule: "bp", seed: 1, epochs: 1, recipe: "", testError: 0.1, bestTestError: 0.1,
+ *   seconds: 1, history: [{ epoch: 1, trainError: 0.2, testError: 0.1 }],
+ * };
+ * writeDoneCell(dir, cell);
+ * assertEquals(readDoneCell(dir), cell);
+ * ```
+ */
 export function writeDoneCell(dir: string, cell: Cell): void {
   const text = JSON.stringify(cell) + "\n";
   writeFileAtomic(cellFiles(dir).done, (f) => writeAll(f, new TextEncoder().encode(text)));
 }
 
-/** The finished cell saved in a cell's directory, if any. */
+/**
+ * The finished cell saved in a cell's directory (DIR/cell.json), if any.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readDoneCell } from "./train_cell.ts";
+ * assertEquals(readDoneCell(Deno.makeTempDirSync()), undefined);
+ * ```
+ */
 export function readDoneCell(dir: string): Cell | undefined {
   try {
     return JSON.parse(Deno.readTextFileSync(cellFiles(dir).done));
@@ -113,7 +212,21 @@ export function readDoneCell(dir: string): Cell | undefined {
   }
 }
 
-/** Removes a merged cell's directory. */
+/**
+ * Removes a merged cell's directory and all in it; a directory already gone is no error.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { removeCellDir } from "./train_cell.ts";
+ * const out = Deno.makeTempDirSync(), dir = `${out}/cell`;
+ * Deno.mkdirSync(dir);
+ * Deno.writeTextFileSync(`${dir}/lock`, "");
+ * removeCellDir(dir);
+ * removeCellDir(dir);
+ * assertEquals([...Deno.readDirSync(out)], []);
+ * ```
+ */
 export function removeCellDir(dir: string): void {
   try {
     Deno.removeSync(dir, { recursive: true });
