@@ -19,7 +19,7 @@ import { feedbackShapes, weightShapes } from "./shapes.ts";
  *
  * @example
  * ```ts
- * import { DEFAULT_MAX_BYTES } from "../../mod.ts";
+ * import { DEFAULT_MAX_BYTES } from "./memory.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(DEFAULT_MAX_BYTES, 1e9);
  * ```
@@ -33,7 +33,7 @@ export const DEFAULT_MAX_BYTES = 1e9;
  *
  * @example
  * ```ts
- * import { LAYER_BYTES } from "../../mod.ts";
+ * import { LAYER_BYTES } from "./memory.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(LAYER_BYTES, 8192);
  * ```
@@ -45,7 +45,7 @@ export const LAYER_BYTES = 8192;
  *
  * @example
  * ```ts
- * import { checkMemory } from "../../mod.ts";
+ * import { checkMemory } from "./memory.ts";
  * import { assertThrows } from "@std/assert";
  * checkMemory("a workspace", 1e6, 1e9);
  * assertThrows(() => checkMemory("a workspace", 2e9, 1e9), RangeError, "maxBytes");
@@ -78,7 +78,7 @@ export function checkMemory(what: string, bytes: number, maxBytes: number): void
  *
  * @example
  * ```ts
- * import { networkConfig, parameterBytes } from "../../mod.ts";
+ * import { networkConfig, parameterBytes } from "./mod.ts";
  * import { assert } from "@std/assert";
  * const bytes = parameterBytes(networkConfig({ sizes: [784, 800, 10] }));
  * assert(bytes > 5 * 4 * 784 * 800 && bytes < 20e6);

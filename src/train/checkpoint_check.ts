@@ -77,7 +77,7 @@ export function stateProblem(c: Record<string, unknown>): string | undefined {
  *
  * @example
  * ```ts
- * import { checkCheckpoint, type TrainCheckpoint } from "../../mod.ts";
+ * import { checkCheckpoint, type TrainCheckpoint } from "./mod.ts";
  * import { assertThrows } from "@std/assert";
  * const edited = { epoch: -1, history: [] } as unknown as TrainCheckpoint;
  * assertThrows(() => checkCheckpoint(edited, (why) => new RangeError(why)), RangeError, "'epoch'");

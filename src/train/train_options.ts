@@ -159,7 +159,7 @@ function shown(v: unknown): string {
  *
  * @example
  * ```ts
- * import { checkTrainOptions } from "../../mod.ts";
+ * import { checkTrainOptions } from "./train_options.ts";
  * import { assertThrows } from "@std/assert";
  * checkTrainOptions({ epochs: 3, batchSize: 8, optimizer: { name: "sgd", lr: 0.1 } });
  * assertThrows(() => checkTrainOptions({ epochs: 3, batchSize: 8, optimizer: { name: "sgd", lr: 0.1 }, tolerance: -1 }), RangeError, "tolerance");
