@@ -57,7 +57,7 @@ Deno.test("the pipeline's report is titled with how the weak learners were train
   try {
     const html = Deno.readTextFileSync(await pipelineReport(dir, pipelineReportRun(result())));
     assertStringIncludes(html, "<h1>Stacking 2 weak learners: 784–");
-    assertStringIncludes(html, ", each its own initialisation; stacked by bp (seed 7)</h1>");
+    assertStringIncludes(html, ", each its own initialisation; stacked by BP (seed 7)</h1>");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

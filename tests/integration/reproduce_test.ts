@@ -250,7 +250,7 @@ Deno.test("reproduce refuses what would lose or mislabel results: a damaged resu
     let r = await runTask("reproduce", [...args, "--rules", "dfa", "--train-samples", "300"]);
     assertEquals(r.code, 0, r.stderr);
     r = await runTask("reproduce", [...args, "--rules", "dfa", "--status"]);
-    assertEquals(r.stdout.trim(), "1×800 tanh dfa seed 1: to do");
+    assertEquals(r.stdout.trim(), "1×800 tanh DFA seed 1: to do");
     r = await runTask("reproduce", [
       ...args,
       "--rules",
@@ -259,7 +259,7 @@ Deno.test("reproduce refuses what would lose or mislabel results: a damaged resu
       "300",
       "--status",
     ]);
-    assertMatch(r.stdout, /^1×800 tanh dfa seed 1: done: /);
+    assertMatch(r.stdout, /^1×800 tanh DFA seed 1: done: /);
     // A damaged results file: one line naming it, exit 1, the file as it was.
     const results = `${out}/nokland-table1.json`, whole = Deno.readTextFileSync(results);
     Deno.writeTextFileSync(results, whole.slice(0, 200));

@@ -45,10 +45,10 @@ Deno.test("empty option values are usage errors naming the option", async (t) =>
     ["mnist", ["--arch", ","], '--arch: Cannot build layer 1 of ",": it is empty'],
     ["mnist", ["--arch", "fc:8,,fc:4"], "--arch: Cannot build layer 2"],
     ["mnist", ["--lr", ""], "--lr needs a value"],
-    ["mnist", ["--checkpoint-dir="], "--checkpoint-dir needs a value"],
-    ["mnist", ["--data="], "--data needs a value"],
+    ["mnist", ["--checkpoint-dir="], "--checkpoint-dir: the path is empty"],
+    ["mnist", ["--data="], "--data: the path is empty"],
     ["reproduce", ["nokland-table1", "--seeds", ""], "--seeds needs a value"],
-    ["reproduce", ["nokland-table1", "--seeds", "1,,2"], "--seeds must be integers"],
+    ["reproduce", ["nokland-table1", "--seeds", "1,,2"], "--seeds has an empty item: 1,,2"],
     ["stacking-study", ["--seeds", "1,,2"], "--seeds must be integers"],
   ];
   for (const [task, args, text] of cases) {

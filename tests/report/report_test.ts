@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import * as vl from "vega-lite";
 import { LINE_LEGEND, lineChart, writeReport } from "../../src/report/report.ts";
 import { DIAGONAL_COLOUR, heatmap, offDiagonalDomain } from "../../src/report/heatmap.ts";
@@ -16,7 +16,9 @@ const errors = [1, 2, 3].flatMap((epoch) =>
 Deno.test("a line chart's legends draw lines, dashed as the training, validation and test lines are", () => {
   const spec: Spec =
     lineChart("e", "t", errors, "epoch", "error (%)", "rule", "error (%)", false, "set").spec;
-  assertEquals(spec.encoding.color.legend, LINE_LEGEND);
+  const { labelExpr, ...legend } = spec.encoding.color.legend;
+  assertEquals(legend, LINE_LEGEND);
+  assertStringIncludes(labelExpr, `"cdfa":"cDFA"`); // the display names label the rules
   assertEquals(spec.encoding.strokeDash.legend.symbolType, "stroke");
   assertEquals(spec.encoding.strokeDash.scale, {
     domain: ["train", "validation", "test"],
