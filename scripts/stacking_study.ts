@@ -1,7 +1,9 @@
 // The stacking study behind the README's table: for each seed, N weak learners that share an
 // initialisation and N that do not (trained when their outputs are missing), then the dense and
-// RD stacked models with the defaults and with the original's recipe, on the very same outputs.
-// Each finished cell is saved to the results file at once: a killed study resumes.
+// RD stacked models with the defaults and with the original's recipe, on the very same outputs
+// (--outputs: one set of outputs for every seed; --original-logs: the original program's own runs
+// recorded beside ours). Each finished cell is saved to the results file at once: a killed study
+// resumes.
 import {
   LINOUT_KEYS,
   linoutPaths,
@@ -10,7 +12,8 @@ import {
   stackedModel,
   WEAK_LEARNER_DEFAULTS,
 } from "../mod.ts";
-import { cliArgs, noMoreArguments, parse, run } from "../src/cli/options.ts";
+import { cliArgs, noMoreArguments, parse, run, UsageError } from "../src/cli/options.ts";
+import { parseOriginalLog } from "../src/stacking/original_log.ts";
 import { DEFAULT_MNIST, fallbackFor, loadMnistLabels } from "../src/data/shipped.ts";
 import { pct, secs } from "../src/report/format.ts";
 
@@ -28,9 +31,26 @@ const spec = {
     {
       name: "only",
       kind: "choice",
-      choices: ["all", "main", "dfa"],
+      choices: ["all", "main", "dfa", "original"],
       default: "all",
-      help: "the models: all, the default and original ones (main), or the RD-by-DFA variants",
+      help:
+        "the models: all, the default and original ones (main), the RD-by-DFA variants, or --update original alone",
+    },
+    {
+      name: "outputs",
+      kind: "string",
+      help: "stack these learners' outputs (DIR/train_linouts.npz …) for every seed instead",
+    },
+    {
+      name: "diff",
+      kind: "boolean",
+      help: "--outputs: the diff-init files (diff-train_linouts.npz …)",
+    },
+    {
+      name: "original-logs",
+      kind: "string",
+      help:
+        "record the original program's runs too: DIR/dense-SEED.log, DIR/rd-SEED.log (what its stacked-model.py, RD-stacked-model.py printed)",
     },
     { name: "existing", kind: "boolean", help: "skip seeds whose learners' outputs are missing" },
   ],
@@ -40,13 +60,17 @@ interface Cell {
   seed: number;
   kind: "same" | "diff";
   model: "dense" | "rd";
-  /** exact, original, or an RD DFA variant: dfa-random, dfa-aligned, dfa-signs, dfa-warmup. */
+  /**
+   * exact, original, an RD DFA variant (dfa-random, dfa-aligned, dfa-signs, dfa-warmup), or
+   * original-program: the original program itself, read from its output.
+   */
   update: string;
   testError: number;
   trainError: number;
   epochs: number;
   bestEpoch: number;
-  seconds: number;
+  /** Absent for the original program's runs. */
+  seconds?: number;
 }
 
 /** How D1 gets the error when an RD layer is trained by DFA (see rd_dfa.ts). */
@@ -61,17 +85,53 @@ await run(spec.name, async () => {
   if (!args) return;
   noMoreArguments(args);
   const n = args.int("n"), out = args.get("out");
-  const seeds = args.get("seeds").split(",").map(Number);
+  const seeds = args.get("seeds").split(",").map(Number), given = args.optional("outputs");
+  const logs = args.optional("original-logs");
   let cells: Cell[] = [];
   try {
     cells = JSON.parse(Deno.readTextFileSync(out)).cells;
   } catch { /* a new study */ }
   const labels = loadMnistLabels(DEFAULT_MNIST);
+  const kinds = given === undefined
+    ? ["same", "diff"] as const
+    : [args.flag("diff") ? "diff" : "same"] as const;
+  const save = () =>
+    Deno.writeTextFileSync(out, JSON.stringify({ n, outputs: given, cells }, null, 1) + "\n");
   for (const seed of seeds) {
-    for (const kind of ["same", "diff"] as const) {
-      const outDir = `data/exp/${kind}-${seed}`, paths = linoutPaths(outDir, kind === "diff");
+    for (const kind of kinds) {
+      const outDir = given ?? `data/exp/${kind}-${seed}`,
+        paths = linoutPaths(outDir, kind === "diff");
       const only = args.get("only");
-      const updates = [
+      for (const model of logs === undefined ? [] : ["dense", "rd"] as const) {
+        const file = `${logs}/${model}-${seed}.log`;
+        if (
+          cells.some((c) =>
+            c.seed === seed && c.kind === kind && c.model === model &&
+            c.update === "original-program"
+          )
+        ) continue;
+        let text;
+        try {
+          text = Deno.readTextFileSync(file);
+        } catch (e) {
+          if (e instanceof Deno.errors.NotFound) continue;
+          throw e;
+        }
+        const r = parseOriginalLog(text, file);
+        cells.push({
+          seed,
+          kind,
+          model,
+          update: "original-program",
+          ...r,
+          bestEpoch: r.epochs,
+        });
+        save();
+        console.log(
+          `seed ${seed} ${kind}-init ${model} original program: test error ${pct(r.testError)}`,
+        );
+      }
+      const updates = only === "original" ? ["original"] : [
         ...(only === "dfa" ? [] : ["exact", "original"]),
         ...(only === "main" ? [] : DFA_VARIANTS.map((v) => `dfa-${v}`)),
       ];
@@ -86,6 +146,7 @@ await run(spec.name, async () => {
       try {
         Deno.statSync(paths.test);
       } catch {
+        if (given !== undefined) throw new UsageError(`--outputs ${given} has no ${paths.test}`);
         if (args.flag("existing")) continue;
         console.log(`== ${kind}-init weak learners, seed ${seed}`);
         await runWeakLearners({
@@ -123,7 +184,7 @@ await run(spec.name, async () => {
           seconds: r.seconds,
         };
         cells.push(cell);
-        Deno.writeTextFileSync(out, JSON.stringify({ n, cells }, null, 1) + "\n");
+        save();
         console.log(
           `seed ${seed} ${kind}-init ${model} ${update}: test error ${pct(r.testError)} (${
             secs(r.seconds)
@@ -134,7 +195,14 @@ await run(spec.name, async () => {
   }
   console.log(`\n${"".padEnd(24)}  same-init          diff-init`);
   for (const model of ["dense", "rd"]) {
-    for (const update of ["exact", "original", ...DFA_VARIANTS.map((v) => `dfa-${v}`)]) {
+    for (
+      const update of [
+        "exact",
+        "original",
+        "original-program",
+        ...DFA_VARIANTS.map((v) => `dfa-${v}`),
+      ]
+    ) {
       if (model === "dense" && update.startsWith("dfa")) continue;
       const row = (["same", "diff"] as const).map((kind) => {
         const v = cells.filter((c) => c.kind === kind && c.model === model && c.update === update)

@@ -93,6 +93,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     read: ["."],
     write: ["data", "results"],
     ffi: true,
+    paths: { outputs: "read", "original-logs": "read" },
   },
   "bench:gemm": { script: "bench/gemm.ts", ffi: true },
   "bench:epoch": { script: "bench/epoch.ts", ffi: true },
