@@ -55,10 +55,9 @@ export interface StackedModelOptions {
   optimizer?: OptimizerName;
   /**
    * `"exact"`: the defaults (exact gradients of the batch-mean loss, Adam, early stopping);
-   * `"original"`: the original program's recipe — dense: SGD lr 1e-4 on batch sums, raw inputs,
-   * 100 epochs; RD: D1 by the batch mean and D2 by the first sample of each batch, SGD lr 1e-3, raw
-   * inputs, its stopping rule; both with the outputs, the errors and their counts from a
-   * double-precision sigmoid, as the original computes them.
+   * `"original"`: the original program's recipe (outputs and error counts from a float64 sigmoid)
+   * — dense: SGD lr 1e-4 on batch sums, raw inputs, 100 epochs; RD: D1 by the batch mean and D2 by
+   * the first sample of each batch, SGD lr 1e-3, raw inputs, its stopping rule.
    */
   update?: "exact" | "original";
   /**
@@ -268,10 +267,9 @@ export function stackedModel(o: StackedModelOptions): StackedModelResult {
   if (o.rule === "dfa") warmUp(net, trainSet, o.warmup ?? 0, trainOptions);
   const result = original
     ? trainOriginal(net, trainSet, {
+      ...trainOptions, // its batch size and seed
       epochs,
       lr,
-      batchSize: o.batch ?? d.batch,
-      seed: o.seed,
       tolerance: o.tolerance ?? (rd ? 1e-7 : undefined),
       onEpoch: o.onEpoch,
     })
