@@ -134,6 +134,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     read: ["."],
     write: ["data", "results"],
     ffi: true,
+    paths: { outputs: "read", "original-logs": "read" },
   },
   "bench:gemm": {
     description: "GEMM throughput through the checked wrapper, and its overhead",

@@ -22,4 +22,6 @@ export * from "./merge.ts";
 export * from "./stacked_model.ts";
 export * from "./stacked_inputs.ts";
 export * from "./original_rd.ts";
+export * from "./original_dense.ts";
+export * from "./original_log.ts";
 export * from "./rd_dfa.ts";

@@ -7,17 +7,21 @@
  *   d1 ← d1 − lr · mean_b [x_b ⊙ Rᵀ(d2 ⊙ e_b)]
  *   d2 ← d2 − lr · (a2_0 ⊙ e_0)                       (the first sample of the batch)
  *
+ * ŷ, e and the error count come from the pre-activations as the original computes them (a
+ * double-precision sigmoid: see {@linkcode originalOutputs}). {@linkcode trainOriginal} runs either
+ * original update, this one or the dense model's.
+ *
  * @module
  */
 
 import type { Dataset } from "../data/dataset.ts";
-import { countErrors, lossAndError } from "../model/loss.ts";
 import type { RdLayer } from "../model/layers/rd.ts";
 import type { Network } from "../model/network.ts";
 import { getBlas } from "../native/get_blas.ts";
 import { Rng } from "../tensor/random.ts";
 import type { Workspace } from "../model/workspace.ts";
 import { type EpochStats, TrainingDivergedError, type TrainResult } from "../train/train.ts";
+import { originalDenseStep, originalOutputs } from "./original_dense.ts";
 
 /** Each workspace's scratch for the step, allocated once rather than per batch. */
 const scratches = new WeakMap<
@@ -39,7 +43,8 @@ function scratchOf(ws: Workspace, n: number, C: number) {
 }
 
 /**
- * One step of the original's update on the batch in `ws` (inputs `x`, targets `ws.y`), in place.
+ * One step of the original's RD update on the batch in `ws` (inputs `x`, targets `ws.y`, labels
+ * `ws.labels`), in place.
  *
  * @example
  * ```ts
@@ -50,16 +55,17 @@ function scratchOf(ws: Workspace, n: number, C: number) {
  * const ws = net.workspace(2);
  * ws.x.set([1, 0, 0, 1, 0, 1, 1, 0]);
  * ws.y.set([1, 0, 0, 1]);
+ * ws.labels.set([0, 1]);
  * assertEquals(originalRdStep(net, ws, 2, 1e-3).loss > 0, true);
  * ```
  *
- * @param net A network of one RD layer without a bias.
+ * @param net A network of one RD layer without a bias, with sigmoid outputs.
  * @param ws Its buffers, holding the batch.
  * @param B Samples in the batch.
  * @param lr The learning rate.
  * @param x Inputs (B, n_in); default `ws.x`.
  * @returns The batch's summed loss and misclassifications.
- * @throws {RangeError} When the network is not one RD layer without a bias.
+ * @throws {RangeError} When the network is not one RD layer without a bias, with sigmoid outputs.
  */
 export function originalRdStep(
   net: Network,
@@ -69,15 +75,14 @@ export function originalRdStep(
   x: Float32Array = ws.x,
 ): { loss: number; errors: number } {
   const layer = net.layers[0] as RdLayer;
-  if (net.depth !== 1 || layer.kind !== "rd" || layer.hasBias) {
+  if (net.depth !== 1 || layer.kind !== "rd" || layer.hasBias || net.loss !== "bce") {
     throw new RangeError(
-      "Cannot take the original's RD step: the network must be one RD layer without a bias",
+      "Cannot take the original's RD step: the network must be one RD layer without a bias, with sigmoid outputs",
     );
   }
   const { inputs: n, outputs: C, d1, d2 } = layer, R = layer.r.data, e = ws.delta[0];
-  const yHat = net.forward(ws, B, x);
-  const loss = lossAndError(net.loss, yHat, ws.y, e, B * C),
-    errors = countErrors(yHat, ws.labels, B, C);
+  const a = net.forward(ws, B, x, true); // pre-activations
+  const { loss, errors } = originalOutputs(a, ws.y, ws.labels, e, B, C);
   // D2 from the first sample: a2_0 = R·(d1 ⊙ x_0), g2 = a2_0 ⊙ e_0 (before d1 changes).
   const { g2, ed2, s } = scratchOf(ws, n, C);
   for (let j = 0; j < C; j++) {
@@ -99,28 +104,30 @@ export function originalRdStep(
 }
 
 /**
- * Trains a one-RD-layer network the original's way: shuffled batches (the last partial one
- * dropped), {@linkcode originalRdStep}, and a stop when the training error changes by no more
- * than `tolerance` from one epoch to the next.
+ * Trains a one-layer network the original's way: shuffled batches (the last partial one dropped),
+ * {@linkcode originalRdStep} for an RD layer or {@linkcode originalDenseStep} for a dense one, and a
+ * stop when the training error changes by no more than `tolerance` from one epoch to the next
+ * (none without a tolerance, as the original's dense model).
  *
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
  * import { Matrix, Network, rowArgmax } from "../../mod.ts";
- * import { trainOriginalRd } from "./mod.ts";
+ * import { trainOriginal } from "./mod.ts";
  * const y = Matrix.from([[1, 0], [0, 1], [1, 0], [0, 1]]);
  * const data = { x: Matrix.from([[1, 0], [0, 1], [2, 0], [0, 2]]), y, labels: rowArgmax(y) };
  * const net = Network.create({ sizes: [2, 2], layers: ["rd"], rule: "bp", bias: false, seed: 3 });
- * assertEquals(trainOriginalRd(net, data, { epochs: 3, lr: 1e-3, batchSize: 2, seed: 1 }).epochs.length, 3);
+ * assertEquals(trainOriginal(net, data, { epochs: 3, lr: 1e-3, batchSize: 2, seed: 1 }).epochs.length, 3);
  * ```
  *
- * @param net A network of one RD layer without a bias, updated in place.
+ * @param net A network of one RD layer without a bias or of one dense layer with sigmoid outputs,
+ *   updated in place.
  * @param data The training set.
  * @param o Epochs, learning rate, batch size, seed, tolerance and progress.
  * @returns Per-epoch statistics.
  * @throws {TrainingDivergedError} When the loss stops being finite.
  */
-export function trainOriginalRd(
+export function trainOriginal(
   net: Network,
   data: Dataset,
   o: {
@@ -135,6 +142,7 @@ export function trainOriginalRd(
   const n = data.x.rows, f = data.x.cols, C = data.y.cols, B = Math.min(o.batchSize, n);
   const ws = net.workspace(B), rng = new Rng(o.seed), order = new Uint32Array(n);
   const batches = Math.floor(n / B), result: TrainResult = { epochs: [], converged: false };
+  const step = net.layers[0].kind === "rd" ? originalRdStep : originalDenseStep;
   let previous = 0; // as the original: the first epoch compares with 0
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const t0 = performance.now();
@@ -148,10 +156,10 @@ export function trainOriginalRd(
         ws.y.set(data.y.data.subarray(s * C, (s + 1) * C), r * C);
         ws.labels[r] = data.labels[s];
       }
-      const step = originalRdStep(net, ws, B, o.lr);
-      if (!Number.isFinite(step.loss)) throw new TrainingDivergedError(epoch, b + 1, step.loss);
-      loss += step.loss;
-      errors += step.errors;
+      const r = step(net, ws, B, o.lr);
+      if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(epoch, b + 1, r.loss);
+      loss += r.loss;
+      errors += r.errors;
     }
     const stats: EpochStats = {
       epoch,

@@ -11,7 +11,8 @@ import type { Init } from "../model/init.ts";
 import type { Loss } from "../model/loss.ts";
 import type { OptimizerName } from "../train/optimizers.ts";
 import { holdOut } from "../data/split.ts";
-import { trainOriginalRd } from "./original_rd.ts";
+import { trainOriginal } from "./original_rd.ts";
+import { originalTestError } from "./original_dense.ts";
 import {
   checkLinouts,
   type Linouts,
@@ -55,9 +56,9 @@ export interface StackedModelOptions {
   optimizer?: OptimizerName;
   /**
    * `"exact"`: the defaults (exact gradients of the batch-mean loss, Adam, early stopping);
-   * `"original"`: the original program's recipe — dense: SGD lr 1e-4 on batch sums, raw inputs,
-   * 100 epochs; RD: D1 by the batch mean and D2 by the first sample of each batch, SGD lr 1e-3, raw
-   * inputs, its stopping rule.
+   * `"original"`: the original program's recipe (outputs and error counts from a float64 sigmoid)
+   * — dense: SGD lr 1e-4 on batch sums, raw inputs, 100 epochs; RD: D1 by the batch mean and D2 by
+   * the first sample of each batch, SGD lr 1e-3, raw inputs, its stopping rule.
    */
   update?: "exact" | "original";
   /**
@@ -271,13 +272,12 @@ export function stackedModel(o: StackedModelOptions): StackedModelResult {
     reduction: d.reduction,
   };
   if (o.rule === "dfa") warmUp(net, trainSet, o.warmup ?? 0, trainOptions);
-  const result = original && rd
-    ? trainOriginalRd(net, trainSet, {
+  const result = original
+    ? trainOriginal(net, trainSet, {
+      ...trainOptions, // its batch size and seed
       epochs,
       lr,
-      batchSize: o.batch ?? d.batch,
-      seed: o.seed,
-      tolerance: o.tolerance ?? 1e-7,
+      tolerance: o.tolerance ?? (rd ? 1e-7 : undefined),
       onEpoch: o.onEpoch,
     })
     : train(net, trainSet, {
@@ -294,7 +294,7 @@ export function stackedModel(o: StackedModelOptions): StackedModelResult {
     rule: o.rule,
     update: original ? "original" : "exact",
     n: o.n,
-    testError: net.evaluate(testSet).error,
+    testError: original ? originalTestError(net, testSet) : net.evaluate(testSet).error,
     trainError: result.epochs.at(-1)?.trainError ?? NaN,
     epochs: result.epochs.length,
     bestEpoch: result.bestEpoch ?? result.epochs.length,
