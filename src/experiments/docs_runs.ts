@@ -117,9 +117,7 @@ export interface StudyCell {
 /** The study's models in the docs' order, with what each is in words. */
 const STUDY_MODELS: [string, string, string][] = [
   ["dense", "exact", "dense, default (Adam, held-out early stopping)"],
-  ["dense", "original", "dense, `--update original` (SGD on batch sums, raw inputs)"],
   ["rd", "exact", "RD, default (softmax, exact gradients, Adam, bias, early stopping)"],
-  ["rd", "original", "RD, `--update original` (D2 from the first sample)"],
   ["rd", "dfa-signs", "RD by DFA, error to D1 through R with random row signs (`--rule dfa`)"],
   ["rd", "dfa-aligned", "RD by DFA, error to D1 through R"],
   ["rd", "dfa-random", "RD by DFA, error to D1 through a random matrix"],
@@ -155,6 +153,30 @@ export function stackingTable(read: ResultsReader): string {
     }),
   ]);
   return markdownTable(["stacked model", "same-init learners", "diff-init learners"], rows);
+}
+
+/**
+ * `--update original` beside the original program itself, on one set of learners' outputs
+ * (results/stacking-original.json): test error over the stacking seeds, each model's training error.
+ */
+export function originalTable(read: ResultsReader): string {
+  const cells =
+    (read("stacking-original.json") as { cells: (StudyCell & { trainError: number })[] })
+      .cells;
+  const rows = (["dense", "rd"] as const).flatMap((model) =>
+    (["original", "original-program"] as const).map((update) => {
+      const mine = cells.filter((c) => c.model === model && c.update === update);
+      return [
+        `${model === "dense" ? "dense" : "RD"}, ${
+          update === "original" ? "dfa's `--update original`" : "the original program"
+        }`,
+        seedSummary(mine.map((c) => 100 * c.testError)),
+        pct(mine.reduce((a, c) => a + c.trainError, 0) / mine.length),
+        mine.map((c) => c.seed).join(", "),
+      ];
+    })
+  );
+  return markdownTable(["stacked model", "test error", "training error, mean", "seeds"], rows);
 }
 
 /** A pipeline run's `--json` record. */
