@@ -1,5 +1,6 @@
 // The stacking study (src/experiments/stacking_study.ts): same-init and diff-init weak learners a
-// seed, the stacked models on their outputs, each cell saved as it finishes; then the table.
+// seed (or one given set of outputs for every seed), the stacked models on their outputs, the
+// original program's own runs from its logs, each cell saved as it finishes; then the table.
 import { cliArgs, noMoreArguments, parse } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
 import { runStackingStudy, studyTable } from "../src/experiments/stacking_study.ts";
@@ -7,7 +8,8 @@ import { runStackingStudy, studyTable } from "../src/experiments/stacking_study.
 const spec = {
   name: "stacking-study",
   summary:
-    "Runs the stacking study: for each seed, same-init and diff-init weak learners (data/exp/KIND-SEED),\n" +
+    "Runs the stacking study: for each seed, same-init and diff-init weak learners (data/exp/KIND-SEED;\n" +
+    "--outputs: one given set for every seed; --original-logs: the original program's runs beside),\n" +
     "then the dense and RD stacked models, default and --update original; appends each result to the\n" +
     "results file as it finishes (a killed study resumes), and prints mean ± std over the seeds.",
   usage: "deno task stacking-study [options]",
@@ -18,9 +20,26 @@ const spec = {
     {
       name: "only",
       kind: "choice",
-      choices: ["all", "main", "dfa"],
+      choices: ["all", "main", "dfa", "original"],
       default: "all",
-      help: "the models: all, the default and original ones (main), or the RD-by-DFA variants",
+      help:
+        "the models: all, the default and original ones (main), the RD-by-DFA variants, or --update original alone",
+    },
+    {
+      name: "outputs",
+      kind: "string",
+      help: "stack these learners' outputs (DIR/train_linouts.npz …) for every seed instead",
+    },
+    {
+      name: "diff",
+      kind: "boolean",
+      help: "--outputs: the diff-init files (diff-train_linouts.npz …)",
+    },
+    {
+      name: "original-logs",
+      kind: "string",
+      help:
+        "record the original program's runs too: DIR/dense-SEED.log, DIR/rd-SEED.log (what its stacked-model.py, RD-stacked-model.py printed)",
     },
     { name: "existing", kind: "boolean", help: "skip seeds whose learners' outputs are missing" },
   ],
@@ -33,8 +52,11 @@ await run(spec.name, async () => {
     n: args.int("n"),
     seeds: args.ints("seeds"),
     out: args.get("out"),
-    only: args.choice<"all" | "main" | "dfa">("only"),
+    only: args.choice<"all" | "main" | "dfa" | "original">("only"),
     existing: args.flag("existing"),
+    outputs: args.optional("outputs"),
+    diff: args.flag("diff"),
+    originalLogs: args.optional("original-logs"),
   }, console.log);
   for (const line of studyTable(cells)) console.log(line);
 });

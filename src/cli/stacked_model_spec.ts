@@ -15,8 +15,10 @@ export const STACKED_MODEL_SPEC = {
     "--layer dense: a dense sigmoid layer 10·N → 10; --layer rd: y = σ(D2·R·D1·x), D1 and D2\n" +
     "trainable diagonals, R fixed. Both by default: standardized inputs, the exact gradients of the\n" +
     "batch-mean loss, Adam, early stopping on a held-out tenth of the training set (the best epoch's\n" +
-    "parameters kept). --update original: the original program's RD update (D1 by the batch mean, D2\n" +
-    "by the first sample of each batch, SGD lr 1e-3, raw inputs, its stopping rule).",
+    "parameters kept). --update original: the original program's recipe, its outputs and error counts\n" +
+    "from a double-precision sigmoid as NumPy computes them, raw inputs — dense: N(0,1) weights and\n" +
+    "bias, SGD lr 1e-4 on batch sums, batch 200, 100 epochs; rd: D1 by the batch mean, D2 by the first\n" +
+    "sample of each batch, SGD lr 1e-3, batch 200, its stopping rule (at most 200 epochs).",
   usage: "deno task stacked-model N TRAIN TEST [options]   (rd-stacked-model: --layer rd)\n" +
     "TRAIN and TEST: paths, or bare names of files in data/ (train_linouts.npz test_linouts.npz)",
   options: [
@@ -41,12 +43,17 @@ export const STACKED_MODEL_SPEC = {
       default: "signs",
       help: "--rule dfa: R with random row signs, R itself, or a random matrix",
     },
-    { name: "epochs", kind: "integer", min: 1, help: "most epochs (100; original 200)" },
+    {
+      name: "epochs",
+      kind: "integer",
+      min: 1,
+      help: "most epochs (100; original: dense 100, rd 200)",
+    },
     {
       name: "lr",
       kind: "number",
       positive: true,
-      help: "learning rate (dense 1e-3, rd 1e-2; original 1e-3)",
+      help: "learning rate (1e-3; original: dense 1e-4, rd 1e-3)",
     },
     { name: "optimizer", kind: "choice", choices: OPTIMIZERS, help: "the optimiser (adam)" },
     {
@@ -54,7 +61,7 @@ export const STACKED_MODEL_SPEC = {
       kind: "choice",
       choices: ["exact", "original"],
       default: "exact",
-      help: "rd: the exact gradients, or the original program's update",
+      help: "the exact gradients, or the original program's recipe (dense and rd)",
     },
     {
       name: "validation",
@@ -80,13 +87,13 @@ export const STACKED_MODEL_SPEC = {
     {
       name: "tolerance",
       kind: "number",
-      help: "stop when the training error changes less (original 1e-7)",
+      help: "stop when the training error changes less (original: rd 1e-7)",
     },
     {
       name: "init",
       kind: "choice",
       choices: ["normal", "uniform", "xavier"],
-      help: "weights (dense; normal) or diagonals (rd; uniform)",
+      help: "weights (dense; normal) or diagonals (rd; uniform, original normal)",
     },
     {
       name: "inputs",

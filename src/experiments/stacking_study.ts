@@ -1,14 +1,16 @@
 // The stacking study behind the README's table: for each seed, N weak learners that share an
 // initialisation and N that do not (trained when their outputs are missing), then the dense and
 // RD stacked models with the defaults, with the original's recipe and as RD trained by DFA, on the
-// very same outputs. Each finished cell is saved to the results file at once: a killed study
-// resumes.
+// very same outputs (or one given set of outputs for every seed, and the original program's own
+// runs read from its logs beside ours). Each finished cell is saved to the results file at once: a
+// killed study resumes.
 import { LINOUT_KEYS, linoutPaths } from "../stacking/outputs.ts";
 import { loadNpz } from "../io/npz.ts";
 import { runWeakLearners } from "../stacking/weak_learners.ts";
 import { stackedModel } from "../stacking/stacked_model.ts";
 import { WEAK_LEARNER_DEFAULTS } from "../stacking/weak_learner.ts";
 import { DEFAULT_MNIST, fallbackFor, loadMnistLabels } from "../data/shipped.ts";
+import { parseOriginalLog } from "../stacking/original_log.ts";
 import { pct, secs } from "../report/format.ts";
 import { mean, std } from "./table_markdown.ts";
 
@@ -17,13 +19,17 @@ export interface StudyCell {
   seed: number;
   kind: "same" | "diff";
   model: "dense" | "rd";
-  /** exact, original, or an RD DFA variant: dfa-random, dfa-aligned, dfa-signs, dfa-warmup. */
+  /**
+   * exact, original, an RD DFA variant (dfa-random, dfa-aligned, dfa-signs, dfa-warmup), or
+   * original-program: the original program itself, read from what it printed.
+   */
   update: string;
   testError: number;
   trainError: number;
   epochs: number;
   bestEpoch: number;
-  seconds: number;
+  /** Absent for the original program's runs. */
+  seconds?: number;
 }
 
 /** How D1 gets the error when an RD layer is trained by DFA (see src/stacking/rd_dfa.ts). */
@@ -36,10 +42,25 @@ export interface StudyOptions {
   seeds: number[];
   /** The results file, read first (a resumed study) and written after every cell. */
   out: string;
-  /** The models: all, the default and original ones (main), or the RD-by-DFA variants. */
-  only: "all" | "main" | "dfa";
+  /**
+   * The models: all, the default and original ones (main), the RD-by-DFA variants, or the
+   * original's recipe (`update: "original"`) alone.
+   */
+  only: "all" | "main" | "dfa" | "original";
   /** Skip seeds whose learners' outputs are missing instead of training them. */
   existing: boolean;
+  /**
+   * Stack the outputs in this directory (`train_linouts.npz`, `test_linouts.npz`) for every seed
+   * instead of each seed's own learners (never trained: they must exist).
+   */
+  outputs?: string;
+  /** With `outputs`: the diff-init files (`diff-train_linouts.npz` …), recorded as kind diff. */
+  diff?: boolean;
+  /**
+   * Record the original program's runs too: `DIR/dense-SEED.log` and `DIR/rd-SEED.log`, what its
+   * `stacked-model.py` and `RD-stacked-model.py` printed (a missing file is skipped).
+   */
+  originalLogs?: string;
 }
 
 /** Runs what the results file lacks; `log` gets a line as each step starts or cell ends. */
@@ -53,24 +74,44 @@ export async function runStackingStudy(
     cells = JSON.parse(Deno.readTextFileSync(out)).cells;
   } catch { /* a new study */ }
   const labels = loadMnistLabels(DEFAULT_MNIST);
+  const kinds = o.outputs === undefined
+    ? ["same", "diff"] as const
+    : [o.diff ? "diff" : "same"] as const;
+  const save = () =>
+    Deno.writeTextFileSync(out, JSON.stringify({ n, outputs: o.outputs, cells }, null, 1) + "\n");
+  const done = (seed: number, kind: string, model: string, update: string) =>
+    cells.some((c) =>
+      c.seed === seed && c.kind === kind && c.model === model && c.update === update
+    );
   for (const seed of o.seeds) {
-    for (const kind of ["same", "diff"] as const) {
-      const outDir = `data/exp/${kind}-${seed}`, paths = linoutPaths(outDir, kind === "diff");
-      const updates = [
+    for (const kind of kinds) {
+      const outDir = o.outputs ?? `data/exp/${kind}-${seed}`;
+      const paths = linoutPaths(outDir, kind === "diff");
+      for (const model of o.originalLogs === undefined ? [] : ["dense", "rd"] as const) {
+        if (done(seed, kind, model, "original-program")) continue;
+        const r = readOriginalLog(`${o.originalLogs}/${model}-${seed}.log`);
+        if (!r) continue;
+        cells.push({ seed, kind, model, update: "original-program", ...r, bestEpoch: r.epochs });
+        save();
+        log(`seed ${seed} ${kind}-init ${model} original program: test error ${pct(r.testError)}`);
+      }
+      const updates = o.only === "original" ? ["original"] : [
         ...(o.only === "dfa" ? [] : ["exact", "original"]),
         ...(o.only === "main" ? [] : DFA_VARIANTS.map((v) => `dfa-${v}`)),
       ];
       const todo = (["dense", "rd"] as const).flatMap((model) =>
-        updates.filter((update) => model === "rd" || !update.startsWith("dfa")).filter((update) =>
-          !cells.some((c) =>
-            c.seed === seed && c.kind === kind && c.model === model && c.update === update
-          )
-        ).map((update) => ({ model, update }))
+        updates.filter((update) => model === "rd" || !update.startsWith("dfa"))
+          .filter((update) => !done(seed, kind, model, update)).map((update) => ({ model, update }))
       );
       if (!todo.length) continue;
       try {
         Deno.statSync(paths.test);
       } catch {
+        if (o.outputs !== undefined) {
+          throw new Deno.errors.NotFound(
+            `Cannot stack the outputs in ${o.outputs}: no ${paths.test}`,
+          );
+        }
         if (o.existing) continue;
         log(`== ${kind}-init weak learners, seed ${seed}`);
         await runWeakLearners({
@@ -108,7 +149,7 @@ export async function runStackingStudy(
           seconds: r.seconds,
         };
         cells.push(cell);
-        Deno.writeTextFileSync(out, JSON.stringify({ n, cells }, null, 1) + "\n");
+        save();
         log(
           `seed ${seed} ${kind}-init ${model} ${update}: test error ${pct(r.testError)} (${
             secs(r.seconds)
@@ -120,11 +161,29 @@ export async function runStackingStudy(
   return cells;
 }
 
+/** The original program's figures from one of its logs; undefined when there is no such log. */
+function readOriginalLog(file: string) {
+  let text;
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+  return parseOriginalLog(text, file);
+}
+
 /** The study's table: per model and update, mean ± std of the test error (%) over the seeds. */
 export function studyTable(cells: StudyCell[]): string[] {
   const lines = [`\n${"".padEnd(24)}  same-init          diff-init`];
   for (const model of ["dense", "rd"]) {
-    for (const update of ["exact", "original", ...DFA_VARIANTS.map((v) => `dfa-${v}`)]) {
+    const updates = [
+      "exact",
+      "original",
+      "original-program",
+      ...DFA_VARIANTS.map((v) => `dfa-${v}`),
+    ];
+    for (const update of updates) {
       if (model === "dense" && update.startsWith("dfa")) continue;
       const row = (["same", "diff"] as const).map((kind) => {
         const v = cells.filter((c) => c.kind === kind && c.model === model && c.update === update)

@@ -27,11 +27,13 @@ const EPS = 1e-15;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { originalOutputs } from "./mod.ts";
  * // Both outputs of the first sample are below −16 (a float32 sigmoid makes both 0 and ties).
  * const a = new Float32Array([-40, -20, 3, -3]), e = new Float32Array(4);
  * const r = originalOutputs(a, new Float32Array([0, 1, 1, 0]), new Uint8Array([1, 0]), e, 2, 2);
- * console.log(r.errors, e[1] < -0.99); // 0 true
+ * assertEquals(r.errors, 0); // sample 0's first largest output is its class, 1
+ * assertEquals(e[1] < -0.99, true);
  * ```
  *
  * @param a Pre-activations (B, C).
@@ -72,6 +74,7 @@ export function originalOutputs(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Network } from "../../mod.ts";
  * import { originalDenseStep } from "./mod.ts";
  * const net = Network.create({ sizes: [4, 2], rule: "bp", biasInit: "normal", seed: 1 });
@@ -79,7 +82,9 @@ export function originalOutputs(
  * ws.x.set([1, 0, 0, 1, 0, 1, 1, 0]);
  * ws.y.set([1, 0, 0, 1]);
  * ws.labels.set([0, 1]);
- * console.log(originalDenseStep(net, ws, 2, 1e-4).loss > 0); // true
+ * const before = net.params.map((p) => p.value.slice());
+ * assertEquals(originalDenseStep(net, ws, 2, 1e-4).loss > 0, true);
+ * assertEquals(net.params.map((p, i) => p.value.some((v, j) => v !== before[i][j])), [true, true]); // W and b moved
  * ```
  *
  * @param net A network of one dense layer with sigmoid outputs.
@@ -116,12 +121,13 @@ export function originalDenseStep(
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { Matrix, Network, rowArgmax } from "../../mod.ts";
  * import { originalTestError } from "./mod.ts";
  * const net = Network.create({ sizes: [2, 2], rule: "bp", seed: 1 });
  * const y = Matrix.from([[1, 0], [0, 1]]);
  * const e = originalTestError(net, { x: Matrix.from([[1, 0], [0, 1]]), y, labels: rowArgmax(y) });
- * console.log(e >= 0 && e <= 1); // true
+ * assertEquals([0, 0.5, 1].includes(e), true); // a fraction of the two samples
  * ```
  *
  * @param net A network of one layer with sigmoid outputs.

@@ -11,9 +11,10 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import type { OriginalRun } from "./mod.ts";
  * const r: OriginalRun = { testError: 0.1153, trainError: 0.124, epochs: 100 };
- * console.log(r.epochs); // 100
+ * assertEquals(r.epochs, 100);
  * ```
  */
 export interface OriginalRun {
