@@ -1,5 +1,6 @@
 // The docs' tables of single runs and studies: MNIST by DFA and BP, DFA with dropout, the
 // pipeline, and the stacking study, each from its records in results/.
+import type { StudyCell } from "./stacking_study.ts";
 import type { Rule } from "../../mod.ts";
 import { RULE_NAMES } from "../model/rules/registry.ts";
 import { markdownTable, pct, type ResultsReader, seedSummary } from "./docs_format.ts";
@@ -103,15 +104,6 @@ export function dropoutTable(read: ResultsReader): string {
     ["net", "recipe", "epochs", "final", "last 10 epochs", "best (epoch)", "record"],
     rows,
   );
-}
-
-/** The stacked models of the stacking study, cell by cell in its JSON files. */
-export interface StudyCell {
-  seed: number;
-  kind: "same" | "diff";
-  model: "dense" | "rd";
-  update: string;
-  testError: number;
 }
 
 /** The study's models in the docs' order, with what each is in words. */

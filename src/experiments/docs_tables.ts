@@ -11,11 +11,11 @@ import {
   originalTable,
   pipelineTable,
   stackingTable,
-  type StudyCell,
   studyCells,
   studyErrors,
 } from "./docs_runs.ts";
 import { type Cell, isCurrent, mean, tableMarkdown } from "./table_markdown.ts";
+import type { StudyCell } from "./stacking_study.ts";
 import { cellRecipe, type Experiment as Table } from "./experiment.ts";
 import { migrateCells } from "./cells.ts";
 import { ruleRecipeText } from "./recipe_text.ts";
