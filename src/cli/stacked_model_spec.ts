@@ -143,9 +143,20 @@ export function stackedModelSettings(
     throw new UsageError(`expected N TRAIN TEST, got ${args.positional.length} arguments`);
   }
   const [nText, trainName, testName] = args.positional;
+  const layer = args.choice<"dense" | "rd">("layer"), rule = args.choice<"bp" | "dfa">("rule");
+  const update = args.choice<"exact" | "original">("update"), seed = args.int("seed");
+  if (update === "original" && rule !== "bp") {
+    throw new UsageError(
+      "--update original trains by the gradients, as the original: drop --rule dfa",
+    );
+  }
+  if (update === "original" && (seed < 0 || seed > 0xffffffff)) {
+    throw new UsageError(
+      `--seed must be in [0, 2^32 - 1] with --update original (NumPy's seeds): ${seed}`,
+    );
+  }
   const trainFile = findData(trainName), testFile = findData(testName);
   const n = checkedInt("N (the number of weak learners)", nText, 1);
-  const layer = args.choice<"dense" | "rd">("layer"), rule = args.choice<"bp" | "dfa">("rule");
   if (layer === "dense" && rule !== "bp") {
     throw new UsageError("--rule dfa is for the RD layer: a dense layer alone has no hidden layer");
   }
@@ -172,11 +183,11 @@ export function stackedModelSettings(
     batch: args.optionalInt("batch"),
     tolerance: args.optionalNumber("tolerance"),
     optimizer: args.optional("optimizer") as OptimizerName | undefined,
-    update: args.choice<"exact" | "original">("update"),
+    update,
     validation: args.optionalNumber("validation"),
     patience: args.int("patience"),
     rdFeedback: args.choice<"signs" | "aligned" | "random">("rd-feedback"),
-    seed: args.int("seed"),
+    seed,
     init: args.optional("init") as "normal" | "uniform" | "xavier" | undefined,
     loss: args.optional("loss") as "bce" | "ce" | undefined,
     standardize: inputs === "auto" ? undefined : inputs === "standardized",

@@ -23,5 +23,6 @@ export * from "./stacked_model.ts";
 export * from "./stacked_inputs.ts";
 export * from "./original_rd.ts";
 export * from "./original_dense.ts";
+export * from "./original_train.ts";
 export * from "./original_log.ts";
 export * from "./rd_dfa.ts";

@@ -8,20 +8,17 @@
  *   d2 ← d2 − lr · (a2_0 ⊙ e_0)                       (the first sample of the batch)
  *
  * ŷ, e and the error count come from the pre-activations as the original computes them (a
- * double-precision sigmoid: see {@linkcode originalOutputs}). {@linkcode trainOriginal} runs either
- * original update, this one or the dense model's.
+ * double-precision sigmoid: see {@linkcode originalOutputs}). `trainOriginal` (original_train.ts)
+ * runs either original update, this one or the dense model's.
  *
  * @module
  */
 
-import type { Dataset } from "../data/dataset.ts";
 import type { RdLayer } from "../model/layers/rd.ts";
 import type { Network } from "../model/network.ts";
 import { getBlas } from "../native/get_blas.ts";
-import { Rng } from "../tensor/random.ts";
 import type { Workspace } from "../model/workspace.ts";
-import { type EpochStats, TrainingDivergedError, type TrainResult } from "../train/train.ts";
-import { originalDenseStep, originalOutputs } from "./original_dense.ts";
+import { originalOutputs } from "./original_dense.ts";
 
 /** Each workspace's scratch for the step, allocated once rather than per batch. */
 const scratches = new WeakMap<
@@ -101,79 +98,4 @@ export function originalRdStep(
   }
   for (let j = 0; j < C; j++) d2[j] -= lr * g2[j];
   return { loss, errors };
-}
-
-/**
- * Trains a one-layer network the original's way: shuffled batches (the last partial one dropped),
- * {@linkcode originalRdStep} for an RD layer or {@linkcode originalDenseStep} for a dense one, and a
- * stop when the training error changes by no more than `tolerance` from one epoch to the next
- * (none without a tolerance, as the original's dense model).
- *
- * @example
- * ```ts
- * import { assertEquals } from "@std/assert";
- * import { Matrix, Network, rowArgmax } from "../../mod.ts";
- * import { trainOriginal } from "./mod.ts";
- * const y = Matrix.from([[1, 0], [0, 1], [1, 0], [0, 1]]);
- * const data = { x: Matrix.from([[1, 0], [0, 1], [2, 0], [0, 2]]), y, labels: rowArgmax(y) };
- * const net = Network.create({ sizes: [2, 2], layers: ["rd"], rule: "bp", bias: false, seed: 3 });
- * assertEquals(trainOriginal(net, data, { epochs: 3, lr: 1e-3, batchSize: 2, seed: 1 }).epochs.length, 3);
- * ```
- *
- * @param net A network of one RD layer without a bias or of one dense layer with sigmoid outputs,
- *   updated in place.
- * @param data The training set.
- * @param o Epochs, learning rate, batch size, seed, tolerance and progress.
- * @returns Per-epoch statistics.
- * @throws {TrainingDivergedError} When the loss stops being finite.
- */
-export function trainOriginal(
-  net: Network,
-  data: Dataset,
-  o: {
-    epochs: number;
-    lr: number;
-    batchSize: number;
-    seed: number;
-    tolerance?: number;
-    onEpoch?: (s: EpochStats) => void;
-  },
-): TrainResult {
-  const n = data.x.rows, f = data.x.cols, C = data.y.cols, B = Math.min(o.batchSize, n);
-  const ws = net.workspace(B), rng = new Rng(o.seed), order = new Uint32Array(n);
-  const batches = Math.floor(n / B), result: TrainResult = { epochs: [], converged: false };
-  const step = net.layers[0].kind === "rd" ? originalRdStep : originalDenseStep;
-  let previous = 0; // as the original: the first epoch compares with 0
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) order[i] = i;
-    rng.shuffle(order);
-    let loss = 0, errors = 0;
-    for (let b = 0; b < batches; b++) {
-      for (let r = 0; r < B; r++) {
-        const s = order[b * B + r];
-        ws.x.set(data.x.data.subarray(s * f, (s + 1) * f), r * f);
-        ws.y.set(data.y.data.subarray(s * C, (s + 1) * C), r * C);
-        ws.labels[r] = data.labels[s];
-      }
-      const r = step(net, ws, B, o.lr);
-      if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(epoch, b + 1, r.loss);
-      loss += r.loss;
-      errors += r.errors;
-    }
-    const stats: EpochStats = {
-      epoch,
-      loss: loss / (batches * B),
-      trainError: errors / n, // the original divides by the dataset's size
-      seconds: (performance.now() - t0) / 1000,
-    };
-    result.epochs.push(stats);
-    o.onEpoch?.(stats);
-    if (o.tolerance !== undefined && Math.abs(stats.trainError - previous) <= o.tolerance) {
-      result.converged = true;
-      break;
-    }
-    previous = stats.trainError;
-  }
-  return result;
 }

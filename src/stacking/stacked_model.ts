@@ -11,7 +11,8 @@ import type { Init } from "../model/init.ts";
 import type { Loss } from "../model/loss.ts";
 import type { OptimizerName } from "../train/optimizers.ts";
 import { holdOut } from "../data/split.ts";
-import { trainOriginal } from "./original_rd.ts";
+import { drawOriginalInit, trainOriginal } from "./original_train.ts";
+import { NumpyRandomState } from "../tensor/numpy_random.ts";
 import { originalTestError } from "./original_dense.ts";
 import {
   checkLinouts,
@@ -58,7 +59,9 @@ export interface StackedModelOptions {
    * `"exact"`: the defaults (exact gradients of the batch-mean loss, Adam, early stopping);
    * `"original"`: the original program's recipe (outputs and error counts from a float64 sigmoid)
    * — dense: SGD lr 1e-4 on batch sums, raw inputs, 100 epochs; RD: D1 by the batch mean and D2 by
-   * the first sample of each batch, SGD lr 1e-3, raw inputs, its stopping rule.
+   * the first sample of each batch, SGD lr 1e-3, raw inputs, its stopping rule; the parameters and
+   * each epoch's permutation drawn from NumPy's legacy generator seeded with `seed`, in the
+   * original's order (the original's seed is 1234). By the gradients only (`rule: "bp"`).
    */
   update?: "exact" | "original";
   /**
@@ -227,7 +230,8 @@ export interface StackedModelResult {
  *
  * @param o The outputs, labels and settings.
  * @returns The errors and what was trained.
- * @throws {RangeError} When the outputs do not fit N and the labels.
+ * @throws {RangeError} When the outputs do not fit N and the labels, or the original's recipe is
+ *   asked with `rule: "dfa"` or a seed outside NumPy's [0, 2³² − 1].
  */
 export function stackedModel(o: StackedModelOptions): StackedModelResult {
   const t0 = performance.now(), C = o.labels.classes, rd = o.layer === "rd";
@@ -235,6 +239,11 @@ export function stackedModel(o: StackedModelOptions): StackedModelResult {
     throw new RangeError("Cannot train a dense stacked model by DFA: it is one dense layer");
   }
   const original = o.update === "original";
+  if (original && o.rule !== "bp") {
+    throw new RangeError(
+      "Cannot train the original's recipe by DFA: the original trains its stacked models by their gradients (rule bp)",
+    );
+  }
   const d = STACKED_DEFAULTS[original ? (rd ? "original" : "dense-original") : o.layer];
   const dataset = (a: Linouts, labels: Uint8Array, where: string): Dataset => {
     checkLinouts({ shape: [...linoutsShape(a)] }, o.n, C, labels.length, where);
@@ -272,9 +281,13 @@ export function stackedModel(o: StackedModelOptions): StackedModelResult {
     reduction: d.reduction,
   };
   if (o.rule === "dfa") warmUp(net, trainSet, o.warmup ?? 0, trainOptions);
-  const result = original
+  // The original's parameters and permutations: NumPy's stream of the same seed, draw for draw.
+  const random = original ? new NumpyRandomState(o.seed) : undefined;
+  if (random) drawOriginalInit(net, random);
+  const result = random
     ? trainOriginal(net, trainSet, {
       ...trainOptions, // its batch size and seed
+      random,
       epochs,
       lr,
       tolerance: o.tolerance ?? (rd ? 1e-7 : undefined),

@@ -14,4 +14,5 @@
 
 export { Matrix } from "./matrix.ts";
 export { Rng, type RngState } from "./random.ts";
+export { NumpyRandomState } from "./numpy_random.ts";
 export { gemm, type GemmOptions, matmul } from "./gemm.ts";

@@ -199,6 +199,22 @@ Deno.test("bad arguments and files are one line each", async (t) => {
       "N (the number of weak learners) must be an integer ≤ 100000",
     ]],
     ["stacked-model", ["1", "data", "data"], 1, ["data"]],
+    [
+      "stacked-model",
+      ["50", "no.npz", "no.npz", "--update", "original", "--seed", "4294967296"],
+      2,
+      [
+        "--seed must be in [0, 2^32 - 1] with --update original (NumPy's seeds): 4294967296",
+      ],
+    ],
+    [
+      "rd-stacked-model",
+      ["50", "no.npz", "no.npz", "--rule", "dfa", "--update", "original"],
+      2,
+      [
+        "--update original trains by the gradients, as the original: drop --rule dfa",
+      ],
+    ],
     ["create-dataset", ["--idx-dir", "/tmp", "--out", "data/never.npz"], 1, [
       "cannot read /tmp",
       "to allow it, run: deno run --allow-read=.,/tmp",
