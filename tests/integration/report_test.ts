@@ -6,7 +6,9 @@ const root = new URL("../..", import.meta.url).pathname;
 Deno.test("training scripts write their plots as SVG and one HTML report holding them", async () => {
   const dir = `data/test-report-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    let r = await runTask("linear-net", ["--quiet", "--report-dir", `${dir}/linear`]);
+    let r = await runTask("linear-net", [
+      ...["--epochs", "300", "--quiet", "--report-dir", `${dir}/linear`],
+    ]);
     assertEquals(r.code, 0, r.stderr);
     const files = [...Deno.readDirSync(`${root}/${dir}/linear`)].map((e) => e.name).sort();
     assertEquals(files, ["angle.svg", "cost.svg", "criterion.svg", "report.html"]);
@@ -53,7 +55,9 @@ Deno.test("training scripts write their plots as SVG and one HTML report holding
     assert(/<h1>[^<]* trained by (DFA and BP|BP and DFA) with /.test(mnistHtml), "rules in title");
     assertStringIncludes(mnistHtml, "layers: fc1 800, fc2 10");
 
-    r = await runTask("linear-net", ["--quiet", "--no-report", "--report-dir", `${dir}/none`]);
+    r = await runTask("linear-net", [
+      ...["--epochs", "20", "--quiet", "--no-report", "--report-dir", `${dir}/none`],
+    ]);
     assertEquals(r.code, 0, r.stderr);
     assert(
       !(() => {
