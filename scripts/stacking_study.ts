@@ -1,7 +1,7 @@
 // The stacking study (src/experiments/stacking_study.ts): same-init and diff-init weak learners a
 // seed (or one given set of outputs for every seed), the stacked models on their outputs, the
 // original program's own runs from its logs, each cell saved as it finishes; then the table.
-import { cliArgs, noMoreArguments, parse } from "../src/cli/options.ts";
+import { cliArgs, noMoreArguments, parse, UsageError } from "../src/cli/options.ts";
 import { run } from "../src/cli/command.ts";
 import { runStackingStudy, studyTable } from "../src/experiments/stacking_study.ts";
 
@@ -42,8 +42,23 @@ const spec = {
         "record the original program's runs too: DIR/dense-SEED.log, DIR/rd-SEED.log (what its stacked-model.py, RD-stacked-model.py printed)",
     },
     { name: "existing", kind: "boolean", help: "skip seeds whose learners' outputs are missing" },
+    {
+      name: "models",
+      kind: "string",
+      default: "dense,rd",
+      help: "the stacked models, comma-separated: dense, rd",
+    },
   ],
 } as const;
+
+/** `--models`: dense and/or rd, each once. */
+function studyModels(text: string): ("dense" | "rd")[] {
+  const names = text.split(",");
+  if (names.some((m) => m !== "dense" && m !== "rd") || new Set(names).size !== names.length) {
+    throw new UsageError(`--models must be dense, rd or dense,rd: ${JSON.stringify(text)}`);
+  }
+  return names as ("dense" | "rd")[];
+}
 
 await run(spec.name, async () => {
   const args = parse({ ...spec, options: [...spec.options] }, cliArgs());
@@ -57,6 +72,7 @@ await run(spec.name, async () => {
     outputs: args.optional("outputs"),
     diff: args.flag("diff"),
     originalLogs: args.optional("original-logs"),
+    models: studyModels(args.get("models")),
   }, console.log);
   for (const line of studyTable(cells)) console.log(line);
 });

@@ -6,6 +6,8 @@
 // killed study resumes.
 import { LINOUT_KEYS, linoutPaths } from "../stacking/outputs.ts";
 import { loadNpz } from "../io/npz.ts";
+import { writeAll, writeFileAtomic } from "../io/files.ts";
+import { DataFormatError } from "../io/ndarray.ts";
 import { runWeakLearners } from "../stacking/weak_learners.ts";
 import { stackedModel } from "../stacking/stacked_model.ts";
 import { WEAK_LEARNER_DEFAULTS } from "../stacking/weak_learner.ts";
@@ -47,6 +49,8 @@ export interface StudyOptions {
    * original's recipe (`update: "original"`) alone.
    */
   only: "all" | "main" | "dfa" | "original";
+  /** The stacked models run (default both): the dense one, the RD one. */
+  models?: readonly ("dense" | "rd")[];
   /** Skip seeds whose learners' outputs are missing instead of training them. */
   existing: boolean;
   /**
@@ -63,22 +67,50 @@ export interface StudyOptions {
   originalLogs?: string;
 }
 
+/**
+ * A study's cells from its results file: none when there is no file yet.
+ *
+ * @throws {DataFormatError} When the file is not a study's results (no cell is written over it).
+ */
+function readStudy(path: string): StudyCell[] {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  let cells: unknown;
+  try {
+    cells = JSON.parse(text).cells;
+  } catch (error) {
+    cells = (error as Error).message;
+  }
+  if (!Array.isArray(cells)) {
+    throw new DataFormatError(
+      `Cannot read the study's results file ${path}: ${
+        typeof cells === "string" ? `not JSON (${cells})` : "no list of cells"
+      }; repair it or move it away (no cell is written over it)`,
+    );
+  }
+  return cells as StudyCell[];
+}
+
 /** Runs what the results file lacks; `log` gets a line as each step starts or cell ends. */
 export async function runStackingStudy(
   o: StudyOptions,
   log: (line: string) => void,
 ): Promise<StudyCell[]> {
   const { n, out } = o;
-  let cells: StudyCell[] = [];
-  try {
-    cells = JSON.parse(Deno.readTextFileSync(out)).cells;
-  } catch { /* a new study */ }
+  const cells = readStudy(out), models = o.models ?? ["dense", "rd"];
   const labels = loadMnistLabels(DEFAULT_MNIST);
   const kinds = o.outputs === undefined
     ? ["same", "diff"] as const
     : [o.diff ? "diff" : "same"] as const;
-  const save = () =>
-    Deno.writeTextFileSync(out, JSON.stringify({ n, outputs: o.outputs, cells }, null, 1) + "\n");
+  const save = () => {
+    const text = JSON.stringify({ n, outputs: o.outputs, cells }, null, 1) + "\n";
+    writeFileAtomic(out, (f) => writeAll(f, new TextEncoder().encode(text)));
+  };
   const done = (seed: number, kind: string, model: string, update: string) =>
     cells.some((c) =>
       c.seed === seed && c.kind === kind && c.model === model && c.update === update
@@ -87,7 +119,7 @@ export async function runStackingStudy(
     for (const kind of kinds) {
       const outDir = o.outputs ?? `data/exp/${kind}-${seed}`;
       const paths = linoutPaths(outDir, kind === "diff");
-      for (const model of o.originalLogs === undefined ? [] : ["dense", "rd"] as const) {
+      for (const model of o.originalLogs === undefined ? [] : models) {
         if (done(seed, kind, model, "original-program")) continue;
         const r = readOriginalLog(`${o.originalLogs}/${model}-${seed}.log`);
         if (!r) continue;
@@ -99,7 +131,7 @@ export async function runStackingStudy(
         ...(o.only === "dfa" ? [] : ["exact", "original"]),
         ...(o.only === "main" ? [] : DFA_VARIANTS.map((v) => `dfa-${v}`)),
       ];
-      const todo = (["dense", "rd"] as const).flatMap((model) =>
+      const todo = models.flatMap((model) =>
         updates.filter((update) => model === "rd" || !update.startsWith("dfa"))
           .filter((update) => !done(seed, kind, model, update)).map((update) => ({ model, update }))
       );

@@ -3,6 +3,7 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { linoutPaths, writeLinouts } from "../../src/stacking/outputs.ts";
 import { Rng } from "../../src/tensor/mod.ts";
+import { DataFormatError } from "../../mod.ts";
 import { DEFAULT_MNIST, loadMnistLabels } from "../../src/data/shipped.ts";
 import {
   runStackingStudy,
@@ -104,6 +105,35 @@ Deno.test("the study stacks one set of outputs for every seed and records the or
       Deno.errors.NotFound,
       `${dir}/diff-test_linouts.npz`,
     );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("the study runs only the models asked and refuses a damaged results file, writing nothing over it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    writeTinyOutputs(dir);
+    const options = {
+      n: 2,
+      seeds: [1],
+      out: `${dir}/study.json`,
+      only: "original" as const,
+      existing: false,
+      outputs: dir,
+      models: ["dense"] as const,
+    };
+    const cells = await runStackingStudy(options, () => {});
+    assertEquals(cells.map((c) => `${c.model} ${c.update}`), ["dense original"]);
+    for (const damaged of ['{"n": 2, "cells": [', '{"n": 2}']) {
+      Deno.writeTextFileSync(options.out, damaged);
+      await assertRejects(
+        () => runStackingStudy(options, () => {}),
+        DataFormatError,
+        `Cannot read the study's results file ${options.out}: `,
+      );
+      assertEquals(Deno.readTextFileSync(options.out), damaged);
+    }
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
