@@ -96,6 +96,11 @@ function readStudy(path: string): StudyCell[] {
   return cells as StudyCell[];
 }
 
+/** A cell's identity in a study: seed, kind, model and update. */
+function cellKey(c: StudyCell): string {
+  return `${c.seed} ${c.kind} ${c.model} ${c.update}`;
+}
+
 /** Runs what the results file lacks; `log` gets a line as each step starts or cell ends. */
 export async function runStackingStudy(
   o: StudyOptions,
@@ -107,7 +112,12 @@ export async function runStackingStudy(
   const kinds = o.outputs === undefined
     ? ["same", "diff"] as const
     : [o.diff ? "diff" : "same"] as const;
+  // Under a lock, the cells another study wrote meanwhile are kept: two studies may share a file.
   const save = () => {
+    using lock = Deno.openSync(`${out}.lock`, { read: true, write: true, create: true });
+    lock.lockSync(true);
+    const theirs = readStudy(out).filter((c) => !cells.some((m) => cellKey(m) === cellKey(c)));
+    cells.push(...theirs);
     const text = JSON.stringify({ n, outputs: o.outputs, cells }, null, 1) + "\n";
     writeFileAtomic(out, (f) => writeAll(f, new TextEncoder().encode(text)));
   };

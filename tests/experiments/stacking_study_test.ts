@@ -138,3 +138,44 @@ Deno.test("the study runs only the models asked and refuses a damaged results fi
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("two studies writing one results file keep each other's cells", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    writeTinyOutputs(dir);
+    const out = `${dir}/study.json`;
+    // After this study's first cell, another adds its own cell to the file, as a second study
+    // running beside it would: the next save keeps it.
+    const foreign = {
+      seed: 99,
+      kind: "same",
+      model: "dense",
+      update: "original",
+      testError: 0.5,
+      trainError: 0.5,
+      epochs: 1,
+      bestEpoch: 1,
+    };
+    let first = true;
+    const cells = await runStackingStudy({
+      n: 2,
+      seeds: [1, 2],
+      out,
+      only: "original",
+      existing: false,
+      outputs: dir,
+      models: ["dense"],
+    }, () => {
+      if (!first) return;
+      first = false;
+      const file = JSON.parse(Deno.readTextFileSync(out));
+      file.cells.push(foreign);
+      Deno.writeTextFileSync(out, JSON.stringify(file));
+    });
+    const saved: StudyCell[] = JSON.parse(Deno.readTextFileSync(out)).cells;
+    assertEquals(saved.map((c) => c.seed).sort((a, b) => a - b), [1, 2, 99]);
+    assertEquals(cells.length, 3);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
