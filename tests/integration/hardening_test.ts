@@ -163,30 +163,33 @@ Deno.test("more shards than learners: the empty shard is valid and merges", asyn
 
 Deno.test("two runs in one output directory: the second says who holds it", async () => {
   const dir = await tmpOut();
+  const run = (trainSamples: string) =>
+    runTask("weak-learners", [
+      ...["4", "--train-samples", trainSamples, "--test-samples", "200", "--out-dir", dir],
+    ]);
   try {
-    const first = runTask("weak-learners", ["4", "--test-samples", "1000", "--out-dir", dir]);
+    const first = run("1000");
     const lock = `${root}/${dir}/.dfa.lock`;
-    const held = () => {
+    const holder = () => {
       try {
-        return Deno.readTextFileSync(lock).trim() !== "";
+        return Deno.readTextFileSync(lock).trim();
       } catch {
-        return false;
+        return "";
       }
     };
-    for (let i = 0; i < 400 && !held(); i++) {
+    for (let i = 0; i < 400 && !holder(); i++) {
       await new Promise((res) => setTimeout(res, 25));
     }
-    const r = await runTask("weak-learners", [
-      "4",
-      "--train-samples",
-      "20000",
-      "--test-samples",
-      "1000",
-      "--out-dir",
-      dir,
-    ]);
-    oneLine(r, 1, `another run is using ${dir}/ (pid `);
-    assert(held(), "the first run took its lock");
+    const pid = Number(holder());
+    assert(pid > 0, "the first run took its lock");
+    // The first run stopped while it holds the lock: however fast it trains, the second meets it.
+    Deno.kill(pid, "SIGSTOP");
+    try {
+      const r = await run("2000"); // another run, not the same one resumed
+      oneLine(r, 1, `another run is using ${dir}/ (pid ${pid})`);
+    } finally {
+      Deno.kill(pid, "SIGCONT");
+    }
     assertEquals((await first).code, 0);
   } finally {
     await Deno.remove(`${root}/${dir}`, { recursive: true });
