@@ -6,7 +6,7 @@ import { getBlas, Network } from "../../mod.ts";
 import { mnistArrays } from "../../src/data/mod.ts";
 import { loadNpz, ndarray, saveNpy, saveNpz } from "../../src/io/mod.ts";
 import { gzipSync } from "npm:fflate@0.8.3";
-import { runDeno, runTask, tmpOut } from "../_tasks.ts";
+import { runAll, runDeno, runTask, tmpOut } from "../_tasks.ts";
 import { idxBytes } from "../_idx.ts";
 import { writeFileAtomic } from "../../src/io/mod.ts";
 
@@ -223,11 +223,9 @@ Deno.test("bad arguments and files are one line each", async (t) => {
       "to allow it, run: deno run --allow-read=.,/tmp",
     ]],
   ];
-  for (const [task, args, code, parts] of cases) {
-    await t.step(
-      `${task} ${args.join(" ")}`,
-      async () => oneLine(await runTask(task, args), code, ...parts),
-    );
+  const runs = await runAll(cases.map(([task, args]) => () => runTask(task, args)));
+  for (const [i, [task, args, code, parts]] of cases.entries()) {
+    await t.step(`${task} ${args.join(" ")}`, () => oneLine(runs[i], code, ...parts));
   }
 });
 
