@@ -214,6 +214,8 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
     ["mnist", ["--bogus"], "unknown option: --bogus"],
     ["mnist", ["--feedback-at", "top"], "--feedback-at must be one of layer, block: top"],
     ["mnist", ["--patience", "3"], "--patience needs --validation"],
+    // Before any data is read: the file named is never looked for.
+    ["mnist", ["--patience", "3", "--data", "data/none.npz"], "--patience needs --validation"],
     ["mnist", ["--rho", "1"], "--rho must be below 1: 1"],
     // --hidden at its default width is still a second description of the layers.
     ["mnist", ["--arch", "fc:100", "--hidden", "800"], "give --arch or --hidden, not both"],
