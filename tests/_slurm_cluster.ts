@@ -60,6 +60,8 @@ export async function startCluster(): Promise<Cluster> {
       "JobAcctGatherType=jobacct_gather/none",
       "AccountingStorageType=accounting_storage/none",
       "MpiDefault=none",
+      // A submitted batch job is scheduled at once, not up to batch_sched_delay (3 s) later.
+      "SchedulerParameters=batch_sched_delay=0",
       "MailProg=/bin/true",
       "SlurmUser=root",
       "SlurmdUser=root",

@@ -49,3 +49,20 @@ export async function tmpOut(): Promise<string> {
   await Deno.mkdir(`${root}/${dir}`, { recursive: true });
   return dir;
 }
+
+/**
+ * Runs independent jobs (processes that write nothing another one reads) a few at a time: on two
+ * cores the start-up of one overlaps another's. The results come in the order of the jobs.
+ */
+export async function runAll<T>(jobs: (() => Promise<T>)[], at = 4): Promise<T[]> {
+  const results = new Array<T>(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(at, jobs.length) }, worker));
+  return results;
+}

@@ -8,7 +8,14 @@
 import { loadIdx } from "../io/idx.ts";
 import { DataFormatError, type NdArray, ndarray } from "../io/ndarray.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
-import { datasetFromColumns, type DatasetSplits, loadMnistNpz, requireKeys } from "./dataset.ts";
+import { Matrix } from "../tensor/matrix.ts";
+import {
+  type Dataset,
+  type DatasetSplits,
+  loadMnistNpz,
+  requireKeys,
+  rowArgmax,
+} from "./dataset.ts";
 
 /**
  * MNIST as stored: images (n, rows, cols) and labels (n,), unsigned bytes.
@@ -171,6 +178,21 @@ function columns(images: NdArray, labels: NdArray): [NdArray, NdArray] {
 }
 
 /**
+ * One split of checked IDX data (labels 0–9) as a dataset, each image a row: the values that
+ * `datasetFromColumns` gives on the split's arrays of `mnistArrays`, without the features-by-samples
+ * copy between.
+ */
+function rows(images: NdArray, labels: NdArray): Dataset {
+  const [n, r, c] = images.shape, f = r * c;
+  const px = images.data as Uint8Array, lab = labels.data as Uint8Array;
+  const x = new Matrix(n, f), y = new Matrix(n, 10), scale = new Float32Array(256);
+  for (let v = 0; v < 256; v++) scale[v] = v / 255;
+  for (let i = 0; i < n * f; i++) x.data[i] = scale[px[i]];
+  for (let s = 0; s < n; s++) y.data[s * 10 + lab[s]] = 1;
+  return { x, y, labels: rowArgmax(y) };
+}
+
+/**
  * MNIST in the original numpy project's `mnist.npz` layout: `X_train` float32 (784, 60000) in
  * [0, 1], `y_train` one-hot float32 (10, 60000), `X_test` (784, 10000), `y_test` (10, 10000):
  * features by samples.
@@ -264,10 +286,10 @@ export function loadMnistSplits(path: string, fallbackIdxDir?: string): DatasetS
     return loadMnistNpz(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound) || !fallbackIdxDir) throw error;
-    const a = mnistArrays(loadMnistIdx(fallbackIdxDir));
+    const raw = loadMnistIdx(fallbackIdxDir);
     return {
-      train: datasetFromColumns(a.X_train, a.y_train),
-      test: datasetFromColumns(a.X_test, a.y_test),
+      train: rows(raw.trainImages, raw.trainLabels),
+      test: rows(raw.testImages, raw.testLabels),
     };
   }
 }

@@ -125,10 +125,10 @@ export function runMnist(settings: MnistSettings, callbacks: MnistCallbacks = {}
   const s = settings, preset = MNIST_PRESETS[s.presetName], log = callbacks.log;
   const blas = getBlas({ flushSubnormals: s.flushSubnormals }); // before any layer loads it
   const t0 = performance.now();
-  const data = loadMnist(s.data);
   if (s.patience !== undefined && s.validation === undefined) {
     throw new UsageError("--patience needs --validation");
   }
+  const data = loadMnist(s.data); // after the checks that need no data: a usage error comes at once
   const allTrain = firstSamples(data.train, s.trainSamples);
   if (s.validation !== undefined && s.validation >= allTrain.x.rows) {
     throw new UsageError(

@@ -1,7 +1,5 @@
 // Plots of a run as SVG files (Vega-Lite, rendered headless) and one HTML report that holds them,
 // written next to the run's outputs.
-import * as vega from "npm:vega@6.4.0";
-import * as vl from "npm:vega-lite@6.5.0";
 import type { OptionSpec } from "../cli/options.ts";
 import { escapeHtml, markdownToHtml } from "./markdown_html.ts";
 import { RULE_NAMES } from "../model/rules/registry.ts";
@@ -207,6 +205,8 @@ export function lineChart(
 }
 
 async function svgOf(chart: Chart): Promise<string> {
+  // Loaded with the first chart drawn: a task that writes no report starts without parsing them.
+  const [vega, vl] = await Promise.all([import("npm:vega@6.4.0"), import("npm:vega-lite@6.5.0")]);
   const spec = vl.compile({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: chart.title,

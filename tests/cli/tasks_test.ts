@@ -1,7 +1,9 @@
 // Each task is declared once: the launcher's table (src/cli/tasks.ts) and deno.json's tasks agree;
-// and a task's permission flags (reproduce may start processes only when asked for --jobs).
+// and a task's permission flags (reproduce may start processes only when asked for --jobs); and what
+// a task loads as it starts.
 import { assert, assertEquals } from "@std/assert";
 import { denoTaskCommand, taskFlags, TASKS } from "../../src/cli/tasks.ts";
+import { runDeno, tmpOut } from "../_tasks.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const denoTasks: Record<string, string> =
@@ -39,4 +41,46 @@ Deno.test("reproduce may run deno only with --jobs", () => {
   assertEquals(run(["nokland-table1", "--jobs=2"]), ["--allow-run=deno"]);
   assertEquals(run(["nokland-table1", "--cell", "x-bp-seed1-0000beef"]), []);
   assert(!taskFlags(TASKS.mnist, "/lib.so", ["--jobs", "2"]).some((f) => f.includes("allow-run")));
+});
+
+interface ModuleGraph {
+  roots: string[];
+  modules: {
+    specifier: string;
+    dependencies?: { isDynamic?: boolean; npmPackage?: string; code?: { specifier: string } }[];
+  }[];
+}
+
+Deno.test("no task loads Vega as it starts: only a report, as it draws its first chart", async () => {
+  const dir = await tmpOut();
+  try {
+    // One module importing every task's script: deno info gives the graph they start with.
+    const scripts = [...new Set(Object.values(TASKS).map((t) => t.script))];
+    Deno.writeTextFileSync(
+      `${root}/${dir}/tasks.ts`,
+      scripts.map((s) => `import "../../${s}";\n`).join(""),
+    );
+    const r = await runDeno(["info", "--json", `${dir}/tasks.ts`]);
+    assertEquals(r.code, 0, r.stderr);
+    const graph: ModuleGraph = JSON.parse(r.stdout);
+    const modules = new Map(graph.modules.map((m) => [m.specifier, m]));
+    const vega = (d: { npmPackage?: string }) => /^vega(-lite)?@/.test(d.npmPackage ?? "");
+    const loaded = new Set(graph.roots), todo = [...graph.roots];
+    const dynamic: string[] = [];
+    while (todo.length) {
+      for (const d of modules.get(todo.pop()!)?.dependencies ?? []) {
+        if (d.isDynamic) {
+          if (vega(d)) dynamic.push(d.npmPackage!);
+          continue;
+        }
+        assert(!vega(d), `${d.npmPackage} is imported statically`);
+        const next = d.code?.specifier;
+        if (next && !loaded.has(next)) loaded.add(next), todo.push(next);
+      }
+    }
+    assert(loaded.size > scripts.length, "the scripts' imports were followed");
+    assertEquals(dynamic.length, 2, "vega and vega-lite, imported where a chart is drawn");
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+  }
 });

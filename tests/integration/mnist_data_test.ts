@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { gzipSync } from "npm:fflate@0.8.3";
-import { DataFormatError, loadMnistNpz } from "../../mod.ts";
+import { DataFormatError, loadMnistNpz, loadMnistSplits } from "../../mod.ts";
 import { loadMnistIdx } from "../../src/data/mod.ts";
+import { SHIPPED_IDX } from "../../src/data/shipped.ts";
 import { decodeIdx, loadNpz, ndarray, saveNpz } from "../../src/io/mod.ts";
 import { evalPython } from "../_numpy.ts";
 import { runDeno } from "../_tasks.ts";
@@ -92,8 +93,30 @@ print(json.dumps({k: [str(z[k].dtype), list(z[k].shape), float(z[k].min()), floa
   const { train, test } = loadMnistNpz(out);
   assertEquals([train.x.rows, train.x.cols, test.x.rows, train.y.cols], [60000, 784, 10000, 10]);
   assertEquals(train.labels[0], 5);
+  // Where no mnist.npz exists the tasks read the shipped IDX files: the same sets, bit for bit.
+  const shipped = loadMnistSplits(`${dir}/absent.npz`, SHIPPED_IDX);
+  for (
+    const [name, ours, npz] of [["train", shipped.train, train], [
+      "test",
+      shipped.test,
+      test,
+    ]] as const
+  ) {
+    for (const k of ["x", "y"] as const) {
+      assertEquals([ours[k].rows, ours[k].cols], [npz[k].rows, npz[k].cols], `${name} ${k}`);
+      assert(sameBits(ours[k].data, npz[k].data), `${name} ${k}: the same bits`);
+    }
+    assertEquals(ours.labels, npz.labels, `${name} labels`);
+  }
   await Deno.remove(dir, { recursive: true });
 });
+
+/** Whether two arrays of floats hold the same bits. */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const v = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  return u.length === v.length && u.every((x, i) => x === v[i]);
+}
 
 Deno.test("create-dataset reads gzipped IDX directories and Keras-style npz files", async () => {
   const dir = await Deno.makeTempDir();

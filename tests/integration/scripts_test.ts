@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 
-import { runTask, tmpOut } from "../_tasks.ts";
+import { runAll, runTask, tmpOut } from "../_tasks.ts";
 import { lockDirectory } from "../../src/io/mod.ts";
 import { getBlas } from "../../mod.ts";
 
@@ -214,6 +214,8 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
     ["mnist", ["--bogus"], "unknown option: --bogus"],
     ["mnist", ["--feedback-at", "top"], "--feedback-at must be one of layer, block: top"],
     ["mnist", ["--patience", "3"], "--patience needs --validation"],
+    // Before any data is read: the file named is never looked for.
+    ["mnist", ["--patience", "3", "--data", "data/none.npz"], "--patience needs --validation"],
     ["mnist", ["--rho", "1"], "--rho must be below 1: 1"],
     // --hidden at its default width is still a second description of the layers.
     ["mnist", ["--arch", "fc:100", "--hidden", "800"], "give --arch or --hidden, not both"],
@@ -234,9 +236,10 @@ Deno.test("bad arguments print one line and exit 2", async (t) => {
       "Cannot build an FA network with RD layers",
     ],
   ];
-  for (const [task, args, message] of cases) {
-    await t.step(`${task} ${args.join(" ")}`, async () => {
-      const r = await runTask(task, args);
+  const runs = await runAll(cases.map(([task, args]) => () => runTask(task, args)));
+  for (const [i, [task, args, message]] of cases.entries()) {
+    await t.step(`${task} ${args.join(" ")}`, () => {
+      const r = runs[i];
       assertEquals(r.code, 2);
       assertStringIncludes(r.stderr, message);
       assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);

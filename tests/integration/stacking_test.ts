@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 import { learnerSeed, shardRange, stackOutputs } from "../../src/stacking/mod.ts";
-import { runTask, tmpOut } from "../_tasks.ts";
+import { runAll, runTask, tmpOut } from "../_tasks.ts";
 import { taskFlags, TASKS } from "../../src/cli/tasks.ts";
 import { locateOpenBlas } from "../../src/native/mod.ts";
 import { evalPython } from "../_numpy.ts";
@@ -169,9 +169,10 @@ Deno.test("bad stacking arguments are one line and a non-zero exit", async (t) =
       ["stacked-model", ["5", `${out}/junk.npz`, `${out}/junk.npz`], 1, "junk.npz"],
       ["stacked-model", ["2"], 2, "expected N TRAIN TEST"],
     ];
-    for (const [task, args, code, message] of cases) {
-      await t.step(`${task} ${args.join(" ")}`, async () => {
-        const r = await runTask(task, args);
+    const runs = await runAll(cases.map(([task, args]) => () => runTask(task, args)));
+    for (const [i, [task, args, code, message]] of cases.entries()) {
+      await t.step(`${task} ${args.join(" ")}`, () => {
+        const r = runs[i];
         assertEquals(r.code, code, r.stderr);
         assertStringIncludes(r.stderr, message);
         assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);

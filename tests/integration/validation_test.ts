@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { loadNpz, ndarray, saveNpz } from "../../src/io/mod.ts";
 import { type Shard, writeShard } from "../../src/stacking/mod.ts";
-import { runDeno, runTask, tmpOut } from "../_tasks.ts";
+import { runAll, runDeno, runTask, tmpOut } from "../_tasks.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -26,17 +26,19 @@ function launch(name: string) {
 const quick = ["--epochs", "1", "--no-report", "--quiet"];
 
 Deno.test("option names that are Object.prototype members are unknown options, not crashes", async (t) => {
-  for (const args of [["--constructor", "x"], ["--valueOf", "x"], ["--hasOwnProperty=1"]]) {
-    await t.step(args.join(" "), async () => {
-      oneLine(await runTask("mnist", [...quick, ...args]), 2, "unknown option", args[0]);
-    });
+  const options = [["--constructor", "x"], ["--valueOf", "x"], ["--hasOwnProperty=1"]];
+  const runs = await runAll([
+    ...options.map((args) => () => runTask("mnist", [...quick, ...args])),
+    () => launch("constructor"),
+    () => runDeno(["run", "scripts/runner.ts", "constructor"]),
+  ]);
+  for (const [i, args] of options.entries()) {
+    await t.step(args.join(" "), () => oneLine(runs[i], 2, "unknown option", args[0]));
   }
-  await t.step("launch.ts constructor", async () => {
-    oneLine(await launch("constructor"), 2, "unknown task: constructor");
+  await t.step("launch.ts constructor", () => {
+    oneLine(runs[3], 2, "unknown task: constructor");
   });
-  await t.step("dfa-runner constructor", async () => {
-    oneLine(await runDeno(["run", "scripts/runner.ts", "constructor"]), 2, "unknown task");
-  });
+  await t.step("dfa-runner constructor", () => oneLine(runs[4], 2, "unknown task"));
 });
 
 Deno.test("empty option values are usage errors naming the option", async (t) => {
@@ -51,10 +53,11 @@ Deno.test("empty option values are usage errors naming the option", async (t) =>
     ["reproduce", ["nokland-table1", "--seeds", "1,,2"], "--seeds has an empty item: 1,,2"],
     ["stacking-study", ["--seeds", "1,,2"], "--seeds must be integers"],
   ];
-  for (const [task, args, text] of cases) {
-    await t.step(`${task} ${args.join(" ")}`, async () => {
-      oneLine(await runTask(task, [...(task === "mnist" ? quick : []), ...args]), 2, text);
-    });
+  const runs = await runAll(
+    cases.map(([task, args]) => () => runTask(task, [...(task === "mnist" ? quick : []), ...args])),
+  );
+  for (const [i, [task, args, text]] of cases.entries()) {
+    await t.step(`${task} ${args.join(" ")}`, () => oneLine(runs[i], 2, text));
   }
 });
 
