@@ -122,15 +122,17 @@ export function gridStatus(
   plans: CellPlan[],
   run: GridRun,
 ): { cells: GridJobStatus[]; finish: GridJobStatus } {
-  const f = gridFiles(run.plan), saved = readResults(f.results, exp);
+  // Slurm first, the files after: a job Slurm calls ended has left its files by then, whereas
+  // files read first may be those of a job that ends just before Slurm is asked.
   const records = run.jobs.array ? jobRecords(run.jobs.array) : [];
+  const record = run.jobs.finish ? jobRecords(run.jobs.finish)[0] : undefined;
+  const f = gridFiles(run.plan), saved = readResults(f.results, exp);
   const cells = plans.map((p, i) => {
     const k = i + 1, record = records.find((r) => r.tasks.includes(k));
     const done = findCell(saved, p) !== undefined || readDoneCell(f.cellDir(p.id)) !== undefined;
     return jobStatus(done, record, exitCode(f.cellExit(k)), f.cellLog(k));
   });
   const merged = plans.every((p) => findCell(saved, p)) && exitCode(f.finishExit) === 0;
-  const record = run.jobs.finish ? jobRecords(run.jobs.finish)[0] : undefined;
   return { cells, finish: jobStatus(merged, record, exitCode(f.finishExit), f.finishLog) };
 }
 

@@ -207,7 +207,9 @@ export function runStatus(
     f.merged.test,
     ...(plan.task === "pipeline" ? [f.results.dense, f.results.rd] : []),
   ];
-  const finished = outputs.every(exists) && exitFile(f.finishExit) === 0;
+  // Slurm first, the files after: a job Slurm calls ended has left its files by then, whereas
+  // files looked at first may be those of a job that ends just before Slurm is asked.
   const record = jobs.finish ? jobRecords(jobs.finish)[0] : undefined;
+  const finished = outputs.every(exists) && exitFile(f.finishExit) === 0;
   return { shards, finish: status(finished, record, exitFile(f.finishExit), f.finishLog) };
 }
