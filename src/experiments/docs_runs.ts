@@ -147,6 +147,16 @@ export function stackingTable(read: ResultsReader): string {
   return markdownTable(["stacked model", "same-init learners", "diff-init learners"], rows);
 }
 
+/** The seeds in the order the original program's runs were recorded, then any others. */
+function originalSeedOrder(cells: readonly StudyCell[]): number[] {
+  return [
+    ...new Set([
+      ...cells.filter((c) => c.update === "original-program").map((c) => c.seed),
+      ...cells.map((c) => c.seed),
+    ]),
+  ];
+}
+
 /**
  * `--update original` beside the original program itself, on one set of learners' outputs
  * (results/stacking-original.json): test error over the stacking seeds, each model's training error.
@@ -157,7 +167,9 @@ export function originalTable(read: ResultsReader): string {
       .cells;
   const rows = (["dense", "rd"] as const).flatMap((model) =>
     (["original", "original-program"] as const).map((update) => {
-      const mine = cells.filter((c) => c.model === model && c.update === update);
+      const mine = originalSeedOrder(cells).flatMap((seed) =>
+        cells.filter((c) => c.seed === seed && c.model === model && c.update === update)
+      );
       return [
         `${model === "dense" ? "dense" : "RD"}, ${
           update === "original" ? "dfa's `--update original`" : "the original program"
@@ -169,6 +181,29 @@ export function originalTable(read: ResultsReader): string {
     })
   );
   return markdownTable(["stacked model", "test error", "training error, mean", "seeds"], rows);
+}
+
+/**
+ * `--update original` and the original program seed by seed (results/stacking-original.json): both
+ * start from the same NumPy draws for a seed, so each row sets one run beside the other.
+ */
+export function originalSeedsTable(read: ResultsReader): string {
+  const cells = (read("stacking-original.json") as { cells: StudyCell[] }).cells;
+  const seeds = originalSeedOrder(cells);
+  const at = (seed: number, model: string, update: string) => {
+    const c = cells.find((c) => c.seed === seed && c.model === model && c.update === update);
+    return c ? `${(100 * c.testError).toFixed(2)} %` : "–";
+  };
+  const rows = seeds.map((seed) => [
+    String(seed),
+    ...(["dense", "rd"] as const).flatMap((model) =>
+      (["original", "original-program"] as const).map((update) => at(seed, model, update))
+    ),
+  ]);
+  return markdownTable(
+    ["NumPy seed", "dense: dfa", "dense: original", "RD: dfa", "RD: original"],
+    rows,
+  );
 }
 
 /** A pipeline run's `--json` record. */

@@ -8,6 +8,7 @@ import { markdownTable, pct, type ResultsReader, seedSummary } from "./docs_form
 import {
   dropoutTable,
   mnistTable,
+  originalSeedsTable,
   originalTable,
   pipelineTable,
   stackingTable,
@@ -241,6 +242,7 @@ export const DOC_TABLES: Record<string, (read: ResultsReader) => string> = {
   pipeline: pipelineTable,
   stacking: stackingTable,
   "stacking-original": originalTable,
+  "stacking-original-seeds": originalSeedsTable,
 };
 
 /** Every table of `DOC_TABLES`, written from the results. */
