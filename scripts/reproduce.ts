@@ -13,15 +13,13 @@ import {
 import { run } from "../src/cli/command.ts";
 import { reportOptions } from "../src/report/report.ts";
 import {
-  ExperimentFileError,
-  loadExperiment,
-  parseSelection,
-  planCells,
-} from "../src/experiments/mod.ts";
-import {
   cellProcess,
   type CellRun,
+  ExperimentFileError,
+  loadExperiment,
   mergeDone,
+  parseSelection,
+  planCells,
   resultsPath,
   statusLines,
   toDo,
@@ -29,7 +27,7 @@ import {
   trainInTurn,
   trainOne,
   writeTables,
-} from "../src/experiments/run_cells.ts";
+} from "../src/experiments/mod.ts";
 
 const spec = {
   name: "reproduce",

@@ -2,7 +2,7 @@
 // whole or refused with the file's name, written atomically (temporary file, then rename) under a
 // lock so that runs in parallel keep each other's cells.
 import { DataFormatError } from "../../mod.ts";
-import { writeAll, writeFileAtomic } from "../io/mod.ts";
+import { readTextIfExists, writeAll, writeFileAtomic } from "../io/mod.ts";
 import { type Experiment, ExperimentFileError, parseExperiment } from "./experiment.ts";
 import { migrateCells } from "./cells.ts";
 import type { Cell } from "./table_markdown.ts";
@@ -68,13 +68,8 @@ export function loadExperiment(fileOrName: string): Experiment {
  * ```
  */
 export function readResults(path: string, exp: Experiment): Cell[] {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
+  const text = readTextIfExists(path);
+  if (text === undefined) return [];
   const refuse = (why: string): never => {
     throw new DataFormatError(
       `Cannot read the results file ${path}: ${why}; repair it or move it away (no cell is ` +

@@ -6,7 +6,7 @@
 // killed study resumes.
 import { LINOUT_KEYS, linoutPaths } from "../stacking/outputs.ts";
 import { loadNpz } from "../io/npz.ts";
-import { writeAll, writeFileAtomic } from "../io/files.ts";
+import { readTextIfExists, writeAll, writeFileAtomic } from "../io/files.ts";
 import { DataFormatError } from "../io/ndarray.ts";
 import { runWeakLearners } from "../stacking/weak_learners.ts";
 import { stackedModel } from "../stacking/stacked_model.ts";
@@ -73,13 +73,8 @@ export interface StudyOptions {
  * @throws {DataFormatError} When the file is not a study's results (no cell is written over it).
  */
 function readStudy(path: string): StudyCell[] {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
+  const text = readTextIfExists(path);
+  if (text === undefined) return [];
   let cells: unknown;
   try {
     cells = JSON.parse(text).cells;
@@ -205,14 +200,8 @@ export async function runStackingStudy(
 
 /** The original program's figures from one of its logs; undefined when there is no such log. */
 function readOriginalLog(file: string) {
-  let text;
-  try {
-    text = Deno.readTextFileSync(file);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
-  return parseOriginalLog(text, file);
+  const text = readTextIfExists(file);
+  return text === undefined ? undefined : parseOriginalLog(text, file);
 }
 
 /** The study's table: per model and update, mean ± std of the test error (%) over the seeds. */

@@ -4,7 +4,7 @@
 import { type Dataset, getBlas, Network, parseArchitecture, train } from "../../mod.ts";
 import { firstSamples, randomShifts } from "../data/mod.ts";
 import { saveCheckpoint } from "../train/mod.ts";
-import { writeAll, writeFileAtomic } from "../io/mod.ts";
+import { readTextIfExists, writeAll, writeFileAtomic } from "../io/mod.ts";
 import type { CellPlan } from "./cells.ts";
 import { removeCheckpoint, resumeFrom } from "./checkpoints.ts";
 import type { Cell } from "./table_markdown.ts";
@@ -204,12 +204,8 @@ export function writeDoneCell(dir: string, cell: Cell): void {
  * ```
  */
 export function readDoneCell(dir: string): Cell | undefined {
-  try {
-    return JSON.parse(Deno.readTextFileSync(cellFiles(dir).done));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
+  const text = readTextIfExists(cellFiles(dir).done);
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /**

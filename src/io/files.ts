@@ -1,6 +1,6 @@
 /**
  * Writing files so that a reader never sees half of one: write to a temporary name in the same
- * directory, then rename.
+ * directory, then rename. Reading a file that may not be there yet.
  *
  * @module
  */
@@ -66,4 +66,32 @@ export function writeFileAtomic(path: string, write: (file: Deno.FsFile) => void
 export function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
   let done = 0;
   while (done < bytes.length) done += file.writeSync(bytes.subarray(done));
+}
+
+/**
+ * Reads `path` as UTF-8 text, or gives undefined when there is no such file (a results file or a
+ * checkpoint before its first save); any other error is thrown.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readTextIfExists } from "./files.ts";
+ * const dir = await Deno.makeTempDir();
+ * assertEquals(readTextIfExists(`${dir}/a.txt`), undefined);
+ * Deno.writeTextFileSync(`${dir}/a.txt`, "hi");
+ * assertEquals(readTextIfExists(`${dir}/a.txt`), "hi");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @param path The file to read.
+ * @returns Its text, or undefined when it does not exist.
+ * @throws Whatever else the file system throws (a permission denied, a directory).
+ */
+export function readTextIfExists(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
 }
