@@ -4,7 +4,8 @@
 // of running gives the same file.
 import { pct } from "../report/format.ts";
 import { RULE_NAMES } from "../model/rules/registry.ts";
-import { type CellPlan, findCell, type RunOverrides } from "./cells.ts";
+import { type CellPlan, findCell } from "./cells.ts";
+import type { RunOverrides } from "./cell_settings.ts";
 import { trainingStatus } from "./checkpoints.ts";
 import type { Experiment } from "./experiment.ts";
 import { addResults, readResults } from "./results_file.ts";

@@ -18,6 +18,7 @@
  */
 export * from "./experiment.ts";
 export * from "./recipe_text.ts";
+export * from "./cell_settings.ts";
 export * from "./cells.ts";
 export * from "./results_file.ts";
 export * from "./train_cell.ts";

@@ -2,7 +2,12 @@
 // published figure, one table per budget of epochs) and the mean curves of its HTML report.
 import { type Rule, RULE_NAMES } from "../../mod.ts";
 import type { Experiment } from "./experiment.ts";
-import { type CellSettings, cellSettings, type RunOverrides, sameSettings } from "./cells.ts";
+import {
+  type CellSettings,
+  cellSettings,
+  type RunOverrides,
+  sameSettings,
+} from "./cell_settings.ts";
 import { rowAdditions, ruleRecipeText } from "./recipe_text.ts";
 
 /**
