@@ -1,7 +1,8 @@
 // An experiment's results as its readers see them: the Markdown table beside the results file
 // and the HTML report of the mean curves.
 import { writeAll, writeFileAtomic } from "../io/mod.ts";
-import { lineChart, writeReport } from "../report/report.ts";
+import { lineChart } from "../report/charts.ts";
+import { writeReport } from "../report/report.ts";
 import { tableTitle } from "../report/titles.ts";
 import { type CellRun, resultsPath } from "./cell_run.ts";
 import { readResults } from "./results_file.ts";

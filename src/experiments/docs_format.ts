@@ -1,5 +1,5 @@
 // How the docs' results tables write rules, errors and seeds, and the Markdown table they share.
-import { mean, std } from "./table_markdown.ts";
+import { mean, std } from "./statistics.ts";
 
 /** Reads one file of `results/` by its name (e.g. `"pipeline.json"`) and returns its parsed JSON. */
 export type ResultsReader = (file: string) => unknown;

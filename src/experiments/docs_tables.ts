@@ -15,7 +15,8 @@ import {
   studyCells,
   studyErrors,
 } from "./docs_runs.ts";
-import { type Cell, isCurrent, mean, tableMarkdown } from "./table_markdown.ts";
+import { type Cell, isCurrent, tableMarkdown } from "./table_markdown.ts";
+import { mean } from "./statistics.ts";
 import type { StudyCell } from "./stacking_study.ts";
 import { cellRecipe, type Experiment as Table } from "./experiment.ts";
 import { migrateCells } from "./cells.ts";

@@ -26,5 +26,6 @@ export * from "./cell_run.ts";
 export * from "./run_cells.ts";
 export * from "./cell_tables.ts";
 export * from "./table_markdown.ts";
+export * from "./statistics.ts";
 export * from "./checkpoints.ts";
 export * from "./stacking_analysis.ts";

@@ -14,7 +14,7 @@ import { WEAK_LEARNER_DEFAULTS } from "../stacking/weak_learner.ts";
 import { DEFAULT_MNIST, fallbackFor, loadMnistLabels } from "../data/shipped.ts";
 import { parseOriginalLog } from "../stacking/original_log.ts";
 import { pct, secs } from "../report/format.ts";
-import { mean, std } from "./table_markdown.ts";
+import { mean, std } from "./statistics.ts";
 
 /** One model trained on one seed's learners. */
 export interface StudyCell {

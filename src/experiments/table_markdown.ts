@@ -9,6 +9,7 @@ import {
   sameSettings,
 } from "./cell_settings.ts";
 import { rowAdditions, ruleRecipeText } from "./recipe_text.ts";
+import { mean, std } from "./statistics.ts";
 
 /**
  * One finished cell of a table: a network × rule × seed, trained under a recipe and a budget.
@@ -52,30 +53,6 @@ export interface Cell {
   /** Training and test error (fractions) after each epoch. */
   history: { epoch: number; trainError: number; testError: number }[];
 }
-
-/**
- * The mean of the values.
- *
- * @example
- * ```ts
- * import { assertEquals } from "@std/assert";
- * import { mean } from "./mod.ts";
- * assertEquals(mean([1, 2, 6]), 3);
- * ```
- */
-export const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-/**
- * The sample standard deviation (n − 1); 0 for fewer than two values.
- *
- * @example
- * ```ts
- * import { assertEquals } from "@std/assert";
- * import { std } from "./mod.ts";
- * assertEquals([std([1, 3]), std([5])], [Math.SQRT2, 0]);
- * ```
- */
-export const std = (v: number[]): number =>
-  v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1));
 
 /** Test errors (%) as "mean ± std (n seeds)", a single seed's as "x (1 seed)". */
 const summary = (v: number[]) =>

@@ -1,5 +1,5 @@
 // Heat maps: a value over a grid of two ordinal fields, its colours scaled to the cells that vary.
-import type { Chart } from "./report.ts";
+import type { Chart } from "./charts.ts";
 
 /**
  * The colour domain of a square heat map without its diagonal: the least and the greatest `value`

@@ -2,7 +2,8 @@
 // backprop update against the epoch.
 import type { LinearNetResult } from "../experiments/linear_net.ts";
 import { describeNetwork } from "./layer_names.ts";
-import { lineChart, writeReport } from "./report.ts";
+import { lineChart } from "./charts.ts";
+import { writeReport } from "./report.ts";
 import { trainedTitle } from "./titles.ts";
 import { RULE_NAMES } from "../model/rules/registry.ts";
 

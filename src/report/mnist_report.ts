@@ -5,7 +5,8 @@
 import { FEEDBACK_RULES, type Rule, RULE_NAMES } from "../model/rules/registry.ts";
 import { pct } from "./format.ts";
 import { describeLayers, networkLayerNames, type NetworkShape } from "./layer_names.ts";
-import { type Facet, lineChart, writeReport } from "./report.ts";
+import { type Facet, lineChart } from "./charts.ts";
+import { writeReport } from "./report.ts";
 
 /**
  * One rule's run, as the mnist task records it (its epochs are `train`'s `EpochStats`).

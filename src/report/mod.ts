@@ -23,8 +23,8 @@ export {
   LINE_LEGEND,
   lineChart,
   pointChart,
-  writeReport,
-} from "./report.ts";
+} from "./charts.ts";
+export { writeReport } from "./report.ts";
 export * from "./heatmap.ts";
 export * from "./mnist_report.ts";
 export * from "./pipeline_report.ts";

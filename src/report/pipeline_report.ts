@@ -1,7 +1,8 @@
 // The pipeline task's HTML report: the weak learners' and stacked models' test errors, how often
 // two learners disagree (coloured over the off-diagonal cells), the stacked error against the
 // number of learners, and the stacked models' error per epoch.
-import { barChart, type Chart, lineChart, pointChart, writeReport } from "./report.ts";
+import { barChart, type Chart, lineChart, pointChart } from "./charts.ts";
+import { writeReport } from "./report.ts";
 import { heatmap } from "./heatmap.ts";
 import { stackingTitle } from "./titles.ts";
 

@@ -8,7 +8,8 @@
 import { DataFormatError } from "../io/ndarray.ts";
 import { npyBody } from "../io/npy.ts";
 import { npzRowBlocks, saveNpzPieces } from "../io/npz_stream.ts";
-import { LINOUT_KEYS, linoutPaths, readShardInfo } from "./outputs.ts";
+import { LINOUT_KEYS, linoutPaths } from "./outputs.ts";
+import { readShardInfo } from "./shard_file.ts";
 
 /** The settings in which two run identities (JSON) differ, as "key a vs b, …". */
 function differences(a: string, b: string): string {

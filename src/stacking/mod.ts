@@ -16,6 +16,7 @@ export * from "./weak_learner.ts";
 export * from "./run.ts";
 export * from "./parts.ts";
 export * from "./outputs.ts";
+export * from "./shard_file.ts";
 export * from "./pool.ts";
 export * from "./weak_learners.ts";
 export * from "./merge.ts";

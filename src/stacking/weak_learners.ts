@@ -5,14 +5,8 @@
  * @module
  */
 
-import {
-  LINOUT_KEYS,
-  linoutPaths,
-  shardPath,
-  shardRange,
-  writeLinouts,
-  writeShard,
-} from "./outputs.ts";
+import { LINOUT_KEYS, linoutPaths, shardPath, shardRange, writeLinouts } from "./outputs.ts";
+import { writeShard } from "./shard_file.ts";
 import { trainLearners } from "./pool.ts";
 import { finishedParts, partsDir, readPart } from "./parts.ts";
 import { blasSettings, type LearnerSummary, runIdentity, type RunOptions } from "./run.ts";

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import * as vl from "vega-lite";
-import { LINE_LEGEND, lineChart, writeReport } from "../../src/report/report.ts";
+import { LINE_LEGEND, lineChart } from "../../src/report/charts.ts";
+import { writeReport } from "../../src/report/report.ts";
 import { DIAGONAL_COLOUR, heatmap, offDiagonalDomain } from "../../src/report/heatmap.ts";
 import { disagreementRows, pipelineCharts } from "../../src/report/pipeline_report.ts";
 
