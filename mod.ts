@@ -51,7 +51,8 @@ export type { OptimizerOptions } from "./src/train/optimizers.ts";
 
 // Data.
 export { Matrix } from "./src/tensor/matrix.ts";
-export { type Dataset, type DatasetSplits, loadMnistNpz, rowArgmax } from "./src/data/dataset.ts";
+export { type Dataset, type DatasetSplits, rowArgmax } from "./src/data/dataset.ts";
+export { loadMnistNpz } from "./src/data/npz_dataset.ts";
 export { loadMnistSplits } from "./src/data/mnist.ts";
 export { holdOut } from "./src/data/split.ts";
 export { DataFormatError } from "./src/io/ndarray.ts";

@@ -9,13 +9,8 @@ import { loadIdx } from "../io/idx.ts";
 import { DataFormatError, type NdArray, ndarray } from "../io/ndarray.ts";
 import { loadNpz, type NpzArrays, saveNpz } from "../io/npz.ts";
 import { Matrix } from "../tensor/matrix.ts";
-import {
-  type Dataset,
-  type DatasetSplits,
-  loadMnistNpz,
-  requireKeys,
-  rowArgmax,
-} from "./dataset.ts";
+import { type Dataset, type DatasetSplits, rowArgmax } from "./dataset.ts";
+import { loadMnistNpz, requireKeys } from "./npz_dataset.ts";
 
 /**
  * MNIST as stored: images (n, rows, cols) and labels (n,), unsigned bytes.

@@ -18,15 +18,12 @@
 export {
   checkDataset,
   type Dataset,
-  datasetFromColumns,
   type DatasetSplits,
   firstSamples,
-  loadMnistNpz,
-  requireKeys,
   rowArgmax,
-  toFloat32,
   transposeInto,
 } from "./dataset.ts";
+export { datasetFromColumns, loadMnistNpz, requireKeys, toFloat32 } from "./npz_dataset.ts";
 export { BatchSource } from "./batches.ts";
 export { holdOut } from "./split.ts";
 export { type Augment, randomShifts } from "./augment.ts";

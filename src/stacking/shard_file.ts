@@ -8,7 +8,7 @@
 import { DataFormatError, ndarray } from "../io/ndarray.ts";
 import { loadNpz, saveNpz } from "../io/npz.ts";
 import { readNpzShapes } from "../io/npz_stream.ts";
-import { requireKeys } from "../data/dataset.ts";
+import { requireKeys } from "../data/npz_dataset.ts";
 import { LINOUT_KEYS } from "./outputs.ts";
 
 /**
