@@ -27,9 +27,11 @@ export interface TaskPermissions {
   env?: string[];
   /**
    * Options whose values are paths the task then may read or write (e.g. `--out-dir` outside the
-   * project); `"positional"` stands for the arguments that are not options.
+   * project); `"positional"` stands for the arguments that are not options. `"file"`: a file the
+   * task writes atomically (a temporary file beside it, then a rename) or beside a lock, so its
+   * directory is granted.
    */
-  paths?: Record<string, "read" | "write">;
+  paths?: Record<string, "read" | "write" | "file">;
 }
 
 /**
@@ -48,6 +50,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     script: "scripts/create_dataset.ts",
     read: ["."],
     write: ["data"],
+    paths: { out: "file", "idx-dir": "read", "keras-npz": "read" },
   },
   "merge-linouts": {
     description: "Joins the shard files of weak-learners N --shard K/M into the files of one run",
@@ -134,7 +137,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     read: ["."],
     write: ["data", "results"],
     ffi: true,
-    paths: { outputs: "read", "original-logs": "read" },
+    paths: { outputs: "read", "original-logs": "read", out: "file" },
   },
   "bench:gemm": {
     description: "GEMM throughput through the checked wrapper, and its overhead",
@@ -198,9 +201,23 @@ export function checkScopePath(what: string, path: string): string {
   return path;
 }
 
+/** The directory of a path that has a slash in it ("/" for "/x"). */
+const directoryOf = (path: string) => path.slice(0, path.lastIndexOf("/")) || "/";
+
 /**
  * The paths a task's arguments name in its `paths` options: `--out-dir X` or `--out-dir=X` (and,
- * for `"positional"`, the arguments that are not options), by the access they need.
+ * for `"positional"`, the arguments that are not options), by the access they need; a `"file"`
+ * option's directory is written (".": the file has no directory in its path).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { pathScopes, TASKS } from "./tasks.ts";
+ * assertEquals(pathScopes(TASKS["create-dataset"], ["--out", "/scratch/mnist.npz"]), {
+ *   read: ["/scratch"],
+ *   write: ["/scratch"],
+ * });
+ * ```
  *
  * @throws {TypeError} When a path is empty or holds a comma (it would change the scope's meaning).
  */
@@ -209,17 +226,20 @@ export function pathScopes(
   args: string[],
 ): { read: string[]; write: string[] } {
   const out = { read: [] as string[], write: [] as string[] }, paths = task.paths ?? {};
+  const grant = (access: "read" | "write" | "file", what: string, value: string) => {
+    const path = checkScopePath(what, value);
+    if (access === "file") out.write.push(path.includes("/") ? directoryOf(path) : ".");
+    else out[access].push(path);
+  };
   for (let i = 0; i < args.length; i++) {
     const m = /^--([\w-]+)(?:=(.*))?$/s.exec(args[i]);
     if (!m) {
-      if (paths.positional) {
-        out[paths.positional].push(checkScopePath(`the argument '${args[i]}'`, args[i]));
-      }
+      if (paths.positional) grant(paths.positional, `the argument '${args[i]}'`, args[i]);
       continue;
     }
     const access = Object.hasOwn(paths, m[1]) ? paths[m[1]] : undefined; // not "constructor"
     const value = m[2] ?? (access && i + 1 < args.length ? args[++i] : undefined);
-    if (access && value !== undefined) out[access].push(checkScopePath(`--${m[1]}`, value));
+    if (access && value !== undefined) grant(access, `--${m[1]}`, value);
   }
   if (out.write.length) out.read.push(...out.write); // a task reads what it writes (resuming)
   return out;

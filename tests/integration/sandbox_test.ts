@@ -74,6 +74,9 @@ Deno.test("a task writes outside data/ only where its arguments name, else one l
   ]);
   assert(flags.includes("--allow-write=data,/scratch/run1"), flags.join(" "));
   assert(flags.includes("--allow-read=.,/scratch/mnist.npz,/scratch/run1"), flags.join(" "));
+  // A file written atomically (a temporary file beside it) widens the write scope by its directory.
+  const dataset = taskFlags(TASKS["create-dataset"], "", ["--out", "/scratch/mnist.npz"]);
+  assert(dataset.includes("--allow-write=data,/scratch"), dataset.join(" "));
   // ... and a path that no such option names stays out of reach.
   const r = await runTask("linear-net", [
     "--epochs",
