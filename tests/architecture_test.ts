@@ -126,3 +126,20 @@ Deno.test("every registered layer kind and rule builds, trains a step and round-
     }
   }
 });
+
+Deno.test("the library's core is layered: a folder imports only the folders below it, never the root module", () => {
+  // Top to bottom, as docs/architecture.md lists them; a folder may import those after it.
+  const core = ["stacking", "train", "model", "data", "io", "kernels", "tensor", "native"];
+  const below = (dir: string) => ["ffi", ...core.slice(core.indexOf(dir) + 1)];
+  for (const dir of core) {
+    for (const path of sources(`src/${dir}`)) {
+      const from = path.slice(0, path.lastIndexOf("/"));
+      for (const [, spec] of code(path).matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+)"/g)) {
+        const target = new URL(spec, `file:///${from}/`).pathname.slice(1);
+        const folder = target.startsWith("src/") ? target.split("/")[1] : target.split("/")[0];
+        const ok = target.startsWith(`src/${dir}/`) || below(dir).includes(folder);
+        assert(ok, `${path} imports ${spec}`);
+      }
+    }
+  }
+});

