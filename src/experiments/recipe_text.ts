@@ -69,24 +69,60 @@ export function recipeText(r: Recipe): string {
 
 /** What a recipe's network settings add in words: first-layer weights, shifts, feedback point. */
 export function recipeAdditions(r: Recipe): string {
-  const parts: string[] = [];
-  if (r.firstInit && r.firstInit !== r.init) {
-    parts.push(`first layer's weights ${r.firstInit}, the others ${r.init}`);
-  }
-  if (r.shift) parts.push(`training images moved by up to ${r.shift} random pixels`);
-  if (r.feedbackAt === "block") parts.push("feedback at each block's output (after pooling)");
-  return parts.join(", ");
+  const first = r.firstInit && r.firstInit !== r.init
+    ? [`first layer's weights ${r.firstInit}, the others ${r.init}`]
+    : [];
+  return [...first, ...dataAndFeedback(r)].join(", ");
+}
+
+/** Shifted training images and the feedback point, in words (none when neither is set). */
+function dataAndFeedback(r: Recipe): string[] {
+  return [
+    ...(r.shift ? [`training images moved by up to ${r.shift} random pixels`] : []),
+    ...(r.feedbackAt === "block" ? ["feedback at each block's output (after pooling)"] : []),
+  ];
 }
 
 /** The recipe of a rule's cells in words, as the file sets it for every row (none of a row's). */
 export function ruleRecipeText(exp: Experiment, rule: Rule): string {
-  const row = exp.rows[0];
-  return recipeText(cellRecipe(exp, { ...row, recipe: {}, ruleRecipes: {} }, rule));
+  return recipeText(ruleRecipe(exp, rule));
 }
 
-/** What a row's own settings add, in words, to a rule's recipe ("" for nothing). */
+/** The recipe the file gives a rule's cells before any row's own settings. */
+function ruleRecipe(exp: Experiment, rule: Rule): Recipe {
+  return cellRecipe(exp, { ...exp.rows[0], recipe: {}, ruleRecipes: {} }, rule);
+}
+
+/** The network settings of a recipe in words: the weights' initialisation, shifts, feedback point. */
+function settingsParts(r: Recipe): string[] {
+  const init = r.firstInit && r.firstInit !== r.init
+    ? `first layer's weights ${r.firstInit}, the others ${r.init}`
+    : `weights ${r.init}`;
+  return [init, ...dataAndFeedback(r)];
+}
+
+/**
+ * The network settings the file gives a rule's cells for every row, in words: the weights'
+ * initialisation (always), shifted training images, the feedback point.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { loadExperiment, ruleSettingsText } from "./mod.ts";
+ * const table = loadExperiment("nokland-table1");
+ * assertEquals(ruleSettingsText(table, "bp"), "weights uniform");
+ * assertEquals(ruleSettingsText(table, "fa"), "first layer's weights uniform, the others zeros");
+ * assertEquals(ruleSettingsText(table, "dfa"), "weights zeros");
+ * ```
+ */
+export function ruleSettingsText(exp: Experiment, rule: Rule): string {
+  return settingsParts(ruleRecipe(exp, rule)).join(", ");
+}
+
+/** What a row's own settings add, in words, to a rule's caption ("" for nothing). */
 export function rowAdditions(exp: Experiment, row: ExperimentRow, rule: Rule): string {
-  return recipeAdditions(cellRecipe(exp, row, rule));
+  const base = settingsParts(ruleRecipe(exp, rule));
+  return settingsParts(cellRecipe(exp, row, rule)).filter((p) => !base.includes(p)).join(", ");
 }
 
 /** The recipe of one cell in words: the training recipe, then what its network settings add. */

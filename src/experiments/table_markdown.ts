@@ -8,7 +8,7 @@ import {
   type RunOverrides,
   sameSettings,
 } from "./cell_settings.ts";
-import { rowAdditions, ruleRecipeText } from "./recipe_text.ts";
+import { rowAdditions, ruleRecipeText, ruleSettingsText } from "./recipe_text.ts";
 import { mean, std } from "./statistics.ts";
 
 /**
@@ -146,26 +146,37 @@ function budgetMarkdown(
     allRows || errors[i].some((v) => v.length) ? [{ row, i, byRule: errors[i] }] : []
   );
   if (!shown.length) return "";
+  // The file's budget shows every rule; another budget only the rules it has cells of.
+  const columns = table.rules.flatMap((r, j) =>
+    allRows || shown.some(({ byRule }) => byRule[j].length) ? [{ r, j }] : []
+  );
+  const rules = columns.map(({ r }) => r);
   const head = `| network | ${
-    table.rules.map((r) => `${RULE_NAMES[r]} ours | published`).join(" | ")
+    columns.map(({ r }) => `${RULE_NAMES[r]} ours | published`).join(" | ")
   } |`;
-  const rule = `| --- | ${table.rules.map(() => "--- | ---").join(" | ")} |`;
+  const rule = `| --- | ${columns.map(() => "--- | ---").join(" | ")} |`;
   const rows = shown.map(({ row, i, byRule }) => {
-    const parts = table.rules.map((r, j) =>
+    const parts = columns.map(({ r, j }) =>
       `${byRule[j].length ? summary(byRule[j]) + mark(i, j) : "–"} | ${
         row.published[r]?.value.toFixed(2) ?? "–"
       }`
     );
     return `| ${row.name} | ${parts.join(" | ")} |`;
   });
-  const recipe = (r: Rule) => ruleRecipeText(table, r);
-  const recipes = [...new Set(table.rules.map(recipe))].map((text) =>
-    `${table.rules.filter((r) => recipe(r) === text).map((r) => RULE_NAMES[r]).join(", ")}: ${text}`
-  );
+  // The training recipe, then the network settings, each once for the rules that share it.
+  const byRule = (text: (r: Rule) => string) =>
+    [...new Set(rules.map(text))].map((t) =>
+      `${rules.filter((r) => text(r) === t).map((r) => RULE_NAMES[r]).join(", ")}: ${t}`
+    );
+  const recipes = [
+    ...byRule((r) => ruleRecipeText(table, r)),
+    ...byRule((r) => ruleSettingsText(table, r)),
+  ];
   // What a row's own settings add to a rule's recipe, and the cells they apply to.
   const additions = new Map<string, { row: string; rules: string[]; all: boolean }[]>();
   for (const { row } of shown) {
-    const rowRules = row.rules, byExtra = new Map<string, string[]>();
+    const rowRules = row.rules.filter((r) => rules.includes(r)),
+      byExtra = new Map<string, string[]>();
     for (const r of rowRules) {
       const extra = rowAdditions(table, row, r);
       if (extra) byExtra.set(extra, [...byExtra.get(extra) ?? [], RULE_NAMES[r]]);
@@ -181,7 +192,8 @@ function budgetMarkdown(
     const names = where.map((w) => (w.all || same ? w.row : `${w.row} (${w.rules.join(", ")})`));
     recipes.push(`${same ? `${where[0].rules.join(", ")} in ` : ""}${names.join("; ")}: ${extra}`);
   }
-  return `## ${table.title}\n\n${epochs} epoch${epochs === 1 ? "" : "s"} a cell (${
+  const budget = allRows ? "" : ` (${epochs} epochs)`;
+  return `## ${table.title}${budget}\n\n${epochs} epoch${epochs === 1 ? "" : "s"} a cell (${
     recipes.join("; ")
   }); published figures: ` +
     `${table.source}.\n\n` +
@@ -222,7 +234,7 @@ function coresMarkdown(table: Experiment, cells: Cell[]): string {
   const parts = cores.map((core) => `${core} for ${named(core)}`);
   if (unrecorded) {
     const others = unrecorded === 1 ? "the other cell" : `the other ${unrecorded} cells`;
-    parts.push(`not recorded for ${others} (saved before cells recorded them)`);
+    parts.push(`not recorded for ${others}`);
   }
   return `\nOpenBLAS kernels (\`Blas.core\`): ${parts.join("; ")}.\n`;
 }

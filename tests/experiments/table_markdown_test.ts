@@ -3,6 +3,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import {
   type Cell,
+  cellSettings,
   loadExperiment,
   meanCurves,
   planCells,
@@ -72,7 +73,7 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
   assertStringIncludes(
     cores,
     "OpenBLAS kernels (`Blas.core`): Cooperlake for 1×800 tanh DFA (seeds 1, 2); Prescott for " +
-      "1×800 tanh BP (seed 1); not recorded for the other cell (saved before cells recorded them).",
+      "1×800 tanh BP (seed 1); not recorded for the other cell.",
   );
   assertStringIncludes(
     tableMarkdown(table, [dfa(1), dfa(2)], 300),
@@ -91,8 +92,26 @@ Deno.test("cells of an earlier recipe are listed with it, apart from today's tab
     "| 1×800 tanh DFA",
     "| 2×800 tanh DFA",
   ]);
-  assertStringIncludes(md, "FA in 7×240 tanh; 100×240 tanh; 1×800 tanh;");
-  assertStringIncludes(md, "2×800 logistic: first layer's weights uniform, the others zeros)");
+  // Each rule's weights are named once for all rows, a row's own (ReLU: uniform) apart.
+  assertStringIncludes(
+    md,
+    "BP: weights uniform; FA: first layer's weights uniform, the others zeros; DFA: weights zeros; " +
+      "FA, DFA in 2×800 ReLU: weights uniform)",
+  );
+  // Cells of another budget get a table of their own, named by it, with the rules they ran only.
+  const row = table.rows.find((r) => r.name === "1×800 tanh")!;
+  const dfa100: Cell = {
+    ...cell("dfa", plan("dfa").text, 0.0168, 3),
+    epochs: 100,
+    settings: cellSettings(table, row, "dfa", { epochs: 100 }),
+  };
+  const budgets = tableMarkdown(table, [cell("bp", today, 0.0159, 3), dfa100], 300);
+  const [, other] = budgets.split(
+    "## Nøkland 2016, Table 1: MNIST, fully connected, test error (%) (100 epochs)",
+  );
+  assertStringIncludes(other, "| network | DFA ours | published |\n| --- | --- | --- |\n");
+  assertStringIncludes(other, "| 1×800 tanh | 1.68 (1 seed) | 1.68 |");
+  assert(!other.includes("BP"), other);
   // Two seeds the stopping rule ended at epochs 2 and 4: the mean curve runs 4 epochs, each the
   // mean of the runs that reached it.
   const curves = meanCurves([cell("dfa", today, 0.02, 2), {
