@@ -12,13 +12,14 @@ export const STACKED_MODEL_SPEC = {
   summary:
     "Trains a model on the stacked linear outputs of N weak learners (TRAIN: train_linear_outputs,\n" +
     "TEST: test_linear_outputs, (10·N, samples)) against MNIST's labels, and prints its test error.\n" +
-    "--layer dense: a dense sigmoid layer 10·N → 10; --layer rd: y = σ(D2·R·D1·x), D1 and D2\n" +
-    "trainable diagonals, R fixed. Both by default: standardized inputs, the exact gradients of the\n" +
-    "batch-mean loss, Adam, early stopping on a held-out tenth of the training set (the best epoch's\n" +
-    "parameters kept). --update original: the original program's recipe, its outputs and error counts\n" +
-    "from a double-precision sigmoid as NumPy computes them, raw inputs — dense: N(0,1) weights and\n" +
-    "bias, SGD lr 1e-4 on batch sums, batch 200, 100 epochs; rd: D1 by the batch mean, D2 by the first\n" +
-    "sample of each batch, SGD lr 1e-3, batch 200, its stopping rule (at most 200 epochs).",
+    "--layer dense: a dense sigmoid layer 10·N → 10; --layer rd: the RD layer, D1 and D2 trainable\n" +
+    "diagonals, R fixed: y = softmax(D2·R·D1·x + b) (--update original: σ(D2·R·D1·x), no bias). Both by\n" +
+    "default: standardized inputs, the exact gradients of the batch-mean loss, Adam, early stopping on\n" +
+    "a held-out tenth of the training set (the best epoch's parameters kept). --update original: the\n" +
+    "original program's recipe, its outputs and error counts from a double-precision sigmoid as NumPy\n" +
+    "computes them, raw inputs — dense: N(0,1) weights and bias, SGD lr 1e-4 on batch sums, batch 200,\n" +
+    "100 epochs; rd: D1 by the batch mean, D2 by the first sample of each batch, SGD lr 1e-3, batch\n" +
+    "200, its stopping rule (at most 200 epochs).",
   usage: "deno task stacked-model N TRAIN TEST [options]   (rd-stacked-model: --layer rd)\n" +
     "TRAIN and TEST: paths, or bare names of files in data/ (train_linouts.npz test_linouts.npz)",
   options: [
