@@ -2,7 +2,7 @@
 // self-contained executable by `deno compile`, its permissions baked in, for cluster nodes that
 // have no Deno.
 import { CommandError, UsageError } from "../cli/options.ts";
-import { denoFlags } from "./jobs.ts";
+import { denoFlags } from "./job_flags.ts";
 
 /** What the compiled runner may touch, and where it goes. */
 export interface RunnerBuild {

@@ -2,7 +2,7 @@
 // site options), a job array script whose task K trains cell K in its own directory, and the
 // finish job that merges the cells into the results file and writes the tables. Pure functions
 // of the plan; every value written into a script is quoted.
-import { denoFlags } from "./jobs.ts";
+import { denoFlags } from "./job_flags.ts";
 
 /** What `deno task slurm reproduce` submits, saved as OUT/slurm-NAME/run.json. */
 export interface GridPlan {

@@ -1,7 +1,8 @@
-// The files of a Slurm run: the plan (what to run, where, with which site options), the job
-// scripts it becomes, and the exact `deno run` flags of each job. Pure functions of the plan.
+// The files of a Slurm run: the plan (what to run, where, with which site options) and the job
+// scripts it becomes (each job's `deno run` flags: job_flags.ts). Pure functions of the plan.
 import { linoutPaths, shardPath } from "../stacking/mod.ts";
 import { checkScopePath } from "../cli/tasks.ts";
+import { denoFlags } from "./job_flags.ts";
 import { checkScriptText, sbatchWord, sh, slurmFilename, TASK_INDEX } from "./quoting.ts";
 
 /**
@@ -43,18 +44,6 @@ export interface SlurmPlan {
   /** A compiled runner (`deno task compile-runner`) that replaces `deno run`, or "". */
   binary: string;
 }
-
-/**
- * The environment variables a job's process may read.
- *
- * @example
- * ```ts
- * import { assertEquals } from "@std/assert";
- * import { denoFlags, JOB_ENV } from "./mod.ts";
- * assertEquals(denoFlags([], [], "/lib/libopenblas.so").at(-1), `--allow-env=${JOB_ENV.join(",")}`);
- * ```
- */
-export const JOB_ENV = ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"];
 
 /**
  * Where a Slurm run's files go.
@@ -120,39 +109,6 @@ export function runFiles(plan: Pick<SlurmPlan, "outDir" | "diff" | "shards">): R
     merged: linoutPaths(plan.outDir, plan.diff),
     results: { dense: `${plan.outDir}/stacked-dense.json`, rd: `${plan.outDir}/stacked-rd.json` },
   };
-}
-
-/**
- * `deno run` flags with exactly these scopes (none unscoped, no network, no -A).
- *
- * @example
- * ```ts
- * import { assertEquals, assertThrows } from "@std/assert";
- * import { denoFlags } from "./jobs.ts";
- * assertEquals(denoFlags(["/p"], ["/p/out"], "/lib/blas.so").slice(0, 3), [
- *   "--no-prompt",
- *   "--allow-read=/p",
- *   "--allow-write=/p/out",
- * ]);
- * assertThrows(() => denoFlags(["/p"], [], "/lib/blas.so,/"), TypeError, "comma");
- * ```
- *
- * @param read Paths it may read.
- * @param write Paths it may write (none: no write flag at all).
- * @param library The OpenBLAS library it may load.
- * @returns The flags.
- * @throws {TypeError} When a path is empty or holds a comma (it would widen the scope).
- */
-export function denoFlags(read: string[], write: string[], library: string): string[] {
-  for (const p of [...read, ...write]) checkScopePath("a job's read or write scope", p);
-  checkScopePath("OpenBLAS", library);
-  return [
-    "--no-prompt",
-    `--allow-read=${read.join(",")}`,
-    ...(write.length ? [`--allow-write=${write.join(",")}`] : []), // an empty scope is all
-    `--allow-ffi=${library}`,
-    `--allow-env=${JOB_ENV.join(",")}`,
-  ];
 }
 
 /**

@@ -15,6 +15,7 @@
  * @module
  */
 export * from "./jobs.ts";
+export * from "./job_flags.ts";
 export * from "./queue.ts";
 export * from "./quoting.ts";
 export * from "./sbatch_options.ts";

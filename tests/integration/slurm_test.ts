@@ -1,7 +1,8 @@
 // The Slurm launcher against a real single-node Slurm (slurm-wlm), and the flags of the job
 // scripts it writes.
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { denoFlags, finishScript, shardScript, type SlurmPlan } from "../../src/cluster/jobs.ts";
+import { finishScript, shardScript, type SlurmPlan } from "../../src/cluster/jobs.ts";
+import { denoFlags } from "../../src/cluster/job_flags.ts";
 import { planRun, type RunRequest } from "../../src/cluster/submit.ts";
 import { SITE_OPTIONS } from "../../src/cluster/sbatch_options.ts";
 import { locateOpenBlas } from "../../src/native/mod.ts";
