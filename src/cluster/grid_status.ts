@@ -7,6 +7,7 @@ import type { Experiment } from "../experiments/experiment.ts";
 import { readResults } from "../experiments/results_file.ts";
 import { gridFiles, type GridPlan } from "./grid_jobs.ts";
 import { jobRecords } from "./queue.ts";
+import { followJobs } from "./follow.ts";
 
 /** A run on Slurm as saved: its plan and its jobs. */
 export interface GridRun {
@@ -136,14 +137,6 @@ export function gridStatus(
   return { cells, finish: jobStatus(merged, record, exitCode(f.finishExit), f.finishLog) };
 }
 
-const lastLine = (path: string) => {
-  try {
-    return Deno.readTextFileSync(path).trim().split("\n").at(-1) ?? "";
-  } catch {
-    return "(no log)";
-  }
-};
-
 /**
  * Reports a run (a line each time its counts change), and with `wait` follows it to its end,
  * asking again every `poll` seconds.
@@ -176,7 +169,7 @@ const lastLine = (path: string) => {
  * assertEquals(lines, ["cells: 2 missing; finish: not in the queue"]);
  * ```
  */
-export async function followGrid(
+export function followGrid(
   exp: Experiment,
   plans: CellPlan[],
   run: GridRun,
@@ -184,36 +177,22 @@ export async function followGrid(
   poll: number,
   log: (line: string) => void,
 ): Promise<void> {
-  let last = "";
-  for (;;) {
-    const st = gridStatus(exp, plans, run);
-    const counts = (["done", "queued", "failed", "missing"] as const).flatMap((k) => {
-      const c = st.cells.filter((s) => s.state === k).length;
-      return c ? [`${c} ${k === "queued" ? "queued or running" : k}`] : [];
-    });
-    const line = `cells: ${counts.join(", ")}; finish: ${st.finish.detail}`;
-    if (line !== last) log(line), last = line;
-    const busy = [...st.cells, st.finish].some((s) => s.state === "queued");
-    if (wait && busy) {
-      await new Promise((r) => setTimeout(r, poll * 1000));
-      continue;
-    }
-    st.cells.forEach((s, i) => {
-      if (s.state === "failed") {
-        log(`cell ${i + 1} (${plans[i].id}) failed: ${s.detail}; log ${s.log}: ${lastLine(s.log)}`);
-      }
-    });
-    const f = gridFiles(run.plan);
-    if (st.finish.state === "done") return log(`Done: ${f.results}, ${f.markdown}, ${f.report}`);
-    if (st.finish.state === "failed" && !st.cells.some((s) => s.state === "failed")) {
-      log(
-        `the finish job failed: ${st.finish.detail}; log ${f.finishLog}: ${lastLine(f.finishLog)}`,
-      );
-    }
-    if (busy && !wait) return;
-    throw new CommandError(
-      `the run in ${f.slurm} did not finish; fix what failed and run the same command again ` +
-        "(only the cells not done are resubmitted)",
-    );
-  }
+  const f = gridFiles(run.plan);
+  return followJobs(
+    {
+      status: () => {
+        const st = gridStatus(exp, plans, run);
+        return { parts: st.cells, finish: st.finish };
+      },
+      names: ["cells", "finish"],
+      partName: (i) => `cell ${i + 1} (${plans[i].id})`,
+      finishName: "the finish job",
+      done: () => [`Done: ${f.results}, ${f.markdown}, ${f.report}`],
+      rerun: "(only the cells not done are resubmitted)",
+      dir: f.slurm,
+    },
+    wait,
+    poll,
+    log,
+  );
 }

@@ -20,6 +20,7 @@ export * from "./queue.ts";
 export * from "./quoting.ts";
 export * from "./sbatch_options.ts";
 export * from "./submit.ts";
+export * from "./follow.ts";
 export * from "./grid_jobs.ts";
 export * from "./grid_run.ts";
 export * from "./grid_status.ts";

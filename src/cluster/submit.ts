@@ -9,8 +9,9 @@ import { checkedInt, CommandError, UsageError } from "../cli/options.ts";
 import { locateOpenBlas, OPENBLAS_FIX } from "../native/mod.ts";
 import { MAX_LEARNERS } from "../stacking/mod.ts";
 import { checkPlan, finishScript, runFiles, shardScript, type SlurmPlan } from "./jobs.ts";
-import { type JobStatus, runStatus, submit } from "./queue.ts";
+import { runStatus, submit } from "./queue.ts";
 import { sbatchOptions, type SiteOption } from "./sbatch_options.ts";
+import { followJobs } from "./follow.ts";
 
 /** The tasks a Slurm run can be. */
 export const SLURM_TASKS = ["weak-learners", "diff-weak-learners", "pipeline"] as const;
@@ -226,20 +227,6 @@ export function submitRun(plan: SlurmPlan, print: (line: string) => void): Saved
   return { plan, jobs };
 }
 
-const counts = (s: JobStatus[]) =>
-  (["done", "queued", "failed", "missing"] as const).map((k) => {
-    const c = s.filter((x) => x.state === k).length;
-    return c ? `${c} ${k === "queued" ? "queued or running" : k}` : "";
-  }).filter(Boolean).join(", ");
-
-const lastLine = (log: string) => {
-  try {
-    return Deno.readTextFileSync(log).trim().split("\n").at(-1) ?? "";
-  } catch {
-    return "(no log)";
-  }
-};
-
 /**
  * Reports a run, and with `wait` follows it to its end (checking every `poll` seconds).
  *
@@ -262,42 +249,29 @@ const lastLine = (log: string) => {
  * @param o Whether to wait, how often to look, and where the status lines go.
  * @throws {CommandError} When the run did not finish (a shard or the merge failed).
  */
-export async function followRun(
+export function followRun(
   saved: SavedRun,
   o: { wait: boolean; poll: number; print: (line: string) => void },
 ): Promise<void> {
   const { plan, jobs } = saved, f = runFiles(plan);
-  let last = "";
-  for (;;) {
-    const st = runStatus(plan, jobs);
-    const line = `shards: ${counts(st.shards)}; merge: ${st.finish.detail}`;
-    if (line !== last) o.print(line), last = line;
-    const busy = st.shards.some((s) => s.state === "queued") || st.finish.state === "queued";
-    if (o.wait && busy) {
-      await new Promise((r) => setTimeout(r, o.poll * 1000));
-      continue;
-    }
-    st.shards.forEach((s, i) => {
-      if (s.state === "failed") {
-        o.print(`shard ${i + 1} failed: ${s.detail}; log ${s.log}: ${lastLine(s.log)}`);
-      }
-    });
-    if (st.finish.state === "done") {
-      o.print(`Done: ${f.merged.train} and ${f.merged.test}`);
-      if (plan.task === "pipeline") o.print(`Results: ${f.results.dense}, ${f.results.rd}`);
-      return;
-    }
-    if (st.finish.state === "failed" && !st.shards.some((s) => s.state === "failed")) {
-      o.print(
-        `the merge failed: ${st.finish.detail}; log ${f.finishLog}: ${lastLine(f.finishLog)}`,
-      );
-    }
-    if (!busy || o.wait) {
-      throw new CommandError(
-        `the run in ${plan.outDir} did not finish; fix what failed and run the same command again ` +
-          "(only the missing shards are resubmitted)",
-      );
-    }
-    return; // still running
-  }
+  return followJobs(
+    {
+      status: () => {
+        const st = runStatus(plan, jobs);
+        return { parts: st.shards, finish: st.finish };
+      },
+      names: ["shards", "merge"],
+      partName: (i) => `shard ${i + 1}`,
+      finishName: "the merge",
+      done: () => [
+        `Done: ${f.merged.train} and ${f.merged.test}`,
+        ...(plan.task === "pipeline" ? [`Results: ${f.results.dense}, ${f.results.rd}`] : []),
+      ],
+      rerun: "(only the missing shards are resubmitted)",
+      dir: plan.outDir,
+    },
+    o.wait,
+    o.poll,
+    o.print,
+  );
 }

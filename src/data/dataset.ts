@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Matrix } from "../tensor/matrix.ts";
+import type { Matrix } from "../tensor/matrix.ts";
 
 /**
  * Samples with their targets.
