@@ -69,11 +69,15 @@ export function recipeText(r: Recipe): string {
 
 /** What a recipe's network settings add in words: first-layer weights, shifts, feedback point. */
 export function recipeAdditions(r: Recipe): string {
-  const first = r.firstInit && r.firstInit !== r.init
-    ? [`first layer's weights ${r.firstInit}, the others ${r.init}`]
-    : [];
-  return [...first, ...dataAndFeedback(r)].join(", ");
+  const first = firstLayerApart(r);
+  return [...(first ? [first] : []), ...dataAndFeedback(r)].join(", ");
 }
+
+/** The weights' initialisation in words when the first layer's differs (else undefined). */
+const firstLayerApart = (r: Recipe) =>
+  r.firstInit && r.firstInit !== r.init
+    ? `first layer's weights ${r.firstInit}, the others ${r.init}`
+    : undefined;
 
 /** Shifted training images and the feedback point, in words (none when neither is set). */
 function dataAndFeedback(r: Recipe): string[] {
@@ -95,10 +99,7 @@ function ruleRecipe(exp: Experiment, rule: Rule): Recipe {
 
 /** The network settings of a recipe in words: the weights' initialisation, shifts, feedback point. */
 function settingsParts(r: Recipe): string[] {
-  const init = r.firstInit && r.firstInit !== r.init
-    ? `first layer's weights ${r.firstInit}, the others ${r.init}`
-    : `weights ${r.init}`;
-  return [init, ...dataAndFeedback(r)];
+  return [firstLayerApart(r) ?? `weights ${r.init}`, ...dataAndFeedback(r)];
 }
 
 /**
