@@ -40,7 +40,13 @@ const spec = {
   usage: "deno task reproduce FILE [--epochs N] [--seeds 1,2,3] [--only TEXT] [--rules bp,dfa] " +
     "[--jobs N] [--status]",
   options: [
-    { name: "epochs", kind: "integer", min: 1, help: "epochs a cell (default: the file's)" },
+    {
+      name: "epochs",
+      kind: "integer",
+      min: 1,
+      max: 100_000,
+      help: "epochs a cell (default: the file's)",
+    },
     { name: "seeds", kind: "string", help: "seeds, comma-separated (default: the file's)" },
     { name: "only", kind: "string", help: "only the row of this name, else those containing it" },
     { name: "rules", kind: "string", help: "only these rules, comma-separated" },
@@ -67,6 +73,7 @@ await run(spec.name, async () => {
     trainSamples: args.optionalInt("train-samples"),
   };
   const flushSubnormals = args.flag("flush-subnormals") || undefined;
+  const jobs = args.int("jobs"), cell = args.optional("cell"), outDir = args.get("out-dir");
   let r: CellRun;
   try {
     const exp = loadExperiment(file);
@@ -74,7 +81,7 @@ await run(spec.name, async () => {
     r = {
       exp,
       plans: planCells(exp, pick, overrides),
-      outDir: args.get("out-dir"),
+      outDir,
       run: overrides,
       data: args.get("data"),
       flushSubnormals,
@@ -84,13 +91,14 @@ await run(spec.name, async () => {
     if (error instanceof ExperimentFileError) throw new UsageError(error.message);
     throw error;
   }
+  if (cell !== undefined && !r.plans.some((p) => p.id === cell)) {
+    throw new UsageError(`--cell ${cell}: the run plans no cell of that id (see --status)`);
+  }
   if (args.flag("status")) return statusLines(r).forEach((l) => console.log(l));
   getBlas({ flushSubnormals }); // before any layer loads it without
-  const cell = args.optional("cell");
   if (cell !== undefined) return trainOne(r, cell); // writes only the cell's directory
   Deno.mkdirSync(`${r.outDir}/checkpoints/${r.exp.name}`, { recursive: true });
   mergeDone(r); // what processes of a killed --jobs run (or Slurm array tasks) finished
-  const jobs = args.int("jobs");
   if (args.flag("merge")) {
     const left = toDo(r);
     if (left.length) {

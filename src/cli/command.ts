@@ -5,6 +5,7 @@
 import { DataFormatError, TrainingDivergedError } from "../../mod.ts";
 import { cliArgs, CommandError, HelpRequested, UsageError } from "./options.ts";
 import { taskFlags, TASKS } from "./tasks.ts";
+import { oneLine } from "./one_line.ts";
 
 /**
  * For a task denied a file outside its scopes, the command that runs it with that access: the
@@ -16,8 +17,9 @@ function permissionAdvice(name: string, error: Error): string | undefined {
   const [, kind, path] = m, scoped = { ...task };
   scoped[kind as "read" | "write"] = [...(task[kind as "read" | "write"] ?? []), path];
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
-  const flags = taskFlags(scoped, "<path of libopenblas>").filter((f) => f !== "--no-prompt");
-  return `${name}: cannot ${kind} ${path}: the task may ${kind} only ${
+  const library = task.ffi ? "<path of libopenblas>" : "";
+  const flags = taskFlags(scoped, library, cliArgs()).filter((f) => f !== "--no-prompt");
+  return `cannot ${kind} ${path}: the task may ${kind} only ${
     (task[kind as "read" | "write"] ?? ["nothing"]).join(", ")
   }; to allow it, run: deno run ${flags.join(" ")} ${task.script} ${
     cliArgs().map(quote).join(" ")
@@ -37,7 +39,7 @@ export async function run(name: string, body: () => Promise<void> | void): Promi
     const e = error instanceof Error ? error : new Error(String(error));
     if (e instanceof HelpRequested) return console.log(e.message);
     if (e instanceof UsageError || e instanceof Deno.errors.NotFound) {
-      console.error(`${name}: ${e.message} (see --help)`);
+      console.error(`${name}: ${oneLine(e.message)} (see --help)`);
       Deno.exit(2);
     }
     const advice = e instanceof Deno.errors.NotCapable ? permissionAdvice(name, e) : undefined;
@@ -46,7 +48,7 @@ export async function run(name: string, body: () => Promise<void> | void): Promi
       e instanceof RangeError || Object.values(Deno.errors).some((k) => e instanceof k) ||
       "code" in e; // system errors such as ENOSPC
     const line = advice ?? (expected ? e.message : `${e.name}: ${e.message} (a bug in dfa)`);
-    console.error(`${name}: ${line.replaceAll("\n", " ")}`);
+    console.error(`${name}: ${oneLine(line)}`);
     Deno.exit(1);
   }
 }

@@ -67,11 +67,16 @@ export function parseSelection(only?: string, rules?: string, seeds?: string): S
     if (list?.some((s) => s === "")) {
       throw new ExperimentFileError(`--${option} has an empty item: ${text}`);
     }
+    const twice = list?.find((s, i) => list.indexOf(s) !== i);
+    if (twice !== undefined) throw new ExperimentFileError(`--${option} names ${twice} twice`);
     return list;
   };
   const seedList = items("seeds", seeds);
-  if (seedList?.some((s) => !/^\d+$/.test(s))) {
-    throw new ExperimentFileError(`--seeds must be whole numbers ≥ 0: ${seeds}`);
+  if (seedList?.some((s) => !/^\d+$/.test(s) || Number(s) > 2 ** 31 - 1)) {
+    throw new ExperimentFileError(`--seeds must be whole numbers from 0 to 2147483647: ${seeds}`);
+  }
+  if (new Set(seedList?.map(Number)).size !== (seedList?.length ?? 0)) {
+    throw new ExperimentFileError(`--seeds names a seed twice: ${seeds}`);
   }
   return { only, rules: items("rules", rules), seeds: seedList?.map(Number) };
 }

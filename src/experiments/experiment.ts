@@ -5,8 +5,10 @@ export { ExperimentFileError } from "./experiment_checks.ts";
 import { expandRow, stripSweeps } from "./experiment_rows.ts";
 import {
   DEFAULTS,
+  distinct,
   ExperimentFileError,
   fail,
+  imageShape,
   int,
   keys,
   list,
@@ -15,6 +17,7 @@ import {
   partialRecipe,
   REQUIRED,
   ruleRecipes,
+  shortName,
   str,
 } from "./experiment_checks.ts";
 import { type Activation, type Init, type Loss, type Rule, RULES } from "../../mod.ts";
@@ -192,7 +195,7 @@ export function parseExperiment(text: string, file: string): Experiment {
   try {
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(text.replace(/^\uFEFF/, "")); // a byte-order mark is no mistake
     } catch (error) {
       fail("(file)", `not JSON (${(error as Error).message})`);
     }
@@ -219,26 +222,25 @@ function experimentFrom(json: unknown): Experiment {
     "ruleRecipes",
   ];
   keys(o, "", [...top, "rows"], ["name", "rules", "recipe", "rows"]);
-  const name = str(o.name, "name") as string;
+  const name = shortName(o.name, "name") as string;
   if (o.about !== undefined) str(o.about, "about");
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
     fail("name", "must be letters, digits, '.', '_' or '-' (it names the results' files)", name);
   }
-  const pub = object(o.published ?? {}, "published");
+  const pub = object(o.published === undefined ? {} : o.published, "published");
   keys(pub, "published", ["source", "seen"]);
   const source = pub.source === undefined ? "" : str(pub.source, "published.source") as string;
   if (pub.seen !== undefined && typeof pub.seen !== "boolean") {
     fail("published.seen", "must be true or false", pub.seen);
   }
-  const input = (o.input === undefined ? [1, 28, 28] : list(int(1, 4096), 3)(o.input, "input")) as [
+  const input = (o.input === undefined ? [1, 28, 28] : imageShape(o.input, "input")) as [
     number,
     number,
     number,
   ];
-  if (input.length !== 3) fail("input", "must be [channels, height, width]", input);
-  const rules = list(oneOf(RULES), 1)(o.rules, "rules") as Rule[];
+  const rules = distinct(oneOf(RULES))(o.rules, "rules") as Rule[];
   const seeds =
-    (o.seeds === undefined ? [1] : list(int(0, 2 ** 31 - 1), 1)(o.seeds, "seeds")) as number[];
+    (o.seeds === undefined ? [1] : distinct(int(0, 2 ** 31 - 1))(o.seeds, "seeds")) as number[];
   const recipe = partialRecipe(o.recipe, "recipe", true);
   for (const k of REQUIRED) if (!(k in recipe)) fail(`recipe.${k}`, "missing");
   const byRule = ruleRecipes(o.ruleRecipes, "ruleRecipes");
@@ -258,6 +260,12 @@ function experimentFrom(json: unknown): Experiment {
   exp.rows = rows.flatMap((r, i) => expandRow(exp, recipe, r, `rows[${i}]`));
   const names = exp.rows.map((r) => r.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) fail("rows", "two rows have the same name", twice);
+  if (twice !== undefined) {
+    fail(
+      "rows",
+      "two rows have the same name (a sweep's values must differ within 6 digits)",
+      twice,
+    );
+  }
   return exp;
 }

@@ -2,6 +2,7 @@
 // ("rows[1].recipe.lr") that returns the value or throws one line naming the field.
 import { type Rule, RULES } from "../../mod.ts";
 import type { Recipe } from "./experiment.ts";
+import { isControl } from "../cli/one_line.ts";
 
 /** A mistake in an experiment file: the message names the file, the field and the reason. */
 export class ExperimentFileError extends Error {
@@ -13,10 +14,18 @@ const OPTIMIZERS = ["sgd", "momentum", "rmsprop", "adam"] as const;
 const LOSSES = ["bce", "ce", "mse"] as const;
 const INITS = ["normal", "zeros", "uniform", "xavier", "he"] as const;
 export const ACTIVATIONS = ["tanh", "sigmoid", "relu", "linear"] as const;
+/** An image's [channels, height, width]. */
+export const imageShape: Check = (v, at) => {
+  const s = list(int(1, 4096), 3)(v, at) as number[];
+  return s.length === 3 ? s : fail(at, "must be [channels, height, width]", v);
+};
 
 export type Check = (v: unknown, at: string) => unknown;
+/** A value as the message quotes it: JSON, but for numbers JSON cannot write (1e999: Infinity). */
+const quoted = (v: unknown) =>
+  typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
 export const fail = (at: string, why: string, v?: unknown): never => {
-  throw new ExperimentFileError(`${at}: ${why}${v === undefined ? "" : `: ${JSON.stringify(v)}`}`);
+  throw new ExperimentFileError(`${at}: ${why}${v === undefined ? "" : `: ${quoted(v)}`}`);
 };
 export const num = (lo: number, hi: number, open = false): Check => (v, at) =>
   typeof v === "number" && Number.isFinite(v) && (open ? v > lo : v >= lo) && v <= hi ? v : fail(
@@ -33,9 +42,20 @@ export const oneOf = (names: readonly string[]): Check => (v, at) =>
     ? v
     : fail(at, `must be one of ${names.join(", ")}`, v);
 export const str: Check = (v, at) =>
-  typeof v === "string" && v.trim() !== "" && ![...v].some((c) => c < " " || c === "\x7f")
+  typeof v === "string" && v.trim() !== "" && ![...v].some(isControl)
     ? v
     : fail(at, "must be a non-empty string of one line", v);
+/** A name that ends up in file names (a row's in its cells' directories): at most 100 characters. */
+export const shortName: Check = (v, at) =>
+  (str(v, at) as string).length <= 100
+    ? v
+    : fail(at, `must be at most 100 characters (it names files): ${(v as string).length}`);
+/** A list of values none of which is given twice. */
+export const distinct = (item: Check, min = 1): Check => (v, at) => {
+  const items = list(item, min)(v, at) as unknown[];
+  const twice = items.find((x, i) => items.indexOf(x) !== i);
+  return twice === undefined ? items : fail(at, "names a value twice", twice);
+};
 export const list = (item: Check, min = 0): Check => (v, at) =>
   Array.isArray(v) && v.length >= min
     ? v.map((x, i) => item(x, `${at}[${i}]`))
@@ -45,7 +65,8 @@ export const list = (item: Check, min = 0): Check => (v, at) =>
 const RECIPE: Record<keyof Recipe, Check> = {
   optimizer: oneOf(OPTIMIZERS),
   lr: num(0, 1e3, true),
-  rho: num(0, 1, true),
+  rho: (v, at) =>
+    typeof v === "number" && v >= 0 && v < 1 ? v : fail(at, "must be a number ≥ 0 and < 1", v),
   batch: int(1, 1 << 20),
   epochs: int(1, 100_000),
   loss: oneOf(LOSSES),
@@ -60,7 +81,9 @@ const RECIPE: Record<keyof Recipe, Check> = {
   notes: (v, at) => {
     const o = object(v, at);
     for (const [k, text] of Object.entries(o)) {
-      if (!(k in RECIPE) || k === "notes") fail(`${at}.${k}`, "names no field of the recipe");
+      if (!Object.hasOwn(RECIPE, k) || k === "notes") {
+        fail(`${at}.${k}`, "names no field of the recipe");
+      }
       str(text, `${at}.${k}`);
     }
     return o;
@@ -93,12 +116,14 @@ export function keys(
       fail(`${at}${at ? "." : ""}${k}`, `unknown key (known: ${known.join(", ")})`);
     }
   }
-  for (const k of required) if (!(k in o)) fail(`${at}${at ? "." : ""}${k}`, "missing");
+  for (const k of required) {
+    if (!Object.hasOwn(o, k)) fail(`${at}${at ? "." : ""}${k}`, "missing");
+  }
 }
 
 /** Whether a recipe field's value is a sweep (a list of values). */
 export const isSweep = (field: string, v: unknown) =>
-  Array.isArray(v) && (field !== "lrDrops" || v.some(Array.isArray));
+  Array.isArray(v) && field !== "notes" && (field !== "lrDrops" || v.some(Array.isArray));
 
 /** A partial recipe, checked; with `sweeps`, a field may be a list of values. */
 export function partialRecipe(v: unknown, at: string, sweeps: boolean): Record<string, unknown> {
@@ -114,7 +139,7 @@ export function partialRecipe(v: unknown, at: string, sweeps: boolean): Record<s
 }
 
 export function ruleRecipes(v: unknown, at: string): Partial<Record<Rule, Partial<Recipe>>> {
-  const o = object(v ?? {}, at);
+  const o = object(v === undefined ? {} : v, at);
   keys(o, at, [...RULES]);
   for (const [rule, r] of Object.entries(o)) partialRecipe(r, `${at}.${rule}`, false);
   return o as Partial<Record<Rule, Partial<Recipe>>>;

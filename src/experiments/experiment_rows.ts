@@ -4,16 +4,17 @@ import { type Activation, parseArchitecture, type Rule, RULES } from "../../mod.
 import { networkConfig } from "../model/mod.ts";
 import {
   ACTIVATIONS,
+  distinct,
   fail,
-  int,
+  imageShape,
   isSweep,
   keys,
-  list,
   num,
   object,
   oneOf,
   partialRecipe,
   ruleRecipes,
+  shortName,
   str,
 } from "./experiment_checks.ts";
 import {
@@ -43,12 +44,11 @@ export function expandRow(
   const known = ["name", "about", "arch", "activation", "input", "rules", "recipe", "ruleRecipes"];
   keys(o, at, [...known, "published"], ["name", "arch"]);
   if (o.about !== undefined) str(o.about, `${at}.about`);
-  const rowRecipe = partialRecipe(o.recipe ?? {}, `${at}.recipe`, true);
-  const rules = o.rules === undefined ? exp.rules : list(oneOf(RULES), 1)(o.rules, `${at}.rules`);
-  const input = o.input === undefined ? exp.input : list(int(1, 4096), 3)(o.input, `${at}.input`);
-  if ((input as number[]).length !== 3) fail(`${at}.input`, "must be [channels, height, width]");
+  const rowRecipe = partialRecipe(o.recipe === undefined ? {} : o.recipe, `${at}.recipe`, true);
+  const rules = o.rules === undefined ? exp.rules : distinct(oneOf(RULES))(o.rules, `${at}.rules`);
+  const input = o.input === undefined ? exp.input : imageShape(o.input, `${at}.input`);
   const base: Omit<ExperimentRow, "fileRecipe"> = {
-    name: str(o.name, `${at}.name`) as string,
+    name: shortName(o.name, `${at}.name`) as string,
     arch: str(o.arch, `${at}.arch`) as string,
     activation:
       (o.activation === undefined
@@ -96,7 +96,7 @@ function published(
   v: unknown,
   at: string,
 ): Partial<Record<Rule, Published>> {
-  const o = object(v ?? {}, at);
+  const o = object(v === undefined ? {} : v, at);
   keys(o, at, [...RULES]);
   return Object.fromEntries(
     Object.entries(o).map(([rule, p]) => {
@@ -104,7 +104,10 @@ function published(
       if (typeof p === "number") {
         return [rule, { value: num(0, 100)(p, f) as number, source: exp.source, seen: exp.seen }];
       }
-      const q = object(p, f);
+      if (typeof p !== "object" || p === null || Array.isArray(p)) {
+        fail(f, "must be a number or an object (value, source, seen)", p);
+      }
+      const q = p as Record<string, unknown>;
       keys(q, f, ["value", "source", "seen"], ["value"]);
       if (q.seen !== undefined && typeof q.seen !== "boolean") {
         fail(`${f}.seen`, "must be true or false", q.seen);

@@ -10,11 +10,15 @@ import type { Cell } from "./table_markdown.ts";
 /** Where the experiments kept in the project are, by name. */
 export const EXPERIMENTS_DIR = "experiments";
 
+/** The largest experiment file read (Nøkland's Table 1 takes 3 KB). */
+export const EXPERIMENT_MAX_BYTES = 1 << 20;
+
 /**
  * The experiment of a file (`experiments/x.json`, any path with a `/` or ending in `.json`) or of
  * a bare name (`nokland-table1`: `experiments/nokland-table1.json`).
  *
- * @throws {ExperimentFileError} When there is no such file, or it is not a valid experiment.
+ * @throws {ExperimentFileError} When there is no such file, it is not a valid experiment, or its
+ *   images are not MNIST's (784 values an image: the tasks train on MNIST).
  */
 export function loadExperiment(fileOrName: string): Experiment {
   const path = /[/\\]|\.json$/.test(fileOrName)
@@ -22,9 +26,24 @@ export function loadExperiment(fileOrName: string): Experiment {
     : `${EXPERIMENTS_DIR}/${fileOrName}.json`;
   let text: string;
   try {
-    text = Deno.readTextFileSync(path);
+    const info = Deno.statSync(path); // a directory, a FIFO or a device is never read
+    if (!info.isFile) {
+      throw new ExperimentFileError(`Cannot read the experiment ${path}: not a file`);
+    }
+    if (info.size > EXPERIMENT_MAX_BYTES) {
+      throw new ExperimentFileError(
+        `Cannot read the experiment ${path}: ${info.size} bytes, more than ${EXPERIMENT_MAX_BYTES}`,
+      );
+    }
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(path));
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (error instanceof ExperimentFileError || error instanceof Deno.errors.NotCapable) {
+      throw error;
+    }
+    if (!(error instanceof Deno.errors.NotFound)) {
+      const why = error instanceof TypeError ? "not UTF-8 text" : (error as Error).message;
+      throw new ExperimentFileError(`Cannot read the experiment ${path}: ${why}`);
+    }
     let names: string[] = [];
     try {
       names = [...Deno.readDirSync(EXPERIMENTS_DIR)].map((e) => e.name)
@@ -35,8 +54,21 @@ export function loadExperiment(fileOrName: string): Experiment {
         (names.length ? ` (experiments: ${names.join(", ")})` : ""),
     );
   }
-  return parseExperiment(text, path);
+  const exp = parseExperiment(text, path);
+  // The tasks train on MNIST (or Fashion-MNIST): every row's images must be of its shape.
+  const row = exp.rows.find((r) => r.input[0] * r.input[1] * r.input[2] !== MNIST_VALUES);
+  if (row) {
+    const at = row.input === exp.input ? "input" : `the row ${row.name}: input`;
+    throw new ExperimentFileError(
+      `Cannot read the experiment ${path}: ${at}: must hold MNIST's ${MNIST_VALUES} values an ` +
+        `image ([1, 28, 28]): ${JSON.stringify(row.input)}`,
+    );
+  }
+  return exp;
 }
+
+/** The values of an MNIST image: 28×28 pixels, one channel. */
+const MNIST_VALUES = 784;
 
 /**
  * The cells saved in a results file (none when there is no file yet), cells saved before cells
@@ -89,12 +121,29 @@ export function readResults(path: string, exp: Experiment): Cell[] {
     refuse(`its cells are of ${JSON.stringify(json.table)}, not ${exp.name}`);
   }
   json.cells.forEach((c, i) => {
-    const ok = typeof c === "object" && c !== null && typeof c.row === "string" &&
-      typeof c.rule === "string" && Number.isInteger(c.seed) && Number.isInteger(c.epochs) &&
-      typeof c.testError === "number" && Array.isArray(c.history);
-    if (!ok) refuse(`cell ${i + 1} lacks its row, rule, seed, epochs, test error or history`);
+    if (!isCell(c)) {
+      refuse(`cell ${i + 1} lacks its row, rule, seed, epochs, test error or history`);
+    }
   });
   return migrateCells(exp, json.cells as Cell[]);
+}
+
+/**
+ * Whether a value read from a file is a cell: its row, rule, seed, epochs, test error and history.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { isCell } from "./results_file.ts";
+ * const cell = { row: "a", rule: "bp", seed: 1, epochs: 1, testError: 0.1, history: [] };
+ * assertEquals([isCell(cell), isCell({}), isCell(null)], [true, false, false]);
+ * ```
+ */
+export function isCell(c: unknown): c is Cell {
+  const o = c as Record<string, unknown>;
+  return typeof c === "object" && c !== null && typeof o.row === "string" &&
+    typeof o.rule === "string" && Number.isInteger(o.seed) && Number.isInteger(o.epochs) &&
+    typeof o.testError === "number" && Array.isArray(o.history);
 }
 
 /** Writes a results file whole, atomically. */

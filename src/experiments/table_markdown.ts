@@ -192,7 +192,7 @@ function budgetMarkdown(
     const names = where.map((w) => (w.all || same ? w.row : `${w.row} (${w.rules.join(", ")})`));
     recipes.push(`${same ? `${where[0].rules.join(", ")} in ` : ""}${names.join("; ")}: ${extra}`);
   }
-  const budget = allRows ? "" : ` (${epochs} epochs)`;
+  const budget = allRows ? "" : ` (${epochs} epoch${epochs === 1 ? "" : "s"})`;
   return `## ${table.title}${budget}\n\n${epochs} epoch${epochs === 1 ? "" : "s"} a cell (${
     recipes.join("; ")
   }); published figures: ` +

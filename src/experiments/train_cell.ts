@@ -4,7 +4,8 @@
 import { type Dataset, getBlas, Network, parseArchitecture, train } from "../../mod.ts";
 import { firstSamples, randomShifts } from "../data/mod.ts";
 import { saveCheckpoint } from "../train/mod.ts";
-import { readTextIfExists, writeAll, writeFileAtomic } from "../io/mod.ts";
+import { DataFormatError, readTextIfExists, writeAll, writeFileAtomic } from "../io/mod.ts";
+import { isCell } from "./results_file.ts";
 import type { CellPlan } from "./cells.ts";
 import { removeCheckpoint, resumeFrom } from "./checkpoints.ts";
 import type { Cell } from "./table_markdown.ts";
@@ -204,8 +205,22 @@ export function writeDoneCell(dir: string, cell: Cell): void {
  * ```
  */
 export function readDoneCell(dir: string): Cell | undefined {
-  const text = readTextIfExists(cellFiles(dir).done);
-  return text === undefined ? undefined : JSON.parse(text);
+  const path = cellFiles(dir).done, text = readTextIfExists(path);
+  if (text === undefined) return undefined;
+  let cell: unknown;
+  try {
+    cell = JSON.parse(text);
+  } catch (error) {
+    cell = (error as Error).message;
+  }
+  if (!isCell(cell)) {
+    throw new DataFormatError(
+      `Cannot read the finished cell ${path}: ${
+        typeof cell === "string" ? `not JSON (${cell})` : "no row, rule, seed, epochs or history"
+      }; remove its directory to train the cell again`,
+    );
+  }
+  return cell;
 }
 
 /**

@@ -11,7 +11,9 @@ import {
   loadExperiment,
   migrateCells,
   parseExperiment,
+  parseSelection,
   planCells,
+  readDoneCell,
   readResults,
   selectRows,
   writeResults,
@@ -144,8 +146,39 @@ Deno.test("each kind of bad experiment file is refused in one line naming the fi
       (o) => o.recipe.notes = { speed: "x" },
       /^recipe\.notes\.speed: names no/,
     ],
+    [
+      "rho of 1, which no optimiser takes",
+      (o) => o.recipe.rho = 1,
+      /^recipe\.rho: must be a number ≥ 0 and < 1: 1$/,
+    ],
+    [
+      "a row name too long to name files",
+      (o) => o.rows[0].name = "r".repeat(101),
+      /^rows\[0\]\.name: must be at most 100 characters \(it names files\): 101$/,
+    ],
+    ["null for an object", (o) => o.published = null, /^published: must be an object: null$/],
+    [
+      "a note on a name of every object",
+      (o) => o.recipe.notes = { constructor: "x" },
+      /^recipe\.notes\.constructor: names no/,
+    ],
+    ["notes as a list", (o) => o.recipe.notes = [{ lr: "a" }], /^recipe\.notes: must be an object/],
+    ["a rule twice", (o) => o.rules = ["bp", "bp"], /^rules: names a value twice: "bp"$/],
+    ["a seed twice", (o) => o.seeds = [1, 1], /^seeds: names a value twice: 1$/],
+    [
+      "a line separator in a name",
+      (o) => o.rows[0].name = "a\u2028b",
+      /^rows\[0\]\.name: must be a non-empty string of one line/,
+    ],
+    [
+      "a published figure as text",
+      (o) => o.rows[0].published = { bp: "1.5" },
+      /^rows\[0\]\.published\.bp: must be a number or an object \(value, source, seen\): "1\.5"$/,
+    ],
   ];
   for (const [what, change, message] of cases) assertMatch(refusal(grid(change)), message, what);
+  assertMatch(refusal(grid((o) => o.recipe.lr = 1e-3).replace("0.001", "1e999")), /: Infinity$/);
+  assertEquals(parseExperiment("\uFEFF" + grid(), "mine.json").name, "mine"); // a BOM is fine
   assertMatch(refusal("{ not json"), /^\(file\): not JSON/);
   assertMatch(refusal("[1]"), /^\(file\): must be an object/);
   const e = assertThrows(() => loadExperiment("no-such-table"), ExperimentFileError);
@@ -211,6 +244,13 @@ Deno.test("--only or --rules that match nothing, or a bad seed, are refused nami
   );
   assertEquals(rules.message, "Cannot select rules: no row picked runs bogus (they run bp, dfa)");
   assertThrows(() => planCells(exp, { seeds: [-1] }), ExperimentFileError, "whole number ≥ 0");
+  assertThrows(() => parseSelection(undefined, undefined, "1,01"), ExperimentFileError, "twice");
+  assertThrows(() => parseSelection(undefined, "bp,bp"), ExperimentFileError, "twice");
+  assertThrows(
+    () => parseSelection(undefined, undefined, "2147483648"),
+    ExperimentFileError,
+    "2147483647",
+  );
   assertThrows(() => planCells(exp, { only: " " }), ExperimentFileError, "--only is empty");
   assertEquals(planCells(exp, { only: "ReLU", rules: ["dfa"] }).map((p) => p.seed), [1, 2]);
 });
@@ -314,4 +354,37 @@ Deno.test("--only picks the row of that exact name, else every row containing it
   assertEquals(names("LeNet"), lenet.rows.map((r) => r.name));
   assertEquals(names(), lenet.rows.map((r) => r.name));
   assertEquals(names("no such row"), []);
+});
+
+Deno.test("a damaged finished cell is refused naming its file, not taken for a cell", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    for (const [text, why] of [["{not json", "not JSON"], ["{}", "no row, rule, seed"]]) {
+      Deno.writeTextFileSync(`${dir}/cell.json`, text);
+      const e = assertThrows(() => readDoneCell(dir), DataFormatError);
+      assertMatch(e.message, new RegExp(`^Cannot read the finished cell ${dir}/cell.json: ${why}`));
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a file whose images are not MNIST's is refused when loaded, naming the field", () => {
+  const path = `${Deno.makeTempDirSync()}/tiny.json`;
+  try {
+    Deno.writeTextFileSync(path, grid((o) => o.input = [1, 2, 2]));
+    assertEquals(parseExperiment(Deno.readTextFileSync(path), path).input, [1, 2, 2]); // a library's
+    const e = assertThrows(() => loadExperiment(path), ExperimentFileError);
+    assertEquals(
+      e.message,
+      `Cannot read the experiment ${path}: input: must hold MNIST's 784 values an image ` +
+        "([1, 28, 28]): [1,2,2]",
+    );
+    const dir = path.slice(0, path.lastIndexOf("/")), bad = `${dir}/bad.json`;
+    assertThrows(() => loadExperiment(dir), ExperimentFileError, `${dir}: not a file`);
+    Deno.writeFileSync(bad, Uint8Array.of(0xff));
+    assertThrows(() => loadExperiment(bad), ExperimentFileError, `${bad}: not UTF-8 text`);
+  } finally {
+    Deno.removeSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  }
 });

@@ -218,9 +218,12 @@ Deno.test("bad arguments and files are one line each", async (t) => {
         "--update original trains by the gradients, as the original: drop --rule dfa",
       ],
     ],
-    ["create-dataset", ["--idx-dir", "/tmp", "--out", "data/never.npz"], 1, [
-      "cannot read /tmp",
-      "to allow it, run: deno run --allow-read=.,/tmp",
+    ["create-dataset", ["--idx-dir", "/tmp", "--out", "data/never.npz"], 2, [
+      "create-dataset: Cannot find train-images-idx3-ubyte (or train-images-idx3-ubyte.gz) in /tmp",
+    ]],
+    ["linear-net", ["--epochs", "2", "--quiet", "--report-dir", "/tmp/dfa-denied"], 1, [
+      "linear-net: cannot write /tmp/dfa-denied: the task may write only data; to allow it, run: " +
+      "deno run --allow-write=data,/tmp/dfa-denied",
     ]],
   ];
   const runs = await runAll(cases.map(([task, args]) => () => runTask(task, args)));
