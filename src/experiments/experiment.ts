@@ -258,6 +258,11 @@ function experimentFrom(json: unknown): Experiment {
   };
   const rows = list((v) => v, 1)(o.rows, "rows") as unknown[];
   exp.rows = rows.flatMap((r, i) => expandRow(exp, recipe, r, `rows[${i}]`));
+  for (const rule of Object.keys(byRule)) {
+    if (!exp.rows.some((r) => r.rules.includes(rule as Rule))) {
+      fail(`ruleRecipes.${rule}`, "no row runs this rule");
+    }
+  }
   const names = exp.rows.map((r) => r.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) {

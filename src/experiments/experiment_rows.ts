@@ -60,6 +60,11 @@ export function expandRow(
     recipe: {},
     ruleRecipes: ruleRecipes(o.ruleRecipes, `${at}.ruleRecipes`),
   };
+  for (const rule of Object.keys(base.ruleRecipes)) {
+    if (!base.rules.includes(rule as Rule)) {
+      fail(`${at}.ruleRecipes.${rule}`, `the row does not run ${rule} (${base.rules.join(", ")})`);
+    }
+  }
   for (const rule of Object.keys(base.published)) {
     if (!base.rules.includes(rule as Rule)) {
       fail(`${at}.published.${rule}`, `the row does not run ${rule} (${base.rules.join(", ")})`);
@@ -135,6 +140,9 @@ function checkRow(exp: Experiment, row: ExperimentRow, at: string): void {
       networkConfig({ ...arch!, rule, loss: r.loss, feedbackAt: r.feedbackAt });
     } catch (error) {
       fail(`${at}.rules`, `${rule} cannot train ${row.arch}: ${(error as Error).message}`);
+    }
+    if (r.rho !== undefined && r.optimizer !== "rmsprop") {
+      fail(at, `${rule}'s rho is RMSprop's, and its optimizer is ${r.optimizer}`, r.rho);
     }
     if (r.shift >= Math.min(row.input[1], row.input[2])) {
       fail(at, `${rule}'s shift must be smaller than the image (${row.input.join("×")})`, r.shift);

@@ -164,6 +164,21 @@ Deno.test("each kind of bad experiment file is refused in one line naming the fi
     ],
     ["notes as a list", (o) => o.recipe.notes = [{ lr: "a" }], /^recipe\.notes: must be an object/],
     ["a rule twice", (o) => o.rules = ["bp", "bp"], /^rules: names a value twice: "bp"$/],
+    [
+      "a rule's recipe no row runs",
+      (o) => o.ruleRecipes = { fa: { lr: 1 } },
+      /^ruleRecipes\.fa: no row runs/,
+    ],
+    [
+      "a row's rule recipe for a rule it does not run",
+      (o) => o.rows[0].ruleRecipes = { fa: { lr: 1 } },
+      /^rows\[0\]\.ruleRecipes\.fa: the row does not run fa \(bp, dfa\)$/,
+    ],
+    [
+      "a rho that no optimizer but RMSprop reads",
+      (o) => Object.assign(o.recipe, { optimizer: "adam", rho: 0.9 }),
+      /^rows\[0\]: bp's rho is RMSprop's, and its optimizer is adam: 0\.9$/,
+    ],
     ["a seed twice", (o) => o.seeds = [1, 1], /^seeds: names a value twice: 1$/],
     [
       "a line separator in a name",
