@@ -2,6 +2,7 @@
 // figure of each cell. Read from JSON, checked field by field (one line naming the field), and
 // expanded: a recipe field given as a list (a sweep) makes one row per value.
 export { ExperimentFileError } from "./experiment_checks.ts";
+import { duplicateKey } from "./duplicate_keys.ts";
 import { expandRow, stripSweeps } from "./experiment_rows.ts";
 import {
   DEFAULTS,
@@ -194,12 +195,16 @@ export function cellRecipe(exp: Experiment, row: ExperimentRow, rule: Rule): Rec
 export function parseExperiment(text: string, file: string): Experiment {
   try {
     let json: unknown;
+    const body = text.replace(/^\uFEFF/, ""); // a byte-order mark is no mistake
     try {
-      json = JSON.parse(text.replace(/^\uFEFF/, "")); // a byte-order mark is no mistake
+      json = JSON.parse(body);
     } catch (error) {
       fail("(file)", `not JSON (${(error as Error).message})`);
     }
-    return experimentFrom(json);
+    const experiment = experimentFrom(json); // its shape checked: no deep nesting left to walk
+    const twice = duplicateKey(body);
+    if (twice !== undefined) fail(twice, "given twice (JSON would keep only the last)");
+    return experiment;
   } catch (error) {
     if (error instanceof ExperimentFileError) {
       throw new ExperimentFileError(`Cannot read the experiment ${file}: ${error.message}`);

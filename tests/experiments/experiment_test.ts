@@ -27,6 +27,9 @@ const load = (name: string) => loadExperiment(`${root}/experiments/${name}.json`
 type Json = Record<string, any>;
 
 /** A small valid experiment, with `change` applied to its JSON. */
+/** The refusal of a key given twice at `at`. */
+const twice1 = (at: string) => `${at}: given twice (JSON would keep only the last)`;
+
 function grid(change: (o: Json) => void = () => {}): string {
   const o: Json = {
     name: "mine",
@@ -194,6 +197,20 @@ Deno.test("each kind of bad experiment file is refused in one line naming the fi
   for (const [what, change, message] of cases) assertMatch(refusal(grid(change)), message, what);
   assertMatch(refusal(grid((o) => o.recipe.lr = 1e-3).replace("0.001", "1e999")), /: Infinity$/);
   assertEquals(parseExperiment("\uFEFF" + grid(), "mine.json").name, "mine"); // a BOM is fine
+  // A key given twice: JSON.parse would keep the last without a word.
+  const twice = (from: string, to: string) => refusal(grid().replace(from, to));
+  assertEquals(twice('"lr":0.0001', '"lr":0.001,"lr":0.0001'), twice1("recipe.lr"));
+  assertEquals(
+    twice('"arch":"fc:50x2"', '"arch":"fc:50x2", "arch" : "fc:50"'),
+    twice1("rows[1].arch"),
+  );
+  assertEquals(twice('"name":"mine"', '"name":"mine","name":"mine"'), twice1("name"));
+  assertEquals(twice('"dfa":2.5', '"dfa":2.5,"d\\u0066a":2.5'), twice1("rows[0].published.dfa"));
+  // Alike keys in different objects, and a key that only looks alike inside a string, are fine.
+  assertEquals(
+    parseExperiment(grid((o) => o.about = '{"lr": 1, "lr": 2} [ ] \\'), "mine.json").name,
+    "mine",
+  );
   assertMatch(refusal("{ not json"), /^\(file\): not JSON/);
   assertMatch(refusal("[1]"), /^\(file\): must be an object/);
   const e = assertThrows(() => loadExperiment("no-such-table"), ExperimentFileError);
