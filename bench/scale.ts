@@ -5,7 +5,8 @@
 import { parseArgs } from "@std/cli";
 import { locateOpenBlas } from "../src/native/mod.ts";
 import { writeShard } from "../src/stacking/mod.ts";
-import { taskFlags, TASKS } from "../src/cli/tasks.ts";
+import { taskFlags } from "../src/cli/task_flags.ts";
+import { TASKS } from "../src/cli/tasks.ts";
 
 const args = parseArgs(Deno.args, {
   string: ["n", "shards", "epochs", "dir"],

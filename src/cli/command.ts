@@ -2,9 +2,10 @@
 // is one line and exit 2; a runtime failure one line and exit 1), and for a permission denied, the
 // command that grants it from the launcher's task table. The one place in src/ that writes to
 // stderr and exits: the scripts' edge.
-import { DataFormatError, TrainingDivergedError } from "../../mod.ts";
+import { DataFormatError, getBlas, TrainingDivergedError } from "../../mod.ts";
 import { cliArgs, CommandError, HelpRequested, UsageError } from "./options.ts";
-import { taskFlags, TASKS } from "./tasks.ts";
+import { taskFlags } from "./task_flags.ts";
+import { TASKS } from "./tasks.ts";
 import { oneLine } from "./one_line.ts";
 
 /**
@@ -17,13 +18,22 @@ function permissionAdvice(name: string, error: Error): string | undefined {
   const [, kind, path] = m, scoped = { ...task };
   scoped[kind as "read" | "write"] = [...(task[kind as "read" | "write"] ?? []), path];
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
-  const library = task.ffi ? "<path of libopenblas>" : "";
+  const library = task.ffi ? loadedOpenBlas() : "";
   const flags = taskFlags(scoped, library, cliArgs()).filter((f) => f !== "--no-prompt");
   return `cannot ${kind} ${path}: the task may ${kind} only ${
     (task[kind as "read" | "write"] ?? ["nothing"]).join(", ")
   }; to allow it, run: deno run ${flags.join(" ")} ${task.script} ${
     cliArgs().map(quote).join(" ")
   }`;
+}
+
+/** The OpenBLAS this task loads (it may not look for one: its reads stop at the project). */
+function loadedOpenBlas(): string {
+  try {
+    return getBlas().path || "<path of libopenblas>";
+  } catch {
+    return "<path of libopenblas>";
+  }
 }
 
 /**

@@ -8,7 +8,8 @@ import {
   locateOpenBlas,
   OPENBLAS_FIX,
 } from "../native/mod.ts";
-import { taskFlags, TASKS } from "./tasks.ts";
+import { taskFlags } from "./task_flags.ts";
+import { TASKS } from "./tasks.ts";
 
 /** A task the launcher cannot run: the message, and the exit code (2: a usage error, 1: else). */
 export class LaunchError extends Error {

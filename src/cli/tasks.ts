@@ -1,6 +1,5 @@
-// The tasks dfa runs and what each may touch: the table the launcher grants permissions from, and
-// the deno run flags it builds for a task (FFI scoped to one OpenBLAS library, reads and writes to
-// the task's own directories and the paths its arguments name).
+// The tasks dfa runs and what each may touch: the table the launcher grants permissions from
+// (task_flags.ts turns an entry into deno run flags), and the commands that start the launcher.
 import { KNOWN_OPENBLAS_PATHS } from "../native/mod.ts";
 
 /** What a task runs and may touch. */
@@ -32,6 +31,13 @@ export interface TaskPermissions {
    * directory is granted.
    */
   paths?: Record<string, "read" | "write" | "file">;
+  /**
+   * For a task with `"positional"` paths: its options that take no value (its booleans, and the
+   * `no-` form of those on by default; `help` goes without saying). The argument after any other
+   * option written without `=` is that option's value (`--seeds 2,3`), not a path. A test checks
+   * these against each script's --help.
+   */
+  flags?: readonly string[];
 }
 
 /**
@@ -58,6 +64,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     read: ["."],
     write: ["data"],
     paths: { positional: "read", "out-dir": "write" },
+    flags: [],
   },
   mnist: {
     description: "Trains nets on MNIST with the rules asked for (default: 784–800–10, DFA and BP)",
@@ -89,6 +96,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     read: ["."],
     ffi: true,
     paths: { positional: "read", mnist: "read" },
+    flags: ["json", "quiet"],
   },
   "rd-stacked-model": {
     description: "Trains an RD layer on the weak learners' stacked linear outputs",
@@ -97,6 +105,7 @@ export const TASKS: Record<string, TaskPermissions> = {
     read: ["."],
     ffi: true,
     paths: { positional: "read", mnist: "read" },
+    flags: ["json", "quiet"],
   },
   slurm: {
     description: "Runs the weak learners as a Slurm job array, then merges and stacks them",
@@ -105,7 +114,9 @@ export const TASKS: Record<string, TaskPermissions> = {
     write: ["data"],
     run: ["sbatch", "scontrol"],
     env: ["DFA_OPENBLAS_PATH"],
-    paths: { ...data, binary: "read", openblas: "read" },
+    // The positional FILE of `slurm reproduce FILE` (the jobs it writes read it too).
+    paths: { ...data, binary: "read", openblas: "read", positional: "read" },
+    flags: ["wait"],
   },
   pipeline: {
     description: "create-dataset, weak-learners, both stacked models, a summary and a report",
@@ -120,7 +131,8 @@ export const TASKS: Record<string, TaskPermissions> = {
     ffi: true,
     // --jobs N starts N copies of itself through the launcher (each with these flags).
     runWith: { option: "jobs", run: ["deno"] },
-    paths: { data: "read", "out-dir": "write", "report-dir": "write" },
+    paths: { data: "read", "out-dir": "write", "report-dir": "write", positional: "read" },
+    flags: ["status", "merge", "flush-subnormals", "report", "no-report"],
   },
   "compile-runner": {
     description: "Compiles the cluster runner into one executable, its permissions baked in",
@@ -169,117 +181,6 @@ export const TASKS: Record<string, TaskPermissions> = {
 export function denoTaskCommand(name: string): string {
   return `deno run --allow-read=${LIBRARY_DIRS.join(",")} --allow-env=DFA_OPENBLAS_PATH,` +
     `DFA_LAUNCH_PRINT --allow-run=deno scripts/launch.ts ${name}`;
-}
-
-/**
- * Checks that `path` can stand in a `--allow-*` scope as exactly itself: Deno splits a scope at
- * every comma and has no way to escape one (`data/c,/` would grant `/`), and refuses an empty path
- * with a backtrace.
- *
- * @example
- * ```ts
- * import { assertEquals, assertThrows } from "@std/assert";
- * import { checkScopePath } from "./tasks.ts";
- * assertEquals(checkScopePath("--out-dir", "/scratch/a b"), "/scratch/a b");
- * assertThrows(() => checkScopePath("--out-dir", "data/c,/"), TypeError, "comma");
- * assertThrows(() => checkScopePath("--out-dir", ""), TypeError, "empty");
- * ```
- *
- * @param what What names the path, for the message ("--out-dir", "OpenBLAS").
- * @param path The path.
- * @returns The path.
- * @throws {TypeError} When it is empty or holds a comma.
- */
-export function checkScopePath(what: string, path: string): string {
-  if (path === "") throw new TypeError(`Cannot grant access to ${what}: the path is empty`);
-  if (path.includes(",")) {
-    throw new TypeError(
-      `Cannot grant access to ${what}: a path with a comma would widen the permission scope ` +
-        `(Deno splits scopes at commas): ${path}`,
-    );
-  }
-  return path;
-}
-
-/** The directory of a path that has a slash in it ("/" for "/x"). */
-const directoryOf = (path: string) => path.slice(0, path.lastIndexOf("/")) || "/";
-
-/**
- * The paths a task's arguments name in its `paths` options: `--out-dir X` or `--out-dir=X` (and,
- * for `"positional"`, the arguments that are not options), by the access they need; a `"file"`
- * option's directory is written (".": the file has no directory in its path).
- *
- * @example
- * ```ts
- * import { assertEquals } from "@std/assert";
- * import { pathScopes, TASKS } from "./tasks.ts";
- * assertEquals(pathScopes(TASKS["create-dataset"], ["--out", "/scratch/mnist.npz"]), {
- *   read: ["/scratch"],
- *   write: ["/scratch"],
- * });
- * ```
- *
- * @throws {TypeError} When a path is empty or holds a comma (it would change the scope's meaning).
- */
-export function pathScopes(
-  task: TaskPermissions,
-  args: string[],
-): { read: string[]; write: string[] } {
-  const out = { read: [] as string[], write: [] as string[] }, paths = task.paths ?? {};
-  const grant = (access: "read" | "write" | "file", what: string, value: string) => {
-    const path = checkScopePath(what, value);
-    if (access === "file") out.write.push(path.includes("/") ? directoryOf(path) : ".");
-    else out[access].push(path);
-  };
-  for (let i = 0; i < args.length; i++) {
-    const m = /^--([\w-]+)(?:=(.*))?$/s.exec(args[i]);
-    if (!m) {
-      if (paths.positional) grant(paths.positional, `the argument '${args[i]}'`, args[i]);
-      continue;
-    }
-    const access = Object.hasOwn(paths, m[1]) ? paths[m[1]] : undefined; // not "constructor"
-    const value = m[2] ?? (access && i + 1 < args.length ? args[++i] : undefined);
-    if (access && value !== undefined) grant(access, `--${m[1]}`, value);
-  }
-  if (out.write.length) out.read.push(...out.write); // a task reads what it writes (resuming)
-  return out;
-}
-
-/**
- * The `deno run` flags of a task, FFI scoped to `library` (and to `libm` when the arguments ask to
- * flush subnormals), with the paths its arguments name.
- *
- * @throws {TypeError} When a path its arguments name, or a library, is empty or holds a comma.
- */
-export function taskFlags(
-  task: TaskPermissions,
-  library: string,
-  args: string[] = [],
-  libm = "",
-): string[] {
-  const flags = ["--no-prompt"], named = pathScopes(task, args);
-  const read = [...(task.read ?? []), ...named.read],
-    write = [...(task.write ?? []), ...named.write];
-  if (read.length) flags.push(`--allow-read=${read.join(",")}`);
-  if (write.length) flags.push(`--allow-write=${write.join(",")}`);
-  const given = (o: string) => args.some((a) => a === `--${o}` || a.startsWith(`--${o}=`));
-  const run = [
-    ...(task.run ?? []),
-    ...(task.runWith && given(task.runWith.option) ? task.runWith.run : []),
-  ];
-  if (run.length) flags.push(`--allow-run=${run.join(",")}`);
-  const flushing = libm && (task.libm || args.includes("--flush-subnormals"));
-  if (task.ffi) {
-    checkScopePath("OpenBLAS", library);
-    if (flushing) checkScopePath("the C maths library", libm);
-    flags.push(`--allow-ffi=${flushing ? `${library},${libm}` : library}`);
-  }
-  const env = [
-    ...(task.ffi ? ["DFA_OPENBLAS_PATH", "DFA_THREADS", "OPENBLAS_CORETYPE"] : []),
-    ...(task.env ?? []),
-  ];
-  if (env.length) flags.push(`--allow-env=${[...new Set(env)].join(",")}`);
-  return flags;
 }
 
 /**

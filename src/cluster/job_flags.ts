@@ -1,6 +1,6 @@
 // The exact `deno run` flags of a job on a cluster node: every scope named, none unscoped, no
 // network, no -A.
-import { checkScopePath } from "../cli/tasks.ts";
+import { checkScopePath } from "../cli/task_flags.ts";
 
 /**
  * The environment variables a job's process may read.

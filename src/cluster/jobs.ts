@@ -1,7 +1,7 @@
 // The files of a Slurm run: the plan (what to run, where, with which site options) and the job
 // scripts it becomes (each job's `deno run` flags: job_flags.ts). Pure functions of the plan.
 import { linoutPaths, shardPath } from "../stacking/mod.ts";
-import { checkScopePath } from "../cli/tasks.ts";
+import { checkScopePath } from "../cli/task_flags.ts";
 import { denoFlags } from "./job_flags.ts";
 import { checkScriptText, sbatchWord, sh, slurmFilename, TASK_INDEX } from "./quoting.ts";
 

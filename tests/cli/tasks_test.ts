@@ -1,9 +1,10 @@
 // Each task is declared once: the launcher's table (src/cli/tasks.ts) and deno.json's tasks agree;
-// and a task's permission flags (reproduce may start processes only when asked for --jobs); and what
-// a task loads as it starts.
+// and a task's permission flags (reproduce may start processes only when asked for --jobs, the
+// paths its arguments name); and what a task loads as it starts.
 import { assert, assertEquals } from "@std/assert";
-import { denoTaskCommand, taskFlags, TASKS } from "../../src/cli/tasks.ts";
-import { runDeno, tmpOut } from "../_tasks.ts";
+import { taskFlags } from "../../src/cli/task_flags.ts";
+import { denoTaskCommand, LIBRARY_DIRS, TASKS } from "../../src/cli/tasks.ts";
+import { runAll, runDeno, tmpOut } from "../_tasks.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const denoTasks: Record<string, string> =
@@ -41,6 +42,50 @@ Deno.test("reproduce may run deno only with --jobs", () => {
   assertEquals(run(["nokland-table1", "--jobs=2"]), ["--allow-run=deno"]);
   assertEquals(run(["nokland-table1", "--cell", "x-bp-seed1-0000beef"]), []);
   assert(!taskFlags(TASKS.mnist, "/lib.so", ["--jobs", "2"]).some((f) => f.includes("allow-run")));
+});
+
+Deno.test("an experiment file outside the project is granted, and option values are not paths", () => {
+  const reads = (task: string, args: string[]) =>
+    taskFlags(TASKS[task], "/lib/x.so", args).find((f) => f.startsWith("--allow-read="));
+  const file = "/home/me/grids/lr.json";
+  for (
+    const args of [[file, "--seeds", "2,3"], ["--seeds", "2,3", file], ["--only", "2×800", file]]
+  ) {
+    assertEquals(reads("reproduce", args), `--allow-read=.,${file}`, args.join(" "));
+  }
+  // A flag takes no value: the file after it is still a path.
+  assertEquals(reads("reproduce", ["--status", file]), `--allow-read=.,${file}`);
+  assertEquals(reads("reproduce", ["--no-report", file]), `--allow-read=.,${file}`);
+  // A bare name is a table in experiments/ (or a file in the project): nothing more to grant.
+  assertEquals(reads("reproduce", ["nokland-table1", "--seeds", "1,2,3"]), "--allow-read=.");
+  assertEquals(
+    reads("slurm", ["reproduce", file, "--partition", "a,b", "--wait"]),
+    `--allow-read=.,${LIBRARY_DIRS.join(",")},${file}`,
+  );
+  assertEquals(
+    reads("stacked-model", ["50", "/scratch/train.npz", "/scratch/test.npz", "--epochs", "3"]),
+    "--allow-read=.,/scratch/train.npz,/scratch/test.npz",
+  );
+});
+
+Deno.test("a task with positional paths lists exactly its script's options that take no value", async () => {
+  const positional = Object.entries(TASKS).filter(([, t]) => t.paths?.positional);
+  assert(positional.length >= 5, positional.map(([n]) => n).join(", "));
+  const helps = await runAll(
+    positional.map(([, t]) => () => runDeno(["run", "-A", t.script, ...(t.args ?? []), "--help"])),
+  );
+  positional.forEach(([name, task], i) => {
+    assertEquals(helps[i].code, 0, `${name}: ${helps[i].stderr}`);
+    // Help rows: "  --name <value>  help" for an option with a value, "  --name  help" for a flag.
+    const flags = [...helps[i].stdout.matchAll(/^ {2}--([\w-]+)(.*)$/gm)].flatMap(([, o, rest]) =>
+      rest.startsWith(" <") || o === "help"
+        ? []
+        : rest.includes(`--no-${o} turns it off`)
+        ? [o, `no-${o}`]
+        : [o]
+    );
+    assertEquals([...task.flags ?? []].sort(), flags.sort(), name);
+  });
 });
 
 interface ModuleGraph {

@@ -8,7 +8,8 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { runTask, tmpOut } from "../_tasks.ts";
-import { taskFlags, TASKS } from "../../src/cli/tasks.ts";
+import { taskFlags } from "../../src/cli/task_flags.ts";
+import { TASKS } from "../../src/cli/tasks.ts";
 import { locateOpenBlas } from "../../src/native/mod.ts";
 import { loadExperiment, planCells } from "../../src/experiments/mod.ts";
 import { loadMnist } from "../../src/data/shipped.ts";
@@ -221,6 +222,23 @@ Deno.test("a cell killed with SIGKILL resumes from its last epoch's checkpoint a
 function withoutTimes(out: string): string {
   return Deno.readTextFileSync(`${out}/nokland-table1.json`).replace(/"seconds": [\d.e+-]+/g, "");
 }
+
+Deno.test("an experiment file outside the project runs as one inside it does", async () => {
+  const dir = await tmpOut(), away = await Deno.makeTempDir();
+  try {
+    const file = `${away}/my grid.json`;
+    Deno.copyFileSync(`${root}/experiments/dfa-lr-sweep.json`, file);
+    const status = (where: string) =>
+      runTask("reproduce", ["--seeds", "1,2", where, "--status", "--out-dir", dir]);
+    const [outside, inside] = [await status(file), await status("dfa-lr-sweep")];
+    assertEquals(outside.code, 0, outside.stderr);
+    assertEquals(outside.stdout.match(/: to do$/gm)?.length, 6, "3 rates × 2 seeds");
+    assertEquals(outside.stdout, inside.stdout);
+  } finally {
+    await Deno.remove(`${root}/${dir}`, { recursive: true });
+    await Deno.remove(away, { recursive: true });
+  }
+});
 
 Deno.test("--jobs 2 writes the files of a run of the cells one by one", async () => {
   const one = await tmpOut(), two = await tmpOut();

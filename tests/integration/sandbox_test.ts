@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { runDeno, runTask } from "../_tasks.ts";
-import { LIBRARY_DIRS, taskFlags, TASKS } from "../../src/cli/tasks.ts";
+import { taskFlags } from "../../src/cli/task_flags.ts";
+import { LIBRARY_DIRS, TASKS } from "../../src/cli/tasks.ts";
 import { locateOpenBlas } from "../../src/native/mod.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -88,6 +89,7 @@ Deno.test("a task writes outside data/ only where its arguments name, else one l
   assertEquals(r.code, 1);
   assertStringIncludes(r.stderr, "/tmp/dfa-escape");
   assertStringIncludes(r.stderr, "--allow-");
+  assertStringIncludes(r.stderr, `--allow-ffi=${locateOpenBlas()} `, "the library it loaded");
   assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
 });
 

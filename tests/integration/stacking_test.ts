@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
 import { learnerSeed, shardRange, stackOutputs } from "../../src/stacking/mod.ts";
 import { runAll, runTask, tmpOut } from "../_tasks.ts";
-import { taskFlags, TASKS } from "../../src/cli/tasks.ts";
+import { taskFlags } from "../../src/cli/task_flags.ts";
+import { TASKS } from "../../src/cli/tasks.ts";
 import { locateOpenBlas } from "../../src/native/mod.ts";
 import { evalPython } from "../_numpy.ts";
 

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { taskFlags, TASKS } from "../../src/cli/tasks.ts";
+import { taskFlags } from "../../src/cli/task_flags.ts";
+import { TASKS } from "../../src/cli/tasks.ts";
 import { getBlas, openLibm, openSubnormalFlush } from "../../src/native/mod.ts";
 import { runDeno, runTask } from "../_tasks.ts";
 
