@@ -117,7 +117,8 @@ function hash(text: string): string {
  * The cells a run asks for, in the file's order (rows, then rules, then seeds).
  *
  * @throws {ExperimentFileError} When `only` names no row, a rule in `rules` is in no picked row,
- *   or a seed is not a whole number ≥ 0: the message says which.
+ *   a seed is not a whole number ≥ 0, or `run.epochs` would make the rows of an epochs sweep
+ *   train the same cells: the message says which.
  *
  * @example
  * ```ts
@@ -165,7 +166,7 @@ export function planCells(
   if (bad !== undefined || !seeds.length) {
     throw new ExperimentFileError(`Cannot use the seeds: each must be a whole number ≥ 0: ${bad}`);
   }
-  return rows.flatMap((row) =>
+  const plans = rows.flatMap((row) =>
     row.rules.filter((r) => !pick.rules || pick.rules.includes(r)).flatMap((rule) =>
       seeds.map((seed) => {
         const settings = cellSettings(exp, row, rule, run);
@@ -182,6 +183,18 @@ export function planCells(
       })
     )
   );
+  // --epochs over an epochs sweep would make its rows train the same cells, each twice over.
+  const trained = new Map<string, CellPlan>();
+  for (const p of run.epochs === undefined ? [] : plans) {
+    const key = JSON.stringify([p.rule, p.seed, p.settings]), twin = trained.get(key);
+    if (twin && twin.row !== p.row && twin.recipe.epochs !== p.recipe.epochs) {
+      throw new ExperimentFileError(
+        `Cannot run rows ${twin.row.name} and ${p.row.name}: they train the same ${p.rule.toUpperCase()} cells under --epochs ${run.epochs} (they differ only in epochs)`,
+      );
+    }
+    trained.set(key, p);
+  }
+  return plans;
 }
 
 /** The saved cell of a plan, if any: the same row, rule, seed and settings. *

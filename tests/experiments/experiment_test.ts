@@ -266,7 +266,7 @@ Deno.test("a recipe field given as a list sweeps: one row per value, in the file
   assertEquals(planCells(own, { seeds: [1] })[2].settings.lr, 2e-4);
 });
 
-Deno.test("--only or --rules that match nothing, or a bad seed, are refused naming them", () => {
+Deno.test("--only or --rules that match nothing, a bad seed, or rows made alike by --epochs are refused naming them", () => {
   const exp = parseExperiment(grid(), "mine.json");
   const only = assertThrows(() => planCells(exp, { only: "no such row" }), ExperimentFileError);
   assertEquals(only.message, "Cannot select rows: no row of mine matches --only: no such row");
@@ -276,6 +276,15 @@ Deno.test("--only or --rules that match nothing, or a bad seed, are refused nami
   );
   assertEquals(rules.message, "Cannot select rules: no row picked runs bogus (they run bp, dfa)");
   assertThrows(() => planCells(exp, { seeds: [-1] }), ExperimentFileError, "whole number ≥ 0");
+  // An epochs sweep under --epochs: its rows would train the same cells, each twice.
+  const sweep = parseExperiment(grid((o) => o.recipe.epochs = [2, 4]), "mine.json");
+  assertEquals(planCells(sweep, { seeds: [1] }).length, 8);
+  assertEquals(planCells(sweep, { seeds: [1], only: "epochs 2" }, { epochs: 1 }).length, 4);
+  assertEquals(
+    assertThrows(() => planCells(sweep, {}, { epochs: 1 }), ExperimentFileError).message,
+    "Cannot run rows 1×100 tanh, epochs 2 and 1×100 tanh, epochs 4: they train the same BP cells " +
+      "under --epochs 1 (they differ only in epochs)",
+  );
   assertThrows(() => parseSelection(undefined, undefined, "1,01"), ExperimentFileError, "twice");
   assertThrows(() => parseSelection(undefined, "bp,bp"), ExperimentFileError, "twice");
   assertThrows(
